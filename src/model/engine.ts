@@ -1,0 +1,604 @@
+/**
+ * The yearly engine of MODEL.md §3: a resolved scenario in, the result contract
+ * of §4 out. Pure and deterministic; every line is a function of `lines.ts`.
+ */
+import { irr } from './finance.ts';
+import {
+  acceleratorCount,
+  acceleratorHoursSold,
+  billedTokens as billedOf,
+  capacityComputeUnits,
+  demandedTokens,
+  energyMWh,
+  imputedValue,
+  itDepreciationPerYear,
+  leaseCost,
+  paybackPeriod,
+  perAcceleratorHourRevenue,
+  perMTokRevenue,
+  perTokenCost,
+  powerCost,
+  rentCost,
+  seriesAt,
+  servedComputeTokensMode,
+  subscriptionRevenue,
+  taxWithCarryForward,
+  throughputPerAccelerator,
+} from './lines.ts';
+import {
+  SEGMENT_YEAR_FIELDS,
+  SUMMARY_FIELDS,
+  YEAR_FIELDS,
+  type ModelResult,
+  type ModelWarning,
+  type PricingKind,
+  type SegmentResult,
+  type SegmentYearRow,
+  type Summary,
+  type YearRow,
+} from './result.ts';
+import type { Pricing, Scenario } from './schema.ts';
+
+/** A generation of accelerators bought at one time (own mode). */
+export interface Generation {
+  k: number;
+  /** first operating year in service, `s_k` */
+  start: number;
+  /** last operating year in service within the horizon */
+  end: number;
+  /** the year it retires and is sold, or null when it is still in service at the horizon */
+  retireYear: number | null;
+  capex: number;
+  /** the `t` at which its capex is spent, `s_k − 1` */
+  spendAt: number;
+}
+
+/** §3.1 the generations of an owned fleet over the horizon. */
+export function generationSchedule(
+  horizonYears: number,
+  usefulLifeYears: number,
+  refresh: boolean,
+  firstCapex: number,
+  capexChange: number,
+): Generation[] {
+  const out: Generation[] = [];
+  for (let k = 0; ; k++) {
+    const start = 1 + k * usefulLifeYears;
+    if (k > 0 && (!refresh || start > horizonYears)) break;
+    const last = start + usefulLifeYears - 1;
+    out.push({
+      k,
+      start,
+      end: Math.min(last, horizonYears),
+      retireYear: last <= horizonYears ? last : null,
+      capex: firstCapex * Math.pow(capexChange, k),
+      spendAt: start - 1,
+    });
+    if (start > horizonYears) break;
+  }
+  return out;
+}
+
+export function pricingKind(p: Pricing): PricingKind {
+  if ('perMTok' in p) return 'perMTok';
+  if ('subscription' in p) return 'subscription';
+  if ('perAcceleratorHour' in p) return 'perAcceleratorHour';
+  if ('imputedPerMTok' in p) return 'imputed';
+  return 'none';
+}
+
+/** Cash segments bring revenue; imputed segments bring strategic value only. */
+export const isCashPricing = (k: PricingKind): boolean => k === 'perMTok' || k === 'subscription' || k === 'perAcceleratorHour';
+
+function emptyYear(t: number, year: number): YearRow {
+  const row = { t, year } as YearRow;
+  for (const f of YEAR_FIELDS) row[f] = null;
+  return row;
+}
+
+const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/**
+ * Evaluate a resolved scenario (see `resolveScenario`): the yearly lines, the
+ * per-segment lines, the summary and the warnings.
+ *
+ * @example
+ * const r = evaluate(scenario);
+ * r.summary.npv; // 2.1e9
+ * r.years[1]?.grossProfitPerMW;
+ */
+export function evaluate(scenario: Scenario): ModelResult {
+  const warnings: ModelWarning[] = [];
+  const { site, fleet, demand, finance, opex } = scenario;
+  const T = scenario.horizon.years;
+  const startYear = scenario.horizon.startYear;
+  const itMW = site.itMW;
+  const own = fleet.mode === 'own';
+  const N = acceleratorCount(itMW, fleet.kWPerAccelerator as number);
+  const L = own ? (fleet.usefulLifeYears as number) : T;
+  const D = own ? (fleet.depreciationYears ?? L) : T;
+  const residualFrac = own ? fleet.residualValue : 0;
+  const gens: Generation[] = own
+    ? generationSchedule(T, L, fleet.refresh, N * (fleet.capexPerAccelerator as number), fleet.nextGeneration.capexChange)
+    : [];
+  const genDep = gens.map((g) => itDepreciationPerYear(g.capex, residualFrac, D));
+  const facility = site.facility;
+  const facilityCapex = facility.mode === 'own' ? facility.capexPerMW * itMW : 0;
+  const facilityLife = facility.mode === 'own' ? facility.lifeYears : 1;
+  const facilityDep = facility.mode === 'own' ? facilityCapex / facilityLife : 0;
+  const segs = demand.segments;
+  const nSeg = segs.length;
+  const kinds = segs.map((s) => pricingKind(s.pricing));
+  const tokensMode = demand.tokensPerYear !== undefined;
+  const debt = finance.debt;
+  const minMargin = scenario.profitability.minMargin;
+
+  const years: YearRow[] = [];
+  const segRows: SegmentYearRow[][] = segs.map(() => []);
+
+  // capex and draws by t (0..T)
+  const capexAt = new Array<number>(T + 1).fill(0);
+  capexAt[0] = facilityCapex;
+  // a generation k ≥ 1 exists only when it starts within the horizon, so its spend is at t ≤ T − 1
+  for (const g of gens) capexAt[g.spendAt] = (capexAt[g.spendAt] as number) + g.capex;
+
+  // debt schedule: each capex event draws share · capex, repaid straight or bullet
+  const draws = new Array<number>(T + 1).fill(0);
+  const principalDue = new Array<number>(T + 1).fill(0);
+  if (debt) {
+    for (let t = 0; t <= T; t++) {
+      const loan = debt.share * (capexAt[t] as number);
+      if (loan <= 0) continue;
+      draws[t] = loan;
+      for (let j = 1; j <= debt.termYears; j++) {
+        const due = t + j;
+        if (due > T) break;
+        const pay = debt.amortization === 'straight' ? loan / debt.termYears : j === debt.termYears ? loan : 0;
+        principalDue[due] = (principalDue[due] as number) + pay;
+      }
+    }
+  }
+
+  // commitments: facility lease over its term, compute rent over its term, even past T
+  const commitmentByYear: number[] = [];
+  const leaseTerm = facility.mode === 'lease' ? facility.termYears : 0;
+  const rentTerm = own ? 0 : (fleet.rentTermYears as number);
+  const commitYears = Math.max(leaseTerm, rentTerm);
+  for (let t = 1; t <= commitYears; t++) {
+    let c = 0;
+    if (t <= leaseTerm && facility.mode === 'lease') c += leaseCost(itMW, facility.leasePerKWMonth, facility.escalationPerYear, t);
+    if (t <= rentTerm) c += rentCost(N, fleet.rentPerAcceleratorHour as number, fleet.rentChangePerYear, t);
+    commitmentByYear.push(c);
+  }
+  const leaseCommitment = commitmentByYear.reduce((a, b) => a + b, 0);
+  const commitRate = debt ? debt.rate : finance.wacc;
+  let leaseCommitmentPV = 0;
+  for (let t = 1; t <= commitYears; t++) leaseCommitmentPV += (commitmentByYear[t - 1] as number) / Math.pow(1 + commitRate, t);
+
+  // year 0: the build
+  const y0 = emptyYear(0, startYear - 1);
+  y0.capex = capexAt[0] as number;
+  y0.draws = draws[0] as number;
+  y0.fcf = -(capexAt[0] as number);
+  y0.cumulativeFcf = y0.fcf;
+  y0.equityCashFlow = -(capexAt[0] as number) + (draws[0] as number);
+  y0.debtOutstanding = draws[0] as number;
+  years.push(y0);
+
+  let taxPool = 0;
+  let leveredPool = 0;
+  let cumulative = y0.fcf;
+  let outstanding = draws[0] as number;
+  const shares = new Array<number>(nSeg).fill(0);
+  const segTokens = new Array<number>(nSeg).fill(0);
+  const segRevenue = new Array<number>(nSeg).fill(0);
+  const segValue = new Array<number>(nSeg).fill(0);
+  const segBilled = new Array<number>(nSeg).fill(0);
+
+  for (let t = 1; t <= T; t++) {
+    const row = emptyYear(t, startYear + t - 1);
+    // §3.1 fleet in service
+    let k = 0;
+    let inService = true;
+    if (own) {
+      k = Math.floor((t - 1) / L);
+      inService = k < gens.length;
+    }
+    const Nt = inService ? N : 0;
+    const tau = throughputPerAccelerator(
+      fleet.tokensPerSecond as number,
+      fleet.nextGeneration.perfGain,
+      inService ? k : 0,
+      scenario.serving.softwareGainPerYear,
+      t,
+    );
+    const C = capacityComputeUnits(Nt, tau);
+
+    // §3.2 demand
+    let w = 0;
+    for (let i = 0; i < nSeg; i++) {
+      const s = segs[i]!;
+      shares[i] = seriesAt(s.tokenShare, t);
+      w += (shares[i] as number) * s.computeIntensity;
+    }
+    let U: number;
+    let u: number;
+    let unmet: number | null = null;
+    if (tokensMode) {
+      const Dt = demandedTokens(demand.tokensPerYear as number, demand.growthPerYear ?? 0, t);
+      U = servedComputeTokensMode(Dt, w, demand.maxUtilization ?? 1, C);
+      u = C === 0 ? 0 : U / C;
+      unmet = Dt - U / w;
+      if (unmet > Dt * 1e-12) {
+        warnings.push({ code: 'unmet-demand', message: `year ${row.year}: ${fmtTokens(unmet)} tokens of demand exceed capacity and are not served`, field: 'unmetTokens', t });
+      } else unmet = 0;
+    } else {
+      u = seriesAt(demand.utilization as number | number[], t);
+      U = u * C;
+    }
+    const Q = U / w;
+
+    // §3.3 revenue and strategic value per segment
+    let R = 0;
+    let V = 0;
+    let hidden = 0;
+    let billedCash = 0;
+    for (let i = 0; i < nSeg; i++) {
+      const s = segs[i]!;
+      const p = s.pricing as Record<string, unknown> & Pricing;
+      const Qi = (shares[i] as number) * Q;
+      const Bi = billedOf(Qi, s.hiddenReasoningShare, s.reasoningBilled);
+      hidden += Qi * s.hiddenReasoningShare;
+      let Ri = 0;
+      let Vi = 0;
+      let users: number | null = null;
+      let hours: number | null = null;
+      switch (kinds[i]) {
+        case 'perMTok': {
+          const q = p as { perMTok: number; changePerYear: number; discount: number };
+          Ri = perMTokRevenue(Bi, q.perMTok, q.changePerYear, q.discount, t);
+          break;
+        }
+        case 'subscription': {
+          const q = (p as { subscription: Parameters<typeof subscriptionRevenue>[1] }).subscription;
+          const r = subscriptionRevenue(Qi, q, t);
+          users = r.users;
+          Ri = r.revenue;
+          break;
+        }
+        case 'perAcceleratorHour': {
+          const q = p as { perAcceleratorHour: number; changePerYear: number; generationStep: number };
+          hours = acceleratorHoursSold(((shares[i] as number) * s.computeIntensity) / w, u, Nt);
+          Ri = perAcceleratorHourRevenue(hours, q.perAcceleratorHour, q.changePerYear, q.generationStep, inService ? k : 0, t);
+          break;
+        }
+        case 'imputed': {
+          const q = p as { imputedPerMTok: number; changePerYear: number };
+          Vi = imputedValue(Bi, q.imputedPerMTok, q.changePerYear, t);
+          break;
+        }
+        default:
+          break;
+      }
+      if (isCashPricing(kinds[i] as PricingKind)) billedCash += Bi;
+      segTokens[i] = Qi;
+      segBilled[i] = Bi;
+      segRevenue[i] = Ri;
+      segValue[i] = Vi;
+      R += Ri;
+      V += Vi;
+      const sr = {
+        t,
+        year: row.year,
+        monetizable: false,
+        profitable: false,
+      } as SegmentYearRow;
+      for (const f of SEGMENT_YEAR_FIELDS) sr[f] = null;
+      sr.tokenShare = shares[i] as number;
+      sr.tokens = Qi;
+      sr.billedTokens = Bi;
+      sr.hiddenReasoningTokens = Qi * s.hiddenReasoningShare;
+      sr.revenue = Ri;
+      sr.strategicValue = Vi;
+      sr.users = users;
+      sr.acceleratorHours = hours;
+      segRows[i]!.push(sr);
+    }
+
+    // §3.4 costs
+    let power = 0;
+    if (own && inService && site.power) {
+      power = powerCost(energyMWh(itMW, site.pue, site.power.idleFraction, u), site.power.pricePerMWh, site.power.escalationPerYear, t);
+    }
+    const lease = facility.mode === 'lease' ? leaseCost(itMW, facility.leasePerKWMonth, facility.escalationPerYear, t) : 0;
+    const rent = own ? 0 : rentCost(N, fleet.rentPerAcceleratorHour as number, fleet.rentChangePerYear, t);
+    const maintenance = own && inService ? fleet.maintenancePctPerYear * (gens[k] as Generation).capex : 0;
+    const fixedOpex = opex.fixedPerMWYear * itMW;
+    const otherCost = perTokenCost(opex.otherCostPerMTok, Q);
+    let depreciation = t <= facilityLife ? facilityDep : 0;
+    let writeOff = 0;
+    let residual = 0;
+    for (let j = 0; j < gens.length; j++) {
+      const g = gens[j]!;
+      const depEnd = Math.min(g.start + D - 1, g.start + L - 1);
+      if (t >= g.start && t <= depEnd) depreciation += genDep[j] as number;
+      if (g.retireYear === t) {
+        const yearsDepreciated = Math.min(L, D);
+        const nbv = g.capex - (genDep[j] as number) * yearsDepreciated;
+        writeOff += Math.max(0, nbv - residualFrac * g.capex);
+        residual += residualFrac * g.capex;
+      }
+    }
+    const cogs = power + lease + rent + maintenance + fixedOpex + otherCost + depreciation;
+    const opexCash = cogs - depreciation;
+
+    // §3.5 profit and the funnel
+    const grossProfit = R - cogs;
+    const ebitda = R - opexCash;
+    const ebit = ebitda - depreciation - writeOff;
+    const costPerUnit = U === 0 ? null : cogs / U;
+    let monetizable = 0;
+    let profitable = 0;
+    let strategic = 0;
+    for (let i = 0; i < nSeg; i++) {
+      const sr = segRows[i]![t - 1]!;
+      const Ri = segRevenue[i] as number;
+      const Qi = segTokens[i] as number;
+      const cost = costPerUnit === null ? (Qi === 0 ? 0 : null) : segs[i]!.computeIntensity * costPerUnit * Qi;
+      sr.cost = cost;
+      sr.grossProfit = cost === null ? null : Ri - cost;
+      sr.grossMargin = cost === null || Ri === 0 ? null : (Ri - cost) / Ri;
+      if (Ri > 0) {
+        monetizable += Qi;
+        sr.monetizable = true;
+        if (sr.grossMargin !== null && sr.grossMargin >= minMargin) {
+          profitable += Qi;
+          sr.profitable = true;
+        }
+      }
+      if ((segValue[i] as number) > 0) strategic += Qi;
+    }
+
+    // §3.6 cash flows, taxes, financing
+    const tx = taxWithCarryForward(ebit, finance.taxRate, taxPool);
+    taxPool = tx.pool;
+    const capex = capexAt[t] as number;
+    let terminal = 0;
+    if (t === T && finance.terminalValue === 'bookValue') terminal = bookValueAtEnd(t, gens, genDep, L, D, facilityCapex, facilityDep, facilityLife);
+    const fcf = ebitda - tx.tax - capex + residual + terminal;
+    cumulative += fcf;
+
+    const interest = debt ? debt.rate * outstanding : 0;
+    const principal = principalDue[t] as number;
+    const draw = draws[t] as number;
+    outstanding = outstanding + draw - principal;
+    if (Math.abs(outstanding) < 1e-6 * Math.max(1, draws[0] as number)) outstanding = 0;
+    const repaidAtHorizon = t === T ? outstanding : 0;
+    const lt = taxWithCarryForward(ebit - interest, finance.taxRate, leveredPool);
+    leveredPool = lt.pool;
+    const equity = ebitda - lt.tax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon : 0);
+    const service = interest + principal;
+    const book = bookValueAtEnd(t, gens, genDep, L, D, facilityCapex, facilityDep, facilityLife);
+
+    row.accelerators = Nt;
+    row.generation = own ? (inService ? k : null) : 0;
+    row.capacityTokens = C;
+    row.utilization = u;
+    row.tokens = Q;
+    row.billedTokens = billedCash;
+    row.hiddenReasoningTokens = hidden;
+    row.monetizableTokens = monetizable;
+    row.profitableTokens = profitable;
+    row.strategicTokens = strategic;
+    row.unmetTokens = unmet;
+    row.revenue = R;
+    row.strategicValue = V;
+    row.power = power;
+    row.lease = lease;
+    row.rent = rent;
+    row.maintenance = maintenance;
+    row.fixedOpex = fixedOpex;
+    row.otherCost = otherCost;
+    row.depreciation = depreciation;
+    row.writeOff = writeOff;
+    row.cogs = cogs;
+    row.grossProfit = grossProfit;
+    row.grossMargin = div(grossProfit, R);
+    row.ebitda = ebitda;
+    row.ebit = ebit;
+    row.tax = tx.tax;
+    row.capex = capex;
+    row.residual = residual;
+    row.terminalValue = t === T ? terminal : 0;
+    row.fcf = fcf;
+    row.cumulativeFcf = cumulative;
+    row.draws = draw;
+    row.debtOutstanding = outstanding;
+    row.interest = interest;
+    row.principal = principal;
+    row.debtRepaidAtHorizon = repaidAtHorizon;
+    row.leveredTax = lt.tax;
+    row.equityCashFlow = equity;
+    row.dscr = service > 0 ? ebitda / service : null;
+    row.ltv = debt ? div(outstanding, book) : null;
+    row.commitmentRemaining = sumFrom(commitmentByYear, t);
+    row.revenuePerMW = R / itMW;
+    row.grossProfitPerMW = grossProfit / itMW;
+    row.ebitdaPerMW = ebitda / itMW;
+    row.strategicRevenuePerMW = (R + V) / itMW;
+    row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+    row.realizedPricePerMTok = billedCash === 0 ? null : (R / billedCash) * 1e6;
+    years.push(row);
+  }
+
+  const summary = summarize(scenario, years, leaseCommitment, leaseCommitmentPV, warnings);
+  const segments: SegmentResult[] = segs.map((s, i) => ({
+    id: s.id,
+    label: s.label ?? s.id,
+    kind: s.kind,
+    pricingKind: kinds[i] as PricingKind,
+    years: segRows[i]!,
+  }));
+  const result: ModelResult = { scenario, years, segments, summary, warnings };
+  sanitize(result);
+  return result;
+}
+
+/** Net book value at the end of year `t` of the generations still held and of the owned facility. */
+function bookValueAtEnd(
+  t: number,
+  gens: readonly Generation[],
+  genDep: readonly number[],
+  L: number,
+  D: number,
+  facilityCapex: number,
+  facilityDep: number,
+  facilityLife: number,
+): number {
+  let book = facilityCapex - facilityDep * Math.min(t, facilityLife);
+  for (let j = 0; j < gens.length; j++) {
+    const g = gens[j]!;
+    if (g.spendAt > t) continue; // not bought yet
+    if (g.retireYear !== null && g.retireYear <= t) continue; // sold
+    const yearsDep = Math.max(0, Math.min(t - g.start + 1, D, L));
+    book += g.capex - (genDep[j] as number) * yearsDep;
+  }
+  return book;
+}
+
+function sumFrom(xs: readonly number[], t: number): number {
+  let s = 0;
+  for (let i = t; i < xs.length; i++) s += xs[i] as number;
+  return s;
+}
+
+function fmtTokens(x: number): string {
+  return x.toExponential(3);
+}
+
+function summarize(
+  scenario: Scenario,
+  years: YearRow[],
+  leaseCommitment: number,
+  leaseCommitmentPV: number,
+  warnings: ModelWarning[],
+): Summary {
+  const { finance, site } = scenario;
+  const wacc = finance.wacc;
+  const T = scenario.horizon.years;
+  const fcf = years.map((y) => y.fcf as number);
+  const eq = years.map((y) => y.equityCashFlow as number);
+  let npv = 0;
+  let disc: number[] = [];
+  for (let t = 0; t <= T; t++) {
+    const d = (fcf[t] as number) / Math.pow(1 + wacc, t);
+    disc.push(d);
+    npv += d;
+  }
+  const totalCapex = years.reduce((a, y) => a + (y.capex as number), 0);
+  const irrValue = irr(fcf);
+  if (irrValue === null) {
+    warnings.push({
+      code: 'irr-none',
+      field: 'irr',
+      message: totalCapex === 0 ? 'irr: no capex, the cash flows never change sign' : 'irr: the cash flows have no internal rate of return in (−99 %, 1000 %)',
+    });
+  }
+  const equityIrr = finance.debt ? irr(eq) : irrValue;
+  if (finance.debt && equityIrr === null) warnings.push({ code: 'equity-irr-none', field: 'equityIrr', message: 'equityIrr: the equity cash flows have no internal rate of return in (−99 %, 1000 %)' });
+  const payback = totalCapex === 0 && (fcf[1] ?? 0) >= 0 ? 0 : paybackPeriod(fcf);
+  if (payback === null) warnings.push({ code: 'payback-never', field: 'paybackYears', message: `paybackYears: the cumulative free cash flow never turns positive within ${T} years` });
+  const discPayback = totalCapex === 0 && (disc[1] ?? 0) >= 0 ? 0 : paybackPeriod(disc);
+  disc = [];
+  let minCum = 0;
+  for (const y of years) minCum = Math.min(minCum, y.cumulativeFcf as number);
+
+  const active = years.filter((y) => y.t >= 1 && (y.accelerators as number) > 0);
+  const avg = (f: 'revenuePerMW' | 'grossProfitPerMW' | 'ebitdaPerMW' | 'strategicRevenuePerMW'): number | null =>
+    active.length === 0 ? null : active.reduce((a, y) => a + (y[f] as number), 0) / active.length;
+  const sum = (f: 'revenue' | 'grossProfit' | 'tokens' | 'billedTokens' | 'monetizableTokens' | 'profitableTokens' | 'strategicTokens' | 'hiddenReasoningTokens' | 'cogs'): number => {
+    let s = 0;
+    for (let t = 1; t <= T; t++) s += years[t]![f] as number;
+    return s;
+  };
+  const totalRevenue = sum('revenue');
+  const totalGP = sum('grossProfit');
+  const totalTokens = sum('tokens');
+  const billed = sum('billedTokens');
+  const monet = sum('monetizableTokens');
+  const prof = sum('profitableTokens');
+  let unmet: number | null = null;
+  if (scenario.demand.tokensPerYear !== undefined) {
+    unmet = 0;
+    for (let t = 1; t <= T; t++) unmet += years[t]!.unmetTokens as number;
+  }
+  let minDscr: number | null = null;
+  let maxLtv: number | null = null;
+  if (finance.debt) {
+    for (let t = 1; t <= T; t++) {
+      const y = years[t]!;
+      if (y.dscr !== null) minDscr = minDscr === null ? y.dscr : Math.min(minDscr, y.dscr);
+      if (y.ltv !== null) maxLtv = maxLtv === null ? y.ltv : Math.max(maxLtv, y.ltv);
+    }
+    const cap0 = years[0]!.capex as number;
+    const book0 = cap0;
+    if (book0 > 0) {
+      const ltv0 = (years[0]!.debtOutstanding as number) / book0;
+      maxLtv = maxLtv === null ? ltv0 : Math.max(maxLtv, ltv0);
+    }
+  }
+  let strategicValuePV = 0;
+  for (let t = 1; t <= T; t++) strategicValuePV += ((years[t]!.strategicValue as number) * (1 - finance.taxRate)) / Math.pow(1 + wacc, t);
+
+  const s = {} as Summary;
+  for (const f of SUMMARY_FIELDS) s[f] = null;
+  s.npv = npv;
+  s.irr = irrValue;
+  s.equityIrr = equityIrr;
+  s.paybackYears = payback;
+  s.discountedPaybackYears = discPayback;
+  s.peakFunding = Math.max(0, -minCum);
+  s.capexPerMW = (years[0]!.capex as number) / site.itMW;
+  s.totalCapex = totalCapex;
+  s.revenuePerMW = avg('revenuePerMW');
+  s.grossProfitPerMW = avg('grossProfitPerMW');
+  s.ebitdaPerMW = avg('ebitdaPerMW');
+  s.strategicRevenuePerMW = avg('strategicRevenuePerMW');
+  s.grossMargin = div(totalGP, totalRevenue);
+  s.totalTokens = totalTokens;
+  s.billedTokens = billed;
+  s.monetizableTokens = monet;
+  s.profitableTokens = prof;
+  s.strategicTokens = sum('strategicTokens');
+  s.hiddenReasoningTokens = sum('hiddenReasoningTokens');
+  s.unmetTokens = unmet;
+  s.monetizableShare = div(monet, totalTokens);
+  s.profitableShare = div(prof, totalTokens);
+  s.costPerMTok = totalTokens === 0 ? null : (sum('cogs') / totalTokens) * 1e6;
+  s.realizedPricePerMTok = billed === 0 ? null : (totalRevenue / billed) * 1e6;
+  s.totalRevenue = totalRevenue;
+  s.totalGrossProfit = totalGP;
+  s.minDscr = minDscr;
+  s.maxLtv = maxLtv;
+  s.leaseCommitment = leaseCommitment;
+  s.leaseCommitmentPV = leaseCommitmentPV;
+  s.strategicValuePV = strategicValuePV;
+  s.strategicNpv = npv + strategicValuePV;
+  return s;
+}
+
+/** The last guard of "no NaN or Infinity in any output": such a value becomes null with a warning. */
+function sanitize(r: ModelResult): void {
+  const fix = (obj: Record<string, unknown>, where: string, t?: number): void => {
+    for (const key in obj) {
+      const v = obj[key];
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        obj[key] = null;
+        r.warnings.push({ code: 'not-finite', field: key, message: `${where}${key} has no finite value (inputs out of a numeric range); reported as null`, ...(t === undefined ? {} : { t }) });
+      }
+    }
+  };
+  for (const y of r.years) fix(y as unknown as Record<string, unknown>, `year ${y.year}: `, y.t);
+  for (const s of r.segments) for (const y of s.years) fix(y as unknown as Record<string, unknown>, `segment ${s.id}, year ${y.year}: `, y.t);
+  fix(r.summary as unknown as Record<string, unknown>, 'summary: ');
+}

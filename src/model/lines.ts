@@ -1,0 +1,119 @@
+/**
+ * One small pure function per line of the yearly model (MODEL.md §3). The engine
+ * composes them; the spreadsheet export writes the same equations as formulas.
+ */
+
+/** Hours in a model year, `H`. */
+export const HOURS_PER_YEAR = 8760;
+
+/** `g(r, t) = (1 + r)^(t-1)`: the multiplier of a yearly change `r` in operating year `t`. */
+export const growth = (r: number, t: number): number => Math.pow(1 + r, t - 1);
+
+/** A Series' value in operating year `t` (1-based); the last value carries forward. */
+export function seriesAt(s: number | readonly number[], t: number): number {
+  if (typeof s === 'number') return s;
+  const i = t - 1 < s.length ? t - 1 : s.length - 1;
+  return s[i] as number;
+}
+
+/** §3.1 `N = itMW · 1000 / kWPerAccelerator` (not rounded). */
+export const acceleratorCount = (itMW: number, kWPerAccelerator: number): number => (itMW * 1000) / kWPerAccelerator;
+
+/** §3.1 throughput per accelerator `τ_t = tokensPerSecond · perfGain^k · g(softwareGain, t)`. */
+export const throughputPerAccelerator = (
+  tokensPerSecond: number,
+  perfGain: number,
+  generation: number,
+  softwareGainPerYear: number,
+  t: number,
+): number => tokensPerSecond * Math.pow(perfGain, generation) * growth(softwareGainPerYear, t);
+
+/** §3.1 capacity in compute units `C_t = N_t · τ_t · 3600 · H`. */
+export const capacityComputeUnits = (accelerators: number, throughput: number): number =>
+  accelerators * throughput * 3600 * HOURS_PER_YEAR;
+
+/** §3.2 tokens mode: demanded tokens `D_t = tokensPerYear · g(growthPerYear, t)`. */
+export const demandedTokens = (tokensPerYear: number, growthPerYear: number, t: number): number =>
+  tokensPerYear * growth(growthPerYear, t);
+
+/** §3.2 tokens mode: served compute `U_t = min(D_t · w_t, maxUtilization · C_t)`. */
+export const servedComputeTokensMode = (demanded: number, mixWeight: number, maxUtilization: number, capacity: number): number =>
+  Math.min(demanded * mixWeight, maxUtilization * capacity);
+
+/** §3.2 billed tokens of a segment: all of them when reasoning is billed, else the visible part. */
+export const billedTokens = (tokens: number, hiddenReasoningShare: number, reasoningBilled: boolean): number =>
+  reasoningBilled ? tokens : tokens * (1 - hiddenReasoningShare);
+
+/** §3.3 `perMTok` revenue. */
+export const perMTokRevenue = (billed: number, perMTok: number, changePerYear: number, discount: number, t: number): number =>
+  (billed * perMTok * growth(changePerYear, t) * (1 - discount)) / 1e6;
+
+/** §3.3 subscription revenue: users = tokens / (12 · TU_t), revenue = users · 12 · ARPU_t. */
+export function subscriptionRevenue(
+  tokens: number,
+  sub: { arpuPerMonth: number; tokensPerUserMonth: number; arpuChangePerYear: number; usageGrowthPerYear: number },
+  t: number,
+): { users: number; revenue: number } {
+  const tokensPerUserMonth = sub.tokensPerUserMonth * growth(sub.usageGrowthPerYear, t);
+  const users = tokens / (12 * tokensPerUserMonth);
+  return { users, revenue: users * 12 * sub.arpuPerMonth * growth(sub.arpuChangePerYear, t) };
+}
+
+/** §3.3 per-accelerator-hour: hours sold `A = σ_i · u_t · N_t · H` with compute share `σ_i = share·k/w`. */
+export const acceleratorHoursSold = (computeShare: number, utilization: number, accelerators: number): number =>
+  computeShare * utilization * accelerators * HOURS_PER_YEAR;
+
+/** §3.3 per-accelerator-hour revenue, an hour of generation `k` renting for `generationStep^k` more. */
+export const perAcceleratorHourRevenue = (
+  hours: number,
+  price: number,
+  changePerYear: number,
+  generationStep: number,
+  generation: number,
+  t: number,
+): number => hours * price * growth(changePerYear, t) * Math.pow(generationStep, generation);
+
+/** §3.3 strategic value of imputed pricing, never cash. */
+export const imputedValue = (billed: number, imputedPerMTok: number, changePerYear: number, t: number): number =>
+  (billed * imputedPerMTok * growth(changePerYear, t)) / 1e6;
+
+/** §3.4 energy `MWh_t = itMW · pue · (idle + (1 − idle) · u_t) · H`. */
+export const energyMWh = (itMW: number, pue: number, idleFraction: number, utilization: number): number =>
+  itMW * pue * (idleFraction + (1 - idleFraction) * utilization) * HOURS_PER_YEAR;
+
+/** §3.4 power cost `MWh_t · pricePerMWh · g(escalation, t)`. */
+export const powerCost = (mwh: number, pricePerMWh: number, escalationPerYear: number, t: number): number =>
+  mwh * pricePerMWh * growth(escalationPerYear, t);
+
+/** §3.4 facility lease `itMW · 1000 · leasePerKWMonth · 12 · g(escalation, t)`. */
+export const leaseCost = (itMW: number, leasePerKWMonth: number, escalationPerYear: number, t: number): number =>
+  itMW * 1000 * leasePerKWMonth * 12 * growth(escalationPerYear, t);
+
+/** §3.4 compute rent `N · H · rentPerAcceleratorHour · g(rentChange, t)`. */
+export const rentCost = (accelerators: number, rentPerAcceleratorHour: number, rentChangePerYear: number, t: number): number =>
+  accelerators * HOURS_PER_YEAR * rentPerAcceleratorHour * growth(rentChangePerYear, t);
+
+/** §3.4 per-token cost `otherCostPerMTok · Q_t / 1e6`. */
+export const perTokenCost = (otherCostPerMTok: number, tokens: number): number => (otherCostPerMTok * tokens) / 1e6;
+
+/** §3.4 straight-line IT depreciation of one generation per year. */
+export const itDepreciationPerYear = (capex: number, residualValue: number, depreciationYears: number): number =>
+  (capex * (1 - residualValue)) / depreciationYears;
+
+/** §3.6 tax with a loss carry-forward; returns the tax and the new pool. */
+export function taxWithCarryForward(ebit: number, taxRate: number, pool: number): { tax: number; pool: number } {
+  if (ebit < 0) return { tax: 0, pool: pool - ebit };
+  return { tax: taxRate * Math.max(0, ebit - pool), pool: Math.max(0, pool - ebit) };
+}
+
+/** §3.6 payback: first `t ≥ 1` with cumulative flow ≥ 0, interpolated; null if never. */
+export function paybackPeriod(flows: readonly number[]): number | null {
+  let cum = flows[0] ?? 0;
+  for (let t = 1; t < flows.length; t++) {
+    const f = flows[t] as number;
+    const next = cum + f;
+    if (next >= 0) return cum >= 0 ? t - 1 : t - 1 + -cum / f;
+    cum = next;
+  }
+  return null;
+}

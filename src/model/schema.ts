@@ -1,0 +1,242 @@
+/**
+ * The scenario file format of MODEL.md §2 as zod schemas. The scenario types are
+ * inferred from here and never written twice. Structure, types and ranges live
+ * here; rules that cut across fields (mode pairs, share sums, catalog ids) live
+ * in `rules.ts`, because they must run even when the structure is broken so that
+ * every problem is reported at once.
+ */
+import { z } from 'zod';
+
+const num = () => z.number();
+/** A number or a list of numbers, one per operating year; the last value carries forward. */
+const series = (item: z.ZodNumber) => z.union([item, z.array(item).min(1)]);
+
+const rate = () => num().gt(-1);
+const nonNeg = () => num().min(0);
+const share01 = () => num().min(0).max(1);
+const posInt = () => num().int().min(1);
+
+export const OPERATORS = ['hyperscaler', 'frontier-lab', 'neocloud', 'private-ai-factory', 'custom'] as const;
+export const SEGMENT_KINDS = [
+  'paid-api',
+  'subscription',
+  'free',
+  'batch',
+  'internal-eval',
+  'internal-product',
+  'capacity-contract',
+  'other',
+] as const;
+
+export const sourceSchema = z.strictObject({
+  label: z.string().min(1),
+  url: z.string().optional(),
+  note: z.string().optional(),
+});
+
+export const powerSchema = z.strictObject({
+  pricePerMWh: nonNeg(),
+  escalationPerYear: rate().default(0),
+  idleFraction: share01().default(0.3),
+});
+
+export const facilitySchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('own'),
+    capexPerMW: nonNeg(),
+    lifeYears: posInt().default(20),
+  }),
+  z.strictObject({
+    mode: z.literal('lease'),
+    leasePerKWMonth: nonNeg(),
+    escalationPerYear: rate().default(0),
+    termYears: posInt(),
+  }),
+  z.strictObject({ mode: z.literal('none') }),
+]);
+
+export const siteSchema = z.strictObject({
+  itMW: num().gt(0),
+  pue: num().min(1).max(3),
+  power: powerSchema.optional(),
+  facility: facilitySchema,
+});
+
+export const nextGenerationSchema = z.strictObject({
+  perfGain: num().gt(0).default(1),
+  capexChange: num().gt(0).default(1),
+});
+
+export const fleetSchema = z.strictObject({
+  mode: z.enum(['own', 'rent']),
+  accelerator: z.string().optional(),
+  kWPerAccelerator: num().gt(0).optional(),
+  tokensPerSecond: num().gt(0).optional(),
+  capexPerAccelerator: nonNeg().optional(),
+  usefulLifeYears: posInt().optional(),
+  depreciationYears: posInt().optional(),
+  residualValue: num().min(0).lt(1).default(0),
+  refresh: z.boolean().default(true),
+  nextGeneration: nextGenerationSchema.default({ perfGain: 1, capexChange: 1 }),
+  maintenancePctPerYear: nonNeg().default(0),
+  rentPerAcceleratorHour: nonNeg().optional(),
+  rentChangePerYear: rate().default(0),
+  rentTermYears: posInt().optional(),
+});
+
+export const servingSchema = z.strictObject({
+  softwareGainPerYear: rate().default(0),
+});
+
+export const perMTokPricing = z.strictObject({
+  perMTok: nonNeg(),
+  changePerYear: rate().default(0),
+  discount: num().min(0).max(1).default(0),
+});
+export const subscriptionPricing = z.strictObject({
+  subscription: z.strictObject({
+    arpuPerMonth: nonNeg(),
+    tokensPerUserMonth: num().gt(0),
+    arpuChangePerYear: rate().default(0),
+    usageGrowthPerYear: rate().default(0),
+  }),
+});
+export const perAcceleratorHourPricing = z.strictObject({
+  perAcceleratorHour: nonNeg(),
+  changePerYear: rate().default(0),
+  generationStep: num().gt(0).default(1),
+});
+export const imputedPricing = z.strictObject({
+  imputedPerMTok: nonNeg(),
+  changePerYear: rate().default(0),
+});
+export const noPricing = z.strictObject({ none: z.literal(true) });
+
+/** The key that tells which pricing form an object is; used to report the right branch's issues. */
+export const PRICING_KEYS = ['perMTok', 'subscription', 'perAcceleratorHour', 'imputedPerMTok', 'none'] as const;
+
+export const pricingSchema = z.union([
+  perMTokPricing,
+  subscriptionPricing,
+  perAcceleratorHourPricing,
+  imputedPricing,
+  noPricing,
+]);
+
+export const segmentSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes'),
+  label: z.string().optional(),
+  kind: z.enum(SEGMENT_KINDS),
+  tokenShare: series(nonNeg()),
+  computeIntensity: num().gt(0).default(1),
+  hiddenReasoningShare: num().min(0).lt(1).default(0),
+  reasoningBilled: z.boolean().default(false),
+  pricing: pricingSchema.default({ none: true }),
+});
+
+export const demandSchema = z.strictObject({
+  utilization: series(share01()).optional(),
+  tokensPerYear: nonNeg().optional(),
+  growthPerYear: rate().optional(),
+  maxUtilization: num().gt(0).max(1).optional(),
+  segments: z.array(segmentSchema).min(1),
+});
+
+export const debtSchema = z.strictObject({
+  share: share01(),
+  rate: rate(),
+  termYears: posInt(),
+  amortization: z.enum(['straight', 'bullet']).default('straight'),
+});
+
+export const financeSchema = z.strictObject({
+  wacc: rate(),
+  taxRate: num().min(0).lt(1).default(0),
+  terminalValue: z.enum(['bookValue', 'none']).default('bookValue'),
+  debt: debtSchema.optional(),
+});
+
+export const opexSchema = z.strictObject({
+  fixedPerMWYear: nonNeg().default(0),
+  otherCostPerMTok: nonNeg().default(0),
+});
+
+export const profitabilitySchema = z.strictObject({
+  minMargin: num().lt(1).default(0),
+});
+
+/** One uncertain input, by path; the fields a distribution needs are checked in the Monte Carlo module. */
+export const distributionSchema = z.strictObject({
+  dist: z.enum(['fixed', 'uniform', 'triangular', 'pert', 'normal', 'lognormal', 'beta', 'discrete']),
+  value: num().optional(),
+  min: num().optional(),
+  mode: num().optional(),
+  max: num().optional(),
+  mean: num().optional(),
+  sd: num().optional(),
+  p5: num().optional(),
+  p95: num().optional(),
+  alpha: num().gt(0).optional(),
+  beta: num().gt(0).optional(),
+  lambda: num().gt(0).optional(),
+  values: z.array(num()).min(1).optional(),
+  weights: z.array(nonNeg()).min(1).optional(),
+  scale: z.boolean().optional(),
+});
+
+export const correlationSchema = z.strictObject({
+  paths: z.array(z.string()).min(2),
+  matrix: z.array(z.array(num().min(-1).max(1))),
+});
+
+export const horizonSchema = z.strictObject({
+  startYear: num().int().min(1900).max(2200),
+  years: num().int().min(1).max(50),
+});
+
+export const scenarioSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes'),
+  name: z.string().optional(),
+  operator: z.enum(OPERATORS),
+  description: z.string().optional(),
+  sources: z.array(sourceSchema).optional(),
+  horizon: horizonSchema,
+  site: siteSchema,
+  fleet: fleetSchema,
+  serving: servingSchema.default({ softwareGainPerYear: 0 }),
+  demand: demandSchema,
+  finance: financeSchema,
+  opex: opexSchema.default({ fixedPerMWYear: 0, otherCostPerMTok: 0 }),
+  profitability: profitabilitySchema.default({ minMargin: 0 }),
+  uncertainty: z.record(z.string(), distributionSchema).optional(),
+  correlation: correlationSchema.optional(),
+});
+
+/** What a scenario file may say (defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A parsed scenario with zod's defaults filled (not yet resolved against the catalog). */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Segment = Scenario['demand']['segments'][number];
+export type Pricing = Segment['pricing'];
+export type Series = number | number[];
+export type Distribution = z.output<typeof distributionSchema>;
+
+export const catalogRowSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  name: z.string(),
+  kWPerAccelerator: num().gt(0),
+  capexPerAccelerator: nonNeg(),
+  tokensPerSecond: num().gt(0),
+  confidence: z.enum(['H', 'M', 'L']).optional(),
+  source: z.string(),
+  hourlyCostOfOwnership: z
+    .strictObject({
+      hyperscalerOwned: nonNeg().optional(),
+      neocloudOwned: nonNeg().optional(),
+      rental3yr: nonNeg().optional(),
+    })
+    .optional(),
+});
+export const catalogSchema = z.strictObject({ accelerators: z.array(catalogRowSchema).min(1) });
+export type CatalogRow = z.output<typeof catalogRowSchema>;
+export type Catalog = z.output<typeof catalogSchema>;
