@@ -2,7 +2,7 @@
  * The yearly engine of MODEL.md §3: a resolved scenario in, the result contract
  * of §4 out. Pure and deterministic; every line is a function of `lines.ts`.
  */
-import { irr } from './finance.ts';
+import { irrFast as irr } from './finance.ts';
 import {
   acceleratorCount,
   acceleratorHoursSold,

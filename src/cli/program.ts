@@ -1,0 +1,32 @@
+/** The command line: `makeProgram(io)` builds it, `main.ts` runs it. Tests drive it with their own io. */
+import { Command } from 'commander';
+import type { CliIO } from './context.ts';
+import { catalogCommand } from './commands/catalog.ts';
+import { compareCommand } from './commands/compare.ts';
+import { initCommand } from './commands/init.ts';
+import { resolveCommand } from './commands/resolve.ts';
+import { runCommand } from './commands/run.ts';
+import { schemaCommand } from './commands/schema.ts';
+import { validateCommand } from './commands/validate.ts';
+import { VERSION } from '../version.ts';
+
+export function makeProgram(io: CliIO): Command {
+  const program = new Command('payback')
+    .description('Can the inference demand on a block of AI capacity pay back the compute, power, leases, depreciation, financing and refresh behind it?')
+    .version(VERSION)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+    });
+  runCommand(program, io);
+  compareCommand(program, io);
+  validateCommand(program, io);
+  resolveCommand(program, io);
+  catalogCommand(program, io);
+  initCommand(program, io);
+  schemaCommand(program, io);
+  for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  return program;
+}

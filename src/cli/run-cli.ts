@@ -1,0 +1,33 @@
+/**
+ * Run the CLI on an argument list and return the exit code instead of exiting:
+ * 0 ok, 2 bad input (every issue, no stack trace), 1 internal error.
+ */
+import { CommanderError } from 'commander';
+import { formatIssue } from '../model/issues.ts';
+import { type CliIO, InputError } from './context.ts';
+import { makeProgram } from './program.ts';
+
+export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
+  const program = makeProgram(io);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      const n = e.issues.filter((i) => i.severity !== 'warning').length;
+      io.err(`payback: ${n} problem${n === 1 ? '' : 's'} in the input:`);
+      for (const i of e.issues) io.err(`  ${formatIssue(i)}`);
+      return 2;
+    }
+    if (e instanceof CommanderError) {
+      // help and version are a success; a usage error is bad input
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(`payback: internal error: ${err.message}`);
+    if (process.env['PAYBACK_DEBUG']) io.err(err.stack ?? '');
+    else io.err('(set PAYBACK_DEBUG=1 for the stack trace, and please report it)');
+    return 1;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The node side of loading: where the shipped data lives, reading the catalog
+ * and scenario files, and writing files so that nothing is left half-written.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
+import { loadScenarioText, parseCatalogText, type ResolveResult } from '../model/load.ts';
+import type { Catalog } from '../model/schema.ts';
+
+const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** The repository's `data/` directory. */
+export function dataDir(): string {
+  return fileURLToPath(new URL('../../data/', import.meta.url));
+}
+
+/** The shipped accelerator catalog. Throws only if that file is broken: a bug in the package, not bad input. */
+export function loadCatalog(): Catalog {
+  const path = join(dataDir(), 'catalog', 'accelerators.yaml');
+  const r = parseCatalogText(readFileSync(path, 'utf8'), { file: displayName(path) });
+  if (!r.ok) throw new Error(`the shipped accelerator catalog is broken:\n${formatIssues(r.issues)}`);
+  return r.catalog;
+}
+
+/** The ids of the built-in scenarios (`data/scenarios/<id>.yaml`), sorted. */
+export function builtinScenarioIds(): string[] {
+  const dir = join(dataDir(), 'scenarios');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => SCENARIO_EXTENSIONS.includes(extname(f)))
+    .map((f) => basename(f, extname(f)))
+    .sort();
+}
+
+function builtinPath(id: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) return undefined;
+  for (const ext of SCENARIO_EXTENSIONS) {
+    const p = join(dataDir(), 'scenarios', `${id}${ext}`);
+    if (isFile(p)) return p;
+  }
+  return undefined;
+}
+
+const isFile = (p: string): boolean => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** A path as issues show it: relative to the working directory when that is shorter. */
+function displayName(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && rel.length < path.length ? rel : path;
+}
+
+/**
+ * Read a scenario file by path, or a built-in by id (`neocloud-base`), and
+ * resolve it. Problems, a missing file included, come back as issues.
+ *
+ * @example
+ * const r = readScenarioFile('neocloud-base');
+ * if (!r.ok) console.error(formatIssues(r.issues));
+ */
+export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalog()): ResolveResult {
+  const path = isFile(pathOrId) ? pathOrId : builtinPath(pathOrId);
+  if (path === undefined) {
+    const ids = builtinScenarioIds();
+    return {
+      ok: false,
+      issues: [
+        {
+          path: '',
+          message: `no such file or built-in scenario "${pathOrId}"${didYouMeanSuffix(pathOrId, ids)} (built-ins: ${ids.join(', ')})`,
+          code: 'not_found',
+        },
+      ],
+      warnings: [],
+    };
+  }
+  const file = path === pathOrId ? pathOrId : displayName(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ok: false, issues: [{ path: '', message: `cannot read the file: ${why}`, file, code: 'unreadable' }], warnings: [] };
+  }
+  return loadScenarioText(text, catalog, { file });
+}
+
+/**
+ * Write a file so that readers see the old content or the new, never half of
+ * it: write a temporary file in the same directory, flush it, rename it over.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,119 @@
+/** Terminal tables of results (cli-table3). They read the engine's result; nothing is recomputed. */
+import Table from 'cli-table3';
+import type { ModelResult, YearField, YearRow } from '../model/result.ts';
+import { YEAR_FIELDS } from '../model/result.ts';
+import { count, millions, money, pct, price, ratio, tokens, yearsFmt } from './format.ts';
+import { COMPARE_METRICS, type Metric } from './metrics.ts';
+
+const plain = { head: [] as string[], border: [] as string[] };
+/** No rule between body rows: long tables stay readable. */
+const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+function table(head: string[], rows: string[][], alignRight = true): string {
+  const t = new Table({
+    head,
+    style: plain,
+    chars: compact,
+    colAligns: head.map((_, i) => (i === 0 || !alignRight ? 'left' : 'right')),
+  });
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+/** Scenarios side by side: one row per metric, one column per scenario. */
+export function compareTable(results: readonly ModelResult[], metrics: readonly Metric[] = COMPARE_METRICS): string {
+  const head = ['', ...results.map((r) => r.scenario.id)];
+  const rows = metrics.map((m) => [m.label, ...results.map((r) => m.format(m.get(r)))]);
+  return table(head, rows);
+}
+
+/** The headline of one scenario. */
+export function summaryTable(r: ModelResult): string {
+  const s = r.summary;
+  const rows: [string, string][] = [
+    ['Revenue / MW-yr', millions(s.revenuePerMW)],
+    ['Gross profit / MW-yr', millions(s.grossProfitPerMW)],
+    ['EBITDA / MW-yr', millions(s.ebitdaPerMW)],
+    ['Strategic revenue / MW-yr', millions(s.strategicRevenuePerMW)],
+    ['Gross margin', pct(s.grossMargin)],
+    ['NPV', millions(s.npv, 0, true)],
+    ['IRR', s.irr === null ? 'none' : pct(s.irr)],
+    ['Equity IRR', s.equityIrr === null ? 'none' : pct(s.equityIrr)],
+    ['Payback', s.paybackYears === null ? 'never' : yearsFmt(s.paybackYears)],
+    ['Discounted payback', s.discountedPaybackYears === null ? 'never' : yearsFmt(s.discountedPaybackYears)],
+    ['Peak funding', money(s.peakFunding)],
+    ['Capex / MW (t=0)', millions(s.capexPerMW)],
+    ['Tokens (lifetime)', tokens(s.totalTokens)],
+    ['Monetizable share', pct(s.monetizableShare)],
+    ['Profitable share', pct(s.profitableShare)],
+    ['Cost / M tokens', price(s.costPerMTok, 3)],
+    ['Realized price / M billed tokens', price(s.realizedPricePerMTok, 3)],
+    ['Min DSCR', ratio(s.minDscr)],
+    ['Max LTV', pct(s.maxLtv)],
+    ['Lease + rent commitments', money(s.leaseCommitment)],
+    ['Strategic value (PV, after tax)', money(s.strategicValuePV)],
+    ['Strategic NPV', millions(s.strategicNpv, 0, true)],
+  ];
+  return table([r.scenario.name ?? r.scenario.id, ''], rows);
+}
+
+/** The yearly path people read first: funnel, per-MW, unit economics, cash. */
+export function yearlyTable(r: ModelResult): string {
+  const head = ['Year', 'Util', 'Tokens', 'Monetiz.', 'Profit.', 'Rev/MW', 'GP/MW', 'EBITDA/MW', 'Cost/MTok', 'Price/MTok', 'FCF', 'Cum. FCF'];
+  const share = (y: YearRow, f: YearField): string => (y.tokens ? pct((y[f] as number) / y.tokens, 0) : '—');
+  const rows = r.years.map((y) =>
+    y.t === 0
+      ? [`${y.year} (build)`, '', '', '', '', '', '', '', '', '', money(y.fcf), money(y.cumulativeFcf)]
+      : [
+          String(y.year),
+          pct(y.utilization, 0),
+          tokens(y.tokens),
+          share(y, 'monetizableTokens'),
+          share(y, 'profitableTokens'),
+          millions(y.revenuePerMW),
+          millions(y.grossProfitPerMW),
+          millions(y.ebitdaPerMW),
+          price(y.costPerMTok, 3),
+          price(y.realizedPricePerMTok, 3),
+          money(y.fcf),
+          money(y.cumulativeFcf),
+        ],
+  );
+  return table(head, rows);
+}
+
+const FIELD_FORMAT: Partial<Record<YearField, (x: number | null) => string>> = {
+  accelerators: (x) => count(x),
+  generation: (x) => count(x),
+  capacityTokens: tokens,
+  utilization: (x) => pct(x),
+  tokens,
+  billedTokens: tokens,
+  hiddenReasoningTokens: tokens,
+  monetizableTokens: tokens,
+  profitableTokens: tokens,
+  strategicTokens: tokens,
+  unmetTokens: tokens,
+  grossMargin: (x) => pct(x),
+  dscr: (x) => ratio(x),
+  ltv: (x) => pct(x),
+  costPerMTok: (x) => price(x, 3),
+  realizedPricePerMTok: (x) => price(x, 3),
+};
+
+/** Every yearly line of MODEL.md §3, lines as rows and years as columns. */
+export function fullYearsTable(r: ModelResult): string {
+  const head = ['Line', ...r.years.map((y) => (y.t === 0 ? `t=0` : String(y.year)))];
+  const rows = YEAR_FIELDS.map((f) => [f, ...r.years.map((y) => (FIELD_FORMAT[f] ?? ((x: number | null) => money(x)))(y[f]))]);
+  return table(head, rows);
+}
+
+/** Comma-separated values with a header row; numbers raw, text quoted when needed. */
+export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): string {
+  const cell = (v: string | number | boolean | null): string => {
+    if (v === null) return '';
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
