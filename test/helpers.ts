@@ -68,3 +68,52 @@ export function nonFinitePaths(value: unknown, path = '$'): string[] {
 export function closeRel(actual: number, expected: number, rel = 1e-9, abs = 1e-9): boolean {
   return Math.abs(actual - expected) <= Math.max(abs, rel * Math.max(Math.abs(actual), Math.abs(expected)));
 }
+
+/**
+ * Expect `actual` to be a number within `rel` (relative to |expected|, with an
+ * absolute floor `abs`) of `expected`; the label names the cell in the failure.
+ */
+export function near(actual: unknown, expected: number, label: string, rel = 1e-9, abs = 1e-9): void {
+  if (typeof actual !== 'number' || !Number.isFinite(actual)) {
+    throw new Error(`${label}: expected ${expected}, got ${String(actual)}`);
+  }
+  const tol = Math.max(abs, rel * Math.abs(expected));
+  if (Math.abs(actual - expected) > tol) {
+    throw new Error(`${label}: expected ${expected}, got ${actual} (off by ${actual - expected}, tolerance ${tol})`);
+  }
+}
+
+/** Expect `actual` to print as `printed` when rounded to `decimals` decimals (half a unit in the last place). */
+export function printedAs(actual: unknown, printed: number, decimals: number, label: string): void {
+  if (typeof actual !== 'number' || !Number.isFinite(actual)) {
+    throw new Error(`${label}: expected ${printed} (to ${decimals} decimals), got ${String(actual)}`);
+  }
+  const half = 0.5 * 10 ** -decimals;
+  if (Math.abs(actual - printed) > half * (1 + 1e-9)) {
+    throw new Error(`${label}: expected ${printed} to ${decimals} decimals, got ${actual}`);
+  }
+}
+
+/** A hand-written reference: Σ flows_t / (1 + r)^t. */
+export function npvRef(rate: number, flows: readonly number[]): number {
+  return flows.reduce((acc, f, t) => acc + f / (1 + rate) ** t, 0);
+}
+
+/** A hand-written reference IRR by bisection on [lo, hi] (the root must be bracketed there). */
+export function irrRef(flows: readonly number[], lo = -0.5, hi = 5): number {
+  let a = lo;
+  let b = hi;
+  let fa = npvRef(a, flows);
+  if (fa * npvRef(b, flows) > 0) throw new Error('irrRef: the root is not bracketed');
+  for (let i = 0; i < 200; i++) {
+    const m = (a + b) / 2;
+    const fm = npvRef(m, flows);
+    if (fm === 0) return m;
+    if (fa * fm < 0) b = m;
+    else {
+      a = m;
+      fa = fm;
+    }
+  }
+  return (a + b) / 2;
+}

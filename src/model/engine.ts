@@ -14,6 +14,7 @@ import {
   itDepreciationPerYear,
   leaseCost,
   paybackPeriod,
+  powInt,
   perAcceleratorHourRevenue,
   perMTokRevenue,
   perTokenCost,
@@ -34,6 +35,13 @@ import {
   type PricingKind,
   type SegmentResult,
   type SegmentYearRow,
+  newBuildYearRow,
+  newSegmentYearRow,
+  newSummary,
+  newYearRow,
+  segmentYearRowIsFinite,
+  summaryIsFinite,
+  yearRowIsFinite,
   type Summary,
   type YearRow,
 } from './result.ts';
@@ -71,7 +79,7 @@ export function generationSchedule(
       start,
       end: Math.min(last, horizonYears),
       retireYear: last <= horizonYears ? last : null,
-      capex: firstCapex * Math.pow(capexChange, k),
+      capex: firstCapex * powInt(capexChange, k),
       spendAt: start - 1,
     });
     if (start > horizonYears) break;
@@ -90,11 +98,6 @@ export function pricingKind(p: Pricing): PricingKind {
 /** Cash segments bring revenue; imputed segments bring strategic value only. */
 export const isCashPricing = (k: PricingKind): boolean => k === 'perMTok' || k === 'subscription' || k === 'perAcceleratorHour';
 
-function emptyYear(t: number, year: number): YearRow {
-  const row = { t, year } as YearRow;
-  for (const f of YEAR_FIELDS) row[f] = null;
-  return row;
-}
 
 const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
@@ -173,10 +176,10 @@ export function evaluate(scenario: Scenario): ModelResult {
   const leaseCommitment = commitmentByYear.reduce((a, b) => a + b, 0);
   const commitRate = debt ? debt.rate : finance.wacc;
   let leaseCommitmentPV = 0;
-  for (let t = 1; t <= commitYears; t++) leaseCommitmentPV += (commitmentByYear[t - 1] as number) / Math.pow(1 + commitRate, t);
+  for (let t = 1; t <= commitYears; t++) leaseCommitmentPV += (commitmentByYear[t - 1] as number) / powInt(1 + commitRate, t);
 
   // year 0: the build
-  const y0 = emptyYear(0, startYear - 1);
+  const y0 = newBuildYearRow(startYear - 1);
   y0.capex = capexAt[0] as number;
   y0.draws = draws[0] as number;
   y0.fcf = -(capexAt[0] as number);
@@ -196,7 +199,7 @@ export function evaluate(scenario: Scenario): ModelResult {
   const segBilled = new Array<number>(nSeg).fill(0);
 
   for (let t = 1; t <= T; t++) {
-    const row = emptyYear(t, startYear + t - 1);
+    const row = newYearRow(t, startYear + t - 1);
     // §3.1 fleet in service
     let k = 0;
     let inService = true;
@@ -287,13 +290,7 @@ export function evaluate(scenario: Scenario): ModelResult {
       segValue[i] = Vi;
       R += Ri;
       V += Vi;
-      const sr = {
-        t,
-        year: row.year,
-        monetizable: false,
-        profitable: false,
-      } as SegmentYearRow;
-      for (const f of SEGMENT_YEAR_FIELDS) sr[f] = null;
+      const sr = newSegmentYearRow(t, row.year);
       sr.tokenShare = shares[i] as number;
       sr.tokens = Qi;
       sr.billedTokens = Bi;
@@ -486,16 +483,19 @@ function summarize(
   const { finance, site } = scenario;
   const wacc = finance.wacc;
   const T = scenario.horizon.years;
-  const fcf = years.map((y) => y.fcf as number);
-  const eq = years.map((y) => y.equityCashFlow as number);
+  const fcf = new Array<number>(T + 1);
+  const eq = new Array<number>(T + 1);
+  const disc = new Array<number>(T + 1);
   let npv = 0;
-  let disc: number[] = [];
+  let totalCapex = 0;
   for (let t = 0; t <= T; t++) {
-    const d = (fcf[t] as number) / Math.pow(1 + wacc, t);
-    disc.push(d);
-    npv += d;
+    const y = years[t]!;
+    fcf[t] = y.fcf as number;
+    eq[t] = y.equityCashFlow as number;
+    disc[t] = (y.fcf as number) / powInt(1 + wacc, t);
+    npv += disc[t] as number;
+    totalCapex += y.capex as number;
   }
-  const totalCapex = years.reduce((a, y) => a + (y.capex as number), 0);
   const irrValue = irr(fcf);
   if (irrValue === null) {
     warnings.push({
@@ -509,28 +509,46 @@ function summarize(
   const payback = totalCapex === 0 && (fcf[1] ?? 0) >= 0 ? 0 : paybackPeriod(fcf);
   if (payback === null) warnings.push({ code: 'payback-never', field: 'paybackYears', message: `paybackYears: the cumulative free cash flow never turns positive within ${T} years` });
   const discPayback = totalCapex === 0 && (disc[1] ?? 0) >= 0 ? 0 : paybackPeriod(disc);
-  disc = [];
   let minCum = 0;
-  for (const y of years) minCum = Math.min(minCum, y.cumulativeFcf as number);
-
-  const active = years.filter((y) => y.t >= 1 && (y.accelerators as number) > 0);
-  const avg = (f: 'revenuePerMW' | 'grossProfitPerMW' | 'ebitdaPerMW' | 'strategicRevenuePerMW'): number | null =>
-    active.length === 0 ? null : active.reduce((a, y) => a + (y[f] as number), 0) / active.length;
-  const sum = (f: 'revenue' | 'grossProfit' | 'tokens' | 'billedTokens' | 'monetizableTokens' | 'profitableTokens' | 'strategicTokens' | 'hiddenReasoningTokens' | 'cogs'): number => {
-    let s = 0;
-    for (let t = 1; t <= T; t++) s += years[t]![f] as number;
-    return s;
-  };
-  const totalRevenue = sum('revenue');
-  const totalGP = sum('grossProfit');
-  const totalTokens = sum('tokens');
-  const billed = sum('billedTokens');
-  const monet = sum('monetizableTokens');
-  const prof = sum('profitableTokens');
-  let unmet: number | null = null;
-  if (scenario.demand.tokensPerYear !== undefined) {
-    unmet = 0;
-    for (let t = 1; t <= T; t++) unmet += years[t]!.unmetTokens as number;
+  let active = 0;
+  let revenuePerMW = 0;
+  let grossProfitPerMW = 0;
+  let ebitdaPerMW = 0;
+  let strategicRevenuePerMW = 0;
+  let totalRevenue = 0;
+  let totalGP = 0;
+  let totalTokens = 0;
+  let billed = 0;
+  let monet = 0;
+  let prof = 0;
+  let strategicTokens = 0;
+  let hiddenTokens = 0;
+  let totalCogs = 0;
+  let unmet: number | null = scenario.demand.tokensPerYear !== undefined ? 0 : null;
+  let strategicValuePV = 0;
+  for (let t = 0; t <= T; t++) {
+    const y = years[t]!;
+    minCum = Math.min(minCum, y.cumulativeFcf as number);
+    if (t === 0) continue;
+    if ((y.accelerators as number) > 0) {
+      // per-MW averages run over the years with accelerators in service
+      active++;
+      revenuePerMW += y.revenuePerMW as number;
+      grossProfitPerMW += y.grossProfitPerMW as number;
+      ebitdaPerMW += y.ebitdaPerMW as number;
+      strategicRevenuePerMW += y.strategicRevenuePerMW as number;
+    }
+    totalRevenue += y.revenue as number;
+    totalGP += y.grossProfit as number;
+    totalTokens += y.tokens as number;
+    billed += y.billedTokens as number;
+    monet += y.monetizableTokens as number;
+    prof += y.profitableTokens as number;
+    strategicTokens += y.strategicTokens as number;
+    hiddenTokens += y.hiddenReasoningTokens as number;
+    totalCogs += y.cogs as number;
+    if (unmet !== null) unmet += y.unmetTokens as number;
+    strategicValuePV += ((y.strategicValue as number) * (1 - finance.taxRate)) / powInt(1 + wacc, t);
   }
   let minDscr: number | null = null;
   let maxLtv: number | null = null;
@@ -547,11 +565,8 @@ function summarize(
       maxLtv = maxLtv === null ? ltv0 : Math.max(maxLtv, ltv0);
     }
   }
-  let strategicValuePV = 0;
-  for (let t = 1; t <= T; t++) strategicValuePV += ((years[t]!.strategicValue as number) * (1 - finance.taxRate)) / Math.pow(1 + wacc, t);
 
-  const s = {} as Summary;
-  for (const f of SUMMARY_FIELDS) s[f] = null;
+  const s = newSummary();
   s.npv = npv;
   s.irr = irrValue;
   s.equityIrr = equityIrr;
@@ -560,21 +575,21 @@ function summarize(
   s.peakFunding = Math.max(0, -minCum);
   s.capexPerMW = (years[0]!.capex as number) / site.itMW;
   s.totalCapex = totalCapex;
-  s.revenuePerMW = avg('revenuePerMW');
-  s.grossProfitPerMW = avg('grossProfitPerMW');
-  s.ebitdaPerMW = avg('ebitdaPerMW');
-  s.strategicRevenuePerMW = avg('strategicRevenuePerMW');
+  s.revenuePerMW = active === 0 ? null : revenuePerMW / active;
+  s.grossProfitPerMW = active === 0 ? null : grossProfitPerMW / active;
+  s.ebitdaPerMW = active === 0 ? null : ebitdaPerMW / active;
+  s.strategicRevenuePerMW = active === 0 ? null : strategicRevenuePerMW / active;
   s.grossMargin = div(totalGP, totalRevenue);
   s.totalTokens = totalTokens;
   s.billedTokens = billed;
   s.monetizableTokens = monet;
   s.profitableTokens = prof;
-  s.strategicTokens = sum('strategicTokens');
-  s.hiddenReasoningTokens = sum('hiddenReasoningTokens');
+  s.strategicTokens = strategicTokens;
+  s.hiddenReasoningTokens = hiddenTokens;
   s.unmetTokens = unmet;
   s.monetizableShare = div(monet, totalTokens);
   s.profitableShare = div(prof, totalTokens);
-  s.costPerMTok = totalTokens === 0 ? null : (sum('cogs') / totalTokens) * 1e6;
+  s.costPerMTok = totalTokens === 0 ? null : (totalCogs / totalTokens) * 1e6;
   s.realizedPricePerMTok = billed === 0 ? null : (totalRevenue / billed) * 1e6;
   s.totalRevenue = totalRevenue;
   s.totalGrossProfit = totalGP;
@@ -587,18 +602,22 @@ function summarize(
   return s;
 }
 
+/** Null out the non-finite fields of one row, with a warning each. */
+function fixRow(r: ModelResult, obj: Record<string, number | null>, keys: readonly string[], where: string, t?: number): void {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = obj[key];
+    if (v !== null && v !== undefined && !Number.isFinite(v)) {
+      obj[key] = null;
+      r.warnings.push({ code: 'not-finite', field: key, message: `${where}${key} has no finite value (inputs out of a numeric range); reported as null`, ...(t === undefined ? {} : { t }) });
+    }
+  }
+}
+
 /** The last guard of "no NaN or Infinity in any output": such a value becomes null with a warning. */
 function sanitize(r: ModelResult): void {
-  const fix = (obj: Record<string, unknown>, where: string, t?: number): void => {
-    for (const key in obj) {
-      const v = obj[key];
-      if (typeof v === 'number' && !Number.isFinite(v)) {
-        obj[key] = null;
-        r.warnings.push({ code: 'not-finite', field: key, message: `${where}${key} has no finite value (inputs out of a numeric range); reported as null`, ...(t === undefined ? {} : { t }) });
-      }
-    }
-  };
-  for (const y of r.years) fix(y as unknown as Record<string, unknown>, `year ${y.year}: `, y.t);
-  for (const s of r.segments) for (const y of s.years) fix(y as unknown as Record<string, unknown>, `segment ${s.id}, year ${y.year}: `, y.t);
-  fix(r.summary as unknown as Record<string, unknown>, 'summary: ');
+  for (const y of r.years) if (!yearRowIsFinite(y)) fixRow(r, y as unknown as Record<string, number | null>, YEAR_FIELDS, `year ${y.year}: `, y.t);
+  for (const s of r.segments)
+    for (const y of s.years) if (!segmentYearRowIsFinite(y)) fixRow(r, y as unknown as Record<string, number | null>, SEGMENT_YEAR_FIELDS, `segment ${s.id}, year ${y.year}: `, y.t);
+  if (!summaryIsFinite(r.summary)) fixRow(r, r.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, 'summary: ');
 }

@@ -6,8 +6,26 @@
 /** Hours in a model year, `H`. */
 export const HOURS_PER_YEAR = 8760;
 
+/**
+ * `b^n` for a whole `n ≥ 0` by repeated squaring: a few multiplications instead of
+ * a general `pow`, which dominated the engine's profile. Agrees with `Math.pow`
+ * to a few ulps.
+ */
+export function powInt(b: number, n: number): number {
+  if (n < 0 || n !== Math.floor(n) || n > 1024) return Math.pow(b, n);
+  let result = 1;
+  let base = b;
+  let e = n;
+  while (e > 0) {
+    if (e & 1) result *= base;
+    base *= base;
+    e >>= 1;
+  }
+  return result;
+}
+
 /** `g(r, t) = (1 + r)^(t-1)`: the multiplier of a yearly change `r` in operating year `t`. */
-export const growth = (r: number, t: number): number => Math.pow(1 + r, t - 1);
+export const growth = (r: number, t: number): number => powInt(1 + r, t - 1);
 
 /** A Series' value in operating year `t` (1-based); the last value carries forward. */
 export function seriesAt(s: number | readonly number[], t: number): number {
@@ -26,7 +44,7 @@ export const throughputPerAccelerator = (
   generation: number,
   softwareGainPerYear: number,
   t: number,
-): number => tokensPerSecond * Math.pow(perfGain, generation) * growth(softwareGainPerYear, t);
+): number => tokensPerSecond * powInt(perfGain, generation) * growth(softwareGainPerYear, t);
 
 /** §3.1 capacity in compute units `C_t = N_t · τ_t · 3600 · H`. */
 export const capacityComputeUnits = (accelerators: number, throughput: number): number =>
@@ -71,7 +89,7 @@ export const perAcceleratorHourRevenue = (
   generationStep: number,
   generation: number,
   t: number,
-): number => hours * price * growth(changePerYear, t) * Math.pow(generationStep, generation);
+): number => hours * price * growth(changePerYear, t) * powInt(generationStep, generation);
 
 /** §3.3 strategic value of imputed pricing, never cash. */
 export const imputedValue = (billed: number, imputedPerMTok: number, changePerYear: number, t: number): number =>

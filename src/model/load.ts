@@ -173,6 +173,11 @@ export function loadScenarioText(
   const syntaxErrors = issues.filter((i) => i.severity !== 'warning');
   const syntaxWarnings = issues.filter((i) => i.severity === 'warning');
   if (syntaxErrors.length > 0) return { ok: false, issues: syntaxErrors, warnings: syntaxWarnings };
+  if (value === null || value === undefined) {
+    const issue: Issue = { path: '', message: 'the document is empty, expected a scenario', code: 'empty' };
+    if (opts.file !== undefined) issue.file = opts.file;
+    return { ok: false, issues: [issue], warnings: syntaxWarnings };
+  }
   const r = resolveScenario(value, catalog, { locate, file: opts.file });
   return { ...r, warnings: [...syntaxWarnings, ...r.warnings] };
 }

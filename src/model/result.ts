@@ -134,3 +134,293 @@ export interface ModelResult {
   summary: Summary;
   warnings: ModelWarning[];
 }
+
+/**
+ * An operating-year row, every line 0 but those that may have no value (null).
+ * Written as one literal, in YEAR_FIELDS order (a test checks it), so all rows
+ * share one shape and the lines that always hold a number stay unboxed doubles:
+ * the engine makes many of them.
+ */
+export function newYearRow(t: number, year: number): YearRow {
+  return {
+    t,
+    year,
+    accelerators: 0,
+    generation: null,
+    capacityTokens: 0,
+    utilization: 0,
+    tokens: 0,
+    billedTokens: 0,
+    hiddenReasoningTokens: 0,
+    monetizableTokens: 0,
+    profitableTokens: 0,
+    strategicTokens: 0,
+    unmetTokens: null,
+    revenue: 0,
+    strategicValue: 0,
+    power: 0,
+    lease: 0,
+    rent: 0,
+    maintenance: 0,
+    fixedOpex: 0,
+    otherCost: 0,
+    depreciation: 0,
+    writeOff: 0,
+    cogs: 0,
+    grossProfit: 0,
+    grossMargin: null,
+    ebitda: 0,
+    ebit: 0,
+    tax: 0,
+    capex: 0,
+    residual: 0,
+    terminalValue: 0,
+    fcf: 0,
+    cumulativeFcf: 0,
+    draws: 0,
+    debtOutstanding: 0,
+    interest: 0,
+    principal: 0,
+    debtRepaidAtHorizon: 0,
+    leveredTax: 0,
+    equityCashFlow: 0,
+    dscr: null,
+    ltv: null,
+    commitmentRemaining: 0,
+    revenuePerMW: 0,
+    grossProfitPerMW: 0,
+    ebitdaPerMW: 0,
+    strategicRevenuePerMW: 0,
+    costPerMTok: null,
+    realizedPricePerMTok: null,
+  };
+}
+
+/** The build row (t = 0): every line null until the engine sets capex, draws and the flows. A shape of its own. */
+export function newBuildYearRow(year: number): YearRow {
+  return {
+    t: 0,
+    year,
+    accelerators: null,
+    generation: null,
+    capacityTokens: null,
+    utilization: null,
+    tokens: null,
+    billedTokens: null,
+    hiddenReasoningTokens: null,
+    monetizableTokens: null,
+    profitableTokens: null,
+    strategicTokens: null,
+    unmetTokens: null,
+    revenue: null,
+    strategicValue: null,
+    power: null,
+    lease: null,
+    rent: null,
+    maintenance: null,
+    fixedOpex: null,
+    otherCost: null,
+    depreciation: null,
+    writeOff: null,
+    cogs: null,
+    grossProfit: null,
+    grossMargin: null,
+    ebitda: null,
+    ebit: null,
+    tax: null,
+    capex: null,
+    residual: null,
+    terminalValue: null,
+    fcf: null,
+    cumulativeFcf: null,
+    draws: null,
+    debtOutstanding: null,
+    interest: null,
+    principal: null,
+    debtRepaidAtHorizon: null,
+    leveredTax: null,
+    equityCashFlow: null,
+    dscr: null,
+    ltv: null,
+    commitmentRemaining: null,
+    revenuePerMW: null,
+    grossProfitPerMW: null,
+    ebitdaPerMW: null,
+    strategicRevenuePerMW: null,
+    costPerMTok: null,
+    realizedPricePerMTok: null,
+  };
+}
+
+/** A segment-year row; one literal for one shape, as `newYearRow`. */
+export function newSegmentYearRow(t: number, year: number): SegmentYearRow {
+  return {
+    t,
+    year,
+    monetizable: false,
+    profitable: false,
+    tokenShare: 0,
+    tokens: 0,
+    billedTokens: 0,
+    hiddenReasoningTokens: 0,
+    revenue: 0,
+    strategicValue: 0,
+    cost: null,
+    grossProfit: null,
+    grossMargin: null,
+    users: null,
+    acceleratorHours: null,
+  };
+}
+
+/** A summary with every field null; one literal for one shape. */
+export function newSummary(): Summary {
+  return {
+    npv: null,
+    irr: null,
+    equityIrr: null,
+    paybackYears: null,
+    discountedPaybackYears: null,
+    peakFunding: null,
+    capexPerMW: null,
+    totalCapex: null,
+    revenuePerMW: null,
+    grossProfitPerMW: null,
+    ebitdaPerMW: null,
+    strategicRevenuePerMW: null,
+    grossMargin: null,
+    totalTokens: null,
+    billedTokens: null,
+    monetizableTokens: null,
+    profitableTokens: null,
+    strategicTokens: null,
+    hiddenReasoningTokens: null,
+    unmetTokens: null,
+    monetizableShare: null,
+    profitableShare: null,
+    costPerMTok: null,
+    realizedPricePerMTok: null,
+    totalRevenue: null,
+    totalGrossProfit: null,
+    minDscr: null,
+    maxLtv: null,
+    leaseCommitment: null,
+    leaseCommitmentPV: null,
+    strategicValuePV: null,
+    strategicNpv: null,
+  };
+}
+
+// The finite checks below are one expression over every field (a NaN or an
+// Infinity anywhere makes the sum non-finite) so the engine's last guard costs
+// little; a test checks they cover every field of the lists above.
+const n = (x: number | null): number => (x === null ? 0 : x);
+
+/** true when no field of a year row is NaN or ±Infinity. */
+export function yearRowIsFinite(r: YearRow): boolean {
+  return Number.isFinite(
+    n(r.accelerators) +
+    n(r.generation) +
+    n(r.capacityTokens) +
+    n(r.utilization) +
+    n(r.tokens) +
+    n(r.billedTokens) +
+    n(r.hiddenReasoningTokens) +
+    n(r.monetizableTokens) +
+    n(r.profitableTokens) +
+    n(r.strategicTokens) +
+    n(r.unmetTokens) +
+    n(r.revenue) +
+    n(r.strategicValue) +
+    n(r.power) +
+    n(r.lease) +
+    n(r.rent) +
+    n(r.maintenance) +
+    n(r.fixedOpex) +
+    n(r.otherCost) +
+    n(r.depreciation) +
+    n(r.writeOff) +
+    n(r.cogs) +
+    n(r.grossProfit) +
+    n(r.grossMargin) +
+    n(r.ebitda) +
+    n(r.ebit) +
+    n(r.tax) +
+    n(r.capex) +
+    n(r.residual) +
+    n(r.terminalValue) +
+    n(r.fcf) +
+    n(r.cumulativeFcf) +
+    n(r.draws) +
+    n(r.debtOutstanding) +
+    n(r.interest) +
+    n(r.principal) +
+    n(r.debtRepaidAtHorizon) +
+    n(r.leveredTax) +
+    n(r.equityCashFlow) +
+    n(r.dscr) +
+    n(r.ltv) +
+    n(r.commitmentRemaining) +
+    n(r.revenuePerMW) +
+    n(r.grossProfitPerMW) +
+    n(r.ebitdaPerMW) +
+    n(r.strategicRevenuePerMW) +
+    n(r.costPerMTok) +
+    n(r.realizedPricePerMTok),
+  );
+}
+
+/** true when no field of a segment-year row is NaN or ±Infinity. */
+export function segmentYearRowIsFinite(r: SegmentYearRow): boolean {
+  return Number.isFinite(
+    n(r.tokenShare) +
+    n(r.tokens) +
+    n(r.billedTokens) +
+    n(r.hiddenReasoningTokens) +
+    n(r.revenue) +
+    n(r.strategicValue) +
+    n(r.cost) +
+    n(r.grossProfit) +
+    n(r.grossMargin) +
+    n(r.users) +
+    n(r.acceleratorHours),
+  );
+}
+
+/** true when no field of the summary is NaN or ±Infinity. */
+export function summaryIsFinite(r: Summary): boolean {
+  return Number.isFinite(
+    n(r.npv) +
+    n(r.irr) +
+    n(r.equityIrr) +
+    n(r.paybackYears) +
+    n(r.discountedPaybackYears) +
+    n(r.peakFunding) +
+    n(r.capexPerMW) +
+    n(r.totalCapex) +
+    n(r.revenuePerMW) +
+    n(r.grossProfitPerMW) +
+    n(r.ebitdaPerMW) +
+    n(r.strategicRevenuePerMW) +
+    n(r.grossMargin) +
+    n(r.totalTokens) +
+    n(r.billedTokens) +
+    n(r.monetizableTokens) +
+    n(r.profitableTokens) +
+    n(r.strategicTokens) +
+    n(r.hiddenReasoningTokens) +
+    n(r.unmetTokens) +
+    n(r.monetizableShare) +
+    n(r.profitableShare) +
+    n(r.costPerMTok) +
+    n(r.realizedPricePerMTok) +
+    n(r.totalRevenue) +
+    n(r.totalGrossProfit) +
+    n(r.minDscr) +
+    n(r.maxLtv) +
+    n(r.leaseCommitment) +
+    n(r.leaseCommitmentPV) +
+    n(r.strategicValuePV) +
+    n(r.strategicNpv),
+  );
+}

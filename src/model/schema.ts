@@ -2,7 +2,7 @@
  * The scenario file format of MODEL.md §2 as zod schemas. The scenario types are
  * inferred from here and never written twice. Structure, types and ranges live
  * here; rules that cut across fields (mode pairs, share sums, catalog ids) live
- * in `rules.ts`, because they must run even when the structure is broken so that
+ * in `load.ts`, because they must run even when the structure is broken so that
  * every problem is reported at once.
  */
 import { z } from 'zod';

@@ -1,0 +1,148 @@
+/** The command line, driven through `runCli` with captured output, and once as a real process. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.ts';
+import { loadScenarioText } from '../src/model/load.ts';
+import { loadCatalog } from '../src/io/files.ts';
+import { YEAR_FIELDS } from '../src/model/result.ts';
+
+const root = join(import.meta.dirname, '..');
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('payback compare', () => {
+  it('prints the four archetypes matching DATA.md §3 to its printed digits', async () => {
+    const { code, out } = await cli('compare');
+    expect(code).toBe(0);
+    const row = (label: string): string[] =>
+      (out.split('\n').find((l) => l.includes(`│ ${label} `)) ?? '')
+        .split('│')
+        .map((c) => c.trim())
+        .filter((c) => c !== '')
+        .slice(1);
+    expect(out.split('\n')[1]).toMatch(/hyperscaler-base.*frontier-lab-base.*neocloud-base.*private-ai-factory-base/);
+    expect(row('Revenue / MW-yr')).toEqual(['$14.26M', '$21.27M', '$10.29M', '$7.03M']);
+    expect(row('Gross profit / MW-yr')).toEqual(['$7.41M', '$8.31M', '$2.34M', '−$4.51M']);
+    expect(row('Gross margin')).toEqual(['51.9 %', '39.1 %', '22.7 %', '−64.2 %']);
+    expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$110M', '−$516M']);
+    expect(row('IRR')).toEqual(['18.7 %', 'none', '10.6 %', '−24.5 %']);
+    expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.8 %', 'none']);
+    expect(row('Payback')).toEqual(['3.41 y', '0.00 y', '4.13 y', 'never']);
+    expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$110M', '+$464M']);
+  });
+
+  it('--json carries raw numbers and --csv one row per scenario', async () => {
+    const j = await cli('compare', '--json', 'neocloud-base', 'hyperscaler-base');
+    const rows = JSON.parse(j.out) as { id: string; summary: { npv: number } }[];
+    expect(rows.map((r) => r.id)).toEqual(['neocloud-base', 'hyperscaler-base']);
+    expect(rows[0]!.summary.npv).toBeCloseTo(-110e6, -6);
+    const c = await cli('compare', '--csv');
+    const lines = c.out.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^id,operator,revenuePerMW,grossProfitPerMW,/);
+  });
+});
+
+describe('payback run', () => {
+  it('prints the summary and the yearly table', async () => {
+    const { code, out } = await cli('run', 'neocloud-base');
+    expect(code).toBe(0);
+    expect(out).toContain('Neocloud — base case');
+    expect(out).toContain('2025 (build)');
+    expect(out).toContain('Cum. FCF');
+  });
+  it('--json prints the full result contract with no NaN', async () => {
+    const { code, out } = await cli('run', 'hyperscaler-base', '--json');
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { years: Record<string, unknown>[]; segments: unknown[]; summary: Record<string, unknown>; scenario: { id: string }; warnings: unknown[] };
+    expect(r.scenario.id).toBe('hyperscaler-base');
+    expect(r.years).toHaveLength(11);
+    for (const f of YEAR_FIELDS) expect(r.years[1]).toHaveProperty(f);
+    expect(out).not.toMatch(/NaN|Infinity/);
+  });
+  it('--years prints every yearly line', async () => {
+    const { out } = await cli('run', 'private-ai-factory-base', '--years');
+    for (const f of ['writeOff', 'debtRepaidAtHorizon', 'commitmentRemaining', 'realizedPricePerMTok']) expect(out).toContain(f);
+  });
+});
+
+describe('bad input', () => {
+  it('lists every problem at once with path and line:col, exit 2, no stack trace', async () => {
+    const { code, out, err } = await cli('run', 'test/fixtures/broken.yaml');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(err).toMatchInlineSnapshot(`
+      "payback: 5 problems in the input:
+        test/fixtures/broken.yaml:6:3 site.itMW: expected a number > 0, got "a lot"
+        test/fixtures/broken.yaml:9:5 site.facility.mode: fleet.mode is rent, so site.facility.mode must be none (rented capacity comes with its facility), got "lease"
+        test/fixtures/broken.yaml:14:3 fleet.accelerator: unknown accelerator "gb20" (did you mean "gb200"?); the catalog has h100, h200, b200, b300, gb200, gb300, mi300x, mi355x
+        test/fixtures/broken.yaml:18:3 demand.utilisation: unknown key "utilisation" (did you mean "utilization"?)
+        test/fixtures/broken.yaml:26:25 demand.segments[free].tokenShare[1]: shares of all segments sum to 1.10 in 2027–2028 (years 2–3), expected 1 (±1e-6)"
+    `);
+  });
+  it('a missing file or unknown id names the built-ins', async () => {
+    const { code, err } = await cli('run', 'neocloud-bse');
+    expect(code).toBe(2);
+    expect(err).toContain('did you mean "neocloud-base"');
+  });
+  it('an unknown command or option is a usage error (exit 2)', async () => {
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('run', 'neocloud-base', '--jsn')).code).toBe(2);
+  });
+  it('the real binary exits 2 with the issue list and no stack trace', () => {
+    const r = spawnSync(process.execPath, [join(root, 'bin/payback.js'), 'validate', 'test/fixtures/broken.yaml'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('broken.yaml:6:3 site.itMW');
+    expect(r.stderr).not.toMatch(/node:internal|\.ts:\d+:\d+\)/);
+  });
+});
+
+describe('validate, resolve, init, schema, catalog', () => {
+  it('validate says ok for a good file', async () => {
+    const { code, out } = await cli('validate', 'data/scenarios/neocloud-base.yaml');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ok: /);
+  });
+  it('resolve prints a scenario that resolves to itself', async () => {
+    for (const id of ['hyperscaler-base', 'frontier-lab-base']) {
+      const { code, out } = await cli('resolve', id);
+      expect(code).toBe(0);
+      const again = loadScenarioText(out, loadCatalog());
+      expect(again.ok).toBe(true);
+      if (again.ok) expect(again.scenario).toEqual(parse(out));
+    }
+  });
+  it('init prints a commented scenario for every archetype that is valid as it stands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-init-'));
+    for (const a of ['hyperscaler', 'frontier-lab', 'neocloud', 'private-ai-factory']) {
+      const { code, out } = await cli('init', a);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^# yaml-language-server: \$schema=/);
+      expect(out).toContain(`id: my-${a}`);
+      const file = join(dir, `${a}.yaml`);
+      writeFileSync(file, out);
+      expect((await cli('validate', file)).code).toBe(0);
+    }
+    expect((await cli('init', 'neoclod')).err).toContain('did you mean "neocloud"');
+  });
+  it('schema prints the JSON Schema', async () => {
+    const s = JSON.parse((await cli('schema')).out) as { properties: Record<string, unknown>; additionalProperties: boolean };
+    expect(Object.keys(s.properties)).toContain('demand');
+    expect(s.additionalProperties).toBe(false);
+  });
+  it('catalog lists every accelerator with its source', async () => {
+    const { out } = await cli('catalog');
+    for (const id of ['h100', 'gb200', 'mi355x']) expect(out).toContain(id);
+    expect(out).toContain('Sources:');
+  });
+});
