@@ -182,9 +182,9 @@ export function evaluate(scenario: Scenario): ModelResult {
   const y0 = newBuildYearRow(startYear - 1);
   y0.capex = capexAt[0] as number;
   y0.draws = draws[0] as number;
-  y0.fcf = -(capexAt[0] as number);
+  y0.fcf = 0 - (capexAt[0] as number);
   y0.cumulativeFcf = y0.fcf;
-  y0.equityCashFlow = -(capexAt[0] as number) + (draws[0] as number);
+  y0.equityCashFlow = (draws[0] as number) - (capexAt[0] as number);
   y0.debtOutstanding = draws[0] as number;
   years.push(y0);
 
@@ -506,9 +506,10 @@ function summarize(
   }
   const equityIrr = finance.debt ? irr(eq) : irrValue;
   if (finance.debt && equityIrr === null) warnings.push({ code: 'equity-irr-none', field: 'equityIrr', message: 'equityIrr: the equity cash flows have no internal rate of return in (−99 %, 1000 %)' });
-  const payback = totalCapex === 0 && (fcf[1] ?? 0) >= 0 ? 0 : paybackPeriod(fcf);
+  // MODEL.md §3.6: with no capex there is nothing to pay back
+  const payback = totalCapex === 0 ? 0 : paybackPeriod(fcf);
   if (payback === null) warnings.push({ code: 'payback-never', field: 'paybackYears', message: `paybackYears: the cumulative free cash flow never turns positive within ${T} years` });
-  const discPayback = totalCapex === 0 && (disc[1] ?? 0) >= 0 ? 0 : paybackPeriod(disc);
+  const discPayback = totalCapex === 0 ? 0 : paybackPeriod(disc);
   let minCum = 0;
   let active = 0;
   let revenuePerMW = 0;
