@@ -8,10 +8,10 @@ import {
   newSegmentYearRow,
   newSummary,
   newYearRow,
-  segmentYearRowIsFinite,
   summaryIsFinite,
-  yearRowIsFinite,
 } from '../src/model/result.ts';
+import { evaluate } from '../src/model/engine.ts';
+import { base, scenario, withPatch } from './helpers.ts';
 
 describe('result shapes', () => {
   it('row literals list the fields in order', () => {
@@ -22,8 +22,6 @@ describe('result shapes', () => {
   });
   it('the finite checks see a NaN or an Infinity in every field', () => {
     const cases: [Record<string, unknown>, readonly string[], (r: never) => boolean][] = [
-      [newYearRow(1, 2026), YEAR_FIELDS, yearRowIsFinite as (r: never) => boolean],
-      [newSegmentYearRow(1, 2026), SEGMENT_YEAR_FIELDS, segmentYearRowIsFinite as (r: never) => boolean],
       [newSummary(), SUMMARY_FIELDS, summaryIsFinite as (r: never) => boolean],
     ];
     for (const [row, fields, check] of cases) {
@@ -34,6 +32,23 @@ describe('result shapes', () => {
           expect(check(r as never), `${f} = ${bad}`).toBe(false);
         }
       }
+    }
+  });
+  it('an overflow anywhere comes out as null with a warning, never as NaN or Infinity', () => {
+    for (const id of ['hyperscaler-base', 'neocloud-base', 'frontier-lab-base']) {
+      const raw = withPatch(base(id), (r: any) => {
+        r.fleet.tokensPerSecond = 1e300;
+        r.site.itMW = 1e10;
+      });
+      const result = evaluate(scenario(raw));
+      const bad: string[] = [];
+      const walk = (x: unknown, path: string): void => {
+        if (typeof x === 'number' && !Number.isFinite(x)) bad.push(path);
+        else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) walk(v, `${path}.${k}`);
+      };
+      walk(result, id);
+      expect(bad).toEqual([]);
+      expect(result.warnings.some((w) => w.code === 'not-finite')).toBe(true);
     }
   });
 });

@@ -23,6 +23,8 @@ import {
   seriesAt,
   servedComputeTokensMode,
   subscriptionRevenue,
+  subscriptionUsers,
+  lossPoolAfter,
   taxWithCarryForward,
   throughputPerAccelerator,
 } from './lines.ts';
@@ -39,9 +41,7 @@ import {
   newSegmentYearRow,
   newSummary,
   newYearRow,
-  segmentYearRowIsFinite,
   summaryIsFinite,
-  yearRowIsFinite,
   type Summary,
   type YearRow,
 } from './result.ts';
@@ -137,7 +137,7 @@ export function evaluate(scenario: Scenario): ModelResult {
   const minMargin = scenario.profitability.minMargin;
 
   const years: YearRow[] = [];
-  const segRows: SegmentYearRow[][] = segs.map(() => []);
+  const segRows: SegmentYearRow[][] = segs.map(() => new Array<SegmentYearRow>(T));
 
   // capex and draws by t (0..T)
   const capexAt = new Array<number>(T + 1).fill(0);
@@ -198,8 +198,11 @@ export function evaluate(scenario: Scenario): ModelResult {
   const segValue = new Array<number>(nSeg).fill(0);
   const segBilled = new Array<number>(nSeg).fill(0);
 
+  // set when a year's values are not all finite: `sanitize` then fixes the rows field by field
+  let needsFix = false;
   for (let t = 1; t <= T; t++) {
     const row = newYearRow(t, startYear + t - 1);
+    let segCheck = 0;
     // §3.1 fleet in service
     let k = 0;
     let inService = true;
@@ -263,10 +266,9 @@ export function evaluate(scenario: Scenario): ModelResult {
           break;
         }
         case 'subscription': {
-          const q = (p as { subscription: Parameters<typeof subscriptionRevenue>[1] }).subscription;
-          const r = subscriptionRevenue(Qi, q, t);
-          users = r.users;
-          Ri = r.revenue;
+          const q = (p as { subscription: { arpuPerMonth: number; tokensPerUserMonth: number; arpuChangePerYear: number; usageGrowthPerYear: number } }).subscription;
+          users = subscriptionUsers(Qi, q.tokensPerUserMonth, q.usageGrowthPerYear, t);
+          Ri = subscriptionRevenue(users, q.arpuPerMonth, q.arpuChangePerYear, t);
           break;
         }
         case 'perAcceleratorHour': {
@@ -284,6 +286,7 @@ export function evaluate(scenario: Scenario): ModelResult {
           break;
       }
       if (isCashPricing(kinds[i] as PricingKind)) billedCash += Bi;
+      segCheck += Qi + Bi + Ri + Vi + (users ?? 0) + (hours ?? 0);
       segTokens[i] = Qi;
       segBilled[i] = Bi;
       segRevenue[i] = Ri;
@@ -299,7 +302,7 @@ export function evaluate(scenario: Scenario): ModelResult {
       sr.strategicValue = Vi;
       sr.users = users;
       sr.acceleratorHours = hours;
-      segRows[i]!.push(sr);
+      segRows[i]![t - 1] = sr;
     }
 
     // §3.4 costs
@@ -345,6 +348,7 @@ export function evaluate(scenario: Scenario): ModelResult {
       sr.cost = cost;
       sr.grossProfit = cost === null ? null : Ri - cost;
       sr.grossMargin = cost === null || Ri === 0 ? null : (Ri - cost) / Ri;
+      segCheck += (cost ?? 0) + (sr.grossMargin ?? 0);
       if (Ri > 0) {
         monetizable += Qi;
         sr.monetizable = true;
@@ -357,12 +361,12 @@ export function evaluate(scenario: Scenario): ModelResult {
     }
 
     // §3.6 cash flows, taxes, financing
-    const tx = taxWithCarryForward(ebit, finance.taxRate, taxPool);
-    taxPool = tx.pool;
+    const tax = taxWithCarryForward(ebit, finance.taxRate, taxPool);
+    taxPool = lossPoolAfter(ebit, taxPool);
     const capex = capexAt[t] as number;
     let terminal = 0;
     if (t === T && finance.terminalValue === 'bookValue') terminal = bookValueAtEnd(t, gens, genDep, L, D, facilityCapex, facilityDep, facilityLife);
-    const fcf = ebitda - tx.tax - capex + residual + terminal;
+    const fcf = ebitda - tax - capex + residual + terminal;
     cumulative += fcf;
 
     const interest = debt ? debt.rate * outstanding : 0;
@@ -371,12 +375,21 @@ export function evaluate(scenario: Scenario): ModelResult {
     outstanding = outstanding + draw - principal;
     if (Math.abs(outstanding) < 1e-6 * Math.max(1, draws[0] as number)) outstanding = 0;
     const repaidAtHorizon = t === T ? outstanding : 0;
-    const lt = taxWithCarryForward(ebit - interest, finance.taxRate, leveredPool);
-    leveredPool = lt.pool;
-    const equity = ebitda - lt.tax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon : 0);
+    const leveredTax = taxWithCarryForward(ebit - interest, finance.taxRate, leveredPool);
+    leveredPool = lossPoolAfter(ebit - interest, leveredPool);
+    const equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon : 0);
     const service = interest + principal;
     const book = bookValueAtEnd(t, gens, genDep, L, D, facilityCapex, facilityDep, facilityLife);
 
+    // the last guard against NaN/Infinity, cheap: one sum of this year's locals;
+    // only a non-finite sum sends the row through the field-by-field fix below
+    const yearCheck =
+      Nt + C + u + Q + billedCash + hidden + monetizable + profitable + strategic + (unmet ?? 0) + R + V + power + lease + rent +
+      maintenance + fixedOpex + otherCost + depreciation + writeOff + cogs + ebitda + ebit + tax + capex + residual + terminal +
+      fcf + cumulative + draw + outstanding + interest + principal + repaidAtHorizon + leveredTax + equity + book + (costPerUnit ?? 0) +
+      (service > 0 ? ebitda / service : 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : cogs / Q) * 1e6 +
+      (billedCash === 0 ? 0 : R / billedCash) * 1e6 + (R + V) / itMW + grossProfit / itMW + ebitda / itMW + R / itMW;
+    if (!Number.isFinite(yearCheck)) needsFix = true;
     row.accelerators = Nt;
     row.generation = own ? (inService ? k : null) : 0;
     row.capacityTokens = C;
@@ -403,7 +416,7 @@ export function evaluate(scenario: Scenario): ModelResult {
     row.grossMargin = div(grossProfit, R);
     row.ebitda = ebitda;
     row.ebit = ebit;
-    row.tax = tx.tax;
+    row.tax = tax;
     row.capex = capex;
     row.residual = residual;
     row.terminalValue = t === T ? terminal : 0;
@@ -414,7 +427,7 @@ export function evaluate(scenario: Scenario): ModelResult {
     row.interest = interest;
     row.principal = principal;
     row.debtRepaidAtHorizon = repaidAtHorizon;
-    row.leveredTax = lt.tax;
+    row.leveredTax = leveredTax;
     row.equityCashFlow = equity;
     row.dscr = service > 0 ? ebitda / service : null;
     row.ltv = debt ? div(outstanding, book) : null;
@@ -425,6 +438,7 @@ export function evaluate(scenario: Scenario): ModelResult {
     row.strategicRevenuePerMW = (R + V) / itMW;
     row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
     row.realizedPricePerMTok = billedCash === 0 ? null : (R / billedCash) * 1e6;
+    if (!Number.isFinite(segCheck)) needsFix = true;
     years.push(row);
   }
 
@@ -437,7 +451,7 @@ export function evaluate(scenario: Scenario): ModelResult {
     years: segRows[i]!,
   }));
   const result: ModelResult = { scenario, years, segments, summary, warnings };
-  sanitize(result);
+  sanitize(result, needsFix);
   return result;
 }
 
@@ -615,10 +629,15 @@ function fixRow(r: ModelResult, obj: Record<string, number | null>, keys: readon
   }
 }
 
-/** The last guard of "no NaN or Infinity in any output": such a value becomes null with a warning. */
-function sanitize(r: ModelResult): void {
-  for (const y of r.years) if (!yearRowIsFinite(y)) fixRow(r, y as unknown as Record<string, number | null>, YEAR_FIELDS, `year ${y.year}: `, y.t);
-  for (const s of r.segments)
-    for (const y of s.years) if (!segmentYearRowIsFinite(y)) fixRow(r, y as unknown as Record<string, number | null>, SEGMENT_YEAR_FIELDS, `segment ${s.id}, year ${y.year}: `, y.t);
+/**
+ * The last guard of "no NaN or Infinity in any output": such a value becomes null
+ * with a warning. Rows are checked field by field only when the engine's cheap
+ * per-year sums said something was not finite; the summary always is.
+ */
+function sanitize(r: ModelResult, rowsNeedFix: boolean): void {
+  if (rowsNeedFix) {
+    for (const y of r.years) fixRow(r, y as unknown as Record<string, number | null>, YEAR_FIELDS, `year ${y.year}: `, y.t);
+    for (const s of r.segments) for (const y of s.years) fixRow(r, y as unknown as Record<string, number | null>, SEGMENT_YEAR_FIELDS, `segment ${s.id}, year ${y.year}: `, y.t);
+  }
   if (!summaryIsFinite(r.summary)) fixRow(r, r.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, 'summary: ');
 }

@@ -66,16 +66,13 @@ export const billedTokens = (tokens: number, hiddenReasoningShare: number, reaso
 export const perMTokRevenue = (billed: number, perMTok: number, changePerYear: number, discount: number, t: number): number =>
   (billed * perMTok * growth(changePerYear, t) * (1 - discount)) / 1e6;
 
-/** §3.3 subscription revenue: users = tokens / (12 · TU_t), revenue = users · 12 · ARPU_t. */
-export function subscriptionRevenue(
-  tokens: number,
-  sub: { arpuPerMonth: number; tokensPerUserMonth: number; arpuChangePerYear: number; usageGrowthPerYear: number },
-  t: number,
-): { users: number; revenue: number } {
-  const tokensPerUserMonth = sub.tokensPerUserMonth * growth(sub.usageGrowthPerYear, t);
-  const users = tokens / (12 * tokensPerUserMonth);
-  return { users, revenue: users * 12 * sub.arpuPerMonth * growth(sub.arpuChangePerYear, t) };
-}
+/** §3.3 subscription users `Q / (12 · TU_t)` with `TU_t = tokensPerUserMonth · g(usageGrowth, t)` (all tokens, hidden reasoning included). */
+export const subscriptionUsers = (tokens: number, tokensPerUserMonth: number, usageGrowthPerYear: number, t: number): number =>
+  tokens / (12 * tokensPerUserMonth * growth(usageGrowthPerYear, t));
+
+/** §3.3 subscription revenue `users_t · 12 · arpuPerMonth · g(arpuChange, t)`. */
+export const subscriptionRevenue = (users: number, arpuPerMonth: number, arpuChangePerYear: number, t: number): number =>
+  users * 12 * arpuPerMonth * growth(arpuChangePerYear, t);
 
 /** §3.3 per-accelerator-hour: hours sold `A = σ_i · u_t · N_t · H` with compute share `σ_i = share·k/w`. */
 export const acceleratorHoursSold = (computeShare: number, utilization: number, accelerators: number): number =>
@@ -118,11 +115,12 @@ export const perTokenCost = (otherCostPerMTok: number, tokens: number): number =
 export const itDepreciationPerYear = (capex: number, residualValue: number, depreciationYears: number): number =>
   (capex * (1 - residualValue)) / depreciationYears;
 
-/** §3.6 tax with a loss carry-forward; returns the tax and the new pool. */
-export function taxWithCarryForward(ebit: number, taxRate: number, pool: number): { tax: number; pool: number } {
-  if (ebit < 0) return { tax: 0, pool: pool - ebit };
-  return { tax: taxRate * Math.max(0, ebit - pool), pool: Math.max(0, pool - ebit) };
-}
+/** §3.6 tax with a loss carry-forward pool `P`: 0 on a loss, else `taxRate · max(0, ebit − P)`. */
+export const taxWithCarryForward = (ebit: number, taxRate: number, pool: number): number =>
+  ebit < 0 ? 0 : taxRate * Math.max(0, ebit - pool);
+
+/** §3.6 the carry-forward pool after year's `ebit`: a loss adds to it, a profit uses it up. */
+export const lossPoolAfter = (ebit: number, pool: number): number => (ebit < 0 ? pool - ebit : Math.max(0, pool - ebit));
 
 /** §3.6 payback: first `t ≥ 1` with cumulative flow ≥ 0, interpolated; null if never. */
 export function paybackPeriod(flows: readonly number[]): number | null {

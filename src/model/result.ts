@@ -311,81 +311,12 @@ export function newSummary(): Summary {
   };
 }
 
-// The finite checks below are one expression over every field (a NaN or an
+// The finite check below is one expression over every field (a NaN or an
 // Infinity anywhere makes the sum non-finite) so the engine's last guard costs
-// little; a test checks they cover every field of the lists above.
+// little; a test checks it covers every field of the list above.
 const n = (x: number | null): number => (x === null ? 0 : x);
 
-/** true when no field of a year row is NaN or ±Infinity. */
-export function yearRowIsFinite(r: YearRow): boolean {
-  return Number.isFinite(
-    n(r.accelerators) +
-    n(r.generation) +
-    n(r.capacityTokens) +
-    n(r.utilization) +
-    n(r.tokens) +
-    n(r.billedTokens) +
-    n(r.hiddenReasoningTokens) +
-    n(r.monetizableTokens) +
-    n(r.profitableTokens) +
-    n(r.strategicTokens) +
-    n(r.unmetTokens) +
-    n(r.revenue) +
-    n(r.strategicValue) +
-    n(r.power) +
-    n(r.lease) +
-    n(r.rent) +
-    n(r.maintenance) +
-    n(r.fixedOpex) +
-    n(r.otherCost) +
-    n(r.depreciation) +
-    n(r.writeOff) +
-    n(r.cogs) +
-    n(r.grossProfit) +
-    n(r.grossMargin) +
-    n(r.ebitda) +
-    n(r.ebit) +
-    n(r.tax) +
-    n(r.capex) +
-    n(r.residual) +
-    n(r.terminalValue) +
-    n(r.fcf) +
-    n(r.cumulativeFcf) +
-    n(r.draws) +
-    n(r.debtOutstanding) +
-    n(r.interest) +
-    n(r.principal) +
-    n(r.debtRepaidAtHorizon) +
-    n(r.leveredTax) +
-    n(r.equityCashFlow) +
-    n(r.dscr) +
-    n(r.ltv) +
-    n(r.commitmentRemaining) +
-    n(r.revenuePerMW) +
-    n(r.grossProfitPerMW) +
-    n(r.ebitdaPerMW) +
-    n(r.strategicRevenuePerMW) +
-    n(r.costPerMTok) +
-    n(r.realizedPricePerMTok),
-  );
-}
 
-/** true when no field of a segment-year row is NaN or ±Infinity. */
-export function segmentYearRowIsFinite(r: SegmentYearRow): boolean {
-  return Number.isFinite(
-    n(r.tokenShare) +
-    n(r.tokens) +
-    n(r.billedTokens) +
-    n(r.hiddenReasoningTokens) +
-    n(r.revenue) +
-    n(r.strategicValue) +
-    n(r.cost) +
-    n(r.grossProfit) +
-    n(r.grossMargin) +
-    n(r.users) +
-    n(r.acceleratorHours),
-  );
-}
 
 /** true when no field of the summary is NaN or ±Infinity. */
 export function summaryIsFinite(r: Summary): boolean {
