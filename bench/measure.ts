@@ -9,19 +9,28 @@ export interface BenchRow {
   target?: number;
 }
 
+/** CPU time of this process in ms (user + system): a per-core figure that other processes on the machine disturb less than wall time. */
+export function cpuMillis(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Calls per second of CPU time on one core. Warms up first so the JIT has
+ * settled, then runs batches until `minMillis` of CPU time have passed.
+ */
 export function measure(fn: () => unknown, minMillis = 2000): { perSecond: number; meanMicros: number; runs: number } {
-  // warm up until the JIT has settled: half a second of calls
-  const warm = process.hrtime.bigint();
-  while (Number(process.hrtime.bigint() - warm) < 5e8) for (let i = 0; i < 100; i++) fn();
+  const warm = cpuMillis();
+  while (cpuMillis() - warm < 500) for (let i = 0; i < 100; i++) fn();
   let runs = 0;
   let batch = 64;
-  const start = process.hrtime.bigint();
+  const start = cpuMillis();
   let elapsed = 0;
   while (elapsed < minMillis) {
     for (let i = 0; i < batch; i++) fn();
     runs += batch;
     batch = Math.min(batch * 2, 65536);
-    elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    elapsed = cpuMillis() - start;
   }
   return { perSecond: (runs / elapsed) * 1000, meanMicros: (elapsed * 1000) / runs, runs };
 }

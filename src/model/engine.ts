@@ -124,20 +124,25 @@ export function evaluate(scenario: Scenario): ModelResult {
   const gens: Generation[] = own
     ? generationSchedule(T, L, fleet.refresh, N * (fleet.capexPerAccelerator as number), fleet.nextGeneration.capexChange)
     : [];
-  const genDep = gens.map((g) => itDepreciationPerYear(g.capex, residualFrac, D));
+  // plain loops, not .map callbacks, in this hot function: tsx/esbuild wrap every
+  // closure created per call with a naming helper, which showed up in the profile
+  const genDep: number[] = [];
+  for (const g of gens) genDep.push(itDepreciationPerYear(g.capex, residualFrac, D));
   const facility = site.facility;
   const facilityCapex = facility.mode === 'own' ? facility.capexPerMW * itMW : 0;
   const facilityLife = facility.mode === 'own' ? facility.lifeYears : 1;
   const facilityDep = facility.mode === 'own' ? facilityCapex / facilityLife : 0;
   const segs = demand.segments;
   const nSeg = segs.length;
-  const kinds = segs.map((s) => pricingKind(s.pricing));
+  const kinds: PricingKind[] = [];
+  for (const sg of segs) kinds.push(pricingKind(sg.pricing));
   const tokensMode = demand.tokensPerYear !== undefined;
   const debt = finance.debt;
   const minMargin = scenario.profitability.minMargin;
 
   const years: YearRow[] = [];
-  const segRows: SegmentYearRow[][] = segs.map(() => new Array<SegmentYearRow>(T));
+  const segRows: SegmentYearRow[][] = [];
+  for (let i = 0; i < nSeg; i++) segRows.push(new Array<SegmentYearRow>(T));
 
   // capex and draws by t (0..T)
   const capexAt = new Array<number>(T + 1).fill(0);
@@ -173,7 +178,8 @@ export function evaluate(scenario: Scenario): ModelResult {
     if (t <= rentTerm) c += rentCost(N, fleet.rentPerAcceleratorHour as number, fleet.rentChangePerYear, t);
     commitmentByYear.push(c);
   }
-  const leaseCommitment = commitmentByYear.reduce((a, b) => a + b, 0);
+  let leaseCommitment = 0;
+  for (const c of commitmentByYear) leaseCommitment += c;
   const commitRate = debt ? debt.rate : finance.wacc;
   let leaseCommitmentPV = 0;
   for (let t = 1; t <= commitYears; t++) leaseCommitmentPV += (commitmentByYear[t - 1] as number) / powInt(1 + commitRate, t);
@@ -443,13 +449,11 @@ export function evaluate(scenario: Scenario): ModelResult {
   }
 
   const summary = summarize(scenario, years, leaseCommitment, leaseCommitmentPV, warnings);
-  const segments: SegmentResult[] = segs.map((s, i) => ({
-    id: s.id,
-    label: s.label ?? s.id,
-    kind: s.kind,
-    pricingKind: kinds[i] as PricingKind,
-    years: segRows[i]!,
-  }));
+  const segments: SegmentResult[] = [];
+  for (let i = 0; i < nSeg; i++) {
+    const sg = segs[i]!;
+    segments.push({ id: sg.id, label: sg.label ?? sg.id, kind: sg.kind, pricingKind: kinds[i] as PricingKind, years: segRows[i]! });
+  }
   const result: ModelResult = { scenario, years, segments, summary, warnings };
   sanitize(result, needsFix);
   return result;
