@@ -1,0 +1,234 @@
+/**
+ * The payback stack of MODEL.md §5: the cash revenue per MW-year the factory
+ * needs to earn its wacc, beside what each source of cash brings today.
+ *
+ * The requirement is found by scaling every cash price by one factor `f`
+ * (`perMTok`, a subscription's `arpuPerMonth`, `perAcceleratorHour`): each cash
+ * segment's revenue is linear in its price, so cash revenue scales by `f` in
+ * every year, at the same mix and volume. npv is not linear in `f` (taxes and
+ * the loss carry-forward bend it), so `f` is solved by a bracket and Brent.
+ */
+import { evaluate, isCashPricing, pricingKind } from '../model/engine.ts';
+import type { ModelResult } from '../model/result.ts';
+import { brent } from '../model/root.ts';
+import type { Pricing, Scenario, Segment } from '../model/schema.ts';
+
+/** The sources of cash revenue in the stack, by segment kind. */
+export type StackSourceKey = 'paid-api' | 'subscription' | 'capacity-contract' | 'batch' | 'other-cash';
+
+/** The stack's sources in order, with the label people read. */
+export const STACK_SOURCES: readonly { key: StackSourceKey; label: string }[] = [
+  { key: 'paid-api', label: 'Paid API / enterprise' },
+  { key: 'subscription', label: 'Subscriptions' },
+  { key: 'capacity-contract', label: 'Capacity contracts' },
+  { key: 'batch', label: 'Batch' },
+  { key: 'other-cash', label: 'Other cash' },
+];
+
+/** The largest price factor tried before the requirement is called unreachable. */
+export const STACK_MAX_FACTOR = 1e6;
+
+/** One source of cash in the stack. */
+export interface StackSource {
+  key: StackSourceKey;
+  label: string;
+  /** ids of the cash-priced segments in it (empty when the scenario has none) */
+  segments: string[];
+  /** cash revenue it brings today, $ per MW-year, averaged over the years with accelerators in service */
+  revenuePerMW: number;
+  /** `revenuePerMW / requiredRevenuePerMW`: the share of the requirement it covers; null when there is no requirement */
+  shareOfRequired: number | null;
+  /** what it brings at the required revenue (its prices × `factor`); null when there is no requirement */
+  revenuePerMWAtRequired: number | null;
+}
+
+/** What `paybackStack` says. */
+export interface PaybackStack {
+  scenarioId: string;
+  wacc: number;
+  /** npv of the scenario as it stands */
+  npv: number | null;
+  /** the factor on every cash price at which npv = 0; null (with `reason`) when no factor ≥ 0 gets there */
+  factor: number | null;
+  /** cash revenue per MW-year at `factor`: what the capacity needs to earn its wacc (same definition as `summary.revenuePerMW`) */
+  requiredRevenuePerMW: number | null;
+  /** npv at `factor`: 0 up to the solver's tolerance (a check) */
+  npvAtRequired: number | null;
+  /** cash revenue per MW-year today, all sources (`summary.revenuePerMW`) */
+  cashRevenuePerMW: number;
+  /** `required − cash`: positive is a shortfall, negative a surplus; null without a requirement */
+  gapPerMW: number | null;
+  /** `cash / required`; null without a requirement */
+  cashShareOfRequired: number | null;
+  /** the five sources, in `STACK_SOURCES` order, empty ones included */
+  sources: StackSource[];
+  /** imputed strategic value per MW-year (not cash, not in the requirement) */
+  strategicValuePerMW: number;
+  /** `strategicValuePerMW / required`: what it would cover were it cash; null without a requirement */
+  strategicShareOfRequired: number | null;
+  /** ids of the segments priced with `imputedPerMTok` */
+  strategicSegments: string[];
+  /** ids of the segments that bring neither cash nor strategic value */
+  unpricedSegments: string[];
+  /** why there is no requirement, or null */
+  reason: string | null;
+}
+
+/** The stack source a cash segment belongs to, by its kind. */
+export function stackSourceOf(kind: Segment['kind']): StackSourceKey {
+  switch (kind) {
+    case 'paid-api':
+    case 'subscription':
+    case 'capacity-contract':
+    case 'batch':
+      return kind;
+    default:
+      return 'other-cash';
+  }
+}
+
+function scalePricing(p: Pricing, f: number): Pricing {
+  if ('perMTok' in p) return { ...p, perMTok: p.perMTok * f };
+  if ('subscription' in p) return { subscription: { ...p.subscription, arpuPerMonth: p.subscription.arpuPerMonth * f } };
+  if ('perAcceleratorHour' in p) return { ...p, perAcceleratorHour: p.perAcceleratorHour * f };
+  return p;
+}
+
+/**
+ * The scenario with every cash price multiplied by `f` (`perMTok`, a
+ * subscription's `arpuPerMonth`, `perAcceleratorHour`): its cash revenue is `f`
+ * times the original in every year. Copies only the segments it changes.
+ *
+ * @example
+ * evaluate(scaleCashRevenue(scenario, 1.5)).summary.revenuePerMW; // 1.5 × today's
+ */
+export function scaleCashRevenue<S extends Scenario>(scenario: S, f: number): S {
+  const segments = scenario.demand.segments.map((s) => (isCashPricing(pricingKind(s.pricing)) ? { ...s, pricing: scalePricing(s.pricing, f) } : s));
+  return { ...scenario, demand: { ...scenario.demand, segments } };
+}
+
+/** Σ over the years with accelerators in service of `value(t)`, divided by itMW and by their count (the engine's per-MW average). */
+function perMWAverage(r: ModelResult, value: (t: number) => number): number {
+  let sum = 0;
+  let n = 0;
+  for (const y of r.years) {
+    if (y.t === 0 || !((y.accelerators ?? 0) > 0)) continue;
+    sum += value(y.t) / r.scenario.site.itMW;
+    n++;
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
+const segmentSum = (r: ModelResult, idx: readonly number[], field: 'revenue' | 'strategicValue') => (t: number): number => {
+  let s = 0;
+  for (const i of idx) s += r.segments[i]?.years[t - 1]?.[field] ?? 0;
+  return s;
+};
+
+/**
+ * The payback stack: the cash revenue per MW-year that earns the wacc (npv = 0,
+ * found by scaling all cash prices by one factor), what each source brings
+ * today and its share of that requirement, the strategic value beside it, and
+ * the gap. When no factor ≥ 0 reaches npv = 0 (no cash segment, no cash
+ * revenue to scale, or npv positive even with no cash at all), the requirement
+ * is null and `reason` says why.
+ *
+ * @example
+ * const s = paybackStack(scenario);
+ * s.requiredRevenuePerMW;             // 12.9e6 ($ per MW-year)
+ * s.sources[0]?.shareOfRequired;      // 0.31: "paid API covers 31 % of what this capacity needs"
+ * s.gapPerMW;                         // required − cash today
+ */
+export function paybackStack(scenario: Scenario): PaybackStack {
+  const base = evaluate(scenario);
+  const segs = scenario.demand.segments;
+  const kinds = segs.map((s) => pricingKind(s.pricing));
+  const bySource = new Map<StackSourceKey, number[]>(STACK_SOURCES.map((x) => [x.key, []]));
+  const strategicIdx: number[] = [];
+  const unpriced: string[] = [];
+  segs.forEach((s, i) => {
+    const k = kinds[i];
+    if (k !== undefined && isCashPricing(k)) bySource.get(stackSourceOf(s.kind))?.push(i);
+    else if (k === 'imputed') strategicIdx.push(i);
+    else unpriced.push(s.id);
+  });
+  const cashIdx = [...bySource.values()].flat();
+  const cashRevenuePerMW = base.summary.revenuePerMW ?? perMWAverage(base, segmentSum(base, cashIdx, 'revenue'));
+  const strategicValuePerMW = perMWAverage(base, segmentSum(base, strategicIdx, 'strategicValue'));
+
+  const solved = solveFactor(scenario, base, cashIdx.length > 0);
+  let required: number | null = null;
+  let npvAtRequired: number | null = null;
+  if (solved.factor !== null) {
+    const at = evaluate(scaleCashRevenue(scenario, solved.factor));
+    required = at.summary.revenuePerMW;
+    npvAtRequired = at.summary.npv;
+  }
+  const share = (x: number): number | null => (required === null || required === 0 ? null : x / required);
+
+  const sources: StackSource[] = STACK_SOURCES.map(({ key, label }) => {
+    const idx = bySource.get(key) ?? [];
+    const revenuePerMW = perMWAverage(base, segmentSum(base, idx, 'revenue'));
+    return {
+      key,
+      label,
+      segments: idx.map((i) => segs[i]?.id ?? ''),
+      revenuePerMW,
+      shareOfRequired: share(revenuePerMW),
+      revenuePerMWAtRequired: solved.factor === null ? null : revenuePerMW * solved.factor,
+    };
+  });
+
+  return {
+    scenarioId: scenario.id,
+    wacc: scenario.finance.wacc,
+    npv: base.summary.npv,
+    factor: solved.factor,
+    requiredRevenuePerMW: required,
+    npvAtRequired,
+    cashRevenuePerMW,
+    gapPerMW: required === null ? null : required - cashRevenuePerMW,
+    cashShareOfRequired: share(cashRevenuePerMW),
+    sources,
+    strategicValuePerMW,
+    strategicShareOfRequired: share(strategicValuePerMW),
+    strategicSegments: strategicIdx.map((i) => segs[i]?.id ?? ''),
+    unpricedSegments: unpriced,
+    reason: solved.reason,
+  };
+}
+
+/** The factor f ≥ 0 on all cash prices with npv(f) = 0: the first sign change on 0, 1, 2, 4, …, then Brent. */
+function solveFactor(scenario: Scenario, base: ModelResult, hasCash: boolean): { factor: number | null; reason: string | null } {
+  if (!hasCash) {
+    return { factor: null, reason: 'no segment is priced in cash (perMTok, subscription or perAcceleratorHour), so no scale of cash revenue can move npv; strategic value is not cash' };
+  }
+  const totalCash = base.summary.totalRevenue ?? 0;
+  if (!(totalCash > 0)) {
+    return { factor: null, reason: 'the cash segments bring no revenue (zero prices, shares or utilization), so no scale of their prices can move npv' };
+  }
+  const npvAt = (f: number): number => (f === 1 ? (base.summary.npv ?? Number.NaN) : (evaluate(scaleCashRevenue(scenario, f)).summary.npv ?? Number.NaN));
+  const n0 = npvAt(0);
+  if (Number.isNaN(n0)) return { factor: null, reason: 'npv has no finite value with zero cash revenue' };
+  if (n0 > 0) {
+    return { factor: null, reason: `npv is positive (${Math.round(n0).toLocaleString('en-US')}) even with no cash revenue at all: no cash is needed to earn the wacc` };
+  }
+  if (n0 === 0) return { factor: 0, reason: null };
+  let lo = 0;
+  let nLo = n0;
+  for (let hi = 1; hi <= STACK_MAX_FACTOR; hi *= 2) {
+    const nHi = npvAt(hi);
+    if (Number.isNaN(nHi)) return { factor: null, reason: `npv has no finite value at ${hi}× today's cash prices` };
+    if (nHi >= 0) {
+      const r = brent(npvAt, lo, hi);
+      if (r.value === null) return { factor: null, reason: `the root finder did not converge between ${lo}× and ${hi}× today's cash prices` };
+      return { factor: r.value, reason: null };
+    }
+    lo = hi;
+    nLo = nHi;
+  }
+  return {
+    factor: null,
+    reason: `npv stays negative (${Math.round(nLo).toLocaleString('en-US')}) even at ${STACK_MAX_FACTOR.toExponential(0)}× today's cash prices`,
+  };
+}
