@@ -329,9 +329,9 @@ export function evaluate(scenario: Scenario): ModelResult {
       const depEnd = Math.min(g.start + D - 1, g.start + L - 1);
       if (t >= g.start && t <= depEnd) depreciation += genDep[j] as number;
       if (g.retireYear === t) {
-        const yearsDepreciated = Math.min(L, D);
-        const nbv = g.capex - (genDep[j] as number) * yearsDepreciated;
-        writeOff += Math.max(0, nbv - residualFrac * g.capex);
+        // NBV − residual·K = K(1 − residual)(1 − L/D) when D > L; exactly 0 when D ≤ L
+        // (written this way, not as a difference, so a fully depreciated generation leaves no rounding dust)
+        if (D > L) writeOff += (genDep[j] as number) * (D - L);
         residual += residualFrac * g.capex;
       }
     }

@@ -1,0 +1,85 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import type { Command } from 'commander';
+import { evaluate } from '../../model/engine.ts';
+import { dataDir, loadCatalog, writeFileAtomic } from '../../io/files.ts';
+import { resultJson, segmentsCsv, yearsCsv } from '../../report/export.ts';
+import { inputRows } from '../../report/inputs.ts';
+import { type CliIO, InputError, loadScenarioOrFail, printWarnings } from '../context.ts';
+
+interface ExportOptions {
+  xlsx?: string;
+  csv?: string;
+  json?: string;
+}
+
+const isDir = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The text of a scenario file or built-in (its line comments cite the sources); undefined when it cannot be read. */
+function scenarioText(pathOrId: string): string | undefined {
+  for (const p of [pathOrId, ...['.yaml', '.yml', '.json'].map((e) => join(dataDir(), 'scenarios', `${pathOrId}${e}`))]) {
+    try {
+      if (statSync(p).isFile()) return readFileSync(p, 'utf8');
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/** `--csv out/` (an existing directory, or a path ending in /) → `out/<id>`; `--csv out/run1` → `out/run1`. */
+export function csvPrefix(arg: string, scenarioId: string): string {
+  return arg.endsWith('/') || arg.endsWith(sep) || isDir(arg) ? join(arg, scenarioId) : arg;
+}
+
+function write(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, data);
+}
+
+export function exportCommand(program: Command, io: CliIO): void {
+  program
+    .command('export')
+    .description('write one scenario as a spreadsheet with live formulas (--xlsx), CSV (--csv) and/or the JSON result contract (--json)')
+    .argument('<scenario>', 'a scenario file (YAML or JSON) or a built-in id such as neocloud-base')
+    .option('--xlsx <file>', 'an Excel/LibreOffice workbook: Inputs (named cells), Model (every yearly line as a formula), Summary')
+    .option('--csv <dir|prefix>', 'write <prefix>-years.csv and <prefix>-segments.csv (a directory: <dir>/<scenario id>-…)')
+    .option('--json <file>', 'the full result contract (MODEL.md §4)')
+    .action(async (file: string, opts: ExportOptions) => {
+      if (opts.xlsx === undefined && opts.csv === undefined && opts.json === undefined) {
+        throw new InputError([{ path: '', message: 'nothing to export: give --xlsx <file>, --csv <dir|prefix> and/or --json <file>' }]);
+      }
+      const { scenario, warnings } = loadScenarioOrFail(file);
+      printWarnings(io, warnings);
+      const result = evaluate(scenario);
+      const written: string[] = [];
+      if (opts.xlsx !== undefined) {
+        // exceljs is loaded only by the command that needs it
+        const { writeXlsx } = await import('../../report/xlsx.ts');
+        const catalog = loadCatalog();
+        const catalogRow = catalog.accelerators.find((a) => a.id === scenario.fleet.accelerator);
+        const sources = new Map(inputRows(scenario, { text: scenarioText(file), catalogRow }).map((r) => [r.path, r.source]));
+        mkdirSync(dirname(opts.xlsx), { recursive: true });
+        await writeXlsx(result, opts.xlsx, { catalog, sourceOf: (p) => sources.get(p) });
+        written.push(opts.xlsx);
+      }
+      if (opts.csv !== undefined) {
+        const prefix = csvPrefix(opts.csv, scenario.id);
+        write(`${prefix}-years.csv`, yearsCsv(result));
+        write(`${prefix}-segments.csv`, segmentsCsv(result));
+        written.push(`${prefix}-years.csv`, `${prefix}-segments.csv`);
+      }
+      if (opts.json !== undefined) {
+        write(opts.json, resultJson(result));
+        written.push(opts.json);
+      }
+      for (const w of written) io.out(`wrote ${w}`);
+      printWarnings(io, result.warnings);
+    });
+}
