@@ -9,6 +9,7 @@ import { evaluate } from '../model/engine.ts';
 import { seriesAt } from '../model/lines.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
+import { withGroupShare } from './mix.ts';
 
 /** The segment kinds that count as internal inference. */
 export const INTERNAL_KINDS: readonly Segment['kind'][] = ['internal-eval', 'internal-product'];
@@ -94,26 +95,7 @@ export function withInternalShare<S extends Scenario>(scenario: S, share: number
   const nOther = segs.length - nInternal;
   if (share > 0 && nInternal === 0) throw new RangeError('the scenario has no internal segment (kind internal-eval or internal-product) to scale up');
   if (share < 1 && nOther === 0) throw new RangeError('every segment is internal: there is nothing to scale down');
-  const T = scenario.horizon.years;
-  const out: number[][] = segs.map(() => new Array<number>(T).fill(0));
-  for (let t = 1; t <= T; t++) {
-    let sumIn = 0;
-    let sumOut = 0;
-    for (let i = 0; i < segs.length; i++) {
-      const v = seriesAt(segs[i]!.tokenShare, t);
-      if (internal[i]) sumIn += v;
-      else sumOut += v;
-    }
-    for (let i = 0; i < segs.length; i++) {
-      const isIn = internal[i] === true;
-      const sum = isIn ? sumIn : sumOut;
-      const target = isIn ? share : 1 - share;
-      const v = seriesAt(segs[i]!.tokenShare, t);
-      out[i]![t - 1] = sum > 0 ? (target * v) / sum : target / (isIn ? nInternal : nOther);
-    }
-  }
-  const segments = segs.map((s, i) => ({ ...s, tokenShare: out[i] as number[] }));
-  return { ...scenario, demand: { ...scenario.demand, segments } };
+  return withGroupShare(scenario, (seg) => isInternalKind(seg.kind), () => share, scenario.horizon.years, false);
 }
 
 /**

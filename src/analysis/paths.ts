@@ -14,6 +14,7 @@
 import { isCashPricing, pricingKind } from '../model/engine.ts';
 import { didYouMean, type Issue } from '../model/issues.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
+import { withGroupShare } from './mix.ts';
 
 /** What an input measures, for formatting and for how a swing is read. */
 export type InputKind = 'money' | 'rate' | 'share' | 'years' | 'quantity' | 'multiplier';
@@ -710,26 +711,5 @@ function writePaidShare<S extends Scenario>(s: S, value: number, mode: SetMode):
     if (!(p >= 0 && p <= 1)) throw new RangeError(`${PAID_SHARE}: ${p} is not a valid paid share; expected a number in [0, 1]`);
     target[t] = p;
   }
-  const nCash = segs.filter(isCash).length;
-  const nOther = segs.length - nCash;
-  const cashSum = new Array<number>(n).fill(0);
-  const otherSum = new Array<number>(n).fill(0);
-  for (const seg of segs) {
-    for (let t = 0; t < n; t++) {
-      const x = shareAt(seg.tokenShare, t);
-      if (isCash(seg)) cashSum[t] = (cashSum[t] as number) + x;
-      else otherSum[t] = (otherSum[t] as number) + x;
-    }
-  }
-  const newSegs = segs.map((seg) => {
-    const cash = isCash(seg);
-    const share = new Array<number>(n);
-    for (let t = 0; t < n; t++) {
-      const groupTarget = cash ? (target[t] as number) : 1 - (target[t] as number);
-      const sum = cash ? (cashSum[t] as number) : (otherSum[t] as number);
-      share[t] = sum > 0 ? (shareAt(seg.tokenShare, t) * groupTarget) / sum : groupTarget / (cash ? nCash : nOther);
-    }
-    return { ...seg, tokenShare: scalar ? (share[0] as number) : share };
-  });
-  return { ...s, demand: { ...s.demand, segments: newSegs } } as S;
+  return withGroupShare(s, isCash, (i) => target[i] as number, n, scalar);
 }
