@@ -1,0 +1,156 @@
+/**
+ * The HTTP API and the dashboard, as a Hono app: `createApp(deps)` takes
+ * everything that varies (store, catalog, clock, token, limits) so tests drive
+ * it with `app.request()` and no socket. `payback serve` gives it a socket.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Catalog } from '../model/schema.ts';
+import type { ObservationStore } from '../store/types.ts';
+import { HttpError } from './http.ts';
+import { JobRunner } from './job-runner.ts';
+import { WorkerPool } from './pool.ts';
+import { openApiDocument } from './openapi.ts';
+import { metaRoutes } from './routes-meta.ts';
+import { analysisRoutes } from './routes-analysis.ts';
+import { reportRoutes } from './routes-reports.ts';
+import { scenarioRoutes } from './routes-scenarios.ts';
+import { signalRoutes } from './routes-signals.ts';
+import { Routes } from './routes.ts';
+import { ScenarioLibrary } from './scenarios.ts';
+import { checkToken, hostName, isLoopbackHost, securityHeaders } from './security.ts';
+import { dashboard, defaultWebDir } from './static.ts';
+
+/** Bounds on what one request may ask of the server. */
+export interface ServerLimits {
+  /** largest request body, bytes */
+  bodyBytes: number;
+  /** most Monte Carlo samples in one request */
+  mcSamples: number;
+  /** time budget of one Monte Carlo request, ms */
+  mcMillis: number;
+  /** worker threads for heavy jobs (Monte Carlo, grid, breakeven, reports; default 2); `mcMillis` is the budget of each */
+  mcConcurrent?: number;
+}
+
+/** Sensible limits for a shared server. */
+export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 2_000_000, mcSamples: 100_000, mcMillis: 30_000, mcConcurrent: 2 };
+
+export interface AppDeps {
+  /** where observations and saved scenarios live; without one those routes answer 503 */
+  store?: ObservationStore | undefined;
+  catalog: Catalog;
+  clock: () => Date;
+  /** the bearer token that writes must carry; when given, it is always checked */
+  token?: string | undefined;
+  /** writes need the token (the server listens beyond loopback); then `token` is required */
+  requireToken: boolean;
+  limits: ServerLimits;
+  /** the built dashboard (default `web/dist`) */
+  webDir?: string | undefined;
+  /** where unexpected errors are logged, with their stack (default: nowhere) */
+  log?: ((line: string) => void) | undefined;
+  /** the worker pool of heavy jobs; default a new one of `limits.mcConcurrent` workers (idle workers never keep the process alive) */
+  pool?: WorkerPool | undefined;
+}
+
+/** What the route groups share. */
+export interface ServerContext {
+  deps: AppDeps;
+  writesNeedToken: boolean;
+  routes: Routes;
+  library: ScenarioLibrary;
+  jobs: JobRunner;
+}
+
+/**
+ * The app: the JSON API under `/api`, the dashboard everywhere else.
+ *
+ * @example
+ * const app = createApp({ catalog: loadCatalog(), clock: () => new Date(), requireToken: false, limits: DEFAULT_LIMITS });
+ * const res = await app.request('/api/health');
+ * await res.json(); // { ok: true, version: '0.1.0', … }
+ */
+export function createApp(deps: AppDeps): Hono {
+  if (deps.requireToken && (deps.token === undefined || deps.token === '')) {
+    throw new Error('requireToken needs a token: writes could never be authorized');
+  }
+  const writesNeedToken = deps.requireToken || (deps.token !== undefined && deps.token !== '');
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json(err.body(), err.status as ContentfulStatusCode);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      return c.json({ error: status === 413 ? `the body is over the limit of ${deps.limits.bodyBytes} bytes` : err.message || 'request failed' }, status);
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    deps.log?.(`payback serve: internal error on ${c.req.method} ${new URL(c.req.url).pathname}: ${e.stack ?? e.message}`);
+    return c.json({ error: `internal error: ${e.message}` }, 500);
+  });
+
+  app.use('*', securityHeaders());
+
+  // While writes need no token the server trusts whoever reaches it on loopback;
+  // a page on another site could still reach it through DNS rebinding (its name
+  // pointed at 127.0.0.1), which the Host header gives away.
+  if (!writesNeedToken) {
+    app.use('*', async (c, next) => {
+      const host = c.req.header('host') ?? new URL(c.req.url).host;
+      if (!isLoopbackHost(hostName(host))) {
+        throw new HttpError(403, `this server trusts loopback only (no token is set) and the request names host "${host}"; use http://127.0.0.1 or http://localhost, or start it with PAYBACK_TOKEN`);
+      }
+      await next();
+    });
+  }
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.limits.bodyBytes,
+      onError: () => {
+        throw new HttpError(413, `the body is over the limit of ${deps.limits.bodyBytes} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  const routes = new Routes(app, (c) => {
+    if (writesNeedToken) checkToken(c.req.header('authorization'), deps.token as string);
+  });
+  const ctx: ServerContext = {
+    deps,
+    writesNeedToken,
+    routes,
+    library: new ScenarioLibrary(deps.catalog, deps.store),
+    jobs: new JobRunner(deps.pool ?? new WorkerPool({ size: deps.limits.mcConcurrent ?? 2 }), deps.limits),
+  };
+
+  metaRoutes(ctx, () => openApiDocument(routes.specs, { writesNeedToken }));
+  scenarioRoutes(ctx);
+  analysisRoutes(ctx);
+  reportRoutes(ctx);
+  signalRoutes(ctx);
+
+  app.all('/api/*', (c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = routes.methodsOf(path);
+    if (allowed.length > 0) {
+      const allow = allowed.map((m) => m.toUpperCase()).join(', ');
+      throw new HttpError(405, `${c.req.method} is not allowed on ${path}; use ${allow}`, undefined, { Allow: allow });
+    }
+    throw new HttpError(404, `no route ${c.req.method} ${path} (the routes are listed at /api/openapi.json)`);
+  });
+
+  const serveDashboard = dashboard(deps.webDir ?? defaultWebDir());
+  app.get('*', serveDashboard);
+  return app;
+}

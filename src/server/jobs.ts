@@ -1,0 +1,158 @@
+/**
+ * The heavy computations of the API as jobs: plain data in, plain data out,
+ * so a worker thread can run them (`job-worker.ts`) while the main thread
+ * keeps answering. Each job is the analysis function of its kind; nothing is
+ * computed here that the analyses and renderers do not compute.
+ */
+import { breakeven, type BreakevenOptions } from '../analysis/breakeven.ts';
+import { grid, type GridOptions } from '../analysis/grid.ts';
+import { internalSweep } from '../analysis/internal.ts';
+import { monteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { tornado, type TornadoOptions } from '../analysis/tornado.ts';
+import { canonicalJson, scenarioHash } from '../io/scenario-hash.ts';
+import { evaluate } from '../model/engine.ts';
+import type { ResolvedScenario } from '../model/load.ts';
+import type { Catalog, Scenario } from '../model/schema.ts';
+import type { ScenarioAnalyses } from '../report/html.ts';
+import { evidenceCalendar, type Calendar } from '../signals/calendar.ts';
+import type { SignalDefinition } from '../signals/definitions.ts';
+import type { Observation } from '../signals/observation.ts';
+import { signalStatus, type StatusReport } from '../signals/status.ts';
+import { VERSION } from '../version.ts';
+
+/** One scenario of a report or workbook, with what the report prints about it. */
+export interface JobScenario {
+  scenario: ResolvedScenario;
+  /** where it came from, as the report prints it */
+  source: string;
+  /** the text it was read from (for the inputs table's sources), if any */
+  text: string | null;
+}
+
+export interface ReportJob {
+  scenarios: JobScenario[];
+  reference: ResolvedScenario | null;
+  catalog: Catalog;
+  generatedAt: string;
+  command: string;
+  /** Monte Carlo histograms from this many samples per scenario (none when absent) */
+  mc?: { n: number; seed: number };
+}
+
+/** Every job, by kind: its input and its output. */
+export interface Jobs {
+  mc: { in: { scenario: Scenario; options: MonteCarloOptions }; out: { summary: ReturnType<typeof monteCarlo>['summary'] } };
+  grid: { in: { scenario: Scenario; options: GridOptions }; out: ReturnType<typeof grid> };
+  breakeven: { in: { scenario: Scenario; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
+  tornado: { in: { scenario: Scenario; options: TornadoOptions }; out: ReturnType<typeof tornado> };
+  internal: { in: { scenario: Scenario; steps?: number }; out: ReturnType<typeof internalSweep> };
+  report: { in: ReportJob; out: string };
+  xlsx: { in: { scenario: JobScenario; catalog: Catalog }; out: Uint8Array };
+  status: {
+    in: { scenario: Scenario; definitions: SignalDefinition[]; asOf: string; latest: Observation[]; windows: [string, Observation[]][] };
+    out: StatusReport;
+  };
+  calendar: { in: { scenario: Scenario; definitions: SignalDefinition[]; asOf: string; months?: number }; out: Calendar };
+}
+
+export type JobKind = keyof Jobs;
+
+const catalogRow = (catalog: Catalog, s: Scenario) => catalog.accelerators.find((a) => a.id === s.fleet.accelerator);
+
+// The renderers are loaded on first use: a worker that only runs analyses starts faster without them.
+async function report(job: ReportJob): Promise<string> {
+  const [{ renderReport }, { inputRows }, cli] = await Promise.all([
+    import('../report/html.ts'),
+    import('../report/inputs.ts'),
+    // What the report holds is decided once, by `payback report`: the same analyses, the same default uncertainty.
+    import('../cli/commands/report.ts'),
+  ]);
+  const quiet = { out: () => {}, err: () => {}, isTTY: false };
+  const analyses = job.scenarios.map((s) => cli.reportAnalyses(s.scenario, job.reference ?? undefined, quiet));
+  const mc =
+    job.mc === undefined
+      ? undefined
+      : job.scenarios.map((s, i) => {
+          const { n, seed } = job.mc as { n: number; seed: number };
+          try {
+            return cli.reportMonteCarlo(s.scenario, n, seed);
+          } catch (e) {
+            const notes = ((analyses[i] as ScenarioAnalyses).notes ??= {});
+            notes.monteCarlo = e instanceof Error ? e.message : String(e);
+            return undefined;
+          }
+        });
+  return renderReport({
+    results: job.scenarios.map((s) => evaluate(s.scenario)),
+    analyses,
+    ...(mc !== undefined && { mc }),
+    meta: {
+      version: VERSION,
+      generatedAt: job.generatedAt,
+      command: job.command,
+      scenarios: job.scenarios.map((s) => ({
+        source: s.source,
+        hash: scenarioHash(s.scenario),
+        canonicalJson: canonicalJson(s.scenario),
+        inputs: inputRows(s.scenario, { ...(s.text !== null && { text: s.text }), catalogRow: catalogRow(job.catalog, s.scenario) }),
+      })),
+      ...(job.reference !== null && { reference: job.reference.id }),
+    },
+  });
+}
+
+async function workbook({ scenario: s, catalog }: Jobs['xlsx']['in']): Promise<Uint8Array> {
+  const [{ buildWorkbook }, { inputRows }] = await Promise.all([import('../report/xlsx.ts'), import('../report/inputs.ts')]);
+  const rows = inputRows(s.scenario, { ...(s.text !== null && { text: s.text }), catalogRow: catalogRow(catalog, s.scenario) });
+  const sources = new Map(rows.map((r) => [r.path, r.source]));
+  const wb = buildWorkbook(evaluate(s.scenario), { catalog, sourceOf: (p) => sources.get(p) || undefined });
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * Run one job. Bad input surfaces as the analyses throw it (an
+ * `AnalysisInputError` with every issue, or a RangeError).
+ *
+ * @example
+ * const t = await runJob('tornado', { scenario, options: { metric: 'npv' } });
+ */
+export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): Promise<Jobs[K]['out']> {
+  type Out = Jobs[K]['out'];
+  switch (kind) {
+    case 'mc': {
+      const i = input as Jobs['mc']['in'];
+      // Only the summary travels back: every sample's columns would be megabytes of JSON.
+      return { summary: monteCarlo(i.scenario, { ...i.options, keepSamples: false }).summary } as Out;
+    }
+    case 'grid': {
+      const i = input as Jobs['grid']['in'];
+      return grid(i.scenario, i.options) as Out;
+    }
+    case 'breakeven': {
+      const i = input as Jobs['breakeven']['in'];
+      return breakeven(i.scenario, i.options) as Out;
+    }
+    case 'tornado': {
+      const i = input as Jobs['tornado']['in'];
+      return tornado(i.scenario, i.options) as Out;
+    }
+    case 'internal': {
+      const i = input as Jobs['internal']['in'];
+      return internalSweep(i.scenario, i.steps === undefined ? {} : { steps: i.steps }) as Out;
+    }
+    case 'report':
+      return (await report(input as ReportJob)) as Out;
+    case 'xlsx':
+      return (await workbook(input as Jobs['xlsx']['in'])) as Out;
+    case 'status': {
+      const i = input as Jobs['status']['in'];
+      return signalStatus({ scenario: i.scenario, definitions: i.definitions, asOf: i.asOf, latest: i.latest, windows: new Map(i.windows) }) as Out;
+    }
+    case 'calendar': {
+      const i = input as Jobs['calendar']['in'];
+      return evidenceCalendar(i.scenario, i.definitions, i.asOf, i.months === undefined ? {} : { months: i.months }) as Out;
+    }
+    default:
+      throw new Error(`unknown job kind "${String(kind)}"`);
+  }
+}

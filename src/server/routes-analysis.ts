@@ -1,0 +1,284 @@
+/**
+ * The computations: run, compare and the analyses of MODEL.md §5. Each takes a
+ * scenario reference and its options; none stores anything, so none needs the
+ * token. The quick ones (run, compare, stack, advantages: a few dozen model
+ * evaluations) run here; the heavy ones (Monte Carlo, grid, breakeven,
+ * tornado, internal sweep) in the worker pool, so the server keeps answering.
+ */
+import type { z } from 'zod';
+import { advantages } from '../analysis/advantages.ts';
+import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
+import { GRID_MAX_POINTS } from '../analysis/grid.ts';
+import { prepareMonteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { paybackStack } from '../analysis/payback-stack.ts';
+import { evaluate } from '../model/engine.ts';
+import type { Issue } from '../model/issues.ts';
+import { COMPARE_METRICS } from '../report/metrics.ts';
+import type { ServerContext } from './app.ts';
+import { badRequest, HttpError } from './http.ts';
+import { checkTargetAndDrivers, compute, DEFAULT_REFERENCE, loadAll } from './requests.ts';
+import { builtinsInArchetypeOrder } from './scenarios.ts';
+import {
+  advantagesRequestSchema,
+  advantagesResponseSchema,
+  breakevenRequestSchema,
+  breakevenResponseSchema,
+  compareRequestSchema,
+  compareResponseSchema,
+  gridRequestSchema,
+  gridResponseSchema,
+  internalRequestSchema,
+  internalResponseSchema,
+  mcRequestSchema,
+  mcResponseSchema,
+  runRequestSchema,
+  runResponseSchema,
+  stackRequestSchema,
+  stackResponseSchema,
+  tornadoRequestSchema,
+  tornadoResponseSchema,
+} from './schemas.ts';
+
+export function analysisRoutes(ctx: ServerContext): void {
+  const { routes, library } = ctx;
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/run',
+      operationId: 'run',
+      tag: 'analyses',
+      summary: 'Evaluate one scenario: the result contract of MODEL.md §4 (`payback run --json`)',
+      body: runRequestSchema,
+      responses: { 200: { description: 'the result contract, and the warnings of loading the scenario', schema: runResponseSchema } },
+      errors: [404],
+    },
+    async (c, { body }) => {
+      const l = await library.load(body);
+      return c.json({ ...evaluate(l.scenario), inputWarnings: l.warnings });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/compare',
+      operationId: 'compare',
+      tag: 'analyses',
+      summary: 'Scenarios side by side on the summary (`payback compare --json`); default the four built-in archetypes',
+      body: compareRequestSchema,
+      responses: { 200: { description: 'one summary per scenario, in the order asked', schema: compareResponseSchema } },
+      errors: [404],
+    },
+    async (c, { body }) => {
+      const ids = body.ids ?? builtinsInArchetypeOrder();
+      const loaded = await loadAll(
+        ids.map((id, i) => ({ at: `ids[${i}]`, load: () => library.load({ id }) })),
+      );
+      return c.json({
+        metrics: COMPARE_METRICS.map(({ key, label, unit, better }) => ({ key, label, unit, better })),
+        summaries: loaded.map((l) => {
+          const r = evaluate(l.scenario);
+          return { id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, version: l.version ?? 0, summary: r.summary, warnings: r.warnings };
+        }),
+      });
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/stack',
+      operationId: 'stack',
+      tag: 'analyses',
+      summary: 'The payback stack: the cash revenue per MW the factory needs to earn its wacc, against what each source brings',
+      body: stackRequestSchema,
+      responses: { 200: { description: 'the stack', schema: stackResponseSchema } },
+      errors: [404],
+    },
+    async (c, { body }) => {
+      const l = await library.load(body);
+      return c.json(compute(() => paybackStack(l.scenario)));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/internal',
+      operationId: 'internal',
+      tag: 'analyses',
+      summary: 'Internal inference: clean and strategic revenue and GP per MW as the internal share of tokens rises',
+      body: internalRequestSchema,
+      responses: { 200: { description: 'the sweep', schema: internalResponseSchema } },
+      errors: [404],
+    },
+    async (c, { body }) => {
+      const l = await library.load(body);
+      const input = { scenario: l.scenario, ...(body.steps !== undefined && { steps: body.steps }) };
+      return c.json(await ctx.jobs.run('internal', input, { signal: c.req.raw.signal, what: 'the internal sweep' }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/advantages',
+      operationId: 'advantages',
+      tag: 'analyses',
+      summary: 'Structural advantages: the Shapley attribution of the npv-per-MW difference against a reference operator',
+      body: advantagesRequestSchema,
+      responses: { 200: { description: 'the attribution', schema: advantagesResponseSchema } },
+      errors: [404],
+    },
+    async (c, { body }) => {
+      const { vs, ...ref } = body;
+      const vsRef = vs === undefined ? { id: DEFAULT_REFERENCE } : typeof vs === 'string' ? { id: vs } : vs;
+      const [op, reference] = await loadAll([
+        { at: '', load: () => library.load(ref) },
+        { at: 'vs', load: () => library.load(vsRef, 'vs') },
+      ]);
+      return c.json(compute(() => advantages(op!.scenario, reference!.scenario)));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/breakeven',
+      operationId: 'breakeven',
+      tag: 'analyses',
+      summary: 'What has to be true: for each driver, the value that just meets the target with all else at base',
+      body: breakevenRequestSchema,
+      responses: { 200: { description: 'the breakeven table', schema: breakevenResponseSchema } },
+      errors: [404],
+    },
+    async (c, { body }) => {
+      const l = await library.load(body);
+      checkTargetAndDrivers(l.scenario, body.target, 'target', body.drivers);
+      const options = { ...(body.target !== undefined && { target: body.target }), ...(body.drivers !== undefined && { drivers: body.drivers }) };
+      return c.json(await ctx.jobs.run('breakeven', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the breakeven table' }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/tornado',
+      operationId: 'tornado',
+      tag: 'analyses',
+      summary: 'Tornado: each driver at a low and a high value, a summary metric at each, sorted by swing',
+      body: tornadoRequestSchema,
+      responses: { 200: { description: 'the tornado', schema: tornadoResponseSchema } },
+      errors: [404, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      const l = await library.load(body);
+      checkTargetAndDrivers(l.scenario, undefined, '', [...(body.drivers ?? []), ...(body.ranges ?? []).map((r) => r.path)]);
+      const options = {
+        ...(body.metric !== undefined && { metric: body.metric }),
+        ...(body.swing !== undefined && { swing: body.swing }),
+        ...(body.ranges !== undefined && { ranges: body.ranges }),
+        ...(body.drivers !== undefined && { drivers: body.drivers }),
+      };
+      return c.json(await ctx.jobs.run('tornado', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the tornado' }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/grid',
+      operationId: 'grid',
+      tag: 'analyses',
+      summary: 'Grid: a summary metric over two drivers, with the breakeven contour of a target marked',
+      description: `Each axis has at most ${GRID_MAX_POINTS} points and the grid at most ${GRID_MAX_CELLS} cells.`,
+      body: gridRequestSchema,
+      responses: { 200: { description: 'the grid; matrices are indexed [iy][ix]', schema: gridResponseSchema } },
+      errors: [404, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      if (body.x.n * body.y.n > GRID_MAX_CELLS) {
+        throw badRequest('invalid request', [
+          { path: 'y.n', message: `the grid has ${body.x.n} × ${body.y.n} = ${body.x.n * body.y.n} cells, at most ${GRID_MAX_CELLS} on this server`, code: 'too_big' },
+        ]);
+      }
+      const l = await library.load(body);
+      checkTargetAndDrivers(l.scenario, body.target ?? undefined, 'target', []);
+      const options = {
+        x: body.x,
+        y: body.y,
+        ...(body.metric !== undefined && { metric: body.metric }),
+        ...(body.target !== undefined && { target: body.target }),
+      };
+      return c.json(await ctx.jobs.run('grid', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the grid' }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/mc',
+      operationId: 'monteCarlo',
+      tag: 'analyses',
+      summary: 'Monte Carlo over the uncertain inputs: statistics, probabilities, driver importance',
+      description:
+        'Bounded: more samples than `limits.mcSamples` answers 413; a run is stopped past `limits.mcMillis` (422); ' +
+        'at most a few run at once (429). It runs in a worker thread, so the server keeps answering meanwhile.',
+      body: mcRequestSchema,
+      responses: { 200: { description: 'the summary of the run', schema: mcResponseSchema } },
+      errors: [404, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      const n = body.n ?? Math.min(DEFAULT_MC_SAMPLES, ctx.deps.limits.mcSamples);
+      const max = ctx.deps.limits.mcSamples;
+      if (n > max) {
+        throw new HttpError(413, `Monte Carlo is limited to ${max} samples per request on this server`, [
+          { path: 'n', message: `${n} samples asked, the limit is ${max} (limits.mcSamples)`, code: 'too_big' },
+        ]);
+      }
+      const l = await library.load(body);
+      const options: MonteCarloOptions = {
+        n,
+        ...(body.seed !== undefined && { seed: body.seed }),
+        ...(body.lhs !== undefined && { lhs: body.lhs }),
+        ...(body.dist !== undefined && { distributions: distributionsOf(body.dist) }),
+        ...(body.correlation !== undefined && { correlation: body.correlation }),
+        ...(body.bins !== undefined && { bins: body.bins }),
+      };
+      // Check in this thread (cheap) so that bad input does not wait for a worker.
+      const plan = prepareMonteCarlo(l.scenario, options);
+      if (!plan.ok) throw badRequest('invalid request', plan.issues);
+      const result = await ctx.jobs.run(
+        'mc',
+        { scenario: l.scenario, options },
+        {
+          signal: c.req.raw.signal,
+          what: 'Monte Carlo',
+          budgetHint: { path: 'n', message: `${n} samples did not finish within ${ctx.deps.limits.mcMillis} ms (limits.mcMillis); ask for fewer` },
+        },
+      );
+      return c.json(result);
+    },
+  );
+}
+
+/** Most cells of a grid on this server (101 × 101). */
+export const GRID_MAX_CELLS = 10_201;
+
+/** Samples of a server run when the request does not say. */
+export const DEFAULT_MC_SAMPLES = 10_000;
+
+/** `dist` as the analysis takes it: an object by path, or CLI-style strings parsed (every bad one reported). */
+function distributionsOf(dist: NonNullable<z.output<typeof mcRequestSchema>['dist']>): Record<string, DistributionSpec> {
+  if (!Array.isArray(dist)) return dist;
+  const out: Record<string, DistributionSpec> = {};
+  const issues: Issue[] = [];
+  dist.forEach((text, i) => {
+    const r = parseDistArgument(text);
+    if (r.ok) out[r.path] = r.spec;
+    else issues.push({ ...r.issue, path: `dist[${i}]` });
+  });
+  if (issues.length > 0) throw badRequest('invalid request', issues);
+  return out;
+}

@@ -1,0 +1,225 @@
+/**
+ * The scenarios the server knows: the built-ins shipped in `data/scenarios/`
+ * (version 0, read-only) and the versions saved in the store (1, 2, …). A saved
+ * version of a built-in's id supersedes the shipped text, so "edit and save"
+ * works on a built-in too; `?version=0` still gives the shipped one.
+ *
+ * A request names its scenario one of three ways: `{ id, version? }`,
+ * `{ yaml }` (YAML or JSON text, issues with line and column), or
+ * `{ scenario }` (a parsed object, issues with paths only).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { builtinScenarioIds, dataDir } from '../io/files.ts';
+import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
+import { loadScenarioText, parseScenarioText, resolveScenario, type ResolvedScenario } from '../model/load.ts';
+import { OPERATORS, type Catalog } from '../model/schema.ts';
+import type { ObservationStore, SavedScenario } from '../store/types.ts';
+import { badInput, badRequest, HttpError, notFound } from './http.ts';
+
+/** One row of `GET /api/scenarios`. */
+export interface ScenarioListItem {
+  id: string;
+  name: string;
+  operator: string;
+  /** shipped with the package (`data/scenarios/`) */
+  builtin: boolean;
+  /** the latest version: 0 for an unedited built-in, else the last saved one */
+  version: number;
+}
+
+/** One version of a scenario, without its text. */
+export interface ScenarioVersion {
+  version: number;
+  /** when it was saved; null for the shipped built-in (version 0) */
+  savedAt: string | null;
+  /** sha256 of the text, hex; null for the shipped built-in */
+  hash: string | null;
+  builtin: boolean;
+}
+
+/** A scenario's text and its resolution. */
+export interface ScenarioDocument {
+  id: string;
+  version: number;
+  builtin: boolean;
+  yaml: string;
+  scenario: ResolvedScenario;
+  warnings: Issue[];
+}
+
+/** How a request names its scenario (the fields every analysis body shares). */
+export interface ScenarioRef {
+  id?: string | undefined;
+  version?: number | undefined;
+  yaml?: string | undefined;
+  scenario?: unknown;
+}
+
+/** A scenario ready for an analysis, with where it came from. */
+export interface LoadedScenario {
+  scenario: ResolvedScenario;
+  warnings: Issue[];
+  /** id and version when it came from the library; null for inline text or objects */
+  id: string | null;
+  version: number | null;
+  /** the text it was read from, when it came as text */
+  text: string | null;
+}
+
+const ID = /^[a-z0-9][a-z0-9-]*$/;
+const EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** The built-in scenario ids in the order of the archetypes (hyperscaler, frontier lab, neocloud, private factory). */
+export function builtinsInArchetypeOrder(): string[] {
+  const rank = (id: string): number => {
+    const i = OPERATORS.findIndex((o) => id.startsWith(`${o}-`));
+    return i < 0 ? OPERATORS.length : i;
+  };
+  return builtinScenarioIds().sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Where the server keeps and finds scenarios. */
+export class ScenarioLibrary {
+  private readonly builtinText = new Map<string, string>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly store: ObservationStore | undefined,
+  ) {}
+
+  /** The shipped text of a built-in, or undefined. */
+  async builtin(id: string): Promise<string | undefined> {
+    if (!ID.test(id)) return undefined;
+    const cached = this.builtinText.get(id);
+    if (cached !== undefined) return cached;
+    for (const ext of EXTENSIONS) {
+      try {
+        const text = await readFile(join(dataDir(), 'scenarios', `${id}${ext}`), 'utf8');
+        this.builtinText.set(id, text);
+        return text;
+      } catch {
+        // try the next extension
+      }
+    }
+    return undefined;
+  }
+
+  private requireStore(): ObservationStore {
+    if (this.store === undefined) throw new HttpError(503, 'this server has no store: saving needs one (payback serve --db PATH)');
+    return this.store;
+  }
+
+  /** Ids of saved scenarios, if the store can list them. */
+  private async savedIds(): Promise<string[]> {
+    const store = this.store as (ObservationStore & { listScenarios?: () => Promise<readonly (SavedScenario | string)[]> }) | undefined;
+    if (store?.listScenarios === undefined) return [];
+    const rows = await store.listScenarios();
+    return [...new Set(rows.map((r) => (typeof r === 'string' ? r : r.id)))];
+  }
+
+  /** Built-ins (archetype order) then saved scenarios (by id), each at its latest version. */
+  async list(): Promise<ScenarioListItem[]> {
+    const builtins = builtinsInArchetypeOrder();
+    const saved = (await this.savedIds()).filter((id) => !builtins.includes(id)).sort();
+    const out: ScenarioListItem[] = [];
+    for (const id of [...builtins, ...saved]) {
+      const latest = this.store === undefined ? undefined : await this.store.getScenario(id);
+      const text = latest?.yaml ?? (await this.builtin(id));
+      if (text === undefined) continue;
+      const raw = parseScenarioText(text).value;
+      const rec = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+      out.push({
+        id,
+        name: typeof rec['name'] === 'string' ? rec['name'] : id,
+        operator: typeof rec['operator'] === 'string' ? rec['operator'] : 'custom',
+        builtin: builtins.includes(id),
+        version: latest?.version ?? 0,
+      });
+    }
+    return out;
+  }
+
+  /** Every version of a scenario, oldest first; 404 when there is none. */
+  async versions(id: string): Promise<ScenarioVersion[]> {
+    const out: ScenarioVersion[] = [];
+    if ((await this.builtin(id)) !== undefined) out.push({ version: 0, savedAt: null, hash: null, builtin: true });
+    if (this.store !== undefined && ID.test(id)) {
+      for (const v of await this.store.scenarioVersions(id)) out.push({ version: v.version, savedAt: v.savedAt, hash: v.hash, builtin: false });
+    }
+    if (out.length === 0) throw await this.notFound(id);
+    return out;
+  }
+
+  /** The text of a scenario at a version (latest when omitted); 404 when there is none. */
+  async text(id: string, version?: number): Promise<{ id: string; version: number; builtin: boolean; yaml: string }> {
+    const builtinText = await this.builtin(id);
+    const builtin = builtinText !== undefined;
+    if (version === 0) {
+      if (builtinText === undefined) throw await this.notFound(id, version);
+      return { id, version: 0, builtin, yaml: builtinText };
+    }
+    const saved = this.store === undefined || !ID.test(id) ? undefined : await this.store.getScenario(id, version);
+    if (saved !== undefined) return { id, version: saved.version, builtin, yaml: saved.yaml };
+    if (version === undefined && builtinText !== undefined) return { id, version: 0, builtin, yaml: builtinText };
+    throw await this.notFound(id, version);
+  }
+
+  /** A scenario's text and resolution; a stored text that no longer resolves is a 400 with its issues. */
+  async get(id: string, version?: number): Promise<ScenarioDocument> {
+    const t = await this.text(id, version);
+    const file = t.version === 0 ? `data/scenarios/${id}` : `${id} v${t.version}`;
+    const r = loadScenarioText(t.yaml, this.catalog, { file });
+    if (!r.ok) throw badRequest('invalid scenario', r.issues);
+    return { ...t, scenario: r.scenario, warnings: r.warnings };
+  }
+
+  /**
+   * Validate a scenario text and save it as a new version of its `id` (the
+   * store keeps one version per distinct text). `created` is false when the
+   * text is the latest version already.
+   */
+  async save(yaml: string): Promise<{ id: string; version: number; created: boolean; warnings: Issue[] }> {
+    const store = this.requireStore();
+    const r = loadScenarioText(yaml, this.catalog);
+    if (!r.ok) throw badRequest('invalid scenario', r.issues);
+    const id = r.scenario.id;
+    const before = await store.getScenario(id);
+    const saved = await store.saveScenario(id, yaml);
+    return { id, version: saved.version, created: before?.version !== saved.version, warnings: r.warnings };
+  }
+
+  /** The scenario a request names: by id (and version), by text, or as an object. */
+  async load(ref: ScenarioRef, at = ''): Promise<LoadedScenario> {
+    const given = (['id', 'yaml', 'scenario'] as const).filter((k) => ref[k] !== undefined);
+    const prefix = at === '' ? '' : `${at}.`;
+    if (given.length !== 1) {
+      throw badInput(
+        at,
+        given.length === 0
+          ? 'name a scenario: give one of id (a built-in or saved scenario), yaml (its text) or scenario (an object)'
+          : `give only one of id, yaml or scenario, got ${given.join(' and ')}`,
+        'scenario_ref',
+      );
+    }
+    if (ref.version !== undefined && ref.id === undefined) throw badInput(`${prefix}version`, 'version goes with id', 'scenario_ref');
+    if (ref.id !== undefined) {
+      const d = await this.get(ref.id, ref.version);
+      return { scenario: d.scenario, warnings: d.warnings, id: d.id, version: d.version, text: d.yaml };
+    }
+    if (ref.yaml !== undefined) {
+      const r = loadScenarioText(ref.yaml, this.catalog);
+      if (!r.ok) throw badRequest('invalid scenario', r.issues);
+      return { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
+    }
+    const r = resolveScenario(ref.scenario, this.catalog);
+    if (!r.ok) throw badRequest('invalid scenario', r.issues);
+    return { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
+  }
+
+  private async notFound(id: string, version?: number): Promise<HttpError> {
+    const known = [...builtinScenarioIds(), ...(await this.savedIds())];
+    const what = version === undefined ? `no scenario "${id}"` : `no version ${version} of scenario "${id}"`;
+    return notFound(what, [{ path: 'id', message: `${what}${didYouMeanSuffix(id, known)}`, code: 'not_found' }]);
+  }
+}
