@@ -1,0 +1,312 @@
+/**
+ * The dashboard in a real browser (playwright-core driving Debian's Chromium)
+ * against the real server (`createApp` on a loopback port, a temporary SQLite
+ * file): every page loads without a console error at desktop and phone width,
+ * the sliders drive the numbers and the charts, the YAML editor shows issues
+ * at their line, Monte Carlo runs in a worker and can be cancelled, and an
+ * observation survives a reload and a server restart.
+ *
+ * Screenshots go to test-output/web-<page>.png (1280 px) and
+ * web-<page>-phone.png (390 px); the measured figures (slider → charts,
+ * first load, JavaScript size) are printed and written to
+ * test-output/web-metrics.json. They are measured, not asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_INS, ROOT } from './helpers.ts';
+import { ensureDashboardBuilt, type RunningServer, startServer, WEB_DIST } from './web/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = join(ROOT, 'test-output');
+const PAGES = ['compare', 'explore', 'truth', 'uncertainty', 'stack', 'signals'] as const;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/** Chromium is there, or the install script put it there; else the suite is skipped with the script's reason. */
+function chromiumReady(): boolean {
+  const r = spawnSync('bash', [join(ROOT, 'scripts', 'ensure-debian.sh'), 'chromium', 'chromium'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+  return r.status === 0;
+}
+const HAVE_CHROMIUM = chromiumReady();
+
+let server: RunningServer;
+let context: BrowserContext;
+let tmp: string;
+let db: string;
+const metrics: Record<string, unknown> = {};
+
+/** A new tab that records console errors and page errors. */
+async function openPage(path: string, viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} ${m.location().url}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  await page.goto(`${server.url}/${path}`, { waitUntil: 'load' });
+  return { page, errors };
+}
+
+/** Wait until the page's charts have drawn (and the API calls have settled). */
+async function settled(page: Page, minCharts = 1): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll('.chart canvas').length >= n, minCharts, { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+}
+
+/** The pixels of a chart, to tell whether it changed. */
+const chartPixels = (page: Page, testid: string): Promise<string> =>
+  page.$eval(`[data-testid="${testid}"] canvas`, (c) => (c as HTMLCanvasElement).toDataURL());
+
+const stats = (xs: number[]): { median: number; p95: number; max: number; n: number } => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))] as number;
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return { median: r(q(0.5)), p95: r(q(0.95)), max: r(s[s.length - 1] as number), n: s.length };
+};
+
+describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
+  beforeAll(async () => {
+    const t0 = Date.now();
+    const built = ensureDashboardBuilt();
+    metrics['buildSeconds'] = built ? Math.round((Date.now() - t0) / 100) / 10 : 0;
+    mkdirSync(OUT, { recursive: true });
+    tmp = mkdtempSync(join(tmpdir(), 'payback-web-'));
+    db = join(tmp, 'web.db');
+    server = await startServer(db);
+    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: DESKTOP,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (Object.keys(metrics).length > 0) {
+      // the machine's load, to read the timings against (the browser shares the CPUs)
+      metrics['machine'] = { cpus: cpus().length, loadAverage1m: Math.round((loadavg()[0] ?? 0) * 10) / 10 };
+      writeFileSync(join(OUT, 'web-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+      console.log(`web metrics (test-output/web-metrics.json):\n${JSON.stringify(metrics, null, 2)}`);
+    }
+    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('first load: measured on a cold profile', async () => {
+    const { page, errors } = await openPage('#/explore?s=hyperscaler-base');
+    await settled(page, 4);
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const chart = performance.getEntriesByName('payback:first-chart')[0];
+      return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, firstChart: chart?.startTime ?? null };
+    });
+    const r = (x: number | null): number | null => (x === null ? null : Math.round(x));
+    metrics['firstLoadMs'] = { page: 'explore (hyperscaler-base), cold cache', domContentLoaded: r(t.domContentLoaded), load: r(t.load), firstChart: r(t.firstChart), target: 1000 };
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('JavaScript size: measured', () => {
+    const assets = join(WEB_DIST, 'assets');
+    const files = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    const perFile: Record<string, number> = {};
+    let total = 0;
+    for (const f of files) {
+      const gz = gzipSync(readFileSync(join(assets, f)), { level: 9 }).length;
+      perFile[f] = Math.round(gz / 102.4) / 10;
+      total += gz;
+    }
+    metrics['jsGzipKB'] = { total: Math.round(total / 102.4) / 10, files: perFile, target: 400 };
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  for (const name of PAGES) {
+    it(`${name}: loads with no console error at 1280 px and 390 px (screenshots)`, async () => {
+      for (const [viewport, suffix] of [
+        [DESKTOP, ''],
+        [PHONE, '-phone'],
+      ] as const) {
+        const query = name === 'compare' ? '' : name === 'uncertainty' ? '?s=frontier-lab-base&n=2000' : '?s=hyperscaler-base';
+        const { page, errors } = await openPage(`#/${name}${query}`, viewport);
+        await page.waitForSelector(`[data-testid="page-${name}"]`);
+        if (name === 'uncertainty') {
+          await page.click('[data-testid="mc-run"]');
+          await page.waitForSelector('[data-testid="mc-result"]', { timeout: 60_000 });
+        }
+        if (name !== 'signals') await settled(page, 1);
+        else await page.waitForLoadState('networkidle');
+        // no sideways scrolling of the page itself at either width
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        await page.screenshot({ path: join(OUT, `web-${name}${suffix}.png`), fullPage: true });
+        expect(errors, `${name} at ${viewport.width} px`).toEqual([]);
+        expect(overflow, `${name} at ${viewport.width} px scrolls sideways`).toBeLessThanOrEqual(1);
+        await page.close();
+      }
+    }, 120_000);
+  }
+
+  it('Explore: moving the utilization slider changes NPV and the charts, and the URL keeps it', async () => {
+    const { page, errors } = await openPage('#/explore?s=neocloud-base');
+    await settled(page, 4);
+    const npv0 = await page.textContent('[data-testid="kpi-npv"]');
+    const charts = ['chart-per-mw', 'chart-unit', 'chart-cash', 'chart-funnel'];
+    const before = await Promise.all(charts.map((c) => chartPixels(page, c)));
+    const slider = page.locator('[data-testid="slider-utilization"]');
+    await slider.focus();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.textContent('[data-testid="kpi-npv"]')).not.toBe(npv0);
+    const after = await Promise.all(charts.map((c) => chartPixels(page, c)));
+    charts.forEach((c, i) => expect(after[i], `${c} did not change`).not.toBe(before[i]));
+    const shown = await page.textContent('[data-testid="slider-value-utilization"]');
+    // the URL reproduces the view
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/utilization=0\.\d+/);
+    const npv1 = await page.textContent('[data-testid="kpi-npv"]');
+    await page.reload({ waitUntil: 'load' });
+    await settled(page, 4);
+    expect(await page.textContent('[data-testid="kpi-npv"]')).toBe(npv1);
+    expect(await page.textContent('[data-testid="slider-value-utilization"]')).toBe(shown);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Explore: slider move → updated charts, per archetype (measured)', async () => {
+    const out: Record<string, unknown> = {};
+    for (const id of BUILT_INS) {
+      const { page, errors } = await openPage(`#/explore?s=${id}`);
+      await settled(page, 4);
+      const times = await page.evaluate(async () => {
+        const input = document.querySelector('[data-testid="slider-utilization"]') as HTMLInputElement;
+        const min = Number(input.min);
+        const max = Number(input.max);
+        const sync: number[] = [];
+        const frame: number[] = [];
+        const engine: number[] = [];
+        const charts: number[] = [];
+        const w = window as unknown as { __payback: { exploreRenders: number; exploreAt: number; engineMs: number; chartsMs: number } };
+        for (let i = 0; i < 24; i++) {
+          const v = min + ((max - min) * (0.3 + 0.4 * ((i * 7) % 24) / 24));
+          const n0 = w.__payback.exploreRenders;
+          const t0 = performance.now();
+          input.value = String(v);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          while (w.__payback.exploreRenders === n0) await new Promise((r) => setTimeout(r, 0));
+          sync.push(w.__payback.exploreAt - t0);
+          engine.push(w.__payback.engineMs);
+          charts.push(w.__payback.chartsMs);
+          await new Promise((r) => requestAnimationFrame(() => r(null)));
+          frame.push(performance.now() - t0);
+        }
+        return { sync: sync.slice(4), frame: frame.slice(4), engine: engine.slice(4), charts: charts.slice(4) };
+      });
+      out[id] = { engineAndChartsMs: stats(times.sync), toNextFrameMs: stats(times.frame), engineOnlyMs: stats(times.engine), chartsOnlyMs: stats(times.charts) };
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    metrics['sliderToChartsMs'] = { ...out, loadAverage1mAtEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10, target: 50, note: 'engineAndCharts: input event → engine + 4 charts redrawn (synchronous canvas flush); toNextFrame: until the next animation frame; engineOnly: evaluate(); chartsOnly: the 4 echarts setOption calls' };
+  }, 120_000);
+
+  it('Explore: an invalid YAML edit shows the issue at its line', async () => {
+    const { page, errors } = await openPage('#/explore?s=neocloud-base');
+    await settled(page, 4);
+    const text = await page.inputValue('[data-testid="yaml-text"]');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /^\s+itMW:/.test(l));
+    expect(at).toBeGreaterThan(0);
+    const line = at + 1;
+    lines[at] = (lines[at] as string).replace(/itMW:\s*[^\s#]+/, 'itMW: -5');
+    await page.fill('[data-testid="yaml-text"]', lines.join('\n'));
+    await page.waitForSelector(`[data-testid="gutter-mark-${line}"]`);
+    const issues = await page.textContent('[data-testid="yaml-issues"]');
+    expect(issues).toMatch(new RegExp(`${line}:\\d+ site\\.itMW: `));
+    expect(await page.textContent('[data-testid="yaml-status"]')).toMatch(/1 error/);
+    // the charts keep the last valid version; the save button waits for a valid text
+    expect(await page.isDisabled('[data-testid="save"]')).toBe(true);
+    await page.click('[data-testid="discard"]');
+    await page.waitForSelector(`[data-testid="gutter-mark-${line}"]`, { state: 'detached' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Explore: save as a new version through the API, then download YAML, XLSX and the HTML report', async () => {
+    const { page, errors } = await openPage('#/explore?s=private-ai-factory-base&utilization=0.7');
+    await settled(page, 4);
+    const text = await page.inputValue('[data-testid="yaml-text"]');
+    const edited = text.replace(/^id: private-ai-factory-base$/m, 'id: web-test-factory').replace(/^name: .*$/m, 'name: Web test factory');
+    await page.fill('[data-testid="yaml-text"]', edited);
+    await page.click('[data-testid="save"]');
+    await expect.poll(() => page.textContent('[data-testid="explore-message"]'), { timeout: 30_000 }).toMatch(/Saved web-test-factory as version 1/);
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/s=web-test-factory/);
+    // the slider value was written into the saved text
+    const saved = (await (await fetch(`${server.url}/api/scenarios/web-test-factory`)).json()) as { yaml: string; version: number };
+    expect(saved.version).toBe(1);
+    expect(saved.yaml).toMatch(/utilization: \[/);
+    expect(await page.$$eval('[data-testid="scenario-picker"] option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('web-test-factory');
+
+    for (const [button, ext] of [
+      ['download-yaml', '.yaml'],
+      ['download-xlsx', '.xlsx'],
+      ['download-report', '.html'],
+    ] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click(`[data-testid="${button}"]`)]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^web-test-factory.*\\${ext}$`));
+      const path = await download.path();
+      expect(readFileSync(path).length).toBeGreaterThan(500);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('Uncertainty: a Monte Carlo run completes in the worker, and a long one can be cancelled', async () => {
+    const { page, errors } = await openPage('#/uncertainty?s=hyperscaler-base&n=2000');
+    await page.click('[data-testid="mc-run"]');
+    await page.waitForSelector('[data-testid="mc-result"]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid="mc-p-npv"]')).toMatch(/\d+(\.\d)? %/);
+    await settled(page, 5);
+
+    await page.selectOption('[data-testid="mc-samples"]', '500000');
+    await page.click('[data-testid="mc-run"]');
+    await page.waitForSelector('[data-testid="mc-progress"]');
+    await expect.poll(() => page.$eval('[data-testid="mc-progress"]', (p) => (p as HTMLProgressElement).value), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.click('[data-testid="mc-cancel"]');
+    await page.waitForSelector('[data-testid="mc-cancelled"]');
+    expect(await page.isEnabled('[data-testid="mc-run"]')).toBe(true);
+    expect(await page.$('[data-testid="mc-progress"]')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('Signals: an observation added through the form is there after a reload and a server restart', async () => {
+    const { page, errors } = await openPage('#/signals?s=neocloud-base');
+    await page.waitForSelector('[data-testid="obs-form"]');
+    const note = `browser test ${Date.now()}`;
+    await page.selectOption('[data-testid="obs-signal"]', 'power-price');
+    await page.fill('[data-testid="obs-scope"]', 'pjm industrial');
+    await page.fill('[data-testid="obs-date"]', '2026-02-01');
+    await page.fill('[data-testid="obs-value"]', '91.5');
+    await page.fill('[data-testid="obs-unit"]', '$/MWh');
+    await page.fill('[data-testid="obs-source"]', 'browser test');
+    await page.fill('[data-testid="obs-note"]', note);
+    await page.click('[data-testid="obs-submit"]');
+    await page.waitForSelector(`[data-testid="obs-table"] >> text=${note}`);
+
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector(`[data-testid="obs-table"] >> text=${note}`);
+
+    // let the page's own requests finish before the server goes away
+    await page.waitForLoadState('networkidle');
+    const port = server.port;
+    await server.close();
+    server = await startServer(db, port);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector(`[data-testid="obs-table"] >> text=${note}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

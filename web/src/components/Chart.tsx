@@ -1,0 +1,204 @@
+/**
+ * A live echarts chart for an option from `src/report/charts.ts` (the same
+ * charts as the HTML report). Updated synchronously when the option changes,
+ * so a slider move repaints in the same task.
+ */
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { ChartOption } from '../../../src/report/charts.ts';
+import { echarts } from '../echarts.ts';
+import { useNarrow } from '../hooks.ts';
+import { esc } from '../html.ts';
+import { timing } from '../timing.ts';
+
+type Dict = Record<string, unknown>;
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const first = (v: unknown): Dict | undefined => (Array.isArray(v) ? (isDict(v[0]) ? v[0] : undefined) : isDict(v) ? v : undefined);
+
+/** The chart's title and subtitle, as its accessible description. */
+function ariaText(option: ChartOption): string {
+  const t = first(option.title);
+  const sub = typeof t?.['subtext'] === 'string' ? `. ${t['subtext']}` : '';
+  return `Chart: ${chartTitle(option)}${sub}`;
+}
+
+export function chartTitle(option: ChartOption): string {
+  const t = first(option.title);
+  return typeof t?.['text'] === 'string' ? t['text'] : '';
+}
+
+/**
+ * The report's static option made live: tooltips (values formatted as the
+ * value axis formats them), the aria description, and on a narrow screen
+ * smaller titles and margins.
+ */
+export function liveOption(option: ChartOption, narrow: boolean, width = 800): ChartOption {
+  const o: Dict = { ...(option as Dict) };
+  const xAxis = first(o['xAxis']);
+  const yAxis = first(o['yAxis']);
+  const categoryAxis = xAxis?.['type'] === 'category' || yAxis?.['type'] === 'category';
+  const series = (Array.isArray(o['series']) ? o['series'] : [o['series']]).filter(isDict);
+  // line charts over a value axis read best with the axis trigger too (all lines at that x)
+  const axisTrigger = categoryAxis || (series.length > 0 && series.every((x) => x['type'] === 'line'));
+  const valueAxis = xAxis?.['type'] === 'category' ? yAxis : yAxis?.['type'] === 'category' ? xAxis : yAxis;
+  const fmt = (isDict(valueAxis?.['axisLabel']) ? (valueAxis['axisLabel'] as Dict)['formatter'] : undefined) as
+    | ((v: number) => string)
+    | undefined;
+  if (o['tooltip'] === undefined) {
+    const show = (v: unknown): string => {
+      const x = Array.isArray(v) ? v[v.length - 1] : isDict(v) ? v['value'] : v;
+      const n = Array.isArray(x) ? x[x.length - 1] : x;
+      if (typeof n !== 'number') return n === null || n === undefined ? '—' : String(n);
+      return typeof fmt === 'function' ? fmt(n) : n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+    };
+    o['tooltip'] = axisTrigger
+      ? {
+          trigger: 'axis',
+          confine: true,
+          axisPointer: { type: categoryAxis ? 'shadow' : 'line' },
+          // the invisible base bars of a waterfall are not data
+          formatter: (ps: unknown) => {
+            const list = (Array.isArray(ps) ? ps : [ps]) as Dict[];
+            const head = String(list[0]?.['axisValueLabel'] ?? list[0]?.['name'] ?? '');
+            const rows = list
+              .filter((p) => p['color'] !== 'transparent' && p['seriesName'] !== 'base')
+              .map((p) => `${String(p['marker'] ?? '')}${esc(String(p['seriesName'] ?? ''))}: <b>${esc(show(p['value']))}</b>`);
+            return [esc(head), ...rows].join('<br/>');
+          },
+        }
+      : { trigger: 'item', confine: true, ...(typeof fmt === 'function' && { valueFormatter: (v: unknown) => show(v) }) };
+  }
+  // a fixed description (the title): generating one from the data on every update costs time
+  o['aria'] = { enabled: true, decal: { show: false }, label: { description: ariaText(option) } };
+  wrapTitle(o, narrow, width);
+  const tidyAxis = (a: unknown): unknown =>
+    Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: true, ...(a['axisLabel'] as Dict | undefined) } } : a;
+  o['xAxis'] = tidyAxis(o['xAxis']);
+  o['yAxis'] = tidyAxis(o['yAxis']);
+  if (isDict(o['legend']) && width < 720) o['legend'] = { ...o['legend'], type: 'scroll' };
+  if (narrow) {
+    const g = first(o['grid']);
+    const vm = first(o['visualMap']);
+    const horizontalBars = yAxis?.['type'] === 'category';
+    if (g !== undefined) {
+      o['grid'] = {
+        ...g,
+        left: Math.min(Number(g['left'] ?? 60), 64),
+        // bars labelled on their right keep some room there
+        right: horizontalBars ? Math.min(Number(g['right'] ?? 40), 56) : 16,
+        ...(vm !== undefined && { bottom: Number(g['bottom'] ?? 60) + 44 }),
+      };
+    }
+    if (vm !== undefined) o['visualMap'] = { ...vm, orient: 'horizontal', left: 'center', right: undefined, top: undefined, bottom: 4, itemHeight: 160, itemWidth: 12 };
+    const shrink = (a: unknown, isY: boolean): unknown =>
+      Array.isArray(a)
+        ? a.map((x) => shrink(x, isY))
+        : isDict(a)
+          ? {
+              ...a,
+              nameGap: Math.min(Number(a['nameGap'] ?? 30), a['type'] === 'category' && isY ? 40 : 44),
+              axisLabel: { ...(a['axisLabel'] as Dict | undefined), fontSize: 10, ...(a['type'] === 'category' && isY && { width: 96, overflow: 'truncate' }) },
+            }
+          : a;
+    o['xAxis'] = shrink(o['xAxis'], false);
+    o['yAxis'] = shrink(o['yAxis'], true);
+    if (isDict(o['legend'])) o['legend'] = { ...o['legend'], type: 'scroll', textStyle: { fontSize: 10 } };
+  }
+  return o as ChartOption;
+}
+
+/**
+ * Titles and subtitles that would not fit the chart's width wrap onto more
+ * lines (an estimate from the text length), and the plot moves down to make room.
+ */
+function wrapTitle(o: Dict, narrow: boolean, width: number): void {
+  const t = first(o['title']);
+  if (t === undefined) return;
+  const text = typeof t['text'] === 'string' ? t['text'] : '';
+  const sub = typeof t['subtext'] === 'string' ? t['subtext'] : '';
+  const tSize = narrow ? 13 : 15;
+  const sSize = narrow ? 10.5 : 12;
+  const avail = Math.max(120, width - 24);
+  const lines = (s: string, size: number, k: number): number => Math.max(1, Math.ceil((s.length * size * k) / avail));
+  const tLines = lines(text, tSize, 0.6);
+  const sLines = sub === '' ? 0 : lines(sub, sSize, 0.55);
+  const wrap = tLines > 1 || sLines > 1;
+  o['title'] = {
+    ...t,
+    ...(wrap && { left: 10, textAlign: 'left' }),
+    textStyle: { ...(t['textStyle'] as Dict | undefined), fontSize: tSize, width: avail, overflow: 'break', lineHeight: Math.round(tSize * 1.3) },
+    subtextStyle: { ...(t['subtextStyle'] as Dict | undefined), fontSize: sSize, width: avail, overflow: 'break', lineHeight: Math.round(sSize * 1.35) },
+  };
+  const extra = (tLines - 1) * Math.round(tSize * 1.3) + Math.max(0, sLines - 1) * Math.round(sSize * 1.35);
+  const g = first(o['grid']);
+  if (g !== undefined && extra > 0) o['grid'] = { ...g, top: Number(g['top'] ?? 60) + extra };
+}
+
+let firstChartMarked = false;
+
+/** What must match for an update to be merged into the chart: the kinds and counts of its parts. */
+function shapeOf(o: ChartOption): string {
+  const d = o as Dict;
+  const part = (v: unknown): string =>
+    v === undefined ? '-' : (Array.isArray(v) ? v : [v]).map((x) => (isDict(x) ? `${String(x['type'] ?? '')}${x['markLine'] !== undefined ? 'm' : ''}` : '?')).join(',');
+  return ['series', 'xAxis', 'yAxis', 'visualMap', 'legend', 'title', 'grid'].map((k) => part(d[k])).join('|');
+}
+
+export interface ChartProps {
+  option: ChartOption;
+  /** CSS height; the width follows the container */
+  height?: number;
+  testid?: string;
+}
+
+export function Chart({ option, height = 380, testid }: ChartProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
+  const width = useRef(800);
+  const shapeRef = useRef('');
+  const latest = useRef({ option, narrow: false });
+  const narrow = useNarrow();
+  latest.current = { option, narrow };
+  useLayoutEffect(() => {
+    const node = el.current;
+    if (node === null) return;
+    const c = echarts.init(node, undefined, { renderer: 'canvas' });
+    chart.current = c;
+    width.current = node.clientWidth || 800;
+    const ro = new ResizeObserver(() => {
+      const w = node.clientWidth;
+      if (w !== width.current && w > 0) {
+        width.current = w;
+        c.resize();
+        c.setOption(liveOption(latest.current.option, latest.current.narrow, w), { notMerge: true });
+        shapeRef.current = '';
+      }
+    });
+    ro.observe(node);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+  useLayoutEffect(() => {
+    const t0 = performance.now();
+    const live = liveOption(option, narrow, width.current);
+    // The same structure (a slider moved): merge, so the series and components
+    // are updated in place, not rebuilt; another structure: start afresh.
+    const shape = shapeOf(live);
+    const same = shape === shapeRef.current;
+    shapeRef.current = shape;
+    chart.current?.setOption(live, same ? { lazyUpdate: false } : { notMerge: true, lazyUpdate: false });
+    const dt = performance.now() - t0;
+    const tm = timing();
+    tm.chartsMs += dt;
+    if (testid !== undefined) tm.byChart[testid] = dt;
+    if (!firstChartMarked) {
+      firstChartMarked = true;
+      // for the load-time measurement of the browser tests
+      performance.mark('payback:first-chart');
+    }
+  }, [option, narrow]);
+  const h = narrow ? Math.round(height * 1.05) : height;
+  return <div class="chart" ref={el} style={{ height: `${h}px` }} data-testid={testid} data-title={chartTitle(option)} />;
+}

@@ -1,0 +1,246 @@
+/**
+ * What has to be true: for a target, each driver's breakeven against its
+ * base value; the tornado of a metric; a grid of two drivers with the
+ * breakeven contour.
+ */
+import { useMemo } from 'preact/hooks';
+import { breakeven, resolveTarget, type BreakevenReport, type BreakevenRow } from '../../../src/analysis/breakeven.ts';
+import { grid, type GridReport } from '../../../src/analysis/grid.ts';
+import { tornado } from '../../../src/analysis/tornado.ts';
+import type { ResolvedScenario } from '../../../src/model/load.ts';
+import type { SummaryField } from '../../../src/model/result.ts';
+import { tornadoOption } from '../../../src/report/charts.ts';
+import { count, pct } from '../../../src/report/format.ts';
+import { gridHeatmapOption } from '../charts/grid-heatmap.ts';
+import { Chart } from '../components/Chart.tsx';
+import { Section, Status } from '../components/common.tsx';
+import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
+import { slidersFor, type Slider } from '../drivers.ts';
+import { esc } from '../html.ts';
+import { formatInput, formatMetric, METRIC_CHOICES, metricLabel } from '../format.ts';
+import { setParams } from '../route.ts';
+import { useScenarioState } from '../scenario-state.ts';
+
+const TARGETS: readonly { text: string; label: string }[] = [
+  { text: 'npv>=0', label: 'NPV ≥ 0' },
+  { text: 'irr>=wacc', label: 'IRR ≥ WACC' },
+  { text: 'payback<=life', label: 'Payback ≤ useful life' },
+  { text: 'gpPerMW>=0', label: 'Gross profit per MW ≥ 0' },
+  { text: 'equityIrr>=wacc', label: 'Equity IRR ≥ WACC' },
+  { text: 'strategicNpv>=0', label: 'Strategic NPV ≥ 0' },
+  { text: 'minDscr>=1.2', label: 'Minimum DSCR ≥ 1.2×' },
+];
+const SWINGS = [0.1, 0.2, 0.3, 0.5];
+
+export function Truth({ params }: { params: Record<string, string> }) {
+  const st = useScenarioState(params);
+  return (
+    <ScenarioPage
+      title="What has to be true"
+      lead="For the factory to meet a target, how far would each driver have to move on its own? Which drivers matter most, and where do two of them together cross the line?"
+      st={st}
+      page="truth"
+    >
+      {(s) => <TruthBody scenario={s} params={params} />}
+    </ScenarioPage>
+  );
+}
+
+function Select({ label, value, options, param, testid }: { label: string; value: string; options: readonly { value: string; label: string }[]; param: string; testid: string }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => setParams({ [param]: (e.currentTarget as HTMLSelectElement).value }, { push: true })} data-testid={testid}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function TruthBody({ scenario, params }: { scenario: ResolvedScenario; params: Record<string, string> }) {
+  const targetText = params['target'] ?? 'npv>=0';
+  const metric = (params['metric'] ?? 'npv') as SummaryField;
+  const swing = Number(params['swing'] ?? '0.2');
+  const be = useMemo(() => attempt(() => breakeven(scenario, { target: targetText })), [scenario, targetText]);
+  const tor = useMemo(() => attempt(() => tornado(scenario, { metric, swing: Number.isFinite(swing) && swing > 0 ? swing : 0.2 })), [scenario, metric, swing]);
+  const torOpt = useMemo(
+    () =>
+      tor.ok
+        ? {
+            ...tornadoOption(tor.value, {
+              title: `Tornado — ${metricLabel(metric)}, ${scenario.name ?? scenario.id}`,
+              metricLabel: metricLabel(metric),
+              formatValue: (r, x) => formatInput(r.kind, x, r.integer),
+            }),
+            // the bars are drawn from the base value: the tooltip says the metric at each end
+            tooltip: {
+              trigger: 'axis' as const,
+              confine: true,
+              axisPointer: { type: 'shadow' as const },
+              formatter: (ps: unknown) => {
+                const i = (Array.isArray(ps) ? (ps[0] as { dataIndex?: number } | undefined) : (ps as { dataIndex?: number }))?.dataIndex ?? -1;
+                const r = tor.value.rows[i];
+                if (r === undefined) return '';
+                const f = (x: number): string => formatInput(r.kind, x, r.integer);
+                const m = (x: number | null): string => formatMetric(metric, x);
+                return `<b>${esc(r.label)}</b> (base ${esc(f(r.base))})<br/>low ${esc(f(r.low))} → ${esc(metricLabel(metric))} ${esc(m(r.metricLow))}<br/>high ${esc(f(r.high))} → ${esc(metricLabel(metric))} ${esc(m(r.metricHigh))}`;
+              },
+            },
+          }
+        : undefined,
+    [tor],
+  );
+  const targetOptions = TARGETS.some((t) => t.text === targetText) ? TARGETS : [...TARGETS, { text: targetText, label: targetText }];
+  return (
+    <>
+      <div class="controls card">
+        <Select label="Target" value={targetText} options={targetOptions.map((t) => ({ value: t.text, label: t.label }))} param="target" testid="truth-target" />
+        <Select label="Metric (tornado and grid)" value={metric} options={METRIC_CHOICES.map((m) => ({ value: m.key, label: m.label }))} param="metric" testid="truth-metric" />
+        <Select label="Tornado swing" value={String(swing)} options={SWINGS.map((s) => ({ value: String(s), label: `±${pct(s, 0)}` }))} param="swing" testid="truth-swing" />
+      </div>
+      <Section title="Breakeven of each driver" id="breakeven">
+        {!be.ok && <Status kind="error">{be.error}</Status>}
+        {be.ok && <BreakevenTable report={be.value} />}
+      </Section>
+      <Section title="Tornado" id="tornado">
+        {!tor.ok && <Status kind="error">{tor.error}</Status>}
+        {torOpt !== undefined && tor.ok && <Chart option={torOpt} height={Math.max(300, 130 + 34 * tor.value.rows.length)} testid="chart-tornado" />}
+      </Section>
+      <GridSection scenario={scenario} params={params} metric={metric} targetText={targetText} />
+    </>
+  );
+}
+
+function statusText(r: BreakevenRow, b: BreakevenReport): string {
+  const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
+  switch (r.status) {
+    case 'met':
+      return r.breakeven === null ? `met across [${f(r.lo)}, ${f(r.hi)}]` : `met already; holds to ${f(r.breakeven)}`;
+    case 'needs-change':
+      return 'needs the change';
+    case 'unreachable':
+      return `unreachable in [${f(r.lo)}, ${f(r.hi)}]${r.closest === null ? '' : `; closest at ${f(r.closest.value)} (${formatMetric(b.target.metric, r.closest.metric)})`}`;
+  }
+}
+
+function BreakevenTable({ report }: { report: BreakevenReport }) {
+  const b = report;
+  return (
+    <>
+      <p class="note" data-testid="breakeven-base">
+        Target {b.target.describe}. As it stands: {b.target.metric} {formatMetric(b.target.metric, b.base.metric)} —{' '}
+        <strong>{b.base.met ? 'met' : 'not met'}</strong>. Each row moves one driver with everything else at base.
+      </p>
+      <div class="table-wrap">
+        <table data-testid="breakeven-table">
+          <thead>
+            <tr>
+              <th scope="col">Driver</th>
+              <th scope="col">Base</th>
+              <th scope="col">Breakeven</th>
+              <th scope="col">Change</th>
+              <th scope="col">Change %</th>
+              <th scope="col" class="text">
+                Status
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {b.rows.map((r) => {
+              const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
+              const change =
+                r.change === null ? '—' : `${r.change > 0 ? '+' : ''}${r.kind === 'rate' || r.kind === 'share' ? `${count(r.change * 100, 2)} pp` : f(r.change)}`;
+              return (
+                <tr key={r.path}>
+                  <th scope="row" class="text">
+                    {r.label} <span class="muted">({r.unit}{r.series ? '; mean of the path' : ''})</span>
+                  </th>
+                  <td>{f(r.base)}</td>
+                  <td>{r.status === 'unreachable' ? '—' : f(r.breakeven)}</td>
+                  <td>{change}</td>
+                  <td>{r.changePct === null ? '—' : `${r.changePct > 0 ? '+' : ''}${pct(r.changePct, 1)}`}</td>
+                  <td class="text">
+                    <span class={`badge ${r.status === 'met' ? 'ok' : r.status === 'unreachable' ? 'bad' : 'warn'}`}>{statusText(r, b)}</span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+const GRID_POINTS = 21;
+
+function axisFor(sl: Slider): { path: string; lo: number; hi: number; n: number } {
+  let { min: lo, max: hi } = sl;
+  if (sl.driver.integer) {
+    lo = Math.round(lo);
+    hi = Math.round(hi);
+    return { path: sl.path, lo, hi, n: hi - lo + 1 };
+  }
+  // a price or capex range of 0..3× base is wide for a grid: centre it on the base
+  if (sl.min === 0 && sl.max > sl.base * 2.5 && sl.base > 0) {
+    lo = sl.base * 0.25;
+    hi = Math.min(sl.max, sl.base * 2);
+  }
+  return { path: sl.path, lo, hi, n: GRID_POINTS };
+}
+
+function GridSection({ scenario, params, metric, targetText }: { scenario: ResolvedScenario; params: Record<string, string>; metric: SummaryField; targetText: string }) {
+  const sliders = useMemo(() => slidersFor(scenario), [scenario]);
+  const choices = sliders;
+  const xKey = params['gx'] ?? choices[0]?.key ?? '';
+  const defaultY = choices.find((s) => s.key.startsWith('price.'))?.key ?? choices.find((s) => s.key === 'capex')?.key ?? choices[1]?.key ?? '';
+  const yKey = params['gy'] ?? (defaultY === xKey ? (choices.find((s) => s.key !== xKey)?.key ?? '') : defaultY);
+  const sx = choices.find((s) => s.key === xKey);
+  const sy = choices.find((s) => s.key === yKey);
+  const result = useMemo(() => {
+    if (sx === undefined || sy === undefined) return undefined;
+    return attempt(() => {
+      const report = grid(scenario, { x: axisFor(sx), y: axisFor(sy), metric, target: targetText });
+      const t = resolveTarget(scenario, targetText);
+      const thr = t.threshold(scenario);
+      const sign = t.op === '>=' ? 1 : -1;
+      const margin = report.met?.map((row, iy) =>
+        row.map((met, ix) => {
+          const v = report.values[iy]?.[ix] ?? null;
+          if (t.metric === metric && v !== null) return sign * (v - thr);
+          return met ? 1 : -1;
+        }),
+      );
+      return { report, margin: margin ?? null };
+    });
+  }, [scenario, sx?.key, sy?.key, metric, targetText]);
+  const option = useMemo(() => {
+    if (result === undefined || !result.ok || sx === undefined || sy === undefined) return undefined;
+    const r: GridReport = result.value.report;
+    return gridHeatmapOption({
+      report: r,
+      title: `${metricLabel(metric)} over ${r.x.label.toLowerCase()} and ${r.y.label.toLowerCase()}`,
+      metricLabel: metricLabel(metric),
+      formatMetric: (x) => formatMetric(metric, x),
+      formatX: (x) => formatInput(r.x.kind, x, r.x.integer),
+      formatY: (y) => formatInput(r.y.kind, y, r.y.integer),
+      margin: result.value.margin,
+    });
+  }, [result]);
+  const opts = choices.map((s) => ({ value: s.key, label: s.label }));
+  return (
+    <Section title="Two drivers together" id="grid">
+      <div class="controls">
+        <Select label="Across (x)" value={xKey} options={opts} param="gx" testid="grid-x" />
+        <Select label="Up (y)" value={yKey} options={opts} param="gy" testid="grid-y" />
+      </div>
+      {result !== undefined && !result.ok && <Status kind="error">{result.error}</Status>}
+      {option !== undefined && <Chart option={option} height={480} testid="chart-grid" />}
+    </Section>
+  );
+}
+
