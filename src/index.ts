@@ -55,4 +55,19 @@ export {
   type Summary,
   type ModelWarning,
 } from './model/result.ts';
+export { paybackStack, scaleCashRevenue, stackSourceOf, STACK_SOURCES, type PaybackStack, type StackSource, type StackSourceKey } from './analysis/payback-stack.ts';
+export { internalSweep, withInternalShare, INTERNAL_KINDS, type InternalSweep, type InternalPoint } from './analysis/internal.ts';
+export { advantages, advantageCoalition, ADVANTAGE_GROUPS, type Advantages, type AdvantagePart, type AdvantageGroup } from './analysis/advantages.ts';
+export { parseInputPath, getInput, setInput, inputInfo, checkInputPath, listInputPaths, AnalysisInputError, PAID_SHARE, type InputInfo, type InputKind, type SetMode, type ParsedInputPath, type PathStep } from './analysis/paths.ts';
+export { parseTarget, checkTarget, targetMargin, meetsTarget, defaultTargetFor, parseNumberText, TARGET_FORMS, DEFAULT_TARGET, type Target, type TargetMetric, type TargetOp, type TargetRef } from './analysis/targets.ts';
+export { makeDriver, makeDrivers, defaultDriverPaths, type Driver, type DriverSetting } from './analysis/drivers.ts';
+export { breakeven, type BreakevenOptions, type BreakevenReport, type BreakevenRow, type BreakevenStatus } from './analysis/breakeven.ts';
+export { tornado, swingRange, DEFAULT_SWING, type TornadoOptions, type TornadoReport, type TornadoRow, type DriverRange } from './analysis/tornado.ts';
+export { grid, contourOf, axisValues, type GridOptions, type GridAxis, type GridReport, type GridAxisResult } from './analysis/grid.ts';
+export { buildWorkbook, writeXlsx, type WorkbookOptions } from './report/xlsx.ts';
+export { yearsCsv, segmentsCsv, resultJson } from './report/export.ts';
+export { renderReport, type ReportInput, type ReportMeta, type ScenarioMeta, type ScenarioAnalyses, type MonteCarloSection } from './report/html.ts';
+export { createApp, DEFAULT_LIMITS, type AppDeps, type ServerLimits } from './server/app.ts';
+export { parseSignalDefinitions, normalizeUnit, unitFit, SIGNAL_IDS, readObservations, readObservationsCsv, readObservationsJson, readObservationFields, linkSignal, expectedInYear, tripwireOf, tripwireInYear, yearAt, signalStatus, evidencePlan, seriesKey, trendOf, matchScope, evidenceCalendar, parseContext, type SignalDefinition, type LinkedSignal, type Tripwire, type SignalStatus, type StatusReport, type SignalState, type Trend, type Calendar, type CalendarLine, type ImportedRow, type Observation, type ObservationInput, type ContextItem } from './signals/index.ts';
+export { monteCarlo, prepareMonteCarlo, runChunk, summarizeMonteCarlo, chunkBounds, MC_METRICS, createRng, stream, parseDistArgument, validateDistribution, compileDistribution, DIST_SYNTAX_HELP, validateCorrelation, imanConover, prepareImanConover, type MonteCarloOptions, type MonteCarloPlan, type McSummary, type McResult, type McSamples, type McDriverSummary, type Importance, type ChunkResult, type McMetric, type Rng, type DistributionSpec, type Sampler, type ValueRange, type CorrelationSpec } from './analysis/mc.ts';
 export { VERSION } from './version.ts';

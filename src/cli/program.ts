@@ -8,6 +8,17 @@ import { resolveCommand } from './commands/resolve.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
+import { advantagesCommand } from './commands/advantages.ts';
+import { internalCommand } from './commands/internal.ts';
+import { stackCommand } from './commands/stack.ts';
+import { reportCommand } from './commands/report.ts';
+import { exportCommand } from './commands/export.ts';
+import { serveCommand } from './commands/serve.ts';
+import { breakevenCommand } from './commands/breakeven.ts';
+import { tornadoCommand } from './commands/tornado.ts';
+import { gridCommand } from './commands/grid.ts';
+import { signalsCommand } from './commands/signals.ts';
+import { mcCommand } from './commands/mc.ts';
 import { VERSION } from '../version.ts';
 
 export function makeProgram(io: CliIO): Command {
@@ -27,6 +38,17 @@ export function makeProgram(io: CliIO): Command {
   catalogCommand(program, io);
   initCommand(program, io);
   schemaCommand(program, io);
+  stackCommand(program, io);
+  internalCommand(program, io);
+  advantagesCommand(program, io);
+  reportCommand(program, io);
+  exportCommand(program, io);
+  serveCommand(program, io);
+  breakevenCommand(program, io);
+  tornadoCommand(program, io);
+  gridCommand(program, io);
+  signalsCommand(program, io);
+  mcCommand(program, io);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   return program;
 }

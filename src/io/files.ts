@@ -66,6 +66,20 @@ function displayName(path: string): string {
  * const r = readScenarioFile('neocloud-base');
  * if (!r.ok) console.error(formatIssues(r.issues));
  */
+/**
+ * The text of a scenario file or built-in (its line comments cite the sources),
+ * undefined when there is no such file or it cannot be read.
+ */
+export function readScenarioText(pathOrId: string): string | undefined {
+  const path = isFile(pathOrId) ? pathOrId : builtinPath(pathOrId);
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalog()): ResolveResult {
   const path = isFile(pathOrId) ? pathOrId : builtinPath(pathOrId);
   if (path === undefined) {

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Command } from 'commander';
 import { evaluate } from '../../model/engine.ts';
-import { dataDir, loadCatalog, writeFileAtomic } from '../../io/files.ts';
+import { loadCatalog, readScenarioText, writeFileAtomic } from '../../io/files.ts';
 import { resultJson, segmentsCsv, yearsCsv } from '../../report/export.ts';
 import { inputRows } from '../../report/inputs.ts';
 import { type CliIO, InputError, loadScenarioOrFail, printWarnings } from '../context.ts';
@@ -21,17 +21,6 @@ const isDir = (p: string): boolean => {
   }
 };
 
-/** The text of a scenario file or built-in (its line comments cite the sources); undefined when it cannot be read. */
-function scenarioText(pathOrId: string): string | undefined {
-  for (const p of [pathOrId, ...['.yaml', '.yml', '.json'].map((e) => join(dataDir(), 'scenarios', `${pathOrId}${e}`))]) {
-    try {
-      if (statSync(p).isFile()) return readFileSync(p, 'utf8');
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
 
 /** `--csv out/` (an existing directory, or a path ending in /) → `out/<id>`; `--csv out/run1` → `out/run1`. */
 export function csvPrefix(arg: string, scenarioId: string): string {
@@ -64,7 +53,7 @@ export function exportCommand(program: Command, io: CliIO): void {
         const { writeXlsx } = await import('../../report/xlsx.ts');
         const catalog = loadCatalog();
         const catalogRow = catalog.accelerators.find((a) => a.id === scenario.fleet.accelerator);
-        const sources = new Map(inputRows(scenario, { text: scenarioText(file), catalogRow }).map((r) => [r.path, r.source]));
+        const sources = new Map(inputRows(scenario, { text: readScenarioText(file), catalogRow }).map((r) => [r.path, r.source]));
         mkdirSync(dirname(opts.xlsx), { recursive: true });
         await writeXlsx(result, opts.xlsx, { catalog, sourceOf: (p) => sources.get(p) });
         written.push(opts.xlsx);

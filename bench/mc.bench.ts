@@ -1,0 +1,79 @@
+/**
+ * Monte Carlo throughput per built-in archetype, with the uncertainty blocks
+ * of test/fixtures/mc-uncertainty.yaml (15–17 uncertain inputs each): samples
+ * per second on one core (CPU time of sampling + columnar evaluation, and of
+ * the whole run with its summary), with all cores (wall time of a whole run:
+ * worker start-up, evaluation, merge and summary), and the plain engine's
+ * evaluations per second beside it. Target (issue 4): ≥ 1,000,000
+ * scenario-years per second per core.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parse } from 'yaml';
+import type { DistributionSpec } from '../src/analysis/distributions.ts';
+import { prepareMonteCarlo, runChunk, summarizeMonteCarlo, type ChunkResult, type MonteCarloOptions } from '../src/analysis/monte-carlo.ts';
+import { builtinsInArchetypeOrder } from '../src/cli/commands/compare.ts';
+import { readScenarioFile } from '../src/io/files.ts';
+import { runMonteCarloParallel } from '../src/io/mc-workers.ts';
+import { evaluate } from '../src/model/engine.ts';
+import type { ResolvedScenario } from '../src/model/load.ts';
+import { cpuMillis, measure, type BenchRow } from './measure.ts';
+
+const SCENARIO_YEARS_PER_CORE = 1_000_000;
+
+function load(id: string): ResolvedScenario {
+  const r = readScenarioFile(id);
+  if (!r.ok) throw new Error(`${id} does not load`);
+  return r.scenario;
+}
+
+/** Samples per second of CPU time: every chunk of an n-sample run, after a warm-up run; and with the summary. */
+function oneCore(s: ResolvedScenario, options: MonteCarloOptions): { evaluation: number; withSummary: number } {
+  const prepared = prepareMonteCarlo(s, options);
+  if (!prepared.ok) throw new Error(prepared.issues.map((i) => i.message).join('\n'));
+  const plan = prepared.plan;
+  for (let k = 0; k < Math.min(8, plan.chunks.length); k++) runChunk(plan, k);
+  const t0 = cpuMillis();
+  const results: ChunkResult[] = [];
+  for (let k = 0; k < plan.chunks.length; k++) results.push(runChunk(plan, k));
+  const t1 = cpuMillis();
+  summarizeMonteCarlo(plan, results);
+  const t2 = cpuMillis();
+  return { evaluation: (plan.n / (t1 - t0)) * 1000, withSummary: (plan.n / (t2 - t0)) * 1000 };
+}
+
+export async function mcBench(): Promise<BenchRow[]> {
+  const sets = parse(readFileSync(new URL('../test/fixtures/mc-uncertainty.yaml', import.meta.url), 'utf8')) as Record<string, Record<string, DistributionSpec>>;
+  const cores = availableParallelism();
+  const rows: BenchRow[] = [];
+  for (const id of builtinsInArchetypeOrder()) {
+    const distributions = sets[id];
+    if (distributions === undefined) continue;
+    const s = load(id);
+    const T = s.horizon.years;
+    const options: MonteCarloOptions = { n: 100_000, seed: 42, distributions };
+    const one = oneCore(s, options);
+    const engine = measure(() => evaluate(s), 1000);
+    rows.push({
+      name: `mc: ${id} (${T} years, ${Object.keys(distributions).length} uncertain inputs), 1 worker`,
+      perSecond: one.evaluation,
+      unit: 'samples/s',
+      detail: `${Math.round(one.evaluation * T).toLocaleString('en-US')} scenario-years/s per core; ${Math.round(one.withSummary).toLocaleString('en-US')} samples/s with the summary; plain engine ${Math.round(engine.perSecond).toLocaleString('en-US')} evaluations/s (the fast path: ${(one.evaluation / engine.perSecond).toFixed(1)}× that)`,
+      target: SCENARIO_YEARS_PER_CORE / T,
+    });
+    const n = 400_000;
+    const started = process.hrtime.bigint();
+    const cpu0 = cpuMillis(); // the process's CPU time, every thread's
+    const out = await runMonteCarloParallel(s, { ...options, n }, { workers: cores });
+    const cpu = (cpuMillis() - cpu0) / 1000;
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    if (out.status !== 'done') throw new Error('the parallel run did not finish');
+    rows.push({
+      name: `mc: ${id}, all ${cores} cores (${out.workers} workers, wall time of a whole ${n.toLocaleString('en-US')}-sample run)`,
+      perSecond: n / wall,
+      unit: 'samples/s',
+      detail: `${Math.round((n / wall) * T).toLocaleString('en-US')} scenario-years/s; ${wall.toFixed(2)} s including worker start-up and the summary; ${Math.round(n / cpu).toLocaleString('en-US')} samples per CPU-second over all threads`,
+    });
+  }
+  return rows;
+}

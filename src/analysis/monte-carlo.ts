@@ -1,0 +1,595 @@
+/**
+ * Monte Carlo over a scenario's `uncertainty:` block (MODEL.md §5): sample
+ * the uncertain inputs (plain or Latin hypercube, with an optional rank
+ * correlation induced by Iman–Conover), evaluate the summary metrics with the
+ * columnar engine, and summarize: statistics, probabilities, the IRR's shape,
+ * driver importance.
+ *
+ * Reproducibility: the n samples are cut into chunks of at most `chunkSize`
+ * (the same cut for any number of workers); chunk k draws from its own
+ * stream `stream(seed, k)`, is its own Latin hypercube, and gets its own
+ * Iman–Conover reordering. The summary is computed from all samples in
+ * sample order, so whoever evaluates the chunks — this single thread, or
+ * workers (`src/io/mc-workers.ts`) — the result is the same to the bit.
+ */
+import type { Issue } from '../model/issues.ts';
+import type { Scenario } from '../model/schema.ts';
+import { ColumnarModel, IRR_NONE, IRR_SEVERAL, MC_METRICS, newBlockOutput, type McMetric } from './columnar.ts';
+import {
+  compileDistribution,
+  describeDistribution,
+  type DistributionSpec,
+  formatRange,
+  type Sampler,
+  uncertaintyIssuePath,
+  validateDistribution,
+  type ValueRange,
+} from './distributions.ts';
+import { imanConover, prepareImanConover, type CorrelationSpec, type ImanConover, validateCorrelation } from './correlation.ts';
+import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, type InputInfo } from './paths.ts';
+import { isValidSeed, stream } from './rng.ts';
+import { type ColumnStats, columnStats, completeCases, HISTOGRAM_BINS, pearson, ranksAndSorted, subsetRanks } from './statistics.ts';
+
+/** Samples of a run unless told otherwise. */
+export const DEFAULT_SAMPLES = 100_000;
+/** The seed of a run unless told otherwise. */
+export const DEFAULT_SEED = 42;
+/** Samples per chunk: each chunk has its own random stream, hypercube and correlation reordering. */
+export const DEFAULT_CHUNK_SIZE = 4096;
+/** Keeping every sample's inputs and metrics in memory bounds a run. */
+export const MAX_SAMPLES = 2_000_000;
+
+/** How to run. Everything is plain data, so it can be sent to a worker as is. */
+export interface MonteCarloOptions {
+  /** samples (default 100,000) */
+  n?: number;
+  /** a whole number in [0, 2^53) (default 42) */
+  seed?: number;
+  /** Latin hypercube instead of plain Monte Carlo (default false) */
+  lhs?: boolean;
+  /** distributions by path, added to (or replacing those of) the scenario's `uncertainty:` block */
+  distributions?: Readonly<Record<string, DistributionSpec>>;
+  /** the rank-correlation matrix, replacing the scenario's `correlation:` block (null: none) */
+  correlation?: CorrelationSpec | null;
+  /** return every sample's inputs and metrics as columns (default false) */
+  keepSamples?: boolean;
+  /** samples per chunk (default 4096); part of what makes a run reproducible */
+  chunkSize?: number;
+  /** histogram bins (default 20) */
+  bins?: number;
+}
+
+/** One uncertain input of a run. */
+export interface McDriver {
+  /** the input's path as written in the uncertainty block (or --dist) */
+  key: string;
+  /** canonical path */
+  path: string;
+  label: string;
+  unit: string;
+  spec: DistributionSpec;
+  /** `set`: the sample is the input's value; `scale`: it multiplies the base value (every year of a series) */
+  mode: 'set' | 'scale';
+  /** the valid range of the sample (of the multiplier, when scaling) */
+  range: ValueRange;
+  sampler: Sampler;
+  /** slots of the columnar model it writes, or 'paidShare' */
+  slots: number[] | 'paidShare';
+}
+
+export interface MonteCarloPlan {
+  scenario: Scenario;
+  n: number;
+  seed: number;
+  lhs: boolean;
+  chunkSize: number;
+  bins: number;
+  /** [start, size) of each chunk, in sample order */
+  chunks: { start: number; size: number }[];
+  drivers: McDriver[];
+  correlation: { spec: CorrelationSpec; ic: ImanConover; indexes: number[] } | null;
+  model: ColumnarModel;
+  slots: Float64Array[];
+  touched: number[];
+}
+
+/** What one chunk gives: its samples' inputs and metrics (NaN = no value) and flags. */
+export interface ChunkResult {
+  index: number;
+  start: number;
+  size: number;
+  /** one column per driver: the sampled value (the multiplier, when scaling) */
+  inputs: Float64Array[];
+  /** one column per metric of MC_METRICS */
+  metrics: Float64Array[];
+  irrRoots: Uint8Array;
+  equityIrrRoots: Uint8Array;
+  irrAtLeastWacc: Uint8Array;
+  paybackWithinLife: Uint8Array;
+  /** false when the chunk was too small for Iman–Conover (its samples are uncorrelated) */
+  correlated: boolean;
+}
+
+/** A driver's rank correlation with a metric and its share of the explained variance. */
+export interface Importance {
+  path: string;
+  spearman: number;
+  /** ρ² / Σρ² over the drivers: a share of the rank-explained variance (approximate when drivers are correlated) */
+  contribution: number;
+}
+
+export interface McDriverSummary {
+  path: string;
+  label: string;
+  unit: string;
+  distribution: DistributionSpec;
+  description: string;
+  mode: 'set' | 'scale';
+  range: { min: number; max: number };
+  /** the probability the distribution puts in the valid range before truncation */
+  keptMass: number;
+  mean: number | null;
+  sd: number | null;
+  p5: number | null;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** The summary of a run: what `payback mc --json` prints. */
+export interface McSummary {
+  scenario: { id: string; name: string };
+  n: number;
+  seed: number;
+  sampling: 'monte-carlo' | 'latin-hypercube';
+  chunkSize: number;
+  drivers: McDriverSummary[];
+  correlation: { paths: string[]; target: number[][]; achieved: (number | null)[][] } | null;
+  metrics: Record<McMetric, ColumnStats>;
+  probabilities: {
+    /** P(npv ≥ 0) */
+    npvAtLeastZero: number;
+    /** P(the project has an IRR and it is ≥ its wacc); null when no sample has an IRR */
+    irrAtLeastWacc: number | null;
+    /** P(pays back within its life); see `definitions.paybackWithinLife` */
+    paybackWithinLife: number;
+  };
+  /** share of samples whose flows have no IRR in (−99 %, 1000 %), or several */
+  irrShape: { irr: { none: number; several: number }; equityIrr: { none: number; several: number } };
+  /** per metric, the drivers by |Spearman ρ|, largest first */
+  importance: Record<McMetric, Importance[]>;
+  definitions: { irrAtLeastWacc: string; paybackWithinLife: string; importance: string; percentiles: string };
+  warnings: { code: string; message: string }[];
+}
+
+/** Every sample's inputs and metrics, in sample order; NaN = no value. */
+export interface McSamples {
+  inputs: { path: string; mode: 'set' | 'scale'; values: Float64Array }[];
+  metrics: Record<McMetric, Float64Array>;
+}
+
+export interface McResult {
+  summary: McSummary;
+  samples?: McSamples;
+}
+
+// ---------------------------------------------------------------------------
+// Planning
+
+/** The sample range of a multiplier that keeps every base value in [min, max]. */
+function multiplierRange(values: readonly number[], r: ValueRange): ValueRange {
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const v of values) {
+    if (v > 0) {
+      lo = Math.max(lo, r.min / v);
+      hi = Math.min(hi, r.max / v);
+    } else if (v < 0) {
+      lo = Math.max(lo, r.max / v);
+      hi = Math.min(hi, r.min / v);
+    }
+  }
+  // rounding must not take a product past a bound
+  const ok = (m: number): boolean => values.every((v) => v * m >= r.min && v * m <= r.max);
+  for (let k = 0; k < 64 && Number.isFinite(hi) && !ok(hi); k++) hi -= Math.abs(hi) * Number.EPSILON + Number.MIN_VALUE;
+  for (let k = 0; k < 64 && Number.isFinite(lo) && !ok(lo); k++) lo += Math.abs(lo) * Number.EPSILON + Number.MIN_VALUE;
+  return { min: lo, max: hi, minExclusive: false, maxExclusive: false, integer: false };
+}
+
+/** Chunk boundaries: K = ⌈n / chunkSize⌉ chunks of near-equal size, the same for any number of workers. */
+export function chunkBounds(n: number, chunkSize: number): { start: number; size: number }[] {
+  const K = Math.max(1, Math.ceil(n / chunkSize));
+  const out: { start: number; size: number }[] = [];
+  for (let k = 0; k < K; k++) {
+    const a = Math.floor((k * n) / K);
+    const b = Math.floor(((k + 1) * n) / K);
+    out.push({ start: a, size: b - a });
+  }
+  return out;
+}
+
+/**
+ * Check a run and make it ready: every problem at once (the options, each
+ * uncertain input's path and distribution, the correlation block), or the plan.
+ */
+export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions = {}): { ok: true; plan: MonteCarloPlan } | { ok: false; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const n = options.n ?? DEFAULT_SAMPLES;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const bins = options.bins ?? HISTOGRAM_BINS;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_SAMPLES) issues.push({ path: 'n', message: `samples must be a whole number in [1, ${MAX_SAMPLES.toLocaleString('en-US')}], got ${n}`, code: 'invalid_option' });
+  if (!isValidSeed(seed)) issues.push({ path: 'seed', message: `the seed must be a whole number in [0, 2^53), got ${seed}`, code: 'invalid_option' });
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 16) issues.push({ path: 'chunkSize', message: `the chunk size must be a whole number ≥ 16, got ${chunkSize}`, code: 'invalid_option' });
+  if (!Number.isSafeInteger(bins) || bins < 1 || bins > 1000) issues.push({ path: 'bins', message: `histogram bins must be a whole number in [1, 1000], got ${bins}`, code: 'invalid_option' });
+
+  // the uncertainty block, then the overrides (same path: replaced in place)
+  const entries: { key: string; spec: DistributionSpec }[] = [];
+  const canonical = (key: string): string => (checkInputPath(scenario, key) === null ? inputInfo(scenario, key).path : key);
+  for (const [key, spec] of Object.entries(scenario.uncertainty ?? {})) entries.push({ key, spec });
+  for (const [key, spec] of Object.entries(options.distributions ?? {})) {
+    const at = entries.findIndex((e) => canonical(e.key) === canonical(key));
+    if (at >= 0) entries[at] = { key, spec };
+    else entries.push({ key, spec });
+  }
+  if (entries.length === 0) {
+    issues.push({
+      path: 'uncertainty',
+      message: "no uncertain inputs: add an uncertainty: block to the scenario (MODEL.md §2) or give --dist 'PATH=DIST:PARAMS'",
+      code: 'no_uncertainty',
+    });
+  }
+
+  const model = new ColumnarModel(scenario, Math.max(1, Math.min(chunkSize, n)));
+  const drivers: McDriver[] = [];
+  const seen = new Map<string, string>();
+  for (const { key, spec } of entries) {
+    const bad = checkInputPath(scenario, key);
+    if (bad !== null) {
+      issues.push({ path: uncertaintyIssuePath(key), message: `${key}: ${bad.message}`, code: bad.code ?? 'unknown_path' });
+      continue;
+    }
+    const info: InputInfo = inputInfo(scenario, key);
+    const path = info.path;
+    const twin = seen.get(path);
+    if (twin !== undefined) {
+      issues.push({ path: uncertaintyIssuePath(key), message: `the same input as "${twin}": give each input one distribution`, code: 'duplicate_path' });
+      continue;
+    }
+    seen.set(path, key);
+    let slots: number[] | 'paidShare';
+    if (path === PAID_SHARE) slots = 'paidShare';
+    else {
+      const target = model.target(path);
+      if (target === undefined) {
+        issues.push({
+          path: uncertaintyIssuePath(key),
+          message: path === 'horizon.years' ? 'the horizon cannot vary within a Monte Carlo run (it sets the length of every sample)' : `${path} cannot vary in a Monte Carlo run`,
+          code: 'unsupported_path',
+        });
+        continue;
+      }
+      slots = target.slots;
+    }
+    const valueRange: ValueRange = { min: info.min, max: info.max, minExclusive: false, maxExclusive: false, integer: info.integer };
+    const scale = spec.scale === true;
+    const baseValues = typeof info.value === 'number' ? [info.value] : info.value;
+    if (scale && baseValues.every((v) => v === 0)) {
+      issues.push({ path: uncertaintyIssuePath(key, 'scale'), message: `${path} is 0 in this scenario: scaling it changes nothing; give its values instead (drop scale)`, code: 'invalid_distribution' });
+      continue;
+    }
+    const range = scale ? multiplierRange(baseValues, valueRange) : valueRange;
+    const problems = validateDistribution(key, spec, range);
+    if (problems.length > 0) {
+      issues.push(...problems);
+      continue;
+    }
+    drivers.push({ key, path, label: info.label, unit: info.unit, spec, mode: scale ? 'scale' : 'set', range, sampler: compileDistribution(spec, range), slots });
+  }
+
+  let correlation: MonteCarloPlan['correlation'] = null;
+  const corrSpec = options.correlation !== undefined ? options.correlation : (scenario.correlation ?? null);
+  if (corrSpec !== null) {
+    const paths = corrSpec.paths.map((p) => (checkInputPath(scenario, p) === null ? inputInfo(scenario, p).path : p));
+    const spec = { paths, matrix: corrSpec.matrix };
+    const problems = validateCorrelation(
+      spec,
+      drivers.map((d) => d.path),
+      drivers.filter((d) => d.sampler.constant).map((d) => d.path),
+    );
+    if (problems.length > 0) issues.push(...problems);
+    else if (issues.length === 0) {
+      correlation = { spec, ic: prepareImanConover(spec.matrix), indexes: paths.map((p) => drivers.findIndex((d) => d.path === p)) };
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  const touched = new Set<number>();
+  for (const d of drivers) {
+    if (d.slots === 'paidShare') {
+      for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) touched.add(model.shareSlot(j, t));
+    } else for (const s of d.slots) touched.add(s);
+  }
+  const slots = model.newSlots();
+  model.fillBase(slots, 0, model.capacity);
+  return {
+    ok: true,
+    plan: {
+      scenario,
+      n,
+      seed,
+      lhs: options.lhs === true,
+      chunkSize,
+      bins,
+      chunks: chunkBounds(n, chunkSize),
+      drivers,
+      correlation,
+      model,
+      slots,
+      touched: [...touched].sort((a, b) => a - b),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// One chunk
+
+/**
+ * Sample and evaluate chunk `index` of a plan: its own stream, hypercube and
+ * correlation reordering, so the result depends on nothing but the plan and
+ * the index.
+ */
+export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
+  const chunk = plan.chunks[index];
+  if (chunk === undefined) throw new RangeError(`no chunk ${index} (the run has ${plan.chunks.length})`);
+  const { start, size: m } = chunk;
+  const rng = stream(plan.seed, index);
+  const u = new Float64Array(m);
+  const perm = plan.lhs ? new Int32Array(m) : null;
+  const inputs = plan.drivers.map(() => new Float64Array(m));
+  plan.drivers.forEach((d, j) => {
+    if (perm !== null) {
+      for (let i = 0; i < m; i++) perm[i] = i;
+      for (let i = m - 1; i > 0; i--) {
+        const k = rng.nextInt(i + 1);
+        const x = perm[i] as number;
+        perm[i] = perm[k] as number;
+        perm[k] = x;
+      }
+      for (let i = 0; i < m; i++) u[i] = ((perm[i] as number) + rng.next()) / m;
+    } else for (let i = 0; i < m; i++) u[i] = rng.next();
+    d.sampler.fill(u, inputs[j] as Float64Array, m);
+  });
+  let correlated = true;
+  if (plan.correlation !== null) {
+    correlated = imanConover(
+      plan.correlation.ic,
+      plan.correlation.indexes.map((k) => inputs[k] as Float64Array),
+      m,
+      rng,
+    );
+  }
+
+  const { model, slots } = plan;
+  model.resetSlots(slots, plan.touched, 0, m);
+  plan.drivers.forEach((d, j) => {
+    const x = inputs[j] as Float64Array;
+    const scale = d.mode === 'scale';
+    if (d.slots === 'paidShare') {
+      model.applyPaidShare(slots, x, m, scale);
+      return;
+    }
+    for (const s of d.slots) {
+      const col = slots[s] as Float64Array;
+      if (scale) for (let i = 0; i < m; i++) col[i] = (col[i] as number) * (x[i] as number);
+      else col.set(x.subarray(0, m));
+    }
+  });
+  const out = newBlockOutput(m);
+  model.evaluate(slots, m, out);
+  return {
+    index,
+    start,
+    size: m,
+    inputs,
+    metrics: MC_METRICS.map((k) => out.metrics[k]),
+    irrRoots: out.irrRoots,
+    equityIrrRoots: out.equityIrrRoots,
+    irrAtLeastWacc: out.irrAtLeastWacc,
+    paybackWithinLife: out.paybackWithinLife,
+    correlated,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The summary
+
+const IMPORTANCE_DEFINITION =
+  'Spearman rank correlation of each uncertain input with the metric over the samples where the metric has a value; contribution = ρ² / Σρ² over the inputs (a share of the rank-explained variance, approximate when inputs are correlated)';
+const PERCENTILE_DEFINITION = 'linear interpolation between order statistics (numpy default, Hyndman–Fan type 7); sd with n − 1';
+
+/**
+ * The summary of a run from all its chunks (in any order; each chunk once).
+ * Computed from the samples in sample order, whatever evaluated them.
+ */
+export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples = false): McResult {
+  const n = plan.n;
+  const sorted = [...chunks].sort((a, b) => a.index - b.index);
+  if (sorted.length !== plan.chunks.length || sorted.some((c, k) => c.index !== k)) {
+    throw new RangeError(`a summary needs every chunk once: got ${chunks.length} of ${plan.chunks.length}`);
+  }
+  const d = plan.drivers.length;
+  const inputs = plan.drivers.map(() => new Float64Array(n));
+  const metrics = MC_METRICS.map(() => new Float64Array(n));
+  const irrRoots = new Uint8Array(n);
+  const equityIrrRoots = new Uint8Array(n);
+  const irrOk = new Uint8Array(n);
+  const paybackOk = new Uint8Array(n);
+  let uncorrelated = 0;
+  for (const c of sorted) {
+    for (let j = 0; j < d; j++) (inputs[j] as Float64Array).set(c.inputs[j] as Float64Array, c.start);
+    for (let k = 0; k < MC_METRICS.length; k++) (metrics[k] as Float64Array).set(c.metrics[k] as Float64Array, c.start);
+    irrRoots.set(c.irrRoots, c.start);
+    equityIrrRoots.set(c.equityIrrRoots, c.start);
+    irrOk.set(c.irrAtLeastWacc, c.start);
+    paybackOk.set(c.paybackWithinLife, c.start);
+    if (!c.correlated) uncorrelated += c.size;
+  }
+  const metric = (m: McMetric): Float64Array => metrics[MC_METRICS.indexOf(m)] as Float64Array;
+  const warnings: McSummary['warnings'] = [];
+
+  // one sort per column gives its percentiles and its ranks
+  const driverSorted = new Map<number, { ranks: Float64Array; sorted: Float64Array; order: Uint32Array }>();
+  const driverFull = (j: number): { ranks: Float64Array; sorted: Float64Array; order: Uint32Array } => {
+    let r = driverSorted.get(j);
+    if (r === undefined) {
+      r = ranksAndSorted(inputs[j] as Float64Array, n);
+      driverSorted.set(j, r);
+    }
+    return r;
+  };
+  const stats = {} as Record<McMetric, ColumnStats>;
+  const importance = {} as Record<McMetric, Importance[]>;
+  const varying = plan.drivers.map((dr, j) => ({ dr, j })).filter(({ dr }) => !dr.sampler.constant);
+  for (const m of MC_METRICS) {
+    const col = metric(m);
+    const idx = completeCases([col], n);
+    const all = idx.length === n;
+    const { ranks: mr, sorted } = ranksAndSorted(col, idx.length, all ? null : idx);
+    stats[m] = columnStats(col, n, plan.bins, sorted);
+    // driver importance: rank correlations over the samples where the metric has a value
+    const list: Importance[] = [];
+    if (idx.length >= 3) {
+      let posOf: Int32Array | null = null;
+      if (!all) {
+        posOf = new Int32Array(n).fill(-1);
+        for (let k = 0; k < idx.length; k++) posOf[idx[k] as number] = k;
+      }
+      for (const { dr, j } of varying) {
+        const full = driverFull(j);
+        const dRanks = posOf === null ? full.ranks : subsetRanks(inputs[j] as Float64Array, full.order, posOf, idx.length);
+        const rho = pearson(dRanks, mr, idx.length);
+        if (rho !== null) list.push({ path: dr.path, spearman: rho, contribution: 0 });
+      }
+    }
+    let total = 0;
+    for (const x of list) total += x.spearman * x.spearman;
+    for (const x of list) x.contribution = total > 0 ? (x.spearman * x.spearman) / total : 0;
+    list.sort((a, b) => Math.abs(b.spearman) - Math.abs(a.spearman) || a.path.localeCompare(b.path));
+    importance[m] = list;
+  }
+
+  const count = (xs: Uint8Array, v = 1): number => {
+    let c = 0;
+    for (let i = 0; i < n; i++) if (xs[i] === v) c++;
+    return c;
+  };
+  const npv = metric('npv');
+  let npvOk = 0;
+  for (let i = 0; i < n; i++) if ((npv[i] as number) >= 0) npvOk++;
+  const irrCount = stats.irr.count;
+
+  let correlation: McSummary['correlation'] = null;
+  if (plan.correlation !== null) {
+    const idx = plan.correlation.indexes;
+    const achieved = idx.map((a) => idx.map((b) => (a === b ? 1 : pearson(driverFull(a).ranks, driverFull(b).ranks, n))));
+    correlation = { paths: plan.correlation.spec.paths, target: plan.correlation.spec.matrix, achieved };
+    if (uncorrelated > 0) {
+      warnings.push({ code: 'uncorrelated-chunk', message: `${uncorrelated} samples (chunks too small for Iman–Conover) were drawn without the correlation` });
+    }
+  }
+
+  const drivers: McDriverSummary[] = plan.drivers.map((dr, j) => {
+    const s = columnStats(inputs[j] as Float64Array, n, 1, driverFull(j).sorted);
+    return {
+      path: dr.path,
+      label: dr.label,
+      unit: dr.mode === 'scale' ? `× base (${dr.unit})` : dr.unit,
+      distribution: dr.spec,
+      description: describeDistribution(dr.spec),
+      mode: dr.mode,
+      range: { min: dr.range.min, max: dr.range.max },
+      keptMass: dr.sampler.keptMass,
+      mean: s.mean,
+      sd: s.sd,
+      p5: s.p5,
+      p50: s.p50,
+      p95: s.p95,
+    };
+  });
+  for (const dr of plan.drivers) {
+    if (dr.sampler.keptMass < 0.95) {
+      warnings.push({
+        code: 'truncated',
+        message: `${dr.path}: ${((1 - dr.sampler.keptMass) * 100).toFixed(1)} % of ${describeDistribution(dr.spec)} lies outside the valid range ${formatRange(dr.range)} and is cut off`,
+      });
+    }
+  }
+  for (const m of MC_METRICS) {
+    const nulls = stats[m].nullCount;
+    if (nulls > 0 && (m === 'npv' || m === 'strategicNpv' || m === 'grossProfitPerMW' || m === 'revenuePerMW')) {
+      warnings.push({ code: 'no-value', message: `${m}: ${nulls} samples have no finite value` });
+    }
+  }
+
+  const s = plan.scenario;
+  const summary: McSummary = {
+    scenario: { id: s.id, name: s.name ?? s.id },
+    n,
+    seed: plan.seed,
+    sampling: plan.lhs ? 'latin-hypercube' : 'monte-carlo',
+    chunkSize: plan.chunkSize,
+    drivers,
+    correlation,
+    metrics: stats,
+    probabilities: {
+      npvAtLeastZero: npvOk / n,
+      irrAtLeastWacc: irrCount === 0 ? null : count(irrOk) / n,
+      paybackWithinLife: count(paybackOk) / n,
+    },
+    irrShape: {
+      irr: { none: count(irrRoots, IRR_NONE) / n, several: count(irrRoots, IRR_SEVERAL) / n },
+      equityIrr: { none: count(equityIrrRoots, IRR_NONE) / n, several: count(equityIrrRoots, IRR_SEVERAL) / n },
+    },
+    importance,
+    definitions: {
+      irrAtLeastWacc: 'share of all samples whose free cash flows have an IRR (MODEL.md §3.6) at least their own wacc; a sample without an IRR does not count; null when no sample has one (e.g. rented capacity with no capex)',
+      paybackWithinLife: plan.model.lifeDefinition,
+      importance: IMPORTANCE_DEFINITION,
+      percentiles: PERCENTILE_DEFINITION,
+    },
+    warnings,
+  };
+  if (!keepSamples) return { summary };
+  const metricCols = {} as Record<McMetric, Float64Array>;
+  for (const m of MC_METRICS) metricCols[m] = metric(m);
+  return {
+    summary,
+    samples: { inputs: plan.drivers.map((dr, j) => ({ path: dr.path, mode: dr.mode, values: inputs[j] as Float64Array })), metrics: metricCols },
+  };
+}
+
+/**
+ * Monte Carlo of a resolved scenario over its `uncertainty:` block (plus
+ * `options.distributions`), single-threaded: the summary, and with
+ * `keepSamples` every sample's inputs and metrics. Throws an
+ * `AnalysisInputError` with every issue when the run is ill-posed.
+ *
+ * @example
+ * const { summary } = monteCarlo(scenario, { n: 20_000, seed: 7, lhs: true,
+ *   distributions: { 'demand.utilization': { dist: 'pert', min: 0.5, mode: 0.75, max: 0.9 } } });
+ * summary.probabilities.npvAtLeastZero; // 0.62
+ */
+export function monteCarlo(scenario: Scenario, options: MonteCarloOptions = {}, onProgress?: (done: number, total: number) => void): McResult {
+  const prepared = prepareMonteCarlo(scenario, options);
+  if (!prepared.ok) throw new AnalysisInputError(prepared.issues);
+  const { plan } = prepared;
+  const results: ChunkResult[] = [];
+  let done = 0;
+  for (let k = 0; k < plan.chunks.length; k++) {
+    const r = runChunk(plan, k);
+    results.push(r);
+    done += r.size;
+    onProgress?.(done, plan.n);
+  }
+  return summarizeMonteCarlo(plan, results, options.keepSamples === true);
+}
