@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# `npm test`: everything. Type check, then every test suite.
+# `npm test`: everything — type check, unit, property, golden, CLI, store (SQLite and PostgreSQL),
+# spreadsheet (LibreOffice) and browser (Chromium) suites.
+# What a suite needs from Debian is installed here when missing (root + apt-get). Where that is
+# impossible, ensure-*.sh exit 3 and say loudly what is skipped; the suites then skip with the reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== type check"
 npx tsc --noEmit
-echo "== PostgreSQL for the store suite (installed from Debian's packages when missing; exit 3: it cannot be, the suite says so and skips)"
+echo "== system packages the suites need (installed from Debian's packages when missing)"
+bash scripts/ensure-debian.sh chromium chromium || [ $? -eq 3 ]
+bash scripts/ensure-debian.sh soffice libreoffice-calc || [ $? -eq 3 ]
 bash scripts/ensure-postgres.sh install || [ $? -eq 3 ]
+echo "== dashboard build (served by the browser tests)"
+npm run --silent build:web
 echo "== tests"
 npx vitest run
