@@ -446,6 +446,16 @@ abstract class ContinuousSampler extends BaseSampler {
 }
 
 class UniformSampler extends ContinuousSampler {
+  // one copy per class (not inherited), so each call site sees one kind of sampler
+  override fill(u: Float64Array, out: Float64Array, n: number): void {
+    const { lo, hi, integer } = this;
+    for (let i = 0; i < n; i++) {
+      let x = this.raw(u[i] as number);
+      if (integer) x = Math.round(x);
+      out[i] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
   constructor(
     private readonly a: number,
     private readonly b: number,
@@ -463,6 +473,16 @@ class UniformSampler extends ContinuousSampler {
 }
 
 class TriangularSampler extends ContinuousSampler {
+  // one copy per class (not inherited), so each call site sees one kind of sampler
+  override fill(u: Float64Array, out: Float64Array, n: number): void {
+    const { lo, hi, integer } = this;
+    for (let i = 0; i < n; i++) {
+      let x = this.raw(u[i] as number);
+      if (integer) x = Math.round(x);
+      out[i] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
   private readonly fc: number;
   constructor(
     private readonly a: number,
@@ -489,6 +509,16 @@ class TriangularSampler extends ContinuousSampler {
 
 /** Normal or (on the log scale) lognormal, truncated. */
 class NormalSampler extends ContinuousSampler {
+  // one copy per class (not inherited), so each call site sees one kind of sampler
+  override fill(u: Float64Array, out: Float64Array, n: number): void {
+    const { lo, hi, integer } = this;
+    for (let i = 0; i < n; i++) {
+      let x = this.raw(u[i] as number);
+      if (integer) x = Math.round(x);
+      out[i] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
   /** sample −Z on the mirrored range when the kept range lies in the upper tail, where Φ near 1 has no digits left */
   private flip = false;
   constructor(
@@ -533,6 +563,16 @@ class NormalSampler extends ContinuousSampler {
  * the exact CDF — usually one step.
  */
 class BetaSampler extends ContinuousSampler {
+  // one copy per class (not inherited), so each call site sees one kind of sampler
+  override fill(u: Float64Array, out: Float64Array, n: number): void {
+    const { lo, hi, integer } = this;
+    for (let i = 0; i < n; i++) {
+      let x = this.raw(u[i] as number);
+      if (integer) x = Math.round(x);
+      out[i] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
   private static readonly CELLS = 256;
   private readonly lnB: number;
   private readonly table: Float64Array;
@@ -623,6 +663,16 @@ class BetaSampler extends ContinuousSampler {
 }
 
 class DiscreteSampler extends BaseSampler {
+  // one copy per class (not inherited), so each call site sees one kind of sampler
+  override fill(u: Float64Array, out: Float64Array, n: number): void {
+    const { lo, hi, integer } = this;
+    for (let i = 0; i < n; i++) {
+      let x = this.raw(u[i] as number);
+      if (integer) x = Math.round(x);
+      out[i] = x < lo ? lo : x > hi ? hi : x;
+    }
+  }
+
   private readonly values: Float64Array;
   private readonly cum: Float64Array;
   constructor(values: readonly number[], weights: readonly number[] | undefined, r: ValueRange) {

@@ -62,29 +62,40 @@ export function formatHash(r: Route): string {
 
 let urlTimer: ReturnType<typeof setTimeout> | undefined;
 let pendingHash: string | undefined;
+let lastUrlWrite = 0;
+const URL_THROTTLE_MS = 150;
 const listeners = new Set<(r: Route) => void>();
 let current: Route = parseHash(typeof location === 'undefined' ? '' : location.hash);
 
 function flushUrl(): void {
+  clearTimeout(urlTimer);
+  urlTimer = undefined;
   if (pendingHash !== undefined && pendingHash !== location.hash) history.replaceState(null, '', pendingHash);
   pendingHash = undefined;
+  lastUrlWrite = performance.now();
 }
+
+// a reload or a tab closed within the throttle window must not lose the last change
+if (typeof window !== 'undefined') window.addEventListener('pagehide', flushUrl);
 
 /**
  * Go to a route. `push` makes a history entry (page changes); otherwise the
- * URL is replaced, and written at most every 150 ms while a slider moves.
+ * URL is replaced: at once for a single change, and at most every 150 ms
+ * (the last value always written) while a slider moves.
  */
 export function navigate(next: Route, opts: { push?: boolean } = {}): void {
   current = next;
   const hash = formatHash(next);
   if (opts.push === true) {
     clearTimeout(urlTimer);
+    urlTimer = undefined;
     pendingHash = undefined;
     if (hash !== location.hash) history.pushState(null, '', hash);
   } else {
     pendingHash = hash;
-    clearTimeout(urlTimer);
-    urlTimer = setTimeout(flushUrl, 150);
+    const since = performance.now() - lastUrlWrite;
+    if (urlTimer === undefined && since >= URL_THROTTLE_MS) flushUrl();
+    else if (urlTimer === undefined) urlTimer = setTimeout(flushUrl, URL_THROTTLE_MS - since);
   }
   for (const l of listeners) l(next);
 }
