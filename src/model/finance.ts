@@ -186,6 +186,24 @@ let fastValues: ArrayLike<number> = [];
 let fastN = 0;
 const fastScaledNpv: RealFn = (r) => scaledNpv(fastValues, fastN, r);
 
+/** The number of sign changes in the first `n` flows, zeros skipped. */
+function signChanges(values: ArrayLike<number>, n: number): number {
+  let changes = 0;
+  let prev = 0;
+  for (let t = 0; t < n; t++) {
+    const v = values[t] as number;
+    if (v === 0) continue;
+    if (prev !== 0 && (v > 0) !== (prev > 0)) changes++;
+    prev = v;
+  }
+  return changes;
+}
+
+function firstNonZero(values: ArrayLike<number>, n: number): number {
+  for (let t = 0; t < n; t++) if ((values[t] as number) !== 0) return values[t] as number;
+  return 0;
+}
+
 /**
  * `irr` for the hot path, identical result: it scans the same grid upward
  * from 0 and stops at the first bracket (else downward from 0), and runs Brent
@@ -205,7 +223,12 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     const f0 = scaledNpv(values, n, 0);
     if (f0 === 0) return 0;
     let fPrev = f0;
-    for (let i = zero + 1; i <= last; i++) {
+    // Descartes: with one sign change in the flows there is exactly one root in
+    // (−1, ∞), and it is ≥ 0 only if the NPV at 0 and at +∞ (the sign of the first
+    // non-zero flow) differ. When they agree the upward scan cannot find a root:
+    // skip it (same answer, found by the downward scan alone).
+    const skipUp = signChanges(values, n) === 1 && Math.sign(f0) === Math.sign(firstNonZero(values, n));
+    for (let i = skipUp ? last + 1 : zero + 1; i <= last; i++) {
       const fi = scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
         if (i < last) return grid[i] as number;
