@@ -8,10 +8,9 @@
  * the scenario hashes and the input rows in `meta`.
  */
 import type { Advantages } from '../analysis/advantages.ts';
-import type { BreakevenReport, BreakevenRow } from '../analysis/breakeven.ts';
+import type { BreakevenReport } from '../analysis/breakeven.ts';
 import type { InternalSweep } from '../analysis/internal.ts';
 import type { McSummary } from '../analysis/monte-carlo.ts';
-import type { InputKind } from '../analysis/paths.ts';
 import type { PaybackStack } from '../analysis/payback-stack.ts';
 import type { TornadoReport } from '../analysis/tornado.ts';
 import type { ModelResult } from '../model/result.ts';
@@ -29,6 +28,7 @@ import {
   tornadoOption,
   unitEconomicsOption,
 } from './charts.ts';
+import { breakevenStatusText, formatInput, formatMetric } from './analysis-format.ts';
 import { count, millions, money, pct, price } from './format.ts';
 import { inputRows, type InputRow } from './inputs.ts';
 import { COMPARE_METRICS } from './metrics.ts';
@@ -156,46 +156,7 @@ function warningsHtml(r: ModelResult): string {
 // ---------------------------------------------------------------------------
 // Analysis blocks
 
-/** A driver's value for people, by what it measures. */
-export function formatInput(kind: InputKind, x: number | null, integer = false): string {
-  if (x === null) return '—';
-  switch (kind) {
-    case 'money':
-      return Math.abs(x) < 10 ? price(x, 3) : money(x, 2);
-    case 'rate':
-    case 'share':
-      return pct(x, 2);
-    case 'years':
-      return `${integer ? count(x) : count(x, 2)} y`;
-    case 'multiplier':
-      return `${count(x, 3)}×`;
-    default:
-      return count(x, integer ? 0 : Math.abs(x) < 10 ? 3 : 1);
-  }
-}
-
 const signed = (s: string, x: number | null): string => (x !== null && x > 0 ? `+${s}` : s);
-
-function breakevenStatus(r: BreakevenRow, b: BreakevenReport): string {
-  const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
-  switch (r.status) {
-    case 'met':
-      return r.breakeven === null ? `met across [${f(r.lo)}, ${f(r.hi)}]` : `met already; holds to ${f(r.breakeven)}`;
-    case 'needs-change':
-      return 'needs the change';
-    case 'unreachable':
-      return `unreachable in [${f(r.lo)}, ${f(r.hi)}]${
-        r.closest === null ? '' : `; closest at ${f(r.closest.value)} (${b.target.metric} ${r.closest.metric === null ? 'none' : formatMetric(b.target.metric, r.closest.metric)})`
-      }`;
-  }
-}
-
-function formatMetric(metric: string, x: number): string {
-  if (metric === 'irr' || metric === 'equityIrr') return pct(x, 2);
-  if (metric === 'paybackYears' || metric === 'discountedPaybackYears') return `${count(x, 2)} y`;
-  if (metric === 'minDscr') return `${count(x, 2)}×`;
-  return millions(x, 1, true);
-}
 
 function breakevenBlock(b: BreakevenReport): string {
   const rows = b.rows.map((r) => {
@@ -207,7 +168,7 @@ function breakevenBlock(b: BreakevenReport): string {
       esc(r.status === 'unreachable' ? '—' : f(r.breakeven)),
       esc(r.change === null ? '—' : signed(r.kind === 'rate' || r.kind === 'share' ? `${count(r.change * 100, 2)} pp` : f(r.change), r.change)),
       esc(r.changePct === null ? '—' : signed(pct(r.changePct, 1), r.changePct)),
-      `<span class="status ${r.status}">${esc(breakevenStatus(r, b))}</span>`,
+      `<span class="status ${r.status}">${esc(breakevenStatusText(r, b))}</span>`,
     ];
   });
   const baseText = `Target ${b.target.describe}; the scenario as it stands: ${b.target.metric} ${b.base.metric === null ? 'none' : formatMetric(b.target.metric, b.base.metric)} (${

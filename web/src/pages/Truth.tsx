@@ -17,7 +17,7 @@ import { Section, Status } from '../components/common.tsx';
 import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
 import { slidersFor, type Slider } from '../drivers.ts';
 import { esc } from '../html.ts';
-import { formatInput, formatMetric, METRIC_CHOICES, metricLabel } from '../format.ts';
+import { breakevenStatusText, formatInput, formatMetric, METRIC_CHOICES, metricLabel } from '../format.ts';
 import { setParams } from '../route.ts';
 import { useScenarioState } from '../scenario-state.ts';
 
@@ -115,17 +115,6 @@ function TruthBody({ scenario, params }: { scenario: ResolvedScenario; params: R
   );
 }
 
-function statusText(r: BreakevenRow, b: BreakevenReport): string {
-  const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
-  switch (r.status) {
-    case 'met':
-      return r.breakeven === null ? `met across [${f(r.lo)}, ${f(r.hi)}]` : `met already; holds to ${f(r.breakeven)}`;
-    case 'needs-change':
-      return 'needs the change';
-    case 'unreachable':
-      return `unreachable in [${f(r.lo)}, ${f(r.hi)}]${r.closest === null ? '' : `; closest at ${f(r.closest.value)} (${formatMetric(b.target.metric, r.closest.metric)})`}`;
-  }
-}
 
 function BreakevenTable({ report }: { report: BreakevenReport }) {
   const b = report;
@@ -164,7 +153,7 @@ function BreakevenTable({ report }: { report: BreakevenReport }) {
                   <td>{change}</td>
                   <td>{r.changePct === null ? '—' : `${r.changePct > 0 ? '+' : ''}${pct(r.changePct, 1)}`}</td>
                   <td class="text">
-                    <span class={`badge ${r.status === 'met' ? 'ok' : r.status === 'unreachable' ? 'bad' : 'warn'}`}>{statusText(r, b)}</span>
+                    <span class={`badge ${r.status === 'met' ? 'ok' : r.status === 'unreachable' ? 'bad' : 'warn'}`}>{breakevenStatusText(r, b)}</span>
                   </td>
                 </tr>
               );
