@@ -289,6 +289,27 @@ describe('properties', () => {
     );
   });
 
+  it('irrFast === irr on project-like flows with one sign change (its coarse search), IRRs from −95 % to +900 %', () => {
+    const oneChange = fc
+      .tuple(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 0.01, max: 1e9, noNaN: true }),
+        fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { minLength: 30, maxLength: 30 }),
+        fc.boolean(),
+      )
+      .map(([nNeg, nPos, outlay, inflows, flip]) => {
+        const v = [...Array.from({ length: nNeg }, (_, i) => -(outlay * (i + 1))), ...inflows.slice(0, nPos)];
+        return flip ? v.map((x) => -x) : v;
+      });
+    fc.assert(
+      fc.property(oneChange, (values) => {
+        expect(irrFast(values)).toBe(irr(values));
+      }),
+      { seed: 7, numRuns: 3000 },
+    );
+  });
+
   it('irrRoots are all roots, sorted, inside the window, and irr is one of them', () => {
     fc.assert(
       fc.property(flowsArb, (values) => {

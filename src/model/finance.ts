@@ -186,6 +186,9 @@ let fastValues: ArrayLike<number> = [];
 let fastN = 0;
 const fastScaledNpv: RealFn = (r) => scaledNpv(fastValues, fastN, r);
 
+/** How many grid cells the coarse search of `irrFast` steps over at once (flows with one sign change only). */
+const IRR_COARSE_STRIDE = 8;
+
 /** The number of sign changes in the first `n` flows, zeros skipped. */
 function signChanges(values: ArrayLike<number>, n: number): number {
   let changes = 0;
@@ -222,13 +225,33 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   try {
     const f0 = scaledNpv(values, n, 0);
     if (f0 === 0) return 0;
-    let fPrev = f0;
     // Descartes: with one sign change in the flows there is exactly one root in
-    // (−1, ∞), and it is ≥ 0 only if the NPV at 0 and at +∞ (the sign of the first
-    // non-zero flow) differ. When they agree the upward scan cannot find a root:
-    // skip it (same answer, found by the downward scan alone).
-    const skipUp = signChanges(values, n) === 1 && Math.sign(f0) === Math.sign(firstNonZero(values, n));
-    for (let i = skipUp ? last + 1 : zero + 1; i <= last; i++) {
+    // (−1, ∞), so the NPV keeps the sign it has at 0 up to that root and the
+    // other sign after it. Then (a) the root is ≥ 0 only if the NPV at 0 and at
+    // +∞ (the sign of the first non-zero flow) differ, else the upward scan is
+    // skipped; (b) a coarse stride finds the grid cells that hold the root and
+    // the fine scan starts there. Same grid cells, same values, same Brent: the
+    // answer is identical to the plain scan's, with far fewer NPV evaluations.
+    const one = signChanges(values, n) === 1;
+    let upStart = zero + 1;
+    let fUp = f0;
+    if (one && Math.sign(f0) === Math.sign(firstNonZero(values, n))) upStart = last + 1;
+    else if (one) {
+      upStart = last + 1;
+      for (let j = zero, fj = f0; j < last; ) {
+        const k = Math.min(j + IRR_COARSE_STRIDE, last);
+        const fk = scaledNpv(values, n, grid[k] as number);
+        if (fk === 0 || fk > 0 !== f0 > 0) {
+          upStart = j + 1;
+          fUp = fj;
+          break;
+        }
+        j = k;
+        fj = fk;
+      }
+    }
+    let fPrev = fUp;
+    for (let i = upStart; i <= last; i++) {
       const fi = scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
         if (i < last) return grid[i] as number;
@@ -238,8 +261,24 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
       }
       fPrev = fi;
     }
-    let fNext = f0;
-    for (let i = zero - 1; i >= 0; i--) {
+    let downStart = zero - 1;
+    let fDown = f0;
+    if (one) {
+      downStart = -1;
+      for (let j = zero, fj = f0; j > 0; ) {
+        const k = Math.max(j - IRR_COARSE_STRIDE, 0);
+        const fk = scaledNpv(values, n, grid[k] as number);
+        if (fk === 0 || fk > 0 !== f0 > 0) {
+          downStart = j - 1;
+          fDown = fj;
+          break;
+        }
+        j = k;
+        fj = fk;
+      }
+    }
+    let fNext = fDown;
+    for (let i = downStart; i >= 0; i--) {
       const fi = scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
         if (i > 0) return grid[i] as number;
