@@ -281,6 +281,9 @@ export function storeSuite(factory: StoreFactory): void {
         expect(await s.getScenario('neocloud-base', 1)).toEqual(v1);
         expect(await s.getScenario('nope')).toBeUndefined();
         expect((await s.scenarioVersions('neocloud-base')).map((v) => v.version)).toEqual([1, 2]);
+        expect(await s.listScenarios()).toEqual([v2]);
+        const other = await s.saveScenario('a-first', 'id: a-first\n');
+        expect(await s.listScenarios()).toEqual([other, v2]);
       }));
 
     it('run log: appended with the clock, read back in order, summary intact', () =>

@@ -14,7 +14,7 @@ import { builtinScenarioIds, dataDir } from '../io/files.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { loadScenarioText, parseScenarioText, resolveScenario, type ResolvedScenario } from '../model/load.ts';
 import { OPERATORS, type Catalog } from '../model/schema.ts';
-import type { ObservationStore, SavedScenario } from '../store/types.ts';
+import type { ObservationStore } from '../store/types.ts';
 import { badInput, badRequest, HttpError, notFound } from './http.ts';
 
 /** One row of `GET /api/scenarios`. */
@@ -110,12 +110,10 @@ export class ScenarioLibrary {
     return this.store;
   }
 
-  /** Ids of saved scenarios, if the store can list them. */
+  /** Ids of saved scenarios. */
   private async savedIds(): Promise<string[]> {
-    const store = this.store as (ObservationStore & { listScenarios?: () => Promise<readonly (SavedScenario | string)[]> }) | undefined;
-    if (store?.listScenarios === undefined) return [];
-    const rows = await store.listScenarios();
-    return [...new Set(rows.map((r) => (typeof r === 'string' ? r : r.id)))];
+    if (this.store === undefined) return [];
+    return (await this.store.listScenarios()).map((r) => r.id);
   }
 
   /** Built-ins (archetype order) then saved scenarios (by id), each at its latest version. */

@@ -260,6 +260,13 @@ export class PostgresStore implements ObservationStore {
     return rows.map(toSaved);
   }
 
+  async listScenarios(): Promise<SavedScenario[]> {
+    const { rows } = await this.pool.query(
+      `SELECT s.* FROM scenarios s WHERE s.version = (SELECT MAX(v.version) FROM scenarios v WHERE v.id = s.id) ORDER BY s.id`,
+    );
+    return rows.map(toSaved);
+  }
+
   async logRun(entry: RunLogInput): Promise<RunLogEntry> {
     const ranAt = this.clock().toISOString();
     await this.pool.query(`INSERT INTO runs (scenario_id, scenario_hash, engine_version, ran_at, summary) VALUES ($1, $2, $3, $4, $5)`, [

@@ -212,6 +212,11 @@ export class SqliteStore implements ObservationStore {
     return (this.db.prepare(`SELECT * FROM scenarios WHERE id = ? ORDER BY version`).all(id) as Record<string, unknown>[]).map(toSaved);
   }
 
+  async listScenarios(): Promise<SavedScenario[]> {
+    const sql = `SELECT s.* FROM scenarios s WHERE s.version = (SELECT MAX(v.version) FROM scenarios v WHERE v.id = s.id) ORDER BY s.id`;
+    return (this.db.prepare(sql).all() as Record<string, unknown>[]).map(toSaved);
+  }
+
   async logRun(entry: RunLogInput): Promise<RunLogEntry> {
     const ranAt = this.clock().toISOString();
     this.db

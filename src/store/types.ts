@@ -99,6 +99,8 @@ export interface ObservationStore {
   getScenario(id: string, version?: number): Promise<SavedScenario | undefined>;
   /** Every version of a saved scenario, oldest first. */
   scenarioVersions(id: string): Promise<SavedScenario[]>;
+  /** The latest version of every saved scenario, by id. */
+  listScenarios(): Promise<SavedScenario[]>;
 
   /** Append a model run to the log. */
   logRun(entry: RunLogInput): Promise<RunLogEntry>;
