@@ -18,8 +18,8 @@ import { evaluate } from '../model/engine.ts';
 import { brentCore } from '../model/root.ts';
 import type { Scenario } from '../model/schema.ts';
 import { ROOT_MAXITER } from '../model/tolerances.ts';
-import { type Driver, type DriverSetting, makeDrivers } from './drivers.ts';
-import { AnalysisInputError, type InputKind, type SetMode } from './paths.ts';
+import { type Driver, type DriverLabel, type DriverSetting, makeDrivers } from './drivers.ts';
+import { AnalysisInputError, type SetMode } from './paths.ts';
 import { checkTarget, DEFAULT_TARGET, parseTarget, type Target, targetMargin, type TargetMetric, type TargetOp } from './targets.ts';
 
 /** Points on each side of the base value in the scan for a flip. */
@@ -36,14 +36,7 @@ export const BREAKEVEN_RTOL = 1e-12;
 export type BreakevenStatus = 'met' | 'needs-change' | 'unreachable';
 
 /** One driver's line of the breakeven table. */
-export interface BreakevenRow {
-  path: string;
-  label: string;
-  unit: string;
-  kind: InputKind;
-  integer: boolean;
-  /** A Series given year by year: the values are its mean over the horizon, moved by scaling the path. */
-  series: boolean;
+export interface BreakevenRow extends DriverLabel {
   mode: SetMode;
   base: number;
   /**

@@ -12,13 +12,24 @@
  */
 import { isCashPricing, pricingKind } from '../model/engine.ts';
 import type { Scenario } from '../model/schema.ts';
-import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, setInput, type InputInfo, type SetMode } from './paths.ts';
+import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, setInput, type InputInfo, type InputKind, type SetMode } from './paths.ts';
 
 /** The arguments of the `setInput` call that puts a driver at a value. */
 export interface DriverSetting {
   path: string;
   value: number;
   mode: SetMode;
+}
+
+/** How an analysis result names the driver it moved: what the breakeven, tornado and grid rows share. */
+export interface DriverLabel {
+  path: string;
+  label: string;
+  unit: string;
+  kind: InputKind;
+  integer: boolean;
+  /** A Series given year by year: the values are its mean over the horizon, moved by scaling the path. */
+  series: boolean;
 }
 
 /** One input an analysis moves. */

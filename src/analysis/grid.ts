@@ -8,8 +8,8 @@ import { evaluate } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
 import type { SummaryField } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
-import { type Driver, makeDriver } from './drivers.ts';
-import { AnalysisInputError, checkInputPath, type InputKind, PAID_SHARE } from './paths.ts';
+import { type Driver, type DriverLabel, makeDriver } from './drivers.ts';
+import { AnalysisInputError, checkInputPath, PAID_SHARE } from './paths.ts';
 import { resolveTarget } from './breakeven.ts';
 import { defaultTargetFor, type Target, targetMargin } from './targets.ts';
 import { checkDriverRange, checkMetric } from './tornado.ts';
@@ -36,13 +36,7 @@ export interface GridOptions {
 }
 
 /** An axis of the result. */
-export interface GridAxisResult {
-  path: string;
-  label: string;
-  unit: string;
-  kind: InputKind;
-  integer: boolean;
-  series: boolean;
+export interface GridAxisResult extends DriverLabel {
   base: number;
   values: number[];
 }

@@ -6,8 +6,8 @@ import { evaluate } from '../model/engine.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { SUMMARY_FIELDS, type SummaryField } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
-import { type Driver, type DriverSetting, makeDriver, makeDrivers } from './drivers.ts';
-import { AnalysisInputError, checkInputPath, type InputKind, type SetMode } from './paths.ts';
+import { type Driver, type DriverLabel, type DriverSetting, makeDriver, makeDrivers } from './drivers.ts';
+import { AnalysisInputError, checkInputPath, type SetMode } from './paths.ts';
 
 /** The default swing: ±20 % of the base value. */
 export const DEFAULT_SWING = 0.2;
@@ -32,13 +32,7 @@ export interface TornadoOptions {
 }
 
 /** One bar of the tornado. */
-export interface TornadoRow {
-  path: string;
-  label: string;
-  unit: string;
-  kind: InputKind;
-  integer: boolean;
-  series: boolean;
+export interface TornadoRow extends DriverLabel {
   mode: SetMode;
   base: number;
   low: number;
