@@ -3,11 +3,9 @@
  * the store (`--db PATH`, else `PAYBACK_DB`, else a PostgreSQL `DATABASE_URL`,
  * else `./.payback/payback.db`). "Today" is read here, never in `signals/`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { evaluate } from '../../model/engine.ts';
-import { dataDir } from '../../io/files.ts';
+import { readScenarioText } from '../../io/files.ts';
 import { scenarioHash } from '../../io/scenario-hash.ts';
 import { loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
 import { calendarTable, contextLines, definitionsTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
@@ -63,15 +61,6 @@ async function importRows(io: CliIO, db: string | undefined, rows: readonly Obse
   });
 }
 
-/** The scenario's text as saved with `--record`: the file, or the built-in's file. */
-function scenarioText(pathOrId: string): string | undefined {
-  if (existsSync(pathOrId)) return readFileSync(pathOrId, 'utf8');
-  for (const ext of ['.yaml', '.yml', '.json']) {
-    const p = join(dataDir(), 'scenarios', `${pathOrId}${ext}`);
-    if (existsSync(p)) return readFileSync(p, 'utf8');
-  }
-  return undefined;
-}
 
 export function signalsCommand(program: Command, io: CliIO): void {
   const signals = program.command('signals').description('the signal monitor: observations of the world against what a scenario expects (MODEL.md §6)');
@@ -154,7 +143,7 @@ export function signalsCommand(program: Command, io: CliIO): void {
       await withStore(opts.db, async (store) => {
         const report = await statusFromStore(store, scenario, definitions, asOf);
         if (opts.record) {
-          const text = scenarioText(file);
+          const text = readScenarioText(file);
           if (text !== undefined) await store.saveScenario(scenario.id, text);
           await store.logRun({ scenarioId: scenario.id, scenarioHash: scenarioHash(scenario), engineVersion: VERSION, summary: evaluate(scenario).summary });
         }
