@@ -289,6 +289,28 @@ describe('properties', () => {
     );
   });
 
+  it('irrFast === irr on flows that never pay back (several sign changes, cumulative flows of one sign)', () => {
+    const neverBack = fc
+      .array(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { minLength: 2, maxLength: 12 })
+      .map((v) => {
+        // make every cumulative sum negative: an outlay first, inflows never catching up
+        const out = [-(1 + Math.abs(v[0] ?? 0))];
+        let cum = out[0] as number;
+        for (const x of v.slice(1)) {
+          const y = Math.min(x, -cum * 0.9);
+          out.push(y);
+          cum += y;
+        }
+        return out;
+      });
+    fc.assert(
+      fc.property(neverBack, (values) => {
+        expect(irrFast(values)).toBe(irr(values));
+      }),
+      { seed: 11, numRuns: 3000 },
+    );
+  });
+
   it('irrFast === irr on project-like flows with one sign change (its coarse search), IRRs from −95 % to +900 %', () => {
     const oneChange = fc
       .tuple(

@@ -202,6 +202,29 @@ function signChanges(values: ArrayLike<number>, n: number): number {
   return changes;
 }
 
+/**
+ * True when no root can lie at r ≥ 0 because the cumulative flows never change
+ * sign. By Abel summation, with d = 1/(1+r) ∈ (0, 1] and S_k the cumulative
+ * sums, NPV = Σ_{k<n−1} S_k·d^k·(1 − d) + S_{n−1}·d^{n−1}: when every S_k has
+ * one sign, each clearly non-zero, every term has that sign and the NPV cannot
+ * vanish: the project that never pays back has no IRR ≥ 0.
+ */
+function cumulativeKeepsSign(values: ArrayLike<number>, n: number): boolean {
+  let scale = 0;
+  for (let t = 0; t < n; t++) scale += Math.abs(values[t] as number);
+  // every cumulative sum clearly of one sign (rounding in the sums is far below this margin)
+  const tol = 1e-9 * scale;
+  let sum = 0;
+  let sign = 0;
+  for (let t = 0; t < n; t++) {
+    sum += values[t] as number;
+    const sg = sum > tol ? 1 : sum < -tol ? -1 : 0;
+    if (sg === 0 || (sign !== 0 && sg !== sign)) return false;
+    sign = sg;
+  }
+  return sign !== 0;
+}
+
 function firstNonZero(values: ArrayLike<number>, n: number): number {
   for (let t = 0; t < n; t++) if ((values[t] as number) !== 0) return values[t] as number;
   return 0;
@@ -235,7 +258,7 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     const one = signChanges(values, n) === 1;
     let upStart = zero + 1;
     let fUp = f0;
-    if (one && Math.sign(f0) === Math.sign(firstNonZero(values, n))) upStart = last + 1;
+    if ((one && Math.sign(f0) === Math.sign(firstNonZero(values, n))) || cumulativeKeepsSign(values, n)) upStart = last + 1;
     else if (one) {
       upStart = last + 1;
       for (let j = zero, fj = f0; j < last; ) {
