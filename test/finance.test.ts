@@ -311,6 +311,28 @@ describe('properties', () => {
     );
   });
 
+  it('irrFast === irr on flows whose tail sums keep one sign (no IRR ≤ 0), several sign changes', () => {
+    const tails = fc
+      .array(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { minLength: 2, maxLength: 12 })
+      .map((v) => {
+        // built from the end: every sum from a year to the end stays positive
+        const out: number[] = [1 + Math.abs(v[v.length - 1] ?? 0)];
+        let tail = out[0] as number;
+        for (const x of v.slice(0, -1).reverse()) {
+          const y = Math.max(x, -tail * 0.9);
+          out.unshift(y);
+          tail += y;
+        }
+        return out;
+      });
+    fc.assert(
+      fc.property(tails, (values) => {
+        expect(irrFast(values)).toBe(irr(values));
+      }),
+      { seed: 13, numRuns: 3000 },
+    );
+  });
+
   it('irrFast === irr on project-like flows with one sign change (its coarse search), IRRs from −95 % to +900 %', () => {
     const oneChange = fc
       .tuple(

@@ -225,6 +225,26 @@ function cumulativeKeepsSign(values: ArrayLike<number>, n: number): boolean {
   return sign !== 0;
 }
 
+/**
+ * True when no root can lie at r ≤ 0 because the sums of the flows from each
+ * year to the end never change sign. With d = 1/(1+r) ≥ 1 and R_k = Σ_{t≥k} f_t,
+ * NPV = R_0 + Σ_{k≥1} R_k·d^{k−1}·(d − 1): every term has the sign of the R's.
+ */
+function tailSumsKeepSign(values: ArrayLike<number>, n: number): boolean {
+  let scale = 0;
+  for (let t = 0; t < n; t++) scale += Math.abs(values[t] as number);
+  const tol = 1e-9 * scale;
+  let sum = 0;
+  let sign = 0;
+  for (let t = n - 1; t >= 0; t--) {
+    sum += values[t] as number;
+    const sg = sum > tol ? 1 : sum < -tol ? -1 : 0;
+    if (sg === 0 || (sign !== 0 && sg !== sign)) return false;
+    sign = sg;
+  }
+  return sign !== 0;
+}
+
 function firstNonZero(values: ArrayLike<number>, n: number): number {
   for (let t = 0; t < n; t++) if ((values[t] as number) !== 0) return values[t] as number;
   return 0;
@@ -286,7 +306,8 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     }
     let downStart = zero - 1;
     let fDown = f0;
-    if (one) {
+    if (tailSumsKeepSign(values, n)) downStart = -1;
+    else if (one) {
       downStart = -1;
       for (let j = zero, fj = f0; j > 0; ) {
         const k = Math.max(j - IRR_COARSE_STRIDE, 0);
