@@ -29,19 +29,6 @@ export interface StoredScenario {
   scenario?: unknown;
 }
 
-export interface Observation {
-  id?: number | string;
-  signal: string;
-  scope: string;
-  date: string;
-  value: number;
-  unit: string;
-  source: string;
-  url?: string;
-  note?: string;
-  recordedAt?: string;
-}
-
 const TOKEN_KEY = 'payback-token';
 
 /** The bearer token for writes, when the server asks for one (kept in this browser only). */
