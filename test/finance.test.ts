@@ -5,6 +5,7 @@ import {
   fv,
   ipmt,
   irr,
+  irrCountFast,
   irrFast,
   irrRoots,
   mirr,
@@ -14,6 +15,7 @@ import {
   ppmt,
   pv,
   rate,
+  rootsOnOneSide,
   xirr,
   xnpv,
   type When,
@@ -352,6 +354,65 @@ describe('properties', () => {
       }),
       { seed: 7, numRuns: 3000 },
     );
+  });
+
+  /** Flows of a project with refreshes: an outlay, inflows, a new outlay every `life` years, a terminal flow (several sign changes). */
+  const refreshed = fc
+    .tuple(
+      fc.integer({ min: 2, max: 12 }),
+      fc.integer({ min: 1, max: 6 }),
+      fc.double({ min: 1, max: 1e9, noNaN: true }),
+      fc.array(fc.double({ min: -0.3, max: 1.2, noNaN: true }), { minLength: 12, maxLength: 12 }),
+      fc.double({ min: 0.2, max: 2, noNaN: true }),
+      fc.double({ min: -0.5, max: 1, noNaN: true }),
+    )
+    .map(([T, life, capex, margins, step, terminal]) => {
+      const v = [-capex];
+      for (let t = 1; t <= T; t++) {
+        let f = capex * 0.45 * (margins[t - 1] as number);
+        if (t % life === 0 && t < T) f -= capex * step;
+        if (t === T) f += capex * terminal;
+        v.push(f);
+      }
+      return v;
+    });
+
+  it('irrFast === irr on refreshed-project flows (several sign changes: the root counts on each side of 0)', () => {
+    fc.assert(
+      fc.property(refreshed, (values) => {
+        expect(irrFast(values)).toBe(irr(values));
+      }),
+      { seed: 17, numRuns: 10000 },
+    );
+  });
+
+  it('rootsOnOneSide, when it answers, is the number of roots on that side of 0 (counted on a fine window)', () => {
+    fc.assert(
+      fc.property(fc.oneof(refreshed, flowsArb), (values) => {
+        const n = values.length;
+        // every root in (−1 + 1e-12, 1e6) by a grid scan of the widened window
+        const roots = irrRoots(values, { lo: -1 + 1e-12, hi: 1e6 });
+        const above = rootsOnOneSide(values, n, true);
+        const below = rootsOnOneSide(values, n, false);
+        if (above >= 0) expect(roots.filter((r) => r > 0).length).toBe(above);
+        if (below >= 0) expect(roots.filter((r) => r < 0).length).toBe(below);
+      }),
+      { seed: 19, numRuns: 3000 },
+    );
+  });
+
+  it('irrCountFast, when it answers, is what irrRoots counts (capped at 2)', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.oneof(refreshed, flowsArb), (values) => {
+        const k = irrCountFast(values, values.length, irrFast(values));
+        if (k < 0) return;
+        answered++;
+        expect(k).toBe(Math.min(2, irrRoots(values).length));
+      }),
+      { seed: 23, numRuns: 5000 },
+    );
+    expect(answered).toBeGreaterThan(4000);
   });
 
   it('irrRoots are all roots, sorted, inside the window, and irr is one of them', () => {

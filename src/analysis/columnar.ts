@@ -10,7 +10,7 @@
  * it to 1e-9 relative on every archetype).
  */
 import { isCashPricing, pricingKind } from '../model/engine.ts';
-import { irrFast, irrRoots } from '../model/finance.ts';
+import { irrCountFast, irrFast, irrRoots } from '../model/finance.ts';
 import {
   acceleratorCount,
   acceleratorHoursSold,
@@ -1110,7 +1110,8 @@ function countRoots(c: ArrayLike<number>, n: number, a: number, b: number, depth
  */
 export function irrRootClass(flows: Float64Array, n: number, irr: number | null, w: Float64Array, wa: Float64Array): number {
   if (irr === null) return IRR_NONE;
-  if (signChanges(flows, n) <= 1) return IRR_ONE;
+  const fast = irrCountFast(flows, n, irr);
+  if (fast >= 1) return fast === 1 ? IRR_ONE : IRR_SEVERAL;
   // the window split at r = 0 (d = 1) first: roots usually lie on either side of it
   let p1 = 0;
   for (let t = n - 1; t >= 0; t--) p1 += flows[t] as number;

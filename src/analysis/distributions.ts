@@ -573,11 +573,17 @@ class BetaSampler extends ContinuousSampler {
     }
   }
 
-  private static readonly CELLS = 256;
+  /** Cells of the table, uniform in x on [0, 1]. */
+  private static readonly CELLS = 1024;
+  /** Entries of the guide from p to the first cell that may hold it. */
+  private static readonly GUIDE = 1024;
   private readonly lnB: number;
+  /** F at the cell ends x_j = j/CELLS */
   private readonly table: Float64Array;
-  /** dx/dp = 1/density at the nodes, NaN where the density is 0 or infinite */
-  private readonly slope: Float64Array;
+  /** guide[k]: the last cell j with F(x_j) ≤ k/GUIDE */
+  private readonly guide: Int32Array;
+  /** per cell, the 6 coefficients of x(s), s = (p − F_j)/(F_{j+1} − F_j); NaN in the first when the cell must be solved */
+  private readonly poly: Float64Array;
   constructor(
     private readonly alpha: number,
     private readonly beta: number,
@@ -588,13 +594,15 @@ class BetaSampler extends ContinuousSampler {
     super();
     this.lnB = logBeta(alpha, beta);
     const M = BetaSampler.CELLS;
-    this.table = new Float64Array(M + 1);
-    this.slope = new Float64Array(M + 1);
-    for (let j = 0; j <= M; j++) {
-      const x = j / M;
-      this.table[j] = j === 0 ? 0 : j === M ? 1 : betaCdf(x, alpha, beta, this.lnB);
-      const d = betaPdf(x, alpha, beta, this.lnB);
-      this.slope[j] = d > 0 && Number.isFinite(d) ? 1 / d : Number.NaN;
+    const F = new Float64Array(M + 1);
+    for (let j = 0; j <= M; j++) F[j] = j === 0 ? 0 : j === M ? 1 : betaCdf(j / M, alpha, beta, this.lnB);
+    this.table = F;
+    this.poly = betaInversePolynomials(F, alpha, beta, this.lnB);
+    const K = BetaSampler.GUIDE;
+    this.guide = new Int32Array(K + 1);
+    for (let k = 0, j = 0; k <= K; k++) {
+      while (j < M - 1 && (F[j + 1] as number) <= k / K) j++;
+      this.guide[k] = j;
     }
     this.truncate(r, a, b);
   }
@@ -604,38 +612,34 @@ class BetaSampler extends ContinuousSampler {
   protected inverse(p: number): number {
     return this.a + (this.b - this.a) * this.standardQuantile(p);
   }
-  /** The quantile of the standard Beta(α, β) on [0, 1]. */
+  /**
+   * The quantile of the standard Beta(α, β) on [0, 1]: the cell of p from the
+   * guide, then its quintic (accurate to BETA_QUANTILE_TOL, checked when the
+   * table was built), else Halley's method on the exact CDF within the cell.
+   */
   private standardQuantile(p: number): number {
     const F = this.table;
     const M = BetaSampler.CELLS;
     if (!(p > 0)) return 0;
     if (!(p < 1)) return 1;
-    let j0 = 0;
-    let j1 = M;
-    while (j1 - j0 > 1) {
-      const mid = (j0 + j1) >> 1;
-      if ((F[mid] as number) <= p) j0 = mid;
-      else j1 = mid;
+    let j = this.guide[Math.floor(p * BetaSampler.GUIDE)] as number;
+    while (j < M - 1 && (F[j + 1] as number) <= p) j++;
+    const lo = j / M;
+    const hi = (j + 1) / M;
+    const f0 = F[j] as number;
+    const h = (F[j + 1] as number) - f0;
+    const s = h > 0 ? (p - f0) / h : 0.5;
+    const c = this.poly;
+    const o = 6 * j;
+    const c0 = c[o] as number;
+    if (c0 === c0) {
+      const x = c0 + s * ((c[o + 1] as number) + s * ((c[o + 2] as number) + s * ((c[o + 3] as number) + s * ((c[o + 4] as number) + s * (c[o + 5] as number)))));
+      return x < lo ? lo : x > hi ? hi : x;
     }
-    let lo = j0 / M;
-    let hi = j1 / M;
-    const f0 = F[j0] as number;
-    const f1 = F[j1] as number;
-    const h = f1 - f0;
-    let x: number;
-    if (!(h > 0)) x = 0.5 * (lo + hi);
-    else {
-      const s = (p - f0) / h;
-      const m0 = this.slope[j0] as number;
-      const m1 = this.slope[j1] as number;
-      x = lo + s * (hi - lo);
-      if (m0 === m0 && m1 === m1) {
-        const s2 = s * s;
-        const s3 = s2 * s;
-        const cubic = (2 * s3 - 3 * s2 + 1) * lo + (s3 - 2 * s2 + s) * h * m0 + (-2 * s3 + 3 * s2) * hi + (s3 - s2) * h * m1;
-        if (cubic > lo && cubic < hi) x = cubic;
-      }
-    }
+    return this.solve(p, lo, hi, lo + s * (hi - lo));
+  }
+  /** Halley's method on F(x) − p from x within [lo, hi], a bracket of the root. */
+  private solve(p: number, lo: number, hi: number, x: number): number {
     const a = this.alpha;
     const b = this.beta;
     const lnB = this.lnB;
@@ -660,6 +664,64 @@ class BetaSampler extends ContinuousSampler {
     }
     return x;
   }
+}
+
+/**
+ * How close (in x on [0, 1]) a cell's interpolated Beta quantile must come to
+ * the exact one, at the points checked when the table is built, to be used
+ * without solving: far below any Monte Carlo error, and below the inputs'
+ * own precision.
+ */
+const BETA_QUANTILE_TOL = 1e-13;
+
+/**
+ * Per cell [x_j, x_{j+1}] (x_j = j/M, F the CDF at the x_j), the quintic
+ * Hermite interpolant of the quantile x(s), s = (p − F_j)/(F_{j+1} − F_j), that
+ * matches x, dx/dp = 1/f and d²x/dp² = −f′/f³ at both ends: 6 coefficients per
+ * cell, lowest power first. Checked against the exact CDF at three points of
+ * the cell (x at ¼, ½ and ¾ of it); a cell that misses BETA_QUANTILE_TOL
+ * there, or where the density is 0 or infinite at an end (the tails of
+ * α or β < 1, or an underflowing density), gets NaN and is solved.
+ */
+function betaInversePolynomials(F: Float64Array, alpha: number, beta: number, lnB: number): Float64Array {
+  const M = F.length - 1;
+  const out = new Float64Array(6 * M).fill(Number.NaN);
+  const dens = new Float64Array(M + 1);
+  const slope = new Float64Array(M + 1); // f′/f
+  for (let j = 0; j <= M; j++) {
+    const x = j / M;
+    dens[j] = betaPdf(x, alpha, beta, lnB);
+    slope[j] = (alpha - 1) / x - (beta - 1) / (1 - x);
+  }
+  for (let j = 0; j < M; j++) {
+    const fa = dens[j] as number;
+    const fb = dens[j + 1] as number;
+    const h = (F[j + 1] as number) - (F[j] as number);
+    if (!(fa > 0 && fb > 0 && Number.isFinite(fa) && Number.isFinite(fb) && h > 0)) continue;
+    const ga = slope[j] as number;
+    const gb = slope[j + 1] as number;
+    if (!(Number.isFinite(ga) && Number.isFinite(gb))) continue;
+    const x0 = j / M;
+    const x1 = (j + 1) / M;
+    // derivatives in s: dx/ds = h/f, d²x/ds² = −h²·f′/f³ = −h²·(f′/f)/f²
+    const d0 = h / fa;
+    const d1 = h / fb;
+    const e0 = (-h * h * ga) / (fa * fa);
+    const e1 = (-h * h * gb) / (fb * fb);
+    const A = x1 - (x0 + d0 + e0 / 2);
+    const B = d1 - (d0 + e0);
+    const C = e1 - e0;
+    const c = [x0, d0, e0 / 2, 10 * A - 4 * B + C / 2, -15 * A + 7 * B - C, 6 * A - 3 * B + C / 2] as const;
+    let good = true;
+    for (const q of [0.25, 0.5, 0.75]) {
+      const x = x0 + q * (x1 - x0);
+      const s = (betaCdf(x, alpha, beta, lnB) - (F[j] as number)) / h;
+      const y = c[0] + s * (c[1] + s * (c[2] + s * (c[3] + s * (c[4] + s * c[5]))));
+      if (!(Math.abs(y - x) <= BETA_QUANTILE_TOL)) good = false;
+    }
+    if (good) out.set(c, 6 * j);
+  }
+  return out;
 }
 
 class DiscreteSampler extends BaseSampler {

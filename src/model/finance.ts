@@ -203,46 +203,53 @@ function signChanges(values: ArrayLike<number>, n: number): number {
 }
 
 /**
- * True when no root can lie at r ≥ 0 because the cumulative flows never change
- * sign. By Abel summation, with d = 1/(1+r) ∈ (0, 1] and S_k the cumulative
- * sums, NPV = Σ_{k<n−1} S_k·d^k·(1 − d) + S_{n−1}·d^{n−1}: when every S_k has
- * one sign, each clearly non-zero, every term has that sign and the NPV cannot
- * vanish: the project that never pays back has no IRR ≥ 0.
+ * How many roots the NPV has at r > 0 (`ascending`) or at −1 < r < 0 (not
+ * `ascending`), when a cheap test can say it exactly: 0 or 1; −1 when it
+ * cannot (more than one root possible, or a sum too close to 0 to trust its
+ * sign).
+ *
+ * For r > 0 the NPV is p(d) = Σ c_t d^t with d = 1/(1 + r) in (0, 1), and p has
+ * the roots of p(d)/(1 − d)^m there, a power series whose coefficients are the
+ * m-times cumulative sums of the flows. By Descartes' rule of signs for power
+ * series (Laguerre) the roots in (0, 1) are at most the sign variations V of
+ * those coefficients, and of V's parity (the series starts with the sign of
+ * p(0) and ends with that of p(1)): V ≤ 1 counts them exactly. m = 1 (the
+ * cumulative flows; a project that never pays back has no IRR ≥ 0) and m = 2
+ * (whose coefficients past T grow linearly toward the sign of the total) are
+ * tried in turn. For −1 < r < 0 the same holds for x = 1 + r with the flows
+ * reversed (x^T·p(1/x)): the sums of the flows from each year to the end.
  */
-function cumulativeKeepsSign(values: ArrayLike<number>, n: number): boolean {
+export function rootsOnOneSide(values: ArrayLike<number>, n: number, ascending: boolean): number {
   let scale = 0;
   for (let t = 0; t < n; t++) scale += Math.abs(values[t] as number);
-  // every cumulative sum clearly of one sign (rounding in the sums is far below this margin)
+  // every sum must be clearly of one sign (rounding in the sums is far below this margin)
   const tol = 1e-9 * scale;
-  let sum = 0;
-  let sign = 0;
-  for (let t = 0; t < n; t++) {
-    sum += values[t] as number;
-    const sg = sum > tol ? 1 : sum < -tol ? -1 : 0;
-    if (sg === 0 || (sign !== 0 && sg !== sign)) return false;
-    sign = sg;
+  const tol2 = tol * n;
+  let s1 = 0;
+  let s2 = 0;
+  let last1 = 0;
+  let last2 = 0;
+  let v1 = 0;
+  let v2 = 0;
+  let sure2 = true;
+  for (let k = 0; k < n; k++) {
+    s1 += values[ascending ? k : n - 1 - k] as number;
+    const g1 = s1 > tol ? 1 : s1 < -tol ? -1 : 0;
+    if (g1 === 0) return -1;
+    if (last1 !== 0 && g1 !== last1) v1++;
+    last1 = g1;
+    s2 += s1;
+    const g2 = s2 > tol2 ? 1 : s2 < -tol2 ? -1 : 0;
+    if (g2 === 0) sure2 = false;
+    else {
+      if (last2 !== 0 && g2 !== last2) v2++;
+      last2 = g2;
+    }
   }
-  return sign !== 0;
-}
-
-/**
- * True when no root can lie at r ≤ 0 because the sums of the flows from each
- * year to the end never change sign. With d = 1/(1+r) ≥ 1 and R_k = Σ_{t≥k} f_t,
- * NPV = R_0 + Σ_{k≥1} R_k·d^{k−1}·(d − 1): every term has the sign of the R's.
- */
-function tailSumsKeepSign(values: ArrayLike<number>, n: number): boolean {
-  let scale = 0;
-  for (let t = 0; t < n; t++) scale += Math.abs(values[t] as number);
-  const tol = 1e-9 * scale;
-  let sum = 0;
-  let sign = 0;
-  for (let t = n - 1; t >= 0; t--) {
-    sum += values[t] as number;
-    const sg = sum > tol ? 1 : sum < -tol ? -1 : 0;
-    if (sg === 0 || (sign !== 0 && sg !== sign)) return false;
-    sign = sg;
-  }
-  return sign !== 0;
+  if (v1 <= 1) return v1;
+  if (!sure2) return -1;
+  if (last2 !== last1) v2++; // the tail s2 + j·s1 (j = 1, 2, …) ends with the sign of s1
+  return v2 <= 1 ? v2 : -1;
 }
 
 function firstNonZero(values: ArrayLike<number>, n: number): number {
@@ -268,18 +275,26 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   try {
     const f0 = scaledNpv(values, n, 0);
     if (f0 === 0) return 0;
-    // Descartes: with one sign change in the flows there is exactly one root in
-    // (−1, ∞), so the NPV keeps the sign it has at 0 up to that root and the
-    // other sign after it. Then (a) the root is ≥ 0 only if the NPV at 0 and at
-    // +∞ (the sign of the first non-zero flow) differ, else the upward scan is
-    // skipped; (b) a coarse stride finds the grid cells that hold the root and
-    // the fine scan starts there. Same grid cells, same values, same Brent: the
-    // answer is identical to the plain scan's, with far fewer NPV evaluations.
-    const one = signChanges(values, n) === 1;
+    // How many roots lie on each side of 0, when that is cheap to know
+    // (Descartes on the flows: one sign change, one root in (−1, ∞); else
+    // `rootsOnOneSide`). No root: that scan is skipped. One root: the NPV keeps
+    // the sign it has at 0 up to it and the other sign after it, so a coarse
+    // stride finds the grid cells that hold it and the fine scan starts there.
+    // Same grid cells, same values, same Brent: the answer is identical to the
+    // plain scan's, with far fewer NPV evaluations.
+    let up: number;
+    let down: number;
+    if (signChanges(values, n) === 1) {
+      up = Math.sign(f0) === Math.sign(firstNonZero(values, n)) ? 0 : 1;
+      down = 1 - up;
+    } else {
+      up = rootsOnOneSide(values, n, true);
+      down = -2; // asked only when the upward scan finds nothing
+    }
     let upStart = zero + 1;
     let fUp = f0;
-    if ((one && Math.sign(f0) === Math.sign(firstNonZero(values, n))) || cumulativeKeepsSign(values, n)) upStart = last + 1;
-    else if (one) {
+    if (up === 0) upStart = last + 1;
+    else if (up === 1) {
       upStart = last + 1;
       for (let j = zero, fj = f0; j < last; ) {
         const k = Math.min(j + IRR_COARSE_STRIDE, last);
@@ -304,10 +319,11 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
       }
       fPrev = fi;
     }
+    if (down === -2) down = rootsOnOneSide(values, n, false);
     let downStart = zero - 1;
     let fDown = f0;
-    if (tailSumsKeepSign(values, n)) downStart = -1;
-    else if (one) {
+    if (down === 0) downStart = -1;
+    else if (down === 1) {
       downStart = -1;
       for (let j = zero, fj = f0; j > 0; ) {
         const k = Math.max(j - IRR_COARSE_STRIDE, 0);
@@ -337,6 +353,39 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     fastValues = [];
     fastN = 0;
   }
+}
+
+/**
+ * How many IRRs `irrRoots` finds in the default window for flows whose
+ * `irrFast` is `irr`, when cheap tests can say it: 0, 1 or 2 (two or more);
+ * −1 when they cannot. With the count of roots on each side of 0 known
+ * (`rootsOnOneSide`), a side's one root lies in the window exactly when the
+ * NPV at that end of the window has the other sign than at 0.
+ *
+ * @example
+ * irrCountFast(new Float64Array([-100, 230, -132]), 3, 0.1); // 2 (10 % and 20 %)
+ */
+export function irrCountFast(values: ArrayLike<number>, n: number, irr: number | null): number {
+  if (irr === null) return 0;
+  if (signChanges(values, n) <= 1) return 1;
+  const f0 = scaledNpv(values, n, 0);
+  if (f0 === 0) return -1;
+  const up = rootsOnOneSide(values, n, true);
+  if (up < 0) return -1;
+  const down = rootsOnOneSide(values, n, false);
+  if (down < 0) return -1;
+  let count = 0;
+  if (up === 1) {
+    const fHi = scaledNpv(values, n, IRR_HI);
+    if (fHi === 0) return -1;
+    if (fHi > 0 !== f0 > 0) count++;
+  }
+  if (down === 1) {
+    const fLo = scaledNpv(values, n, IRR_LO);
+    if (fLo === 0) return -1;
+    if (fLo > 0 !== f0 > 0) count++;
+  }
+  return count;
 }
 
 /**
