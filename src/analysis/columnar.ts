@@ -279,6 +279,9 @@ export class ColumnarModel {
   private readonly Vc: Float64Array;
   private readonly cogsc: Float64Array;
   private readonly profc: Float64Array;
+  private readonly depc: Float64Array;
+  private readonly writeOffc: Float64Array;
+  private readonly residualc: Float64Array;
   private readonly segQ: Float64Array[];
   private readonly segR: Float64Array[];
   private readonly kindCodes: Int32Array;
@@ -352,6 +355,9 @@ export class ColumnarModel {
     this.Vc = col();
     this.cogsc = col();
     this.profc = col();
+    this.depc = col();
+    this.writeOffc = col();
+    this.residualc = col();
     this.segQ = cols(segs.length);
     this.segR = cols(segs.length);
     this.kindCodes = Int32Array.from(this.kinds.map((k) => KIND_CODES[k]));
@@ -571,37 +577,66 @@ export class ColumnarModel {
 
   /**
    * Evaluate samples [0, n) whose inputs are in `slots`; write the metrics
-   * and flags of each into `out` at the same index.
+   * and flags of each into `out` at the same index. One small method per
+   * step of a year (each a loop over the block), so each is compiled on its
+   * own, with the line functions inlined, and warms up quickly.
    */
   evaluate(slots: Float64Array[], n: number, out: BlockOutput): void {
     if (n > this.capacity) throw new RangeError(`block of ${n} samples exceeds the model's capacity ${this.capacity}`);
+    this.schedules(slots, n);
+    this.build(slots, n);
+    const nSeg = this.segmentIds.length;
+    for (let t = 1; t <= this.T; t++) {
+      this.fleetYear(slots, n, t);
+      for (let j = 0; j < nSeg; j++) this.mixYear(slots, n, t, j);
+      if (this.tokensMode) this.servedTokensMode(slots, n, t);
+      else this.servedUtilizationMode(slots, n, t);
+      for (let j = 0; j < nSeg; j++) {
+        switch (this.kindCodes[j]) {
+          case KIND_PER_MTOK:
+            this.perMTokYear(slots, n, t, j);
+            break;
+          case KIND_SUBSCRIPTION:
+            this.subscriptionYear(slots, n, t, j);
+            break;
+          case KIND_PER_HOUR:
+            this.perHourYear(slots, n, t, j);
+            break;
+          case KIND_IMPUTED:
+            this.imputedYear(slots, n, t, j);
+            break;
+          default:
+            this.unpricedYear(slots, n, t, j);
+        }
+      }
+      if (this.own) this.depreciationYear(n, t);
+      else this.facilityDepreciationYear(n, t);
+      this.cashYear(slots, n, t);
+      for (let j = 0; j < nSeg; j++) if (this.cash[j] as boolean) this.profitableYear(slots, n, j);
+      this.addProfitable(n);
+    }
+    this.metrics(slots, n, out);
+  }
+
+  /** Per sample: fleet, generations, capex and debt schedules (§3.1, §3.4, §3.6). */
+  private schedules(P: Float64Array[], n: number): void {
     const T = this.T;
     const l = this.layout;
-    const P = slots;
     const own = this.own;
-    const hasDebt = this.hasDebt;
-    const straight = this.straight;
     const refresh = this.refresh;
-    const col = (s: number): Float64Array => P[s] as Float64Array;
-    const itMWc = col(l.itMW);
-    const kWc = col(l.kW);
-    const capexPerAccc = col(l.capexPerAccelerator);
-    const lifec = col(l.usefulLife);
-    const depYc = col(l.depreciationYears);
-    const resc = col(l.residualValue);
-    const capexChangec = col(l.capexChange);
-    const facCapexPerMWc = col(l.facilityCapexPerMW);
-    const facLifec = col(l.facilityLife);
-    const debtSharec = col(l.debtShare);
-    const debtTermc = col(l.debtTerm);
-    const { N, G, L, D, res, facCapex, facLife, facDep, totalCapex, capexAt, draws, principalDue, fcf, eq } = this;
-
-    // --- per sample: fleet, generations, capex and debt schedules (§3.1, §3.4, §3.6)
+    const itMWc = P[l.itMW] as Float64Array;
+    const kWc = P[l.kW] as Float64Array;
+    const lifec = P[l.usefulLife] as Float64Array;
+    const depYc = P[l.depreciationYears] as Float64Array;
+    const resc = P[l.residualValue] as Float64Array;
+    const facCapexPerMWc = P[l.facilityCapexPerMW] as Float64Array;
+    const facLifec = P[l.facilityLife] as Float64Array;
+    const ownFacility = this.facilityMode === 'own';
+    const { N, G, L, D, res, facCapex, facLife, facDep } = this;
     let maxG = 0;
     for (let i = 0; i < n; i++) {
       const itMW = itMWc[i] as number;
-      const Ni = acceleratorCount(itMW, kWc[i] as number);
-      N[i] = Ni;
+      N[i] = acceleratorCount(itMW, kWc[i] as number);
       let Gi = 0;
       if (own) {
         const Li = lifec[i] as number;
@@ -616,7 +651,7 @@ export class ColumnarModel {
       }
       G[i] = Gi;
       if (Gi > maxG) maxG = Gi;
-      if (this.facilityMode === 'own') {
+      if (ownFacility) {
         const fc = (facCapexPerMWc[i] as number) * itMW;
         const fl = facLifec[i] as number;
         facCapex[i] = fc;
@@ -629,19 +664,28 @@ export class ColumnarModel {
       }
     }
     this.ensureGenerations(maxG);
-    const genCapex = this.genCapex;
-    const genDep = this.genDep;
+    this.capexSchedule(P, n);
+    if (this.hasDebt) this.debtSchedule(P, n);
+  }
+
+  private capexSchedule(P: Float64Array[], n: number): void {
+    const T = this.T;
+    const l = this.layout;
+    const capexPerAccc = P[l.capexPerAccelerator] as Float64Array;
+    const capexChangec = P[l.capexChange] as Float64Array;
+    const { N, G, L, D, res, facCapex, totalCapex, capexAt, draws, principalDue, genCapex, genDep } = this;
+    for (let t = 0; t <= T; t++) {
+      (capexAt[t] as Float64Array).fill(0, 0, n);
+      (draws[t] as Float64Array).fill(0, 0, n);
+      (principalDue[t] as Float64Array).fill(0, 0, n);
+    }
+    const capex0 = capexAt[0] as Float64Array;
     for (let i = 0; i < n; i++) {
       const Gi = G[i] as number;
       const Li = L[i] as number;
       const firstCapex = (N[i] as number) * (capexPerAccc[i] as number);
       const cc = capexChangec[i] as number;
-      for (let t = 0; t <= T; t++) {
-        (capexAt[t] as Float64Array)[i] = 0;
-        (draws[t] as Float64Array)[i] = 0;
-        (principalDue[t] as Float64Array)[i] = 0;
-      }
-      (capexAt[0] as Float64Array)[i] = facCapex[i] as number;
+      capex0[i] = facCapex[i] as number;
       for (let k = 0; k < Gi; k++) {
         const capex = firstCapex * powInt(cc, k);
         (genCapex[k] as Float64Array)[i] = capex;
@@ -652,30 +696,42 @@ export class ColumnarModel {
       let tc = 0;
       for (let t = 0; t <= T; t++) tc += (capexAt[t] as Float64Array)[i] as number;
       totalCapex[i] = tc;
-      if (hasDebt) {
-        const share = debtSharec[i] as number;
-        const term = debtTermc[i] as number;
-        for (let t = 0; t <= T; t++) {
-          const loan = share * ((capexAt[t] as Float64Array)[i] as number);
-          if (loan <= 0) continue;
-          (draws[t] as Float64Array)[i] = loan;
-          for (let j = 1; j <= term; j++) {
-            const due = t + j;
-            if (due > T) break;
-            const pay = straight ? loan / term : j === term ? loan : 0;
-            const pd = principalDue[due] as Float64Array;
-            pd[i] = (pd[i] as number) + pay;
-          }
+    }
+  }
+
+  private debtSchedule(P: Float64Array[], n: number): void {
+    const T = this.T;
+    const l = this.layout;
+    const straight = this.straight;
+    const debtSharec = P[l.debtShare] as Float64Array;
+    const debtTermc = P[l.debtTerm] as Float64Array;
+    const { capexAt, draws, principalDue } = this;
+    for (let i = 0; i < n; i++) {
+      const share = debtSharec[i] as number;
+      const term = debtTermc[i] as number;
+      for (let t = 0; t <= T; t++) {
+        const loan = share * ((capexAt[t] as Float64Array)[i] as number);
+        if (loan <= 0) continue;
+        (draws[t] as Float64Array)[i] = loan;
+        for (let j = 1; j <= term; j++) {
+          const due = t + j;
+          if (due > T) break;
+          const pay = straight ? loan / term : j === term ? loan : 0;
+          const pd = principalDue[due] as Float64Array;
+          pd[i] = (pd[i] as number) + pay;
         }
       }
     }
+  }
 
-    // --- year 0: the build
+  /** Year 0: the build. */
+  private build(P: Float64Array[], n: number): void {
     const { taxPool, leveredPool, outstanding, cumulative, cumAtTerm, npv, svPV, active, revSum, gpSum, tokens, profitable } = this;
-    const fcf0 = fcf[0] as Float64Array;
-    const eq0 = eq[0] as Float64Array;
-    const capex0 = capexAt[0] as Float64Array;
-    const draws0 = draws[0] as Float64Array;
+    const fcf0 = this.fcf[0] as Float64Array;
+    const eq0 = this.eq[0] as Float64Array;
+    const capex0 = this.capexAt[0] as Float64Array;
+    const draws0 = this.draws[0] as Float64Array;
+    const waccc = P[this.layout.wacc] as Float64Array;
     for (let i = 0; i < n; i++) {
       const f0 = 0 - (capex0[i] as number);
       fcf0[i] = f0;
@@ -685,7 +741,7 @@ export class ColumnarModel {
       outstanding[i] = draws0[i] as number;
       taxPool[i] = 0;
       leveredPool[i] = 0;
-      npv[i] = 0 + f0 / powInt(1 + ((P[l.wacc] as Float64Array)[i] as number), 0);
+      npv[i] = 0 + f0 / powInt(1 + (waccc[i] as number), 0);
       svPV[i] = 0;
       active[i] = 0;
       revSum[i] = 0;
@@ -693,266 +749,340 @@ export class ColumnarModel {
       tokens[i] = 0;
       profitable[i] = 0;
     }
+  }
 
-    // --- operating years, line by line across the block
-    const pue = col(l.pue);
-    const powerPrice = col(l.powerPrice);
-    const powerEsc = col(l.powerEscalation);
-    const idle = col(l.idle);
-    const leasePerKW = col(l.leasePerKWMonth);
-    const leaseEsc = col(l.leaseEscalation);
-    const tps = col(l.tokensPerSecond);
-    const perfGain = col(l.perfGain);
-    const maint = col(l.maintenance);
-    const rentPerHour = col(l.rentPerHour);
-    const rentChange = col(l.rentChange);
-    const rentTerm = col(l.rentTerm);
-    const swGain = col(l.softwareGain);
-    const tpy = col(l.tokensPerYear);
-    const growthc = col(l.growthPerYear);
-    const maxU = col(l.maxUtilization);
-    const waccc = col(l.wacc);
-    const taxc = col(l.taxRate);
-    const debtRate = col(l.debtRate);
-    const fixedc = col(l.fixedPerMWYear);
-    const otherc = col(l.otherCostPerMTok);
-    const minMarginc = col(l.minMargin);
-    const nSeg = this.segmentIds.length;
-    const segs = l.segments;
-    const kindCodes = this.kindCodes;
-    const rb = this.reasoningBilled;
-    const tokensMode = this.tokensMode;
+  /** §3.1 fleet in service in year t: the generation k (−1 when none is), accelerators, capacity. */
+  private fleetYear(P: Float64Array[], n: number, t: number): void {
+    const l = this.layout;
+    const own = this.own;
+    const tps = P[l.tokensPerSecond] as Float64Array;
+    const perfGain = P[l.perfGain] as Float64Array;
+    const swGain = P[l.softwareGain] as Float64Array;
+    const { N, G, L, gen, Ntc, Cc, wc } = this;
+    for (let i = 0; i < n; i++) {
+      let k = 0;
+      let inService = true;
+      if (own) {
+        k = Math.floor((t - 1) / (L[i] as number));
+        inService = k < (G[i] as number);
+      }
+      gen[i] = inService ? k : -1;
+      const Nt = inService ? (N[i] as number) : 0;
+      Ntc[i] = Nt;
+      const tau = throughputPerAccelerator(tps[i] as number, perfGain[i] as number, inService ? k : 0, swGain[i] as number, t);
+      Cc[i] = capacityComputeUnits(Nt, tau);
+      wc[i] = 0;
+    }
+  }
+
+  /** §3.2 the mix weight: segment j's share times its compute intensity, added. */
+  private mixYear(P: Float64Array[], n: number, t: number, j: number): void {
+    const sl = this.layout.segments[j] as SegmentSlots;
+    const share = P[sl.share + t - 1] as Float64Array;
+    const ci = P[sl.intensity] as Float64Array;
+    const wc = this.wc;
+    for (let i = 0; i < n; i++) wc[i] = (wc[i] as number) + (share[i] as number) * (ci[i] as number);
+  }
+
+  /** §3.2 served compute and tokens when demand is stated in tokens. */
+  private servedTokensMode(P: Float64Array[], n: number, t: number): void {
+    const l = this.layout;
+    const tpy = P[l.tokensPerYear] as Float64Array;
+    const growthc = P[l.growthPerYear] as Float64Array;
+    const maxU = P[l.maxUtilization] as Float64Array;
+    const { Cc, wc, Uc, uc, Qc, Rc, Vc } = this;
+    for (let i = 0; i < n; i++) {
+      const C = Cc[i] as number;
+      const w = wc[i] as number;
+      const Dt = demandedTokens(tpy[i] as number, growthc[i] as number, t);
+      const U = servedComputeTokensMode(Dt, w, maxU[i] as number, C);
+      Uc[i] = U;
+      uc[i] = C === 0 ? 0 : U / C;
+      Qc[i] = U / w;
+      Rc[i] = 0;
+      Vc[i] = 0;
+    }
+  }
+
+  /** §3.2 served compute and tokens when demand is stated as utilization. */
+  private servedUtilizationMode(P: Float64Array[], n: number, t: number): void {
+    const util = P[this.layout.utilization + t - 1] as Float64Array;
+    const { Cc, wc, Uc, uc, Qc, Rc, Vc } = this;
+    for (let i = 0; i < n; i++) {
+      const u = util[i] as number;
+      const U = u * (Cc[i] as number);
+      Uc[i] = U;
+      uc[i] = u;
+      Qc[i] = U / (wc[i] as number);
+      Rc[i] = 0;
+      Vc[i] = 0;
+    }
+  }
+
+  // §3.3 revenue and strategic value of segment j in year t, one method per pricing form
+
+  private perMTokYear(P: Float64Array[], n: number, t: number, j: number): void {
+    const sl = this.layout.segments[j] as SegmentSlots;
+    const share = P[sl.share + t - 1] as Float64Array;
+    const hidden = P[sl.hidden] as Float64Array;
+    const price = P[sl.price] as Float64Array;
+    const change = P[sl.change] as Float64Array;
+    const discount = P[sl.discount] as Float64Array;
+    const billedAll = this.reasoningBilled[j] as boolean;
+    const q = this.segQ[j] as Float64Array;
+    const r = this.segR[j] as Float64Array;
+    const { Qc, Rc } = this;
+    for (let i = 0; i < n; i++) {
+      const Qi = (share[i] as number) * (Qc[i] as number);
+      const Ri = perMTokRevenue(billedTokens(Qi, hidden[i] as number, billedAll), price[i] as number, change[i] as number, discount[i] as number, t);
+      q[i] = Qi;
+      r[i] = Ri;
+      Rc[i] = (Rc[i] as number) + Ri;
+    }
+  }
+
+  private subscriptionYear(P: Float64Array[], n: number, t: number, j: number): void {
+    const sl = this.layout.segments[j] as SegmentSlots;
+    const share = P[sl.share + t - 1] as Float64Array;
+    const tpu = P[sl.tokensPerUser] as Float64Array;
+    const usage = P[sl.usageGrowth] as Float64Array;
+    const arpu = P[sl.arpu] as Float64Array;
+    const arpuChange = P[sl.arpuChange] as Float64Array;
+    const q = this.segQ[j] as Float64Array;
+    const r = this.segR[j] as Float64Array;
+    const { Qc, Rc } = this;
+    for (let i = 0; i < n; i++) {
+      const Qi = (share[i] as number) * (Qc[i] as number);
+      const users = subscriptionUsers(Qi, tpu[i] as number, usage[i] as number, t);
+      const Ri = subscriptionRevenue(users, arpu[i] as number, arpuChange[i] as number, t);
+      q[i] = Qi;
+      r[i] = Ri;
+      Rc[i] = (Rc[i] as number) + Ri;
+    }
+  }
+
+  private perHourYear(P: Float64Array[], n: number, t: number, j: number): void {
+    const sl = this.layout.segments[j] as SegmentSlots;
+    const share = P[sl.share + t - 1] as Float64Array;
+    const ci = P[sl.intensity] as Float64Array;
+    const price = P[sl.price] as Float64Array;
+    const change = P[sl.change] as Float64Array;
+    const step = P[sl.generationStep] as Float64Array;
+    const q = this.segQ[j] as Float64Array;
+    const r = this.segR[j] as Float64Array;
+    const { Qc, Rc, wc, uc, Ntc, gen } = this;
+    for (let i = 0; i < n; i++) {
+      const s = share[i] as number;
+      const Qi = s * (Qc[i] as number);
+      const k = gen[i] as number;
+      const hours = acceleratorHoursSold((s * (ci[i] as number)) / (wc[i] as number), uc[i] as number, Ntc[i] as number);
+      const Ri = perAcceleratorHourRevenue(hours, price[i] as number, change[i] as number, step[i] as number, k < 0 ? 0 : k, t);
+      q[i] = Qi;
+      r[i] = Ri;
+      Rc[i] = (Rc[i] as number) + Ri;
+    }
+  }
+
+  private imputedYear(P: Float64Array[], n: number, t: number, j: number): void {
+    const sl = this.layout.segments[j] as SegmentSlots;
+    const share = P[sl.share + t - 1] as Float64Array;
+    const hidden = P[sl.hidden] as Float64Array;
+    const price = P[sl.price] as Float64Array;
+    const change = P[sl.change] as Float64Array;
+    const billedAll = this.reasoningBilled[j] as boolean;
+    const q = this.segQ[j] as Float64Array;
+    const r = this.segR[j] as Float64Array;
+    const { Qc, Vc } = this;
+    for (let i = 0; i < n; i++) {
+      const Qi = (share[i] as number) * (Qc[i] as number);
+      q[i] = Qi;
+      r[i] = 0;
+      Vc[i] = (Vc[i] as number) + imputedValue(billedTokens(Qi, hidden[i] as number, billedAll), price[i] as number, change[i] as number, t);
+    }
+  }
+
+  private unpricedYear(P: Float64Array[], n: number, t: number, j: number): void {
+    const share = P[(this.layout.segments[j] as SegmentSlots).share + t - 1] as Float64Array;
+    const q = this.segQ[j] as Float64Array;
+    const r = this.segR[j] as Float64Array;
+    const Qc = this.Qc;
+    for (let i = 0; i < n; i++) {
+      q[i] = (share[i] as number) * (Qc[i] as number);
+      r[i] = 0;
+    }
+  }
+
+  /** Depreciation of the owned facility alone in year t (rented fleets). */
+  private facilityDepreciationYear(n: number, t: number): void {
+    const { facLife, facDep, depc, writeOffc, residualc } = this;
+    for (let i = 0; i < n; i++) {
+      depc[i] = t <= (facLife[i] as number) ? (facDep[i] as number) : 0;
+      writeOffc[i] = 0;
+      residualc[i] = 0;
+    }
+  }
+
+  /** Depreciation (facility, then each generation in service), write-offs and residual proceeds in year t (§3.4, §3.6). */
+  private depreciationYear(n: number, t: number): void {
+    const T = this.T;
+    const { facLife, facDep, G, L, D, res, genDep, genCapex, depc, writeOffc, residualc } = this;
+    for (let i = 0; i < n; i++) {
+      let depreciation = t <= (facLife[i] as number) ? (facDep[i] as number) : 0;
+      let writeOff = 0;
+      let residual = 0;
+      const Gi = G[i] as number;
+      const Li = L[i] as number;
+      const Di = D[i] as number;
+      const resi = res[i] as number;
+      for (let j = 0; j < Gi; j++) {
+        const start = 1 + j * Li;
+        const depEnd = Math.min(start + Di - 1, start + Li - 1);
+        const gd = (genDep[j] as Float64Array)[i] as number;
+        if (t >= start && t <= depEnd) depreciation += gd;
+        const last = start + Li - 1;
+        if (last <= T && last === t) {
+          // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L, else 0
+          if (Di > Li) writeOff += gd * (Di - Li);
+          residual += resi * ((genCapex[j] as Float64Array)[i] as number);
+        }
+      }
+      depc[i] = depreciation;
+      writeOffc[i] = writeOff;
+      residualc[i] = residual;
+    }
+  }
+
+  /** §3.4 costs, §3.5 profit, §3.6 cash flows, taxes and financing in year t, and the summary's running sums (§3.7). */
+  private cashYear(P: Float64Array[], n: number, t: number): void {
+    const T = this.T;
+    const l = this.layout;
+    const own = this.own;
+    const hasDebt = this.hasDebt;
     const hasPower = this.hasPower;
     const leaseMode = this.facilityMode === 'lease';
     const bookValue = this.bookValue;
-    const { gen, Ntc, Cc, wc, Uc, uc, Qc, Rc, Vc, cogsc, profc, segQ, segR } = this;
+    const itMWc = P[l.itMW] as Float64Array;
+    const pue = P[l.pue] as Float64Array;
+    const powerPrice = P[l.powerPrice] as Float64Array;
+    const powerEsc = P[l.powerEscalation] as Float64Array;
+    const idle = P[l.idle] as Float64Array;
+    const leasePerKW = P[l.leasePerKWMonth] as Float64Array;
+    const leaseEsc = P[l.leaseEscalation] as Float64Array;
+    const maint = P[l.maintenance] as Float64Array;
+    const rentPerHour = P[l.rentPerHour] as Float64Array;
+    const rentChange = P[l.rentChange] as Float64Array;
+    const rentTerm = P[l.rentTerm] as Float64Array;
+    const waccc = P[l.wacc] as Float64Array;
+    const taxc = P[l.taxRate] as Float64Array;
+    const debtRate = P[l.debtRate] as Float64Array;
+    const fixedc = P[l.fixedPerMWYear] as Float64Array;
+    const otherc = P[l.otherCostPerMTok] as Float64Array;
+    const { N, gen, Ntc, uc, Qc, Rc, Vc, cogsc, profc, genCapex, depc, writeOffc, residualc } = this;
+    const { taxPool, leveredPool, outstanding, cumulative, cumAtTerm, npv, svPV, active, revSum, gpSum, tokens } = this;
+    const capexT = this.capexAt[t] as Float64Array;
+    const drawsT = this.draws[t] as Float64Array;
+    const dueT = this.principalDue[t] as Float64Array;
+    const draws0 = this.draws[0] as Float64Array;
+    const fcfT = this.fcf[t] as Float64Array;
+    const eqT = this.eq[t] as Float64Array;
+    for (let i = 0; i < n; i++) {
+      const itMW = itMWc[i] as number;
+      const k = gen[i] as number;
+      const inService = k >= 0;
+      const u = uc[i] as number;
+      const Q = Qc[i] as number;
+      const R = Rc[i] as number;
+      let power = 0;
+      if (hasPower && inService) {
+        power = powerCost(energyMWh(itMW, pue[i] as number, idle[i] as number, u), powerPrice[i] as number, powerEsc[i] as number, t);
+      }
+      const lease = leaseMode ? leaseCost(itMW, leasePerKW[i] as number, leaseEsc[i] as number, t) : 0;
+      const rent = own ? 0 : rentCost(N[i] as number, rentPerHour[i] as number, rentChange[i] as number, t);
+      const maintenance = own && inService ? (maint[i] as number) * ((genCapex[k] as Float64Array)[i] as number) : 0;
+      const fixedOpex = (fixedc[i] as number) * itMW;
+      const otherCost = perTokenCost(otherc[i] as number, Q);
+      const depreciation = depc[i] as number;
+      const writeOff = writeOffc[i] as number;
+      const residual = residualc[i] as number;
+      const cogs = power + lease + rent + maintenance + fixedOpex + otherCost + depreciation;
+      cogsc[i] = cogs;
+      const opexCash = cogs - depreciation;
+      const grossProfit = R - cogs;
+      const ebitda = R - opexCash;
+      const ebit = ebitda - depreciation - writeOff;
 
-    for (let t = 1; t <= T; t++) {
-      // §3.1 fleet in service: the generation k (0 when none is), accelerators, capacity
-      for (let i = 0; i < n; i++) {
-        let k = 0;
-        let inService = true;
-        if (own) {
-          k = Math.floor((t - 1) / (L[i] as number));
-          inService = k < (G[i] as number);
-        }
-        const kk = inService ? k : -1;
-        gen[i] = kk;
-        const Nt = inService ? (N[i] as number) : 0;
-        Ntc[i] = Nt;
-        const tau = throughputPerAccelerator(tps[i] as number, perfGain[i] as number, inService ? k : 0, swGain[i] as number, t);
-        Cc[i] = capacityComputeUnits(Nt, tau);
-        wc[i] = 0;
-      }
-      // §3.2 the mix weight, then served compute and tokens
-      for (let j = 0; j < nSeg; j++) {
-        const sl = segs[j] as SegmentSlots;
-        const share = P[sl.share + t - 1] as Float64Array;
-        const ci = P[sl.intensity] as Float64Array;
-        for (let i = 0; i < n; i++) wc[i] = (wc[i] as number) + (share[i] as number) * (ci[i] as number);
-      }
-      if (tokensMode) {
-        for (let i = 0; i < n; i++) {
-          const C = Cc[i] as number;
-          const w = wc[i] as number;
-          const Dt = demandedTokens(tpy[i] as number, growthc[i] as number, t);
-          const U = servedComputeTokensMode(Dt, w, maxU[i] as number, C);
-          Uc[i] = U;
-          uc[i] = C === 0 ? 0 : U / C;
-          Qc[i] = U / w;
-          Rc[i] = 0;
-          Vc[i] = 0;
-        }
-      } else {
-        const util = col(l.utilization + t - 1);
-        for (let i = 0; i < n; i++) {
-          const u = util[i] as number;
-          const U = u * (Cc[i] as number);
-          Uc[i] = U;
-          uc[i] = u;
-          Qc[i] = U / (wc[i] as number);
-          Rc[i] = 0;
-          Vc[i] = 0;
-        }
-      }
-      // §3.3 revenue and strategic value, segment by segment
-      for (let j = 0; j < nSeg; j++) {
-        const sl = segs[j] as SegmentSlots;
-        const share = P[sl.share + t - 1] as Float64Array;
-        const hidden = P[sl.hidden] as Float64Array;
-        const billedAll = rb[j] as boolean;
-        const q = segQ[j] as Float64Array;
-        const r = segR[j] as Float64Array;
-        const price = P[sl.price] as Float64Array;
-        const change = P[sl.change] as Float64Array;
-        switch (kindCodes[j]) {
-          case KIND_PER_MTOK: {
-            const discount = P[sl.discount] as Float64Array;
-            for (let i = 0; i < n; i++) {
-              const Qi = (share[i] as number) * (Qc[i] as number);
-              const Ri = perMTokRevenue(billedTokens(Qi, hidden[i] as number, billedAll), price[i] as number, change[i] as number, discount[i] as number, t);
-              q[i] = Qi;
-              r[i] = Ri;
-              Rc[i] = (Rc[i] as number) + Ri;
-            }
-            break;
-          }
-          case KIND_SUBSCRIPTION: {
-            const tpu = P[sl.tokensPerUser] as Float64Array;
-            const usage = P[sl.usageGrowth] as Float64Array;
-            const arpu = P[sl.arpu] as Float64Array;
-            const arpuChange = P[sl.arpuChange] as Float64Array;
-            for (let i = 0; i < n; i++) {
-              const Qi = (share[i] as number) * (Qc[i] as number);
-              const users = subscriptionUsers(Qi, tpu[i] as number, usage[i] as number, t);
-              const Ri = subscriptionRevenue(users, arpu[i] as number, arpuChange[i] as number, t);
-              q[i] = Qi;
-              r[i] = Ri;
-              Rc[i] = (Rc[i] as number) + Ri;
-            }
-            break;
-          }
-          case KIND_PER_HOUR: {
-            const ci = P[sl.intensity] as Float64Array;
-            const step = P[sl.generationStep] as Float64Array;
-            for (let i = 0; i < n; i++) {
-              const s = share[i] as number;
-              const Qi = s * (Qc[i] as number);
-              const k = gen[i] as number;
-              const hours = acceleratorHoursSold((s * (ci[i] as number)) / (wc[i] as number), uc[i] as number, Ntc[i] as number);
-              const Ri = perAcceleratorHourRevenue(hours, price[i] as number, change[i] as number, step[i] as number, k < 0 ? 0 : k, t);
-              q[i] = Qi;
-              r[i] = Ri;
-              Rc[i] = (Rc[i] as number) + Ri;
-            }
-            break;
-          }
-          case KIND_IMPUTED: {
-            for (let i = 0; i < n; i++) {
-              const Qi = (share[i] as number) * (Qc[i] as number);
-              q[i] = Qi;
-              r[i] = 0;
-              Vc[i] = (Vc[i] as number) + imputedValue(billedTokens(Qi, hidden[i] as number, billedAll), price[i] as number, change[i] as number, t);
-            }
-            break;
-          }
-          default:
-            for (let i = 0; i < n; i++) {
-              q[i] = (share[i] as number) * (Qc[i] as number);
-              r[i] = 0;
-            }
-        }
-      }
-      // §3.4 costs, §3.5 profit, §3.6 cash flows, taxes and financing
-      const capexT = capexAt[t] as Float64Array;
-      const drawsT = draws[t] as Float64Array;
-      const dueT = principalDue[t] as Float64Array;
-      const fcfT = fcf[t] as Float64Array;
-      const eqT = eq[t] as Float64Array;
-      for (let i = 0; i < n; i++) {
-        const itMW = itMWc[i] as number;
-        const k = gen[i] as number;
-        const inService = k >= 0;
-        const u = uc[i] as number;
-        const Q = Qc[i] as number;
-        const R = Rc[i] as number;
-        let power = 0;
-        if (hasPower && inService) {
-          power = powerCost(energyMWh(itMW, pue[i] as number, idle[i] as number, u), powerPrice[i] as number, powerEsc[i] as number, t);
-        }
-        const lease = leaseMode ? leaseCost(itMW, leasePerKW[i] as number, leaseEsc[i] as number, t) : 0;
-        const rent = own ? 0 : rentCost(N[i] as number, rentPerHour[i] as number, rentChange[i] as number, t);
-        const maintenance = own && inService ? (maint[i] as number) * ((genCapex[k] as Float64Array)[i] as number) : 0;
-        const fixedOpex = (fixedc[i] as number) * itMW;
-        const otherCost = perTokenCost(otherc[i] as number, Q);
-        let depreciation = t <= (facLife[i] as number) ? (facDep[i] as number) : 0;
-        let writeOff = 0;
-        let residual = 0;
-        const Gi = G[i] as number;
-        if (Gi > 0) {
-          const Li = L[i] as number;
-          const Di = D[i] as number;
-          const resi = res[i] as number;
-          for (let j = 0; j < Gi; j++) {
-            const start = 1 + j * Li;
-            const depEnd = Math.min(start + Di - 1, start + Li - 1);
-            const gd = (genDep[j] as Float64Array)[i] as number;
-            if (t >= start && t <= depEnd) depreciation += gd;
-            const last = start + Li - 1;
-            if (last <= T && last === t) {
-              // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L, else 0
-              if (Di > Li) writeOff += gd * (Di - Li);
-              residual += resi * ((genCapex[j] as Float64Array)[i] as number);
-            }
-          }
-        }
-        const cogs = power + lease + rent + maintenance + fixedOpex + otherCost + depreciation;
-        cogsc[i] = cogs;
-        const opexCash = cogs - depreciation;
-        const grossProfit = R - cogs;
-        const ebitda = R - opexCash;
-        const ebit = ebitda - depreciation - writeOff;
+      const taxRate = taxc[i] as number;
+      const pool = taxPool[i] as number;
+      const tax = taxWithCarryForward(ebit, taxRate, pool);
+      taxPool[i] = lossPoolAfter(ebit, pool);
+      const capex = capexT[i] as number;
+      const terminal = t === T && bookValue ? this.bookValueAtEnd(i, t) : 0;
+      const flow = ebitda - tax - capex + residual + terminal;
+      fcfT[i] = flow;
+      const cum = (cumulative[i] as number) + flow;
+      cumulative[i] = cum;
+      if (!own && t === Math.min(rentTerm[i] as number, T)) cumAtTerm[i] = cum;
 
-        const taxRate = taxc[i] as number;
-        const pool = taxPool[i] as number;
-        const tax = taxWithCarryForward(ebit, taxRate, pool);
-        taxPool[i] = lossPoolAfter(ebit, pool);
-        const capex = capexT[i] as number;
-        const terminal = t === T && bookValue ? this.bookValueAtEnd(i, t) : 0;
-        const flow = ebitda - tax - capex + residual + terminal;
-        fcfT[i] = flow;
-        const cum = (cumulative[i] as number) + flow;
-        cumulative[i] = cum;
-        if (!own && t === Math.min(rentTerm[i] as number, T)) cumAtTerm[i] = cum;
+      const out0 = outstanding[i] as number;
+      const interest = hasDebt ? (debtRate[i] as number) * out0 : 0;
+      const principal = dueT[i] as number;
+      const draw = drawsT[i] as number;
+      let outNext = out0 + draw - principal;
+      if (Math.abs(outNext) < 1e-6 * Math.max(1, draws0[i] as number)) outNext = 0;
+      outstanding[i] = outNext;
+      const repaidAtHorizon = t === T ? outNext : 0;
+      const lpool = leveredPool[i] as number;
+      const ltax = taxWithCarryForward(ebit - interest, taxRate, lpool);
+      leveredPool[i] = lossPoolAfter(ebit - interest, lpool);
+      eqT[i] = ebitda - ltax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon : 0);
 
-        const out0 = outstanding[i] as number;
-        const interest = hasDebt ? (debtRate[i] as number) * out0 : 0;
-        const principal = dueT[i] as number;
-        const draw = drawsT[i] as number;
-        let outNext = out0 + draw - principal;
-        if (Math.abs(outNext) < 1e-6 * Math.max(1, draws0[i] as number)) outNext = 0;
-        outstanding[i] = outNext;
-        const repaidAtHorizon = t === T ? outNext : 0;
-        const lpool = leveredPool[i] as number;
-        const ltax = taxWithCarryForward(ebit - interest, taxRate, lpool);
-        leveredPool[i] = lossPoolAfter(ebit - interest, lpool);
-        eqT[i] = ebitda - ltax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon : 0);
-
-        // the summary's running sums (§3.7)
-        if ((Ntc[i] as number) > 0) {
-          active[i] = (active[i] as number) + 1;
-          revSum[i] = (revSum[i] as number) + R / itMW;
-          gpSum[i] = (gpSum[i] as number) + grossProfit / itMW;
-        }
-        tokens[i] = (tokens[i] as number) + Q;
-        const discount = powInt(1 + (waccc[i] as number), t);
-        svPV[i] = (svPV[i] as number) + ((Vc[i] as number) * (1 - taxRate)) / discount;
-        npv[i] = (npv[i] as number) + flow / discount;
-        profc[i] = 0;
+      // the summary's running sums (§3.7)
+      if ((Ntc[i] as number) > 0) {
+        active[i] = (active[i] as number) + 1;
+        revSum[i] = (revSum[i] as number) + R / itMW;
+        gpSum[i] = (gpSum[i] as number) + grossProfit / itMW;
       }
-      // §3.5 the profitable tokens: cash segments whose margin on their allocated cost meets minMargin
-      for (let j = 0; j < nSeg; j++) {
-        if (!(this.cash[j] as boolean)) continue;
-        const q = segQ[j] as Float64Array;
-        const r = segR[j] as Float64Array;
-        const ci = P[(segs[j] as SegmentSlots).intensity] as Float64Array;
-        for (let i = 0; i < n; i++) {
-          const Ri = r[i] as number;
-          if (!(Ri > 0)) continue;
-          const Qi = q[i] as number;
-          const U = Uc[i] as number;
-          let cost: number;
-          if (U === 0) {
-            if (Qi !== 0) continue; // no cost per unit, no margin: not profitable
-            cost = 0;
-          } else cost = (ci[i] as number) * ((cogsc[i] as number) / U) * Qi;
-          if ((Ri - cost) / Ri >= (minMarginc[i] as number)) profc[i] = (profc[i] as number) + Qi;
-        }
-      }
-      for (let i = 0; i < n; i++) profitable[i] = (profitable[i] as number) + (profc[i] as number);
+      tokens[i] = (tokens[i] as number) + Q;
+      const discount = powInt(1 + (waccc[i] as number), t);
+      svPV[i] = (svPV[i] as number) + ((Vc[i] as number) * (1 - taxRate)) / discount;
+      npv[i] = (npv[i] as number) + flow / discount;
+      profc[i] = 0;
     }
+  }
 
-    // --- the summary metrics
+  /** §3.5 the profitable tokens of cash segment j: its tokens count when its margin on its allocated cost meets minMargin. */
+  private profitableYear(P: Float64Array[], n: number, j: number): void {
+    const q = this.segQ[j] as Float64Array;
+    const r = this.segR[j] as Float64Array;
+    const ci = P[(this.layout.segments[j] as SegmentSlots).intensity] as Float64Array;
+    const minMarginc = P[this.layout.minMargin] as Float64Array;
+    const { Uc, cogsc, profc } = this;
+    for (let i = 0; i < n; i++) {
+      const Ri = r[i] as number;
+      if (!(Ri > 0)) continue;
+      const Qi = q[i] as number;
+      const U = Uc[i] as number;
+      let cost: number;
+      if (U === 0) {
+        if (Qi !== 0) continue; // no cost per unit, no margin: not profitable
+        cost = 0;
+      } else cost = (ci[i] as number) * ((cogsc[i] as number) / U) * Qi;
+      if ((Ri - cost) / Ri >= (minMarginc[i] as number)) profc[i] = (profc[i] as number) + Qi;
+    }
+  }
+
+  private addProfitable(n: number): void {
+    const { profitable, profc } = this;
+    for (let i = 0; i < n; i++) profitable[i] = (profitable[i] as number) + (profc[i] as number);
+  }
+
+  /** The summary metrics of each sample (§3.6, §3.7) and its flags. */
+  private metrics(P: Float64Array[], n: number, out: BlockOutput): void {
+    const T = this.T;
+    const own = this.own;
+    const hasDebt = this.hasDebt;
+    const waccc = P[this.layout.wacc] as Float64Array;
+    const { fcf, eq, totalCapex, active, tokens, npv, gpSum, revSum, profitable, svPV, cumAtTerm, L } = this;
     const M = out.metrics;
     const flows = this.flows;
     for (let i = 0; i < n; i++) {
