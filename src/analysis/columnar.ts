@@ -10,7 +10,7 @@
  * it to 1e-9 relative on every archetype).
  */
 import { isCashPricing, pricingKind } from '../model/engine.ts';
-import { irrCountFast, irrFast, irrRoots } from '../model/finance.ts';
+import { irrCountAfterFast, irrFast, irrRoots } from '../model/finance.ts';
 import {
   acceleratorCount,
   acceleratorHoursSold,
@@ -1234,13 +1234,14 @@ function countRoots(c: ArrayLike<number>, n: number, a: number, b: number, depth
 
 /**
  * How many IRRs flows with IRR `irr` (null: none) have in the window: IRR_NONE,
- * IRR_ONE or IRR_SEVERAL, as `irrRoots(flows).length` would say. Cheap tests
- * first (sign changes; Descartes on the window, bisected), `irrRoots` only
- * when they cannot tell.
+ * IRR_ONE or IRR_SEVERAL, as `irrRoots(flows).length` would say. Call it right
+ * after the `irrFast(flows, n)` that gave `irr`: cheap tests first (what that
+ * search learnt, `irrCountAfterFast`; then Descartes on the window, bisected),
+ * `irrRoots` only when they cannot tell.
  */
 export function irrRootClass(flows: Float64Array, n: number, irr: number | null, w: Float64Array, wa: Float64Array): number {
   if (irr === null) return IRR_NONE;
-  const fast = irrCountFast(flows, n, irr);
+  const fast = irrCountAfterFast(flows, n, irr);
   if (fast >= 1) return fast === 1 ? IRR_ONE : IRR_SEVERAL;
   // the window split at r = 0 (d = 1) first: roots usually lie on either side of it
   let p1 = 0;

@@ -232,8 +232,9 @@ export function rootsOnOneSide(values: ArrayLike<number>, n: number, ascending: 
   let v1 = 0;
   let v2 = 0;
   let sure2 = true;
-  for (let k = 0; k < n; k++) {
-    s1 += values[ascending ? k : n - 1 - k] as number;
+  const step = ascending ? 1 : -1;
+  for (let k = 0, t = ascending ? 0 : n - 1; k < n; k++, t += step) {
+    s1 += values[t] as number;
     const g1 = s1 > tol ? 1 : s1 < -tol ? -1 : 0;
     if (g1 === 0) return -1;
     if (last1 !== 0 && g1 !== last1) v1++;
@@ -267,6 +268,9 @@ function firstNonZero(values: ArrayLike<number>, n: number): number {
  * irrFast(new Float64Array([-100, 39, 59, 55, 20])); // 0.28094842115996105
  */
 export function irrFast(values: ArrayLike<number>, n: number = values.length): number | null {
+  searchUp = 0;
+  searchDown = 0;
+  foundSide = 0;
   if (!hasBothSigns(values, n)) return null;
   const { grid, zero } = DEFAULT_GRID;
   const last = grid.length - 1;
@@ -274,7 +278,11 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   fastN = n;
   try {
     const f0 = scaledNpv(values, n, 0);
-    if (f0 === 0) return 0;
+    searchF0 = f0;
+    if (f0 === 0) {
+      searchUp = -1;
+      return 0;
+    }
     // How many roots lie on each side of 0, when that is cheap to know
     // (Descartes on the flows: one sign change, one root in (−1, ∞); else
     // `rootsOnOneSide`). No root: that scan is skipped. One root: the NPV keeps
@@ -291,6 +299,8 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
       up = rootsOnOneSide(values, n, true);
       down = -2; // asked only when the upward scan finds nothing
     }
+    searchUp = up;
+    searchDown = down;
     let upStart = zero + 1;
     let fUp = f0;
     if (up === 0) upStart = last + 1;
@@ -312,14 +322,21 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     for (let i = upStart; i <= last; i++) {
       const fi = scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
-        if (i < last) return grid[i] as number;
+        if (i < last) {
+          foundSide = 1;
+          return grid[i] as number;
+        }
       } else if ((fPrev < 0 && fi > 0) || (fPrev > 0 && fi < 0)) {
         const x = brentCore(fastScaledNpv, grid[i - 1] as number, grid[i] as number, fPrev, fi, ROOT_XTOL, ROOT_MAXITER);
-        if (x > IRR_LO && x < IRR_HI) return x;
+        if (x > IRR_LO && x < IRR_HI) {
+          foundSide = 1;
+          return x;
+        }
       }
       fPrev = fi;
     }
     if (down === -2) down = rootsOnOneSide(values, n, false);
+    searchDown = down;
     let downStart = zero - 1;
     let fDown = f0;
     if (down === 0) downStart = -1;
@@ -341,10 +358,16 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     for (let i = downStart; i >= 0; i--) {
       const fi = scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
-        if (i > 0) return grid[i] as number;
+        if (i > 0) {
+          foundSide = -1;
+          return grid[i] as number;
+        }
       } else if ((fi < 0 && fNext > 0) || (fi > 0 && fNext < 0)) {
         const x = brentCore(fastScaledNpv, grid[i] as number, grid[i + 1] as number, fi, fNext, ROOT_XTOL, ROOT_MAXITER);
-        if (x > IRR_LO && x < IRR_HI) return x;
+        if (x > IRR_LO && x < IRR_HI) {
+          foundSide = -1;
+          return x;
+        }
       }
       fNext = fi;
     }
@@ -355,32 +378,44 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   }
 }
 
+// What the last `irrFast` learnt, for `irrCountAfterFast`: the root counts on
+// each side of 0 (0, 1; −1 unknown; −2 not asked), the NPV at 0, and the side
+// its IRR was found on (1 above 0, −1 below, 0 none).
+let searchUp = 0;
+let searchDown = 0;
+let searchF0 = 0;
+let foundSide = 0;
+
 /**
- * How many IRRs `irrRoots` finds in the default window for flows whose
- * `irrFast` is `irr`, when cheap tests can say it: 0, 1 or 2 (two or more);
- * −1 when they cannot. With the count of roots on each side of 0 known
- * (`rootsOnOneSide`), a side's one root lies in the window exactly when the
- * NPV at that end of the window has the other sign than at 0.
+ * How many IRRs `irrRoots` finds in the default window for the flows of the
+ * last `irrFast` call (which returned `irr`), when cheap tests can say it:
+ * 0, 1 or 2 (two or more); −1 when they cannot. Reuses what that call learnt:
+ * with the count of roots on each side of 0 known (`rootsOnOneSide`), a
+ * side's one root lies in the window exactly when the IRR was found there or
+ * the NPV at that end of the window has the other sign than at 0. Call it
+ * with the same values, right after `irrFast`.
  *
  * @example
- * irrCountFast(new Float64Array([-100, 230, -132]), 3, 0.1); // 2 (10 % and 20 %)
+ * const f = new Float64Array([-100, 230, -132]);
+ * irrCountAfterFast(f, 3, irrFast(f)); // 2 (10 % and 20 %)
  */
-export function irrCountFast(values: ArrayLike<number>, n: number, irr: number | null): number {
+export function irrCountAfterFast(values: ArrayLike<number>, n: number, irr: number | null): number {
   if (irr === null) return 0;
   if (signChanges(values, n) <= 1) return 1;
-  const f0 = scaledNpv(values, n, 0);
-  if (f0 === 0) return -1;
-  const up = rootsOnOneSide(values, n, true);
+  const up = searchUp;
   if (up < 0) return -1;
-  const down = rootsOnOneSide(values, n, false);
+  const down = searchDown === -2 ? rootsOnOneSide(values, n, false) : searchDown;
   if (down < 0) return -1;
+  const f0 = searchF0;
   let count = 0;
-  if (up === 1) {
+  if (foundSide === 1) count++;
+  else if (up === 1) {
     const fHi = scaledNpv(values, n, IRR_HI);
     if (fHi === 0) return -1;
     if (fHi > 0 !== f0 > 0) count++;
   }
-  if (down === 1) {
+  if (foundSide === -1) count++;
+  else if (down === 1) {
     const fLo = scaledNpv(values, n, IRR_LO);
     if (fLo === 0) return -1;
     if (fLo > 0 !== f0 > 0) count++;
