@@ -3,7 +3,7 @@ import { breakeven } from '../src/analysis/breakeven.ts';
 import { grid } from '../src/analysis/grid.ts';
 import { setInput } from '../src/analysis/paths.ts';
 import { readScenarioFile } from '../src/io/files.ts';
-import { builtinsInArchetypeOrder } from '../src/cli/commands/compare.ts';
+import { builtinsInArchetypeOrder } from '../src/cli/scenarios.ts';
 import type { ResolvedScenario } from '../src/model/load.ts';
 import { measure, timeMillis, type BenchRow } from './measure.ts';
 

@@ -1,7 +1,7 @@
 /** Full deterministic evaluations per second, per built-in archetype, on one core. */
 import { evaluate } from '../src/model/engine.ts';
 import { readScenarioFile } from '../src/io/files.ts';
-import { builtinsInArchetypeOrder } from '../src/cli/commands/compare.ts';
+import { builtinsInArchetypeOrder } from '../src/cli/scenarios.ts';
 import { measure, type BenchRow } from './measure.ts';
 
 export function engineBench(): BenchRow[] {

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import type { DistributionSpec } from '../src/analysis/distributions.ts';
 import { monteCarlo, prepareMonteCarlo, runChunk, summarizeMonteCarlo, type ChunkResult, type MonteCarloOptions } from '../src/analysis/monte-carlo.ts';
 import { setInput } from '../src/analysis/paths.ts';
-import { builtinsInArchetypeOrder } from '../src/cli/commands/compare.ts';
+import { builtinsInArchetypeOrder } from '../src/cli/scenarios.ts';
 import { readScenarioFile } from '../src/io/files.ts';
 import { runMonteCarloParallel } from '../src/io/mc-workers.ts';
 import { evaluate } from '../src/model/engine.ts';

@@ -3,7 +3,7 @@ import { advantages } from '../src/analysis/advantages.ts';
 import { internalSweep } from '../src/analysis/internal.ts';
 import { paybackStack } from '../src/analysis/payback-stack.ts';
 import { DEFAULT_REFERENCE } from '../src/cli/commands/advantages.ts';
-import { builtinsInArchetypeOrder } from '../src/cli/commands/compare.ts';
+import { builtinsInArchetypeOrder } from '../src/cli/scenarios.ts';
 import { readScenarioFile } from '../src/io/files.ts';
 import type { ResolvedScenario } from '../src/model/load.ts';
 import { measure, type BenchRow } from './measure.ts';

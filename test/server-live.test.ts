@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve } from '../src/cli/commands/serve.ts';
+import { serve } from '../src/cli/actions/serve.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { createApp } from '../src/server/app.ts';
 import { listen, type RunningServer } from '../src/server/listen.ts';

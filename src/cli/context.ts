@@ -1,11 +1,10 @@
 /**
- * What every command gets: where to write, and the shared ways to load a
- * scenario or fail with bad input. Commands never exit the process; `main.ts` does.
+ * What every command gets: where to write, and the shared way to fail with bad
+ * input. Commands never exit the process; `main.ts` does. Light on purpose:
+ * the program and every command's definition load it (see `commands/`).
  */
 import type { Issue } from '../model/issues.ts';
 import { formatIssues } from '../model/issues.ts';
-import type { ResolvedScenario } from '../model/load.ts';
-import { readScenarioFile } from '../io/files.ts';
 
 export interface CliIO {
   out: (text: string) => void;
@@ -23,20 +22,6 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.issues = list;
   }
-}
-
-export interface LoadedScenario {
-  scenario: ResolvedScenario;
-  warnings: Issue[];
-  /** the file or built-in id it came from */
-  source: string;
-}
-
-/** Load a scenario file or built-in id; bad input throws an InputError with every issue. */
-export function loadScenarioOrFail(pathOrId: string): LoadedScenario {
-  const r = readScenarioFile(pathOrId);
-  if (!r.ok) throw new InputError(r.issues);
-  return { scenario: r.scenario, warnings: r.warnings, source: pathOrId };
 }
 
 /** Warnings go to stderr, one line each, so stdout stays clean for `--json` and `--csv`. */

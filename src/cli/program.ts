@@ -1,4 +1,8 @@
-/** The command line: `makeProgram(io)` builds it, `main.ts` runs it. Tests drive it with their own io. */
+/**
+ * The command line: `makeProgram(io)` builds it, `main.ts` runs it. Tests drive it with their own io.
+ * Every command's definition (`commands/`: name, options, help) is built here at
+ * each start, so it stays light; its action (`actions/`) is imported when it runs.
+ */
 import { Command } from 'commander';
 import type { CliIO } from './context.ts';
 import { catalogCommand } from './commands/catalog.ts';

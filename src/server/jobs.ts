@@ -61,21 +61,21 @@ const catalogRow = (catalog: Catalog, s: Scenario) => catalog.accelerators.find(
 
 // The renderers are loaded on first use: a worker that only runs analyses starts faster without them.
 async function report(job: ReportJob): Promise<string> {
-  const [{ renderReport }, { inputRows }, cli] = await Promise.all([
+  const [{ renderReport }, { inputRows }, contents] = await Promise.all([
     import('../report/html.ts'),
     import('../report/inputs.ts'),
-    // What the report holds is decided once, by `payback report`: the same analyses, the same default uncertainty.
-    import('../cli/commands/report.ts'),
+    // What the report holds is decided once, in report/contents.ts, as for `payback report`: the same analyses, the same default uncertainty.
+    import('../report/contents.ts'),
   ]);
   const quiet = { out: () => {}, err: () => {}, isTTY: false };
-  const analyses = job.scenarios.map((s) => cli.reportAnalyses(s.scenario, job.reference ?? undefined, quiet));
+  const analyses = job.scenarios.map((s) => contents.reportAnalyses(s.scenario, job.reference ?? undefined, quiet));
   const mc =
     job.mc === undefined
       ? undefined
       : job.scenarios.map((s, i) => {
           const { n, seed } = job.mc as { n: number; seed: number };
           try {
-            return cli.reportMonteCarlo(s.scenario, n, seed);
+            return contents.reportMonteCarlo(s.scenario, n, seed);
           } catch (e) {
             const notes = ((analyses[i] as ScenarioAnalyses).notes ??= {});
             notes.monteCarlo = e instanceof Error ? e.message : String(e);

@@ -1,30 +1,10 @@
 import type { Command } from 'commander';
-import Table from 'cli-table3';
-import { loadCatalog } from '../../io/files.ts';
-import { count, price } from '../../report/format.ts';
-import { type CliIO, json } from '../context.ts';
+import type { CliIO } from '../context.ts';
 
 export function catalogCommand(program: Command, io: CliIO): void {
   program
     .command('catalog')
     .description('the accelerator catalog, each row with its source')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
-      const catalog = loadCatalog();
-      if (opts.json) {
-        io.out(json(catalog));
-        return;
-      }
-      const t = new Table({
-        head: ['id', 'name', 'kW / accel.', 'capex / accel.', 'tokens/s', 'conf.'],
-        style: { head: [], border: [] },
-        colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
-      });
-      for (const a of catalog.accelerators) {
-        t.push([a.id, a.name, a.kWPerAccelerator.toFixed(2), price(a.capexPerAccelerator, 0), count(a.tokensPerSecond), a.confidence ?? '']);
-      }
-      io.out(t.toString());
-      io.out('\nSources:');
-      for (const a of catalog.accelerators) io.out(`  ${a.id}: ${a.source}`);
-    });
+    .action(async (opts: { json?: boolean }) => (await import('../actions/catalog.ts')).catalogAction(io, opts));
 }

@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MAX_SAMPLES } from '../../analysis/monte-carlo.ts';
+import { evaluate } from '../../model/engine.ts';
+import type { Issue } from '../../model/issues.ts';
+import type { ModelResult } from '../../model/result.ts';
+import { loadCatalog, readScenarioText, writeFileAtomic } from '../../io/files.ts';
+import { canonicalJson, scenarioHash } from '../../io/scenario-hash.ts';
+import { attempt, reportAnalyses, reportMonteCarlo } from '../../report/contents.ts';
+import type { ScenarioAnalyses, ScenarioMeta } from '../../report/html.ts';
+import { inputRows } from '../../report/inputs.ts';
+import { compareTable } from '../../report/terminal.ts';
+import { VERSION } from '../../version.ts';
+import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
+import { type CliIO, InputError, printWarnings } from '../context.ts';
+import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail } from '../scenarios.ts';
+
+function intOption(name: string, raw: string | undefined, min: number, max: number, issues: Issue[]): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    issues.push({ path: name, message: `expected an integer from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${raw}"` });
+    return undefined;
+  }
+  return n;
+}
+
+export async function reportAction(io: CliIO, files: string[], opts: ReportOptions): Promise<void> {
+  const ids = files.length > 0 ? files : builtinsInArchetypeOrder();
+  const issues: Issue[] = [];
+  const mc = intOption('--mc', opts.mc, 1, MAX_SAMPLES, issues);
+  const seed = intOption('--seed', opts.seed, 0, Number.MAX_SAFE_INTEGER, issues) ?? 42;
+  const out = opts.out ?? DEFAULT_REPORT_OUT;
+  // load every scenario first so that all bad inputs are reported together
+  const loaded: LoadedScenario[] = [];
+  const load = (f: string): LoadedScenario | undefined => {
+    try {
+      return loadScenarioOrFail(f);
+    } catch (e) {
+      if (e instanceof InputError) issues.push(...e.issues);
+      else throw e;
+      return undefined;
+    }
+  };
+  for (const f of ids) {
+    const l = load(f);
+    if (l !== undefined) loaded.push(l);
+  }
+  const refId = opts.reference ?? DEFAULT_REFERENCE;
+  const reference = loaded.find((l) => l.scenario.id === refId || l.source === refId) ?? load(refId);
+  if (issues.length > 0) throw new InputError(issues);
+  for (const l of loaded) printWarnings(io, l.warnings, `warning (${l.source}): `);
+
+  const results: ModelResult[] = loaded.map((l) => evaluate(l.scenario));
+  const analyses = loaded.map((l) => reportAnalyses(l.scenario, reference?.scenario, io));
+  const catalog = loadCatalog();
+  const metas: ScenarioMeta[] = loaded.map((l) => {
+    const row = catalog.accelerators.find((a) => a.id === l.scenario.fleet.accelerator);
+    return {
+      source: l.source,
+      hash: scenarioHash(l.scenario),
+      canonicalJson: canonicalJson(l.scenario),
+      inputs: inputRows(l.scenario, { text: readScenarioText(l.source), catalogRow: row }),
+    };
+  });
+  const mcRuns =
+    mc === undefined
+      ? undefined
+      : loaded.map((l, i) => {
+          const notes = (analyses[i] as ScenarioAnalyses).notes ?? {};
+          return attempt('monteCarlo', l.scenario.id, notes, io, () => reportMonteCarlo(l.scenario, mc, seed));
+        });
+  const command = [
+    'payback report',
+    ...files,
+    ...(mc !== undefined ? [`--mc ${mc}`, `--seed ${seed}`] : []),
+    ...(refId !== DEFAULT_REFERENCE ? [`--reference ${refId}`] : []),
+  ].join(' ');
+  // echarts loads only when a report is drawn, not on every command
+  const { renderReport } = await import('../../report/html.ts');
+  const html = renderReport({
+    results,
+    analyses,
+    ...(mcRuns !== undefined && { mc: mcRuns }),
+    meta: {
+      version: VERSION,
+      generatedAt: new Date().toISOString(),
+      command,
+      scenarios: metas,
+      ...(reference !== undefined && { reference: reference.scenario.id }),
+    },
+  });
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileAtomic(out, html);
+  io.out(compareTable(results));
+  io.out(`report: ${out} (${(Buffer.byteLength(html, 'utf8') / 1e6).toFixed(2)} MB)`);
+}

@@ -1,0 +1,18 @@
+import { evaluate } from '../../model/engine.ts';
+import { fullYearsTable, summaryTable, yearlyTable } from '../../report/terminal.ts';
+import type { RunOptions } from '../commands/run.ts';
+import { type CliIO, json, printWarnings } from '../context.ts';
+import { loadScenarioOrFail } from '../scenarios.ts';
+
+export function runAction(io: CliIO, file: string, opts: RunOptions): void {
+  const { scenario, warnings } = loadScenarioOrFail(file);
+  const result = evaluate(scenario);
+  if (opts.json) {
+    io.out(json(result));
+    return;
+  }
+  printWarnings(io, warnings);
+  io.out(summaryTable(result));
+  io.out(opts.years ? fullYearsTable(result) : yearlyTable(result));
+  printWarnings(io, result.warnings);
+}

@@ -1,0 +1,137 @@
+/**
+ * The actions of `payback signals …`. The store (SQLite, PostgreSQL) loads
+ * only when a subcommand opens it: `calendar` and `definitions` never do.
+ */
+import { evaluate } from '../../model/engine.ts';
+import { readScenarioText } from '../../io/files.ts';
+import { scenarioHash } from '../../io/scenario-hash.ts';
+import { loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
+import { calendarTable, contextLines, definitionsTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
+import { evidenceCalendar } from '../../signals/calendar.ts';
+import { isIsoDate } from '../../signals/dates.ts';
+import { readObservationFields } from '../../signals/import.ts';
+import type { ObservationInput } from '../../signals/observation.ts';
+import { statusFromStore } from '../../store/evidence.ts';
+import { type ObservationStore, StoreInputError } from '../../store/types.ts';
+import { VERSION } from '../../version.ts';
+import { type CliIO, InputError, json, printWarnings } from '../context.ts';
+import { loadScenarioOrFail } from '../scenarios.ts';
+
+/** Today, UTC, as the default as-of date. */
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+function asOfOrFail(text: string | undefined): string {
+  if (text === undefined) return today();
+  if (!isIsoDate(text)) throw new InputError([{ path: '--as-of', message: `expected a date YYYY-MM-DD, got ${JSON.stringify(text)}`, code: 'bad_date' }]);
+  return text;
+}
+
+/** Open the store the options and the environment name; a bad request to it is bad input (exit 2). */
+async function withStore<T>(db: string | undefined, fn: (store: ObservationStore) => Promise<T>): Promise<T> {
+  const [{ openStore, storeOptionsFrom }, { redactUrl }] = await Promise.all([import('../../store/open.ts'), import('../../store/postgres.ts')]);
+  const where = storeOptionsFrom(db, process.env);
+  let store: ObservationStore;
+  try {
+    store = await openStore(where);
+  } catch (e) {
+    // where the store is, is the user's input: a wrong path, a server that is down, a newer schema
+    const name = where.databaseUrl !== undefined ? redactUrl(where.databaseUrl) : (where.db ?? '');
+    throw new InputError([{ path: '--db', message: `cannot open the store ${name}: ${e instanceof Error ? e.message : String(e)}`, code: 'store' }]);
+  }
+  try {
+    return await fn(store);
+  } catch (e) {
+    if (e instanceof StoreInputError) throw new InputError(e.message);
+    throw e;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Import checked rows, all or nothing, and say what happened. */
+async function importRows(io: CliIO, db: string | undefined, rows: readonly ObservationInput[], what: string, asJson: boolean): Promise<void> {
+  await withStore(db, async (store) => {
+    const r = await store.addObservations(rows);
+    if (asJson) io.out(json({ file: what, added: r.added, duplicates: r.duplicates, ids: r.ids, store: store.location }));
+    else io.out(`${what}: ${r.added} new observation${r.added === 1 ? '' : 's'}, ${r.duplicates} already in the store (${store.location})`);
+  });
+}
+
+export async function signalsImport(io: CliIO, file: string, opts: { db?: string; json?: boolean }): Promise<void> {
+  const r = readObservationsFile(file);
+  if (r.issues.length > 0) throw new InputError(r.issues);
+  await importRows(io, opts.db, r.rows, file, Boolean(opts.json));
+}
+
+export async function signalsAdd(io: CliIO, opts: Record<string, string | boolean | undefined>): Promise<void> {
+  const field = (k: string): string | undefined => (typeof opts[k] === 'string' ? (opts[k] as string) : undefined);
+  const fields = Object.fromEntries(['signal', 'scope', 'date', 'value', 'unit', 'source', 'url', 'note', 'supersedes'].map((k) => [k, field(k)]));
+  const r = readObservationFields(fields, loadSignalDefinitions());
+  if (r.issues.length > 0) throw new InputError(r.issues.map((i) => ({ ...i, path: `--${i.path}` })));
+  await importRows(io, field('db'), r.rows, 'added', opts['json'] === true);
+}
+
+export async function signalsList(io: CliIO, opts: { signal?: string; scope?: string; history?: boolean; db?: string; json?: boolean }): Promise<void> {
+  await withStore(opts.db, async (store) => {
+    const rows = await store.listObservations({ signal: opts.signal, scope: opts.scope, history: Boolean(opts.history) });
+    if (opts.json) io.out(json(rows));
+    else if (rows.length === 0) io.out(`no observations${opts.signal ? ` of ${opts.signal}` : ''}${opts.scope ? ` in scope "${opts.scope}"` : ''} (${store.location}); try \`payback signals seed\``);
+    else io.out(observationsTable(rows, Boolean(opts.history)));
+  });
+}
+
+export async function signalsSeed(io: CliIO, opts: { db?: string; json?: boolean }): Promise<void> {
+  const r = readObservationsFile(seedObservationsPath());
+  if (r.issues.length > 0) throw new Error(`the shipped seed observations are broken:\n${r.issues.map((i) => i.message).join('\n')}`);
+  await importRows(io, opts.db, r.rows, 'seed', Boolean(opts.json));
+  if (!opts.json) io.out(contextLines(loadContext()));
+}
+
+export async function signalsStatus(io: CliIO, file: string, opts: { asOf?: string; record?: boolean; db?: string; json?: boolean }): Promise<void> {
+  const asOf = asOfOrFail(opts.asOf);
+  const { scenario, warnings } = loadScenarioOrFail(file);
+  const definitions = loadSignalDefinitions();
+  await withStore(opts.db, async (store) => {
+    const report = await statusFromStore(store, scenario, definitions, asOf);
+    if (opts.record) {
+      const text = readScenarioText(file);
+      if (text !== undefined) await store.saveScenario(scenario.id, text);
+      await store.logRun({ scenarioId: scenario.id, scenarioHash: scenarioHash(scenario), engineVersion: VERSION, summary: evaluate(scenario).summary });
+    }
+    if (opts.json) {
+      io.out(json({ ...report, context: loadContext() }));
+      return;
+    }
+    printWarnings(io, warnings);
+    io.out(statusTable(report, `${scenario.id} (${scenario.name ?? scenario.operator})`));
+    if (report.rows.length === 0) io.out(`no observations up to ${asOf} in ${store.location}; try \`payback signals seed\``);
+    io.out(contextLines(loadContext()));
+    if (opts.record) io.out(`recorded: scenario ${scenario.id} saved and the run logged (payback signals runs ${scenario.id})`);
+  });
+}
+
+export function signalsCalendar(io: CliIO, file: string, opts: { asOf?: string; json?: boolean }): void {
+  const asOf = asOfOrFail(opts.asOf);
+  const { scenario, warnings } = loadScenarioOrFail(file);
+  const cal = evidenceCalendar(scenario, loadSignalDefinitions(), asOf);
+  if (opts.json) {
+    io.out(json(cal));
+    return;
+  }
+  printWarnings(io, warnings);
+  io.out(calendarTable(cal, `${scenario.id} (${scenario.name ?? scenario.operator})`));
+}
+
+export function signalsDefinitions(io: CliIO, opts: { json?: boolean }): void {
+  const defs = loadSignalDefinitions();
+  io.out(opts.json ? json(defs) : definitionsTable(defs));
+}
+
+export async function signalsRuns(io: CliIO, id: string | undefined, opts: { db?: string; json?: boolean }): Promise<void> {
+  await withStore(opts.db, async (store) => {
+    const runs = await store.listRuns(id);
+    if (opts.json) io.out(json(runs));
+    else if (runs.length === 0) io.out(`no runs logged${id ? ` for ${id}` : ''} (${store.location}); record one with \`payback signals status <scenario> --record\``);
+    else io.out(runsTable(runs));
+  });
+}

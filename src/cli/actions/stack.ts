@@ -1,0 +1,15 @@
+import { paybackStack } from '../../analysis/payback-stack.ts';
+import { stackTable } from '../../report/stack-tables.ts';
+import { type CliIO, json, printWarnings } from '../context.ts';
+import { loadScenarioOrFail } from '../scenarios.ts';
+
+export function stackAction(io: CliIO, file: string, opts: { json?: boolean }): void {
+  const { scenario, warnings } = loadScenarioOrFail(file);
+  const stack = paybackStack(scenario);
+  if (opts.json) {
+    io.out(json(stack));
+    return;
+  }
+  printWarnings(io, warnings);
+  io.out(stackTable(stack, scenario.name ?? scenario.id));
+}

@@ -1,0 +1,65 @@
+/**
+ * Start-up stays light: a command loads only what it uses. The real CLI runs
+ * with a resolve hook that records every module it loads; the HTTP server, the
+ * stores, the spreadsheet, chart and Parquet writers must not be among them for
+ * commands that do not use them. What is loaded is the cause; timing (bench/)
+ * is the effect and too noisy for a test.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const hook = pathToFileURL(join(root, 'test', 'fixtures', 'record-modules.mjs')).href;
+const dir = mkdtempSync(join(tmpdir(), 'payback-startup-'));
+
+/** The packages behind serve, the signal store, `export --xlsx`, `report` and `mc --samples`. */
+const HEAVY = ['hono', '@hono/node-server', 'better-sqlite3', 'pg', 'exceljs', 'echarts', 'hyparquet-writer'];
+
+/** The packages among the modules a CLI run loaded. */
+async function packagesLoadedBy(name: string, args: string[]): Promise<Set<string>> {
+  const file = join(dir, `${name}.txt`);
+  await promisify(execFile)(process.execPath, ['--import', hook, join(root, 'bin', 'payback.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, PAYBACK_RECORD_MODULES: file, PAYBACK_DB: join(dir, `${name}.db`) },
+  });
+  const urls = readFileSync(file, 'utf8').split('\n');
+  return new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+}
+
+const runs: Record<string, string[]> = {
+  help: ['--help'],
+  validate: ['validate', 'hyperscaler-base'],
+  run: ['run', 'hyperscaler-base'],
+  compare: ['compare'],
+  calendar: ['signals', 'calendar', 'neocloud-base', '--as-of', '2026-01-01'],
+  // the control: a command that opens the store loads both drivers, and the hook sees them
+  list: ['signals', 'list'],
+};
+const loaded: Record<string, Set<string>> = {};
+
+beforeAll(async () => {
+  await Promise.all(Object.entries(runs).map(async ([name, args]) => (loaded[name] = await packagesLoadedBy(name, args))));
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('what a command loads', () => {
+  for (const name of ['help', 'validate', 'run', 'compare', 'calendar']) {
+    it(`\`payback ${runs[name]!.join(' ')}\` loads none of ${HEAVY.join(', ')}`, () => {
+      const pkgs = loaded[name]!;
+      expect(pkgs.has('commander')).toBe(true);
+      expect(HEAVY.filter((p) => pkgs.has(p))).toEqual([]);
+    });
+  }
+  it('`payback validate` loads the scenario parser (the hook records what is loaded)', () => {
+    expect(loaded['validate']!.has('zod')).toBe(true);
+    expect(loaded['validate']!.has('yaml')).toBe(true);
+  });
+  it('`payback signals list` opens the store, so its drivers do load', () => {
+    expect(['better-sqlite3', 'pg'].filter((p) => loaded['list']!.has(p))).toEqual(['better-sqlite3', 'pg']);
+  });
+});
