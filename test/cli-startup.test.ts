@@ -55,6 +55,9 @@ describe('what a command loads', () => {
       expect(HEAVY.filter((p) => pkgs.has(p))).toEqual([]);
     });
   }
+  it('`payback --help` does not load the scenario schema (zod) either', () => {
+    expect(loaded['help']!.has('zod')).toBe(false);
+  });
   it('`payback validate` loads the scenario parser (the hook records what is loaded)', () => {
     expect(loaded['validate']!.has('zod')).toBe(true);
     expect(loaded['validate']!.has('yaml')).toBe(true);

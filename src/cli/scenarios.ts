@@ -5,8 +5,7 @@
  */
 import type { Issue } from '../model/issues.ts';
 import type { ResolvedScenario } from '../model/load.ts';
-import { OPERATORS } from '../model/schema.ts';
-import { builtinScenarioIds, readScenarioFile } from '../io/files.ts';
+import { readScenarioFile } from '../io/files.ts';
 import { InputError } from './context.ts';
 
 export interface LoadedScenario {
@@ -23,11 +22,4 @@ export function loadScenarioOrFail(pathOrId: string): LoadedScenario {
   return { scenario: r.scenario, warnings: r.warnings, source: pathOrId };
 }
 
-/** The built-ins in the order of the archetypes (hyperscaler, frontier lab, neocloud, private factory). */
-export function builtinsInArchetypeOrder(): string[] {
-  const rank = (id: string): number => {
-    const i = OPERATORS.findIndex((o) => id.startsWith(`${o}-`));
-    return i < 0 ? OPERATORS.length : i;
-  };
-  return builtinScenarioIds().sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-}
+export { builtinsInArchetypeOrder } from '../io/files.ts';

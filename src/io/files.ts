@@ -8,6 +8,7 @@ import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
 import { loadScenarioText, parseCatalogText, type ResolveResult } from '../model/load.ts';
+import { inArchetypeOrder } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
 
 const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -33,6 +34,11 @@ export function builtinScenarioIds(): string[] {
     .filter((f) => SCENARIO_EXTENSIONS.includes(extname(f)))
     .map((f) => basename(f, extname(f)))
     .sort();
+}
+
+/** The built-in scenario ids in the order of the archetypes (hyperscaler, frontier lab, neocloud, private factory). */
+export function builtinsInArchetypeOrder(): string[] {
+  return inArchetypeOrder(builtinScenarioIds());
 }
 
 function builtinPath(id: string): string | undefined {

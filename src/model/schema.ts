@@ -16,7 +16,9 @@ const nonNeg = () => num().min(0);
 const share01 = () => num().min(0).max(1);
 const posInt = () => num().int().min(1);
 
-export const OPERATORS = ['hyperscaler', 'frontier-lab', 'neocloud', 'private-ai-factory', 'custom'] as const;
+import { OPERATORS } from './operators.ts';
+
+export { OPERATORS };
 export const SEGMENT_KINDS = [
   'paid-api',
   'subscription',

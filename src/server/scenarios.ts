@@ -10,10 +10,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { builtinScenarioIds, dataDir } from '../io/files.ts';
+import { builtinScenarioIds, builtinsInArchetypeOrder, dataDir } from '../io/files.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { loadScenarioText, parseScenarioText, resolveScenario, type ResolvedScenario } from '../model/load.ts';
-import { OPERATORS, type Catalog } from '../model/schema.ts';
+import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
 import { badInput, badRequest, HttpError, notFound } from './http.ts';
 
@@ -70,14 +70,7 @@ export interface LoadedScenario {
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-/** The built-in scenario ids in the order of the archetypes (hyperscaler, frontier lab, neocloud, private factory). */
-export function builtinsInArchetypeOrder(): string[] {
-  const rank = (id: string): number => {
-    const i = OPERATORS.findIndex((o) => id.startsWith(`${o}-`));
-    return i < 0 ? OPERATORS.length : i;
-  };
-  return builtinScenarioIds().sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-}
+export { builtinsInArchetypeOrder };
 
 /** Where the server keeps and finds scenarios. */
 export class ScenarioLibrary {

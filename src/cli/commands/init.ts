@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { OPERATORS } from '../../model/schema.ts';
+import { OPERATORS } from '../../model/operators.ts';
 import type { CliIO } from '../context.ts';
 
 /** The archetypes a scenario can start from. */
