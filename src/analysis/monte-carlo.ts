@@ -28,7 +28,18 @@ import {
 import { imanConover, prepareImanConover, type CorrelationSpec, type ImanConover, validateCorrelation } from './correlation.ts';
 import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, type InputInfo } from './paths.ts';
 import { isValidSeed, stream } from './rng.ts';
-import { type ColumnStats, columnStats, completeCases, HISTOGRAM_BINS, pearson, ranksAndSorted, subsetRanks } from './statistics.ts';
+import {
+  centeredRanks,
+  type ColumnStats,
+  columnStats,
+  correlationFromSums,
+  HISTOGRAM_BINS,
+  rankDot,
+  rankDots,
+  releaseSortScratch,
+  sortWithOrder,
+  subsetCenteredRanks,
+} from './statistics.ts';
 
 /** Samples of a run unless told otherwise. */
 export const DEFAULT_SAMPLES = 100_000;
@@ -407,76 +418,341 @@ const IMPORTANCE_DEFINITION =
   'Spearman rank correlation of each uncertain input with the metric over the samples where the metric has a value; contribution = ρ² / Σρ² over the inputs (a share of the rank-explained variance, approximate when inputs are correlated)';
 const PERCENTILE_DEFINITION = 'linear interpolation between order statistics (numpy default, Hyndman–Fan type 7); sd with n − 1';
 
+/** Allocates the memory of what the summary's parts hand on (a SharedArrayBuffer when they run on several threads). */
+export type BufferAlloc = (bytes: number) => ArrayBufferLike;
+
+const plainBuffer: BufferAlloc = (bytes) => new ArrayBuffer(bytes);
+
 /**
- * The summary of a run from all its chunks (in any order; each chunk once).
- * Computed from the samples in sample order, whatever evaluated them.
+ * Every sample of a run in sample order, as a chunk has its own: one column
+ * per driver and per metric (NaN = no value), and the flags; and how many
+ * samples were drawn without the correlation.
  */
-export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples = false): McResult {
+export type McColumns = Pick<ChunkResult, 'inputs' | 'metrics' | 'irrRoots' | 'equityIrrRoots' | 'irrAtLeastWacc' | 'paybackWithinLife'> & { uncorrelated: number };
+
+/** Put the chunks of a run (in any order; each once) together in sample order. */
+export function gatherChunks(plan: MonteCarloPlan, chunks: readonly ChunkResult[], alloc: BufferAlloc = plainBuffer): McColumns {
   const n = plan.n;
   const sorted = [...chunks].sort((a, b) => a.index - b.index);
   if (sorted.length !== plan.chunks.length || sorted.some((c, k) => c.index !== k)) {
     throw new RangeError(`a summary needs every chunk once: got ${chunks.length} of ${plan.chunks.length}`);
   }
-  const d = plan.drivers.length;
-  const inputs = plan.drivers.map(() => new Float64Array(n));
-  const metrics = MC_METRICS.map(() => new Float64Array(n));
-  const irrRoots = new Uint8Array(n);
-  const equityIrrRoots = new Uint8Array(n);
-  const irrOk = new Uint8Array(n);
-  const paybackOk = new Uint8Array(n);
-  let uncorrelated = 0;
-  for (const c of sorted) {
-    for (let j = 0; j < d; j++) (inputs[j] as Float64Array).set(c.inputs[j] as Float64Array, c.start);
-    for (let k = 0; k < MC_METRICS.length; k++) (metrics[k] as Float64Array).set(c.metrics[k] as Float64Array, c.start);
-    irrRoots.set(c.irrRoots, c.start);
-    equityIrrRoots.set(c.equityIrrRoots, c.start);
-    irrOk.set(c.irrAtLeastWacc, c.start);
-    paybackOk.set(c.paybackWithinLife, c.start);
-    if (!c.correlated) uncorrelated += c.size;
-  }
-  const metric = (m: McMetric): Float64Array => metrics[MC_METRICS.indexOf(m)] as Float64Array;
-  const warnings: McSummary['warnings'] = [];
-
-  // one sort per column gives its percentiles and its ranks
-  const driverSorted = new Map<number, { ranks: Float64Array; sorted: Float64Array; order: Uint32Array }>();
-  const driverFull = (j: number): { ranks: Float64Array; sorted: Float64Array; order: Uint32Array } => {
-    let r = driverSorted.get(j);
-    if (r === undefined) {
-      r = ranksAndSorted(inputs[j] as Float64Array, n);
-      driverSorted.set(j, r);
-    }
-    return r;
+  const float = (): Float64Array => new Float64Array(alloc(8 * n));
+  const flags = (): Uint8Array => new Uint8Array(alloc(n));
+  const cols: McColumns = {
+    inputs: plan.drivers.map(float),
+    metrics: MC_METRICS.map(float),
+    irrRoots: flags(),
+    equityIrrRoots: flags(),
+    irrAtLeastWacc: flags(),
+    paybackWithinLife: flags(),
+    uncorrelated: 0,
   };
+  for (const c of sorted) {
+    cols.inputs.forEach((col, j) => col.set(c.inputs[j] as Float64Array, c.start));
+    cols.metrics.forEach((col, k) => col.set(c.metrics[k] as Float64Array, c.start));
+    cols.irrRoots.set(c.irrRoots, c.start);
+    cols.equityIrrRoots.set(c.equityIrrRoots, c.start);
+    cols.irrAtLeastWacc.set(c.irrAtLeastWacc, c.start);
+    cols.paybackWithinLife.set(c.paybackWithinLife, c.start);
+    if (!c.correlated) cols.uncorrelated += c.size;
+  }
+  return cols;
+}
+
+/** A metric's share of the summary: its statistics, and its ranks for the importance of the drivers. */
+export interface MetricPart {
+  stats: ColumnStats;
+  /** the samples where it has a value, in sample order; null: every sample */
+  idx: Int32Array | null;
+  /** centered ranks (statistics.ts `centeredRanks`) of those samples, by position among them */
+  ranks: Float32Array;
+  /** Σ ranks² */
+  ss: number;
+}
+
+/** What the drivers' part needs of a metric's. */
+export type MetricRanks = Pick<MetricPart, 'ranks' | 'ss'>;
+
+// scratch of the per-column work, reused from column to column
+interface Scratch {
+  values: Float64Array;
+  sorted: Float64Array;
+  order: Uint32Array;
+  subset: Float32Array;
+  /** the ranks of a group's drivers */
+  group: Float32Array[];
+}
+let scratchOf: Scratch | null = null;
+
+/** Let the scratch of the per-column work go (a thread that summarizes again reuses it). */
+export function releaseSummaryScratch(): void {
+  scratchOf = null;
+  releaseSortScratch();
+}
+
+function scratch(n: number): Scratch {
+  if (scratchOf === null || scratchOf.sorted.length < n) {
+    scratchOf = { values: new Float64Array(n), sorted: new Float64Array(n), order: new Uint32Array(n), subset: new Float32Array(n), group: [] };
+  }
+  return scratchOf;
+}
+
+/** The share of metric column `col` (one of `McColumns.metrics`): one sort gives its percentiles, histogram and ranks. */
+export function summarizeMetric(plan: MonteCarloPlan, col: Float64Array, alloc: BufferAlloc = plainBuffer): MetricPart {
+  const n = plan.n;
+  const { values, sorted, order } = scratch(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(col[i] as number)) m++;
+  let x = col;
+  let idx: Int32Array | null = null;
+  if (m < n) {
+    idx = new Int32Array(alloc(4 * m));
+    x = values;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const v = col[i] as number;
+      if (Number.isNaN(v)) continue;
+      idx[k] = i;
+      x[k++] = v;
+    }
+  }
+  sortWithOrder(x, m, sorted, order);
+  const ranks = new Float32Array(alloc(4 * m));
+  centeredRanks(sorted, order, m, ranks);
+  return { stats: columnStats(col, n, plan.bins, sorted.subarray(0, m)), idx, ranks, ss: rankDot(ranks, ranks, m) };
+}
+
+/**
+ * For each metric, the first metric before it whose column is the same value
+ * for value (−1: none) — the equity IRR of a project without debt is its IRR,
+ * the strategic NPV without strategic value its NPV: such a column is
+ * summarized once (`everyMetricPart`).
+ */
+export function sameMetrics(cols: McColumns): number[] {
+  return cols.metrics.map((col, k) =>
+    cols.metrics.findIndex((other, a) => {
+      if (a >= k) return false;
+      for (let i = 0; i < col.length; i++) if (!Object.is(col[i], other[i])) return false;
+      return true;
+    }),
+  );
+}
+
+/**
+ * Every metric's part from those of the metrics whose column is not the same
+ * as an earlier one's (`same[k] < 0`), in metric order; the others get their
+ * own copy of the statistics and the same ranks.
+ */
+export function everyMetricPart(same: readonly number[], distinct: readonly MetricPart[]): MetricPart[] {
+  const out: MetricPart[] = [];
+  let t = 0;
+  for (const a of same) {
+    const p = a >= 0 ? (out[a] as MetricPart) : (distinct[t++] as MetricPart);
+    out.push(a >= 0 ? { ...p, stats: structuredClone(p.stats) } : p);
+  }
+  return out;
+}
+
+/**
+ * The sample sets over which the importance of the metrics is taken (where
+ * each has a value), each distinct set once: `of[k]` is metric k's set (−1:
+ * fewer than 3 samples, no importance), `sets[s]` its size and, when it is
+ * not every sample, each sample's position in it (`posOf[i]`, −1: not in it).
+ */
+export interface ImportanceSets {
+  of: number[];
+  sets: { m: number; posOf: Int32Array | null }[];
+}
+
+export function importanceSets(plan: MonteCarloPlan, metrics: readonly MetricPart[], alloc: BufferAlloc = plainBuffer): ImportanceSets {
+  const n = plan.n;
+  const sets: ImportanceSets['sets'] = [];
+  const idxOf: (Int32Array | null)[] = [];
+  const same = (a: Int32Array | null, b: Int32Array | null): boolean => {
+    if (a === null || b === null) return a === b;
+    if (a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+    return true;
+  };
+  const of = metrics.map((p) => {
+    if (p.ranks.length < 3) return -1;
+    const at = idxOf.findIndex((idx) => same(idx, p.idx));
+    if (at >= 0) return at;
+    let posOf: Int32Array | null = null;
+    if (p.idx !== null) {
+      posOf = new Int32Array(alloc(4 * n)).fill(-1);
+      for (let k = 0; k < p.idx.length; k++) posOf[p.idx[k] as number] = k;
+    }
+    idxOf.push(p.idx);
+    sets.push({ m: p.ranks.length, posOf });
+    return sets.length - 1;
+  });
+  return { of, sets };
+}
+
+/** A driver's share of the summary: its statistics, and its rank correlation with each metric. */
+export interface DriverPart {
+  mean: number | null;
+  sd: number | null;
+  p5: number | null;
+  p50: number | null;
+  p95: number | null;
+  /** Spearman ρ with each metric of MC_METRICS; null when there is none (a constant, too few samples) */
+  spearman: (number | null)[];
+  /** centered ranks over every sample, kept when the driver is correlated (for the achieved correlation); Σ ranks² */
+  ranks: Float32Array | null;
+  ss: number;
+}
+
+/** Rank correlations over every sample are summed a block of this many samples at a time, so the blocks of the ranks stay in cache. */
+const DOT_BLOCK = 2048;
+
+/**
+ * The shares of drivers `js` (their columns `cols`, of `McColumns.inputs`):
+ * one sort of each gives its percentiles and its ranks, and from them its
+ * Spearman ρ with every metric over the metric's sample set (over a subset:
+ * the driver's ranks among it, one pass over its sort). The sums over every
+ * sample take the group's drivers and the metrics block by block, so each
+ * column of ranks is read once.
+ */
+export function summarizeDrivers(
+  plan: MonteCarloPlan,
+  js: readonly number[],
+  cols: readonly Float64Array[],
+  metrics: readonly MetricRanks[],
+  sets: ImportanceSets,
+  alloc: BufferAlloc = plainBuffer,
+): DriverPart[] {
+  const n = plan.n;
+  const { sorted, order, subset, group } = scratch(n);
+  const parts: DriverPart[] = [];
+  // the metrics of a set, each column of ranks once (two metrics may share theirs: `sameMetrics`)
+  const metricsOf = (set: number): number[] => sets.of.flatMap((of, k) => (of === set && metrics.findIndex((x) => x.ranks === (metrics[k] as MetricRanks).ranks) === k ? [k] : []));
+  const everySample = sets.sets.findIndex((set) => set.posOf === null);
+  const fullKs = everySample >= 0 ? metricsOf(everySample) : [];
+  const varying: { at: number; ranks: Float32Array }[] = [];
+  js.forEach((j, at) => {
+    const col = cols[at] as Float64Array;
+    sortWithOrder(col, n, sorted, order);
+    const s = columnStats(col, n, 1, sorted.subarray(0, n));
+    const keep = plan.correlation !== null && plan.correlation.indexes.includes(j);
+    const ranks = keep ? new Float32Array(alloc(4 * n)) : (group[at] ??= new Float32Array(n)).subarray(0, n);
+    const ties = centeredRanks(sorted, order, n, ranks);
+    const ss = rankDot(ranks, ranks, n);
+    const spearman: (number | null)[] = metrics.map(() => null);
+    if (!(plan.drivers[j] as McDriver).sampler.constant) {
+      if (fullKs.length > 0) varying.push({ at, ranks });
+      // over a subset: the driver's ranks among it (one pass over its sort), then sums in sample order
+      sets.sets.forEach((set, si) => {
+        const ks = metricsOf(si);
+        if (set.posOf === null || ks.length === 0) return;
+        const x = subset.subarray(0, set.m);
+        subsetCenteredRanks(sorted, order, n, ties, set.posOf, set.m, x);
+        const sxy = new Float64Array(ks.length);
+        rankDots(
+          x,
+          ks.map((k) => (metrics[k] as MetricRanks).ranks),
+          set.m,
+          sxy,
+        );
+        const sxx = rankDot(x, x, set.m);
+        ks.forEach((k, t) => {
+          spearman[k] = correlationFromSums(sxy[t] as number, sxx, (metrics[k] as MetricRanks).ss);
+        });
+      });
+    }
+    parts.push({ mean: s.mean, sd: s.sd, p5: s.p5, p50: s.p50, p95: s.p95, spearman, ranks: keep ? ranks : null, ss });
+  });
+  // over every sample: each metric against the group's drivers, block by block
+  const xs = varying.map((v) => v.ranks);
+  const sums = fullKs.map(() => new Float64Array(xs.length));
+  for (let a = 0; a < n && xs.length > 0; a += DOT_BLOCK) {
+    const b = Math.min(n, a + DOT_BLOCK);
+    fullKs.forEach((k, t) => rankDots((metrics[k] as MetricRanks).ranks, xs, n, sums[t] as Float64Array, a, b));
+  }
+  fullKs.forEach((k, t) => {
+    varying.forEach((v, d) => {
+      const p = parts[v.at] as DriverPart;
+      p.spearman[k] = correlationFromSums((sums[t] as Float64Array)[d] as number, p.ss, (metrics[k] as MetricRanks).ss);
+    });
+  });
+  // a metric that shares its ranks with an earlier one has its ρ
+  const first = metrics.map((m) => metrics.findIndex((x) => x.ranks === m.ranks));
+  for (const p of parts) p.spearman = first.map((a) => p.spearman[a] ?? null);
+  return parts;
+}
+
+/** Drivers a group of `summarizeDrivers` holds at most (the ranks of each over every sample stay in memory). */
+export const DRIVER_GROUP = 8;
+
+/** The drivers of a plan in `count` groups of near-equal size, in order (more when a group would pass `DRIVER_GROUP`). */
+export function driverGroups(plan: MonteCarloPlan, count = 1): number[][] {
+  const d = plan.drivers.length;
+  const k = Math.min(d, Math.max(count, Math.ceil(d / DRIVER_GROUP)));
+  const out: number[][] = [];
+  for (let g = 0; g < k; g++) {
+    const group: number[] = [];
+    for (let j = Math.floor((g * d) / k); j < Math.floor(((g + 1) * d) / k); j++) group.push(j);
+    out.push(group);
+  }
+  return out;
+}
+
+/**
+ * The summary of a run from all its chunks (in any order; each once).
+ * Computed from the samples in sample order, whatever evaluated them: the
+ * parts above, in turn (`src/io/mc-workers.ts` spreads the same parts over
+ * its threads; the numbers do not depend on who computes them).
+ */
+export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples = false): McResult {
+  try {
+    return summarizeParts(plan, chunks, keepSamples);
+  } finally {
+    releaseSummaryScratch();
+  }
+}
+
+function summarizeParts(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples: boolean): McResult {
+  const cols = gatherChunks(plan, chunks);
+  const same = sameMetrics(cols);
+  const metrics = everyMetricPart(
+    same,
+    cols.metrics.flatMap((col, k) => (same[k] === -1 ? [summarizeMetric(plan, col)] : [])),
+  );
+  const sets = importanceSets(plan, metrics);
+  const drivers = driverGroups(plan).flatMap((js) =>
+    summarizeDrivers(
+      plan,
+      js,
+      js.map((j) => cols.inputs[j] as Float64Array),
+      metrics,
+      sets,
+    ),
+  );
+  return assembleSummary(plan, cols, metrics, drivers, keepSamples);
+}
+
+/** The summary from its parts: every metric's and every driver's (in plan order). */
+export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricParts: readonly MetricPart[], driverParts: readonly DriverPart[], keepSamples = false): McResult {
+  const n = plan.n;
+  const metric = (m: McMetric): Float64Array => cols.metrics[MC_METRICS.indexOf(m)] as Float64Array;
+  const warnings: McSummary['warnings'] = [];
   const stats = {} as Record<McMetric, ColumnStats>;
   const importance = {} as Record<McMetric, Importance[]>;
-  const varying = plan.drivers.map((dr, j) => ({ dr, j })).filter(({ dr }) => !dr.sampler.constant);
-  for (const m of MC_METRICS) {
-    const col = metric(m);
-    const idx = completeCases([col], n);
-    const all = idx.length === n;
-    const { ranks: mr, sorted } = ranksAndSorted(col, idx.length, all ? null : idx);
-    stats[m] = columnStats(col, n, plan.bins, sorted);
-    // driver importance: rank correlations over the samples where the metric has a value
+  MC_METRICS.forEach((m, k) => {
+    stats[m] = (metricParts[k] as MetricPart).stats;
     const list: Importance[] = [];
-    if (idx.length >= 3) {
-      let posOf: Int32Array | null = null;
-      if (!all) {
-        posOf = new Int32Array(n).fill(-1);
-        for (let k = 0; k < idx.length; k++) posOf[idx[k] as number] = k;
-      }
-      for (const { dr, j } of varying) {
-        const full = driverFull(j);
-        const dRanks = posOf === null ? full.ranks : subsetRanks(inputs[j] as Float64Array, full.order, posOf, idx.length);
-        const rho = pearson(dRanks, mr, idx.length);
-        if (rho !== null) list.push({ path: dr.path, spearman: rho, contribution: 0 });
-      }
-    }
+    plan.drivers.forEach((dr, j) => {
+      const rho = (driverParts[j] as DriverPart).spearman[k];
+      if (rho !== null && rho !== undefined) list.push({ path: dr.path, spearman: rho, contribution: 0 });
+    });
     let total = 0;
     for (const x of list) total += x.spearman * x.spearman;
     for (const x of list) x.contribution = total > 0 ? (x.spearman * x.spearman) / total : 0;
     list.sort((a, b) => Math.abs(b.spearman) - Math.abs(a.spearman) || a.path.localeCompare(b.path));
     importance[m] = list;
-  }
+  });
 
   const count = (xs: Uint8Array, v = 1): number => {
     let c = 0;
@@ -491,15 +767,20 @@ export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly Chunk
   let correlation: McSummary['correlation'] = null;
   if (plan.correlation !== null) {
     const idx = plan.correlation.indexes;
-    const achieved = idx.map((a) => idx.map((b) => (a === b ? 1 : pearson(driverFull(a).ranks, driverFull(b).ranks, n))));
+    const rho = (a: number, b: number): number | null => {
+      const pa = driverParts[a] as DriverPart;
+      const pb = driverParts[b] as DriverPart;
+      return correlationFromSums(rankDot(pa.ranks as Float32Array, pb.ranks as Float32Array, n), pa.ss, pb.ss);
+    };
+    const achieved = idx.map((a) => idx.map((b) => (a === b ? 1 : rho(a, b))));
     correlation = { paths: plan.correlation.spec.paths, target: plan.correlation.spec.matrix, achieved };
-    if (uncorrelated > 0) {
-      warnings.push({ code: 'uncorrelated-chunk', message: `${uncorrelated} samples (chunks too small for Iman–Conover) were drawn without the correlation` });
+    if (cols.uncorrelated > 0) {
+      warnings.push({ code: 'uncorrelated-chunk', message: `${cols.uncorrelated} samples (chunks too small for Iman–Conover) were drawn without the correlation` });
     }
   }
 
   const drivers: McDriverSummary[] = plan.drivers.map((dr, j) => {
-    const s = columnStats(inputs[j] as Float64Array, n, 1, driverFull(j).sorted);
+    const s = driverParts[j] as DriverPart;
     return {
       path: dr.path,
       label: dr.label,
@@ -543,12 +824,12 @@ export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly Chunk
     metrics: stats,
     probabilities: {
       npvAtLeastZero: npvOk / n,
-      irrAtLeastWacc: irrCount === 0 ? null : count(irrOk) / n,
-      paybackWithinLife: count(paybackOk) / n,
+      irrAtLeastWacc: irrCount === 0 ? null : count(cols.irrAtLeastWacc) / n,
+      paybackWithinLife: count(cols.paybackWithinLife) / n,
     },
     irrShape: {
-      irr: { none: count(irrRoots, IRR_NONE) / n, several: count(irrRoots, IRR_SEVERAL) / n },
-      equityIrr: { none: count(equityIrrRoots, IRR_NONE) / n, several: count(equityIrrRoots, IRR_SEVERAL) / n },
+      irr: { none: count(cols.irrRoots, IRR_NONE) / n, several: count(cols.irrRoots, IRR_SEVERAL) / n },
+      equityIrr: { none: count(cols.equityIrrRoots, IRR_NONE) / n, several: count(cols.equityIrrRoots, IRR_SEVERAL) / n },
     },
     importance,
     definitions: {
@@ -564,7 +845,7 @@ export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly Chunk
   for (const m of MC_METRICS) metricCols[m] = metric(m);
   return {
     summary,
-    samples: { inputs: plan.drivers.map((dr, j) => ({ path: dr.path, mode: dr.mode, values: inputs[j] as Float64Array })), metrics: metricCols },
+    samples: { inputs: plan.drivers.map((dr, j) => ({ path: dr.path, mode: dr.mode, values: cols.inputs[j] as Float64Array })), metrics: metricCols },
   };
 }
 

@@ -1,7 +1,10 @@
 /**
  * Monte Carlo across cores: the chunks of a run (see `src/analysis/monte-carlo.ts`)
- * handed to worker threads one at a time, the results merged by chunk index
- * and summarized exactly as the single-threaded `monteCarlo` does — so the
+ * handed to worker threads one at a time, the results merged by chunk index;
+ * then the summary's parts — each metric's statistics and ranks, then the
+ * drivers' statistics and rank correlations, a group at a time — handed to
+ * the same threads over columns in shared memory, and put together in a
+ * fixed order exactly as the single-threaded `monteCarlo` does, so the
  * summary is the same to the bit for any number of workers. Stops cleanly
  * when its AbortSignal fires (Ctrl-C): the workers are terminated and the
  * outcome says how far it got.
@@ -10,16 +13,23 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnalysisInputError } from '../analysis/paths.ts';
 import {
+  assembleSummary,
+  type BufferAlloc,
   type ChunkResult,
+  driverGroups,
+  gatherChunks,
+  everyMetricPart,
+  importanceSets,
   type McResult,
   type MonteCarloOptions,
   type MonteCarloPlan,
   prepareMonteCarlo,
   runChunk,
+  sameMetrics,
   summarizeMonteCarlo,
 } from '../analysis/monte-carlo.ts';
 import type { Scenario } from '../model/schema.ts';
-import type { ChunkRequest, WorkerReply } from './mc-worker.ts';
+import type { WorkerReply, WorkerRequest } from './mc-worker.ts';
 
 export interface ParallelOptions {
   /** worker threads (default: the cores available); 1 runs in this thread */
@@ -78,68 +88,182 @@ async function runHere(plan: MonteCarloPlan, options: MonteCarloOptions, p: Para
   return { status: 'done', result: summarizeMonteCarlo(plan, results, options.keepSamples === true), workers: 1 };
 }
 
-function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: MonteCarloOptions, count: number, p: ParallelOptions): Promise<ParallelOutcome> {
-  return new Promise<ParallelOutcome>((resolve, reject) => {
-    const K = plan.chunks.length;
-    const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(K);
-    const pool: Worker[] = [];
-    let next = 0;
-    let received = 0;
-    let done = 0;
-    let settled = false;
-    const stop = (): void => {
-      p.signal?.removeEventListener('abort', onAbort);
-      for (const w of pool) void w.terminate();
-    };
-    const finish = (outcome: () => ParallelOutcome): void => {
-      if (settled) return;
-      settled = true;
-      stop();
-      try {
-        resolve(outcome());
-      } catch (e) {
-        reject(e);
-      }
-    };
-    const fail = (e: unknown): void => {
-      if (settled) return;
-      settled = true;
-      stop();
-      reject(e instanceof Error ? e : new Error(String(e)));
-    };
-    const onAbort = (): void => finish(() => ({ status: 'interrupted', done, total: plan.n }));
-    if (p.signal?.aborted) {
-      resolve({ status: 'interrupted', done: 0, total: plan.n });
-      return;
-    }
-    p.signal?.addEventListener('abort', onAbort);
-    const send = (w: Worker): void => {
-      if (next < K) w.postMessage({ type: 'chunk', index: next++ } satisfies ChunkRequest);
-    };
-    // plain data only: the options may carry nothing a worker cannot receive
-    const workerOptions: MonteCarloOptions = JSON.parse(JSON.stringify({ ...options, keepSamples: false })) as MonteCarloOptions;
+async function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: MonteCarloOptions, count: number, p: ParallelOptions): Promise<ParallelOutcome> {
+  if (p.signal?.aborted) return { status: 'interrupted', done: 0, total: plan.n };
+  // plain data only: the options may carry nothing a worker cannot receive
+  const workerOptions: MonteCarloOptions = JSON.parse(JSON.stringify({ ...options, keepSamples: false })) as MonteCarloOptions;
+  const pool = new WorkerPool(count, { scenario, options: workerOptions }, p.signal);
+  let done = 0;
+  try {
+    const replies = await pool.run(
+      'chunk',
+      plan.chunks.map((_, index) => ({ type: 'chunk', index })),
+      (r) => {
+        done += r.result.size;
+        p.onProgress?.(done, plan.n);
+      },
+    );
+    const result = await summarizeOnWorkers(
+      plan,
+      replies.map((r) => r.result),
+      pool,
+      options.keepSamples === true,
+    );
+    return { status: 'done', result, workers: count };
+  } catch (e) {
+    if (e instanceof Interrupted) return { status: 'interrupted', done, total: plan.n };
+    throw e;
+  } finally {
+    pool.close();
+  }
+}
+
+/** Memory every thread can read. */
+const sharedBuffer: BufferAlloc = (bytes) => new SharedArrayBuffer(bytes);
+
+/**
+ * The summary with its per-column work on the workers: the same parts, in
+ * the same order, as `summarizeMonteCarlo`. The columns live in shared
+ * memory; every part lands by its index, whichever worker computed it.
+ */
+async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], pool: WorkerPool, keepSamples: boolean): Promise<McResult> {
+  const cols = gatherChunks(plan, chunks, sharedBuffer);
+  const same = sameMetrics(cols);
+  const distinct = await pool.run(
+    'metric',
+    cols.metrics.flatMap((column, k) => (same[k] === -1 ? [column] : [])).map((column, index) => ({ type: 'metric', index, column })),
+  );
+  const metrics = everyMetricPart(
+    same,
+    distinct.map((r) => r.part),
+  );
+  const sets = importanceSets(plan, metrics, sharedBuffer);
+  const ranks = metrics.map(({ ranks: r, ss }) => ({ ranks: r, ss }));
+  const groups = driverGroups(plan, 2 * pool.size);
+  const drivers = await pool.run(
+    'drivers',
+    groups.map((js, index) => ({ type: 'drivers', index, drivers: js, columns: js.map((j) => cols.inputs[j] as Float64Array), metrics: ranks, sets })),
+  );
+  const result = assembleSummary(
+    plan,
+    cols,
+    metrics,
+    drivers.flatMap((r) => r.parts),
+    keepSamples,
+  );
+  if (result.samples === undefined) return result;
+  // the samples leave in memory of their own, not shared
+  const own = (x: Float64Array): Float64Array => x.slice();
+  const metricCols = Object.fromEntries(Object.entries(result.samples.metrics).map(([m, x]) => [m, own(x)])) as typeof result.samples.metrics;
+  return { summary: result.summary, samples: { inputs: result.samples.inputs.map((x) => ({ ...x, values: own(x.values) })), metrics: metricCols } };
+}
+
+/** Why a batch of tasks stopped: the signal fired. */
+class Interrupted extends Error {}
+
+type Reply<T extends WorkerRequest['type']> = Extract<WorkerReply, { type: T }>;
+
+/**
+ * Worker threads that take tasks one at a time: a batch's requests go to
+ * whichever worker is free, its replies come back in request order.
+ */
+class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private failure: Error | null = null;
+  private closed = false;
+  private batch: {
+    requests: WorkerRequest[];
+    next: number;
+    replies: WorkerReply[];
+    received: number;
+    onReply: (r: WorkerReply) => void;
+    resolve: (replies: WorkerReply[]) => void;
+    reject: (e: Error) => void;
+  } | null = null;
+  private readonly onAbort = (): void => this.fail(new Interrupted('interrupted'));
+
+  constructor(
+    count: number,
+    data: unknown,
+    private readonly signal?: AbortSignal,
+  ) {
+    signal?.addEventListener('abort', this.onAbort);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_ENTRY, { workerData: { scenario, options: workerOptions } });
-      pool.push(w);
-      w.on('message', (msg: WorkerReply) => {
-        if (settled) return;
-        if (msg.type === 'failed') return fail(new Error(`a Monte Carlo worker could not plan the run: ${msg.message}`));
-        if (msg.type === 'ready') return send(w);
-        const r = msg.result;
-        if (results[r.index] === undefined) {
-          results[r.index] = r;
-          received++;
-          done += r.size;
-          p.onProgress?.(done, plan.n);
-        }
-        if (received === K) {
-          finish(() => ({ status: 'done', result: summarizeMonteCarlo(plan, results as ChunkResult[], options.keepSamples === true), workers: count }));
-        } else send(w);
-      });
-      w.on('error', fail);
+      const w = new Worker(WORKER_ENTRY, { workerData: data });
+      this.workers.push(w);
+      w.on('message', (msg: WorkerReply) => this.receive(w, msg));
+      w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
-        if (!settled && code !== 0) fail(new Error(`a Monte Carlo worker stopped with exit code ${code}`));
+        if (!this.closed && code !== 0) this.fail(new Error(`a Monte Carlo worker stopped with exit code ${code}`));
       });
     }
-  });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Run every request; the replies in request order (`onReply` as each arrives). */
+  run<T extends WorkerRequest['type']>(type: T, requests: Extract<WorkerRequest, { type: T }>[], onReply?: (r: Reply<T>) => void): Promise<Reply<T>[]> {
+    return new Promise<Reply<T>[]>((resolve, reject) => {
+      if (this.failure !== null) return reject(this.failure);
+      if (requests.length === 0) return resolve([]);
+      this.batch = {
+        requests,
+        next: 0,
+        replies: new Array<WorkerReply>(requests.length),
+        received: 0,
+        onReply: (r) => {
+          if (r.type !== type) throw new Error(`a Monte Carlo worker answered ${r.type} to ${type}`);
+          onReply?.(r as Reply<T>);
+        },
+        resolve: (replies) => resolve(replies as Reply<T>[]),
+        reject,
+      };
+      this.dispatch();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    for (const w of this.workers) void w.terminate();
+  }
+
+  private receive(w: Worker, msg: WorkerReply): void {
+    if (this.closed || this.failure !== null) return;
+    if (msg.type === 'failed') return this.fail(new Error(`a Monte Carlo worker could not plan the run: ${msg.message}`));
+    const b = this.batch;
+    if (msg.type !== 'ready' && b !== null && b.replies[msg.index] === undefined) {
+      b.replies[msg.index] = msg;
+      b.received++;
+      try {
+        b.onReply(msg);
+      } catch (e) {
+        return this.fail(e instanceof Error ? e : new Error(String(e)));
+      }
+      if (b.received === b.requests.length) {
+        this.batch = null;
+        b.resolve(b.replies);
+      }
+    }
+    this.idle.push(w);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    const b = this.batch;
+    while (b !== null && b.next < b.requests.length && this.idle.length > 0) {
+      (this.idle.shift() as Worker).postMessage(b.requests[b.next++]);
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.failure !== null || this.closed) return;
+    this.failure = e;
+    const b = this.batch;
+    this.batch = null;
+    b?.reject(e);
+  }
 }
