@@ -29,33 +29,57 @@ function load(id: string): ResolvedScenario {
   return r.scenario;
 }
 
-/** Samples per second of CPU time: every chunk of an n-sample run, after a warm-up run; and with the summary. */
-function oneCore(s: ResolvedScenario, options: MonteCarloOptions): { evaluation: number; withSummary: number } {
+/** Rounds of a whole run measured after the first (which includes the JIT's warm-up). */
+const ROUNDS = 5;
+
+interface OneCore {
+  /** samples/s of the first whole run, JIT warm-up included */
+  first: number;
+  /** samples/s of the later rounds, sorted: evaluation alone, and with the summary */
+  evaluation: number[];
+  withSummary: number[];
+}
+
+/**
+ * Samples per second of CPU time on one core: every chunk of an n-sample run,
+ * then its summary; a first run from cold, then ROUNDS runs of a warm JIT
+ * (their median is the figure: a neighbour on a shared machine slows single
+ * rounds, so one round alone says little).
+ */
+function oneCore(s: ResolvedScenario, options: MonteCarloOptions): OneCore {
   const prepared = prepareMonteCarlo(s, options);
   if (!prepared.ok) throw new Error(prepared.issues.map((i) => i.message).join('\n'));
   const plan = prepared.plan;
-  for (let k = 0; k < Math.min(8, plan.chunks.length); k++) runChunk(plan, k);
-  const t0 = cpuMillis();
-  const results: ChunkResult[] = [];
-  for (let k = 0; k < plan.chunks.length; k++) results.push(runChunk(plan, k));
-  const t1 = cpuMillis();
-  summarizeMonteCarlo(plan, results);
-  const t2 = cpuMillis();
-  return { evaluation: (plan.n / (t1 - t0)) * 1000, withSummary: (plan.n / (t2 - t0)) * 1000 };
+  const round = (): { evaluation: number; withSummary: number } => {
+    const t0 = cpuMillis();
+    const results: ChunkResult[] = [];
+    for (let k = 0; k < plan.chunks.length; k++) results.push(runChunk(plan, k));
+    const t1 = cpuMillis();
+    summarizeMonteCarlo(plan, results);
+    const t2 = cpuMillis();
+    return { evaluation: (plan.n / (t1 - t0)) * 1000, withSummary: (plan.n / (t2 - t0)) * 1000 };
+  };
+  const first = round().evaluation;
+  const rounds = Array.from({ length: ROUNDS }, round);
+  const sorted = (xs: number[]): number[] => xs.sort((a, b) => a - b);
+  return { first, evaluation: sorted(rounds.map((r) => r.evaluation)), withSummary: sorted(rounds.map((r) => r.withSummary)) };
 }
+
+const median = (sorted: readonly number[]): number => sorted[Math.floor(sorted.length / 2)] as number;
+const range = (sorted: readonly number[]): string => `${Math.round(sorted[0] as number).toLocaleString('en-US')}–${Math.round(sorted[sorted.length - 1] as number).toLocaleString('en-US')}`;
 
 /**
  * `oneCore` in a fresh worker thread (its own JIT state, as in a real run of
  * one scenario; the archetypes measured before it do not pollute it). The
  * main thread waits idle, so the process's CPU time is the worker's.
  */
-function oneCoreIsolated(id: string, options: MonteCarloOptions): Promise<{ evaluation: number; withSummary: number }> {
+function oneCoreIsolated(id: string, options: MonteCarloOptions): Promise<OneCore> {
   const tsx = import.meta.resolve('tsx/esm/api');
   const self = import.meta.url;
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); })`;
   return new Promise((resolve, reject) => {
     const w = new Worker(code, { eval: true, workerData: { id, options } });
-    w.once('message', (m: { evaluation: number; withSummary: number }) => {
+    w.once('message', (m: OneCore) => {
       resolve(m);
       void w.terminate();
     });
@@ -90,11 +114,12 @@ export async function mcBench(): Promise<BenchRow[]> {
       k = (k + 1) % 1000;
       return evaluate(sc);
     }, 1000);
+    const evaluation = median(one.evaluation);
     rows.push({
       name: `mc: ${id} (${T} years, ${Object.keys(distributions).length} uncertain inputs), 1 worker`,
-      perSecond: one.evaluation,
+      perSecond: evaluation,
       unit: 'samples/s',
-      detail: `${Math.round(one.evaluation * T).toLocaleString('en-US')} scenario-years/s per core; ${Math.round(one.withSummary).toLocaleString('en-US')} samples/s with the summary; plain engine ${Math.round(engine.perSecond).toLocaleString('en-US')} evaluations/s of the base scenario, ${Math.round(plain.perSecond).toLocaleString('en-US')} samples/s by setInput + evaluate (the columnar path: ${(one.evaluation / plain.perSecond).toFixed(1)}× that)`,
+      detail: `${Math.round(evaluation * T).toLocaleString('en-US')} scenario-years/s per core; median of ${ROUNDS} warm runs of ${options.n?.toLocaleString('en-US')} samples, range ${range(one.evaluation)} samples/s, the first run from cold ${Math.round(one.first).toLocaleString('en-US')}; ${Math.round(median(one.withSummary)).toLocaleString('en-US')} samples/s with the summary (${range(one.withSummary)}); plain engine ${Math.round(engine.perSecond).toLocaleString('en-US')} evaluations/s of the base scenario, ${Math.round(plain.perSecond).toLocaleString('en-US')} samples/s by setInput + evaluate (the columnar path: ${(evaluation / plain.perSecond).toFixed(1)}× that)`,
       target: SCENARIO_YEARS_PER_CORE / T,
     });
     const n = 400_000;
