@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { MC_METRICS } from '../src/analysis/columnar.ts';
 import type { DistributionSpec } from '../src/analysis/distributions.ts';
 import { monteCarlo, type MonteCarloOptions } from '../src/analysis/monte-carlo.ts';
 import { runCli } from '../src/cli/run-cli.ts';
-import { runMonteCarloParallel } from '../src/io/mc-workers.ts';
+import { defaultWorkers, runMonteCarloParallel, SCENARIO_YEARS_PER_WORKER } from '../src/io/mc-workers.ts';
 import { inputColumnName } from '../src/report/samples-export.ts';
 import { base, readYaml, ROOT, scenario } from './helpers.ts';
 
@@ -68,6 +68,16 @@ describe('same seed and n, same bytes, whatever the number of workers', () => {
     expect(library.drivers).toHaveLength(18);
     expect(library.correlation).not.toBeNull();
   }, 120_000);
+});
+
+describe('how many workers a run gets unless told', () => {
+  it('one per SCENARIO_YEARS_PER_WORKER of the run, at least one, at most the cores', () => {
+    const cores = availableParallelism();
+    expect(defaultWorkers(0)).toBe(1);
+    expect(defaultWorkers(100_000 * 10)).toBe(1); // the default hyperscaler run stays in this thread
+    expect(defaultWorkers(2 * SCENARIO_YEARS_PER_WORKER)).toBe(Math.min(2, cores));
+    expect(defaultWorkers(1e12)).toBe(cores);
+  });
 });
 
 describe('exported samples', () => {

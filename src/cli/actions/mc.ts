@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { parseCorrArgument, withCorrelationOverrides } from '../../analysis/correlation.ts';
 import { type DistributionSpec, parseDistArgument } from '../../analysis/distributions.ts';
 import { AnalysisInputError } from '../../analysis/paths.ts';
-import { defaultWorkers, runMonteCarloParallel } from '../../io/mc-workers.ts';
+import { runMonteCarloParallel } from '../../io/mc-workers.ts';
 import type { Issue } from '../../model/issues.ts';
 import { parseScenarioText } from '../../model/load.ts';
 import { mcSummaryTables } from '../../report/mc-tables.ts';
@@ -71,7 +71,6 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
     keepSamples: opts.samples !== undefined,
   };
 
-  const workers = opts.workers ?? defaultWorkers();
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.on('SIGINT', onSigint);
@@ -85,7 +84,7 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   let outcome: Awaited<ReturnType<typeof runMonteCarloParallel>>;
   try {
     outcome = await runMonteCarloParallel(scenario, options, {
-      workers,
+      ...(opts.workers !== undefined && { workers: opts.workers }),
       signal: controller.signal,
       onStart: (run) => {
         if (bar === null) io.err(`payback mc: ${run.n.toLocaleString('en-US')} samples, seed ${opts.seed}, ${run.workers === 1 ? 'one thread' : `${run.workers} workers`}…`);

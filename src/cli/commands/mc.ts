@@ -30,7 +30,7 @@ export function mcCommand(program: Command, io: CliIO): void {
     .argument('<scenario>', 'a scenario file (YAML or JSON) or a built-in id such as neocloud-base')
     .option('-n, --n <count>', 'samples', wholeNumber('-n', 1, MAX_SAMPLES), DEFAULT_SAMPLES)
     .option('--seed <seed>', 'random seed: same seed and n, same result on any machine with any --workers', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), DEFAULT_SEED)
-    .option('--workers <count>', 'worker threads (default: the number of cores)', wholeNumber('--workers', 1, 256))
+    .option('--workers <count>', 'worker threads (default: one per 2,000,000 scenario-years of the run — n × horizon — up to the cores; a smaller run stays in one thread, where it is faster than starting workers)', wholeNumber('--workers', 1, 256))
     .option('--lhs', 'Latin hypercube sampling instead of plain Monte Carlo')
     .option('--dist <PATH=DIST:PARAMS>', "a distribution for an input, added to or replacing the scenario's uncertainty block (repeatable); see below", collect)
     .option('--corr <PATH_A,PATH_B=RHO>', 'a rank correlation between two uncertain inputs, induced by Iman–Conover (repeatable)', collect)
