@@ -618,8 +618,21 @@ export class ColumnarModel {
     this.metrics(slots, n, out);
   }
 
-  /** Per sample: fleet, generations, capex and debt schedules (§3.1, §3.4, §3.6). */
+  /**
+   * Per sample: fleet, generations, capex and debt schedules (§3.1, §3.4, §3.6).
+   * Each loop is a method of its own with nothing after it: a loop compiled
+   * on stack replacement mid-way through a method that goes on after it
+   * would be compiled without feedback for the rest, and V8 can re-enter that
+   * code, and bail out of it, on every call.
+   */
   private schedules(P: Float64Array[], n: number): void {
+    this.ensureGenerations(this.fleetSchedule(P, n));
+    this.capexSchedule(P, n);
+    if (this.hasDebt) this.debtSchedule(P, n);
+  }
+
+  /** Accelerators, generations, lives and the facility of each sample; the most generations any has. */
+  private fleetSchedule(P: Float64Array[], n: number): number {
     const T = this.T;
     const l = this.layout;
     const own = this.own;
@@ -663,9 +676,7 @@ export class ColumnarModel {
         facDep[i] = 0;
       }
     }
-    this.ensureGenerations(maxG);
-    this.capexSchedule(P, n);
-    if (this.hasDebt) this.debtSchedule(P, n);
+    return maxG;
   }
 
   private capexSchedule(P: Float64Array[], n: number): void {
