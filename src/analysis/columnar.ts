@@ -391,6 +391,15 @@ export class ColumnarModel {
     return this.targets.get(path);
   }
 
+  /** True when every segment's base token share is the same in every year (no Series that changes). */
+  sharesSameEveryYear(): boolean {
+    for (let j = 0; j < this.segmentIds.length; j++) {
+      const first = this.base[this.shareSlot(j, 1)] as number;
+      for (let t = 2; t <= this.T; t++) if (!Object.is(this.base[this.shareSlot(j, t)], first)) return false;
+    }
+    return true;
+  }
+
   /** The token-share slot of segment j in year t (1-based). */
   shareSlot(j: number, t: number): number {
     return (this.layout.segments[j] as SegmentSlots).share + t - 1;
@@ -527,7 +536,7 @@ export class ColumnarModel {
    * keeping the proportions in each group, every year (a group without tokens
    * is split evenly).
    */
-  applyPaidShare(slots: Float64Array[], values: Float64Array, m: number, scale: boolean): void {
+  applyPaidShare(slots: Float64Array[], values: Float64Array, m: number, scale: boolean, sameEveryYear = false): void {
     const nSeg = this.segmentIds.length;
     let nCash = 0;
     for (let j = 0; j < nSeg; j++) if (this.cash[j]) nCash++;
@@ -536,7 +545,8 @@ export class ColumnarModel {
     const otherSum = this.Uc;
     const all = this.Qc;
     const target = this.Rc;
-    for (let t = 1; t <= this.T; t++) {
+    const years = sameEveryYear ? 1 : this.T;
+    for (let t = 1; t <= years; t++) {
       cashSum.fill(0, 0, m);
       otherSum.fill(0, 0, m);
       all.fill(0, 0, m);
@@ -565,6 +575,10 @@ export class ColumnarModel {
           col[i] = s > 0 ? ((col[i] as number) * groupTarget) / s : groupTarget / even;
         }
       }
+    }
+    // the shares of every year were those of year 1: so are the results
+    for (let t = 2; t <= this.T && sameEveryYear; t++) {
+      for (let j = 0; j < nSeg; j++) (slots[this.shareSlot(j, t)] as Float64Array).set((slots[this.shareSlot(j, 1)] as Float64Array).subarray(0, m));
     }
   }
 

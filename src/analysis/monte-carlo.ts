@@ -102,6 +102,8 @@ export interface MonteCarloPlan {
   model: ColumnarModel;
   slots: Float64Array[];
   touched: number[];
+  /** the paid share may be worked out for year 1 and copied: the shares are the same every year and nothing else moves them */
+  paidShareOnce: boolean;
 }
 
 /** What one chunk gives: its samples' inputs and metrics (NaN = no value) and flags. */
@@ -320,6 +322,9 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
       for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) touched.add(model.shareSlot(j, t));
     } else for (const s of d.slots) touched.add(s);
   }
+  const shareSlots = new Set<number>();
+  for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) shareSlots.add(model.shareSlot(j, t));
+  const paidShareOnce = model.sharesSameEveryYear() && drivers.every((d) => d.slots === 'paidShare' || d.slots.every((s) => !shareSlots.has(s)));
   const slots = model.newSlots();
   model.fillBase(slots, 0, model.capacity);
   return {
@@ -337,6 +342,7 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
       model,
       slots,
       touched: [...touched].sort((a, b) => a - b),
+      paidShareOnce,
     },
   };
 }
@@ -386,7 +392,7 @@ export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
     const x = inputs[j] as Float64Array;
     const scale = d.mode === 'scale';
     if (d.slots === 'paidShare') {
-      model.applyPaidShare(slots, x, m, scale);
+      model.applyPaidShare(slots, x, m, scale, plan.paidShareOnce);
       return;
     }
     for (const s of d.slots) {
