@@ -51,6 +51,26 @@ function migrate(db: Database.Database, where: string, clock: Clock): void {
   run.immediate();
 }
 
+/**
+ * Put the database in WAL mode. Two connections switching a new file at the
+ * same moment can deadlock on the upgrade to the exclusive lock, and SQLite
+ * then answers SQLITE_BUSY at once instead of calling the busy handler: wait a
+ * little and try again, up to the busy timeout.
+ */
+function switchToWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+      Atomics.wait(pause, 0, 0, Math.min(100, 5 * 2 ** Math.min(attempt, 5))); // a synchronous sleep: the constructor is synchronous
+    }
+  }
+}
+
 export class SqliteStore implements ObservationStore {
   readonly kind = 'sqlite' as const;
   readonly location: string;
@@ -61,10 +81,11 @@ export class SqliteStore implements ObservationStore {
   constructor(path: string, opts: SqliteStoreOptions = {}) {
     this.location = resolve(path);
     mkdirSync(dirname(this.location), { recursive: true });
-    this.db = new Database(this.location, { timeout: opts.busyTimeoutMs ?? 30_000 });
+    const timeout = opts.busyTimeoutMs ?? 30_000;
+    this.db = new Database(this.location, { timeout });
     this.clock = opts.clock ?? (() => new Date());
     try {
-      this.db.pragma('journal_mode = WAL');
+      switchToWal(this.db, timeout);
       // WAL + NORMAL: a commit survives a killed process; only a power cut can lose the last ones
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
