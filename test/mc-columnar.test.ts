@@ -54,6 +54,25 @@ describe('the columnar evaluator equals the plain engine', () => {
     });
   }
 
+  it('the paid share over token shares that change by year, and beside a token-share driver (it is then worked out every year)', () => {
+    const raw = base('hyperscaler-base') as { demand: { segments: { tokenShare: unknown }[] } };
+    const [a, b] = raw.demand.segments as [{ tokenShare: unknown }, { tokenShare: unknown }];
+    // two segments trade share year by year; every year still sums to 1
+    a.tokenShare = [0.25, 0.27, 0.29, 0.31, 0.33, 0.33];
+    b.tokenShare = [0.1, 0.08, 0.06, 0.04, 0.02, 0.02];
+    const paid = (SETS['hyperscaler-base'] ?? {})['paidShare'];
+    expect(paid).toBeDefined();
+    expect(differences(scenario(raw), { paidShare: paid as DistributionSpec })).toEqual([]);
+    const ids = (base('hyperscaler-base') as { demand: { segments: { id: string }[] } }).demand.segments.map((x) => x.id);
+    expect(
+      differences(scenario(base('hyperscaler-base')), {
+        paidShare: paid as DistributionSpec,
+        [`demand.segments[${ids[5]}].tokenShare`]: { dist: 'uniform', min: 0.03, max: 0.07 },
+      }).length,
+      'a token-share driver beside the paid share',
+    ).toBe(0);
+  });
+
   it('tokens mode, owned facility, no refresh, bullet debt, no terminal value (test/fixtures/mc-tokens.yaml)', () => {
     const s = scenario(readYaml('test/fixtures/mc-tokens.yaml'));
     expect(differences(s, undefined)).toEqual([]);
