@@ -316,14 +316,10 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
   }
   if (issues.length > 0) return { ok: false, issues };
 
-  const touched = new Set<number>();
-  for (const d of drivers) {
-    if (d.slots === 'paidShare') {
-      for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) touched.add(model.shareSlot(j, t));
-    } else for (const s of d.slots) touched.add(s);
-  }
   const shareSlots = new Set<number>();
   for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) shareSlots.add(model.shareSlot(j, t));
+  const touched = new Set<number>();
+  for (const d of drivers) for (const s of d.slots === 'paidShare' ? shareSlots : d.slots) touched.add(s);
   const paidShareOnce = model.sharesSameEveryYear() && drivers.every((d) => d.slots === 'paidShare' || d.slots.every((s) => !shareSlots.has(s)));
   const slots = model.newSlots();
   model.fillBase(slots, 0, model.capacity);
