@@ -398,7 +398,7 @@ export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
     }
   });
   const out = newBlockOutput(m);
-  model.evaluate(slots, m, out);
+  model.evaluate(slots, m, out, plan.touched);
   return {
     index,
     start,
