@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.ts';
-import { reportAnalyses, reportDefaultUncertainty, reportMonteCarlo } from '../src/report/contents.ts';
+import { defaultUncertainty } from '../src/analysis/default-uncertainty.ts';
+import { reportAnalyses, reportMonteCarlo } from '../src/report/contents.ts';
 import { evaluate } from '../src/model/engine.ts';
 import type { ResolvedScenario } from '../src/model/load.ts';
 import type { ModelResult } from '../src/model/result.ts';
@@ -232,8 +233,8 @@ describe('renderReport', () => {
     expect(out).toContain('no uncertainty block');
     expect(run.summary.n).toBe(400);
     // the default distributions stay inside each driver's valid range and read well
-    for (const spec of Object.values(reportDefaultUncertainty(s))) {
-      for (const x of [spec.min, spec.max]) if (x !== undefined) expect(String(x).length).toBeLessThan(12);
+    for (const spec of Object.values(defaultUncertainty(s))) {
+      for (const x of [spec.min, spec.mode, spec.max]) if (x !== undefined) expect(String(x).length).toBeLessThan(12);
     }
   });
 

@@ -33,6 +33,7 @@ const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
 
 export function signalRoutes(ctx: ServerContext): void {
   const { routes, deps } = ctx;
+  const acceleratorIds = (): string[] => deps.catalog.accelerators.map((a) => a.id);
   const needStore = (): ObservationStore => {
     if (deps.store === undefined) throw new HttpError(503, 'this server has no store: observations need one (payback serve --db PATH)');
     return deps.store;
@@ -117,8 +118,13 @@ export function signalRoutes(ctx: ServerContext): void {
           url: str(body.url),
           note: str(body.note),
           supersedes: str(body.supersedes),
+          operator: str(body.operator),
+          accelerator: str(body.accelerator),
+          basis: str(body.basis),
+          facilityShare: str(body.facilityShare),
         },
         loadSignalDefinitions(),
+        { accelerators: acceleratorIds() },
       );
       if (r.issues.length > 0) throw badRequest('invalid observation', r.issues);
       const result = await add(r.rows.map(({ line: _, ...row }) => row));
@@ -134,7 +140,7 @@ export function signalRoutes(ctx: ServerContext): void {
       tag: 'signals',
       summary: 'Import observations from CSV (text/csv) or JSON, all or nothing: every bad line reported, nothing written',
       description:
-        'CSV: a header row with signal, scope, date, value, unit, source (and optionally url, note, supersedes), then one observation a row. ' +
+        'CSV: a header row with signal, scope, date, value, unit, source (and optionally url, note, supersedes and the scope: operator, accelerator, basis, facilityShare), then one observation a row. ' +
         'Issues carry the line of the body. Rows stored already are skipped (a re-import adds nothing).',
       write: true,
       body: importRequestSchema,
@@ -149,7 +155,8 @@ export function signalRoutes(ctx: ServerContext): void {
       needStore();
       const defs = loadSignalDefinitions();
       // The text itself is read again so that each issue carries its line.
-      const r: ImportResult = csv !== undefined ? readObservationsCsv(csv, defs) : readObservationsJson(text, defs);
+      const opts = { accelerators: acceleratorIds() };
+      const r: ImportResult = csv !== undefined ? readObservationsCsv(csv, defs, opts) : readObservationsJson(text, defs, opts);
       if (r.issues.length > 0) throw badRequest('invalid observations', r.issues);
       const result = await add(r.rows.map(({ line: _, ...row }) => row));
       return c.json(result, result.added > 0 ? 201 : 200);

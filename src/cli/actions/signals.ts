@@ -5,7 +5,7 @@
 import { evaluate } from '../../model/engine.ts';
 import { readScenarioText } from '../../io/files.ts';
 import { scenarioHash } from '../../io/scenario-hash.ts';
-import { loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
+import { catalogAcceleratorIds, loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
 import { calendarTable, contextLines, definitionsTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
 import { evidenceCalendar } from '../../signals/calendar.ts';
 import { isIsoDate } from '../../signals/dates.ts';
@@ -65,9 +65,10 @@ export async function signalsImport(io: CliIO, file: string, opts: { db?: string
 
 export async function signalsAdd(io: CliIO, opts: Record<string, string | boolean | undefined>): Promise<void> {
   const field = (k: string): string | undefined => (typeof opts[k] === 'string' ? (opts[k] as string) : undefined);
-  const fields = Object.fromEntries(['signal', 'scope', 'date', 'value', 'unit', 'source', 'url', 'note', 'supersedes'].map((k) => [k, field(k)]));
-  const r = readObservationFields(fields, loadSignalDefinitions());
-  if (r.issues.length > 0) throw new InputError(r.issues.map((i) => ({ ...i, path: `--${i.path}` })));
+  const fields = Object.fromEntries(['signal', 'scope', 'date', 'value', 'unit', 'source', 'url', 'note', 'supersedes', 'operator', 'accelerator', 'basis', 'facilityShare'].map((k) => [k, field(k)]));
+  const r = readObservationFields(fields, loadSignalDefinitions(), { accelerators: catalogAcceleratorIds() });
+  const flag = (path: string): string => `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (r.issues.length > 0) throw new InputError(r.issues.map((i) => ({ ...i, path: flag(i.path) })));
   await importRows(io, field('db'), r.rows, 'added', opts['json'] === true);
 }
 

@@ -16,7 +16,7 @@ export function signalsCommand(program: Command, io: CliIO): void {
   signals
     .command('import')
     .description('import observations from a .csv, .json or .yaml file: every row checked, all or nothing, idempotent')
-    .argument('<file>', 'CSV with a header (signal,scope,date,value,unit,source[,url,note,supersedes]) or a JSON/YAML list')
+    .argument('<file>', 'CSV with a header (signal,scope,date,value,unit,source[,url,note,supersedes,operator,accelerator,basis,facilityShare]) or a JSON/YAML list')
     .option('--db <path>', DB_HELP)
     .option('--json', 'print what was imported as JSON')
     .action(async (file: string, opts: { db?: string; json?: boolean }) => (await actions()).signalsImport(io, file, opts));
@@ -33,6 +33,10 @@ export function signalsCommand(program: Command, io: CliIO): void {
     .option('--url <url>', 'a link to the source')
     .option('--note <text>', 'a note')
     .option('--supersedes <id>', 'the id of the observation this one corrects')
+    .option('--operator <class>', 'whose number it is: hyperscaler, frontier-lab, neocloud, private-ai-factory, or market')
+    .option('--accelerator <id>', 'the accelerator it is about, a catalog id (gb200, h100…), where it matters')
+    .option('--basis <basis>', 'money per MW (capex-per-mw, gp-per-mw): it-only, or all-in (the facility included)')
+    .option('--facility-share <share>', "an all-in figure's facility share as its source states it, in [0, 1): converts it to IT-only")
     .option('--db <path>', DB_HELP)
     .option('--json', 'print what was added as JSON')
     .action(async (opts: Record<string, string | boolean | undefined>) => (await actions()).signalsAdd(io, opts));
