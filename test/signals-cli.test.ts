@@ -228,6 +228,33 @@ describe('payback signals status / calendar / runs', () => {
     expect(h.lines.map((l) => l.signal)).toContain('api-price');
   });
 
+  it('nowcast: npv then and now, the Shapley attribution in a table and in JSON summing to the change; before every observation, exit 2', async () => {
+    const db = freshDb();
+    const empty = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2026-11-30');
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain('--as-of: the store holds no observations');
+    await cli('signals', 'seed', '--db', db);
+    const early = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2019-12-31');
+    expect(early.code).toBe(2);
+    expect(early.err).toMatch(/--as-of: 2019-12-31 is before every observation in the store \(33 of them, all later\)/);
+    const j = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2026-11-30', '--json');
+    expect(j.code).toBe(0);
+    const n = JSON.parse(j.out) as { npvBase: number; npvNow: number; attribution: { signal: string; npv: number }[]; placements: { signal: string; match: string }[]; notPlaced: { signal: string }[] };
+    const change = n.npvNow - n.npvBase;
+    expect(Math.abs(n.attribution.reduce((a, x) => a + x.npv, 0) - change)).toBeLessThanOrEqual(1e-9 * Math.abs(change));
+    expect(n.attribution.map((a) => a.signal).sort()).toEqual(['cost-of-debt', 'depreciation-life', 'utilization']);
+    expect(n.placements.every((p) => p.match === 'direct')).toBe(true);
+    expect(n.notPlaced.map((x) => x.signal)).toContain('capex-per-mw');
+    const t = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2026-11-30');
+    expect(t.out).toMatch(/^Nowcast of neocloud-base .*like-for-like evidence only/);
+    expect(t.out).toMatch(/^The evidence up to 2026-11-30 moves npv from −\$[\d.,]+M to \+?\$[\d.,]+M/m);
+    expect(t.out).toMatch(/│ +│ npv, base case +│ +│ +│ +−\$[\d.,]+M │/);
+    expect(t.out).toMatch(/│ utilization +│ demand\.utilization +│ 81\.0 % → 92\.0 % \(mean, shape kept\) \[clipped high\] │ +\+\$[\d.,]+M │/);
+    expect(t.out).toContain('gpu-hour-price: not placed — a proxy (market evidence, not neocloud)');
+    const proxies = JSON.parse((await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2026-11-30', '--with-proxies', '--json')).out) as { placements: { match: string }[] };
+    expect(proxies.placements.some((p) => p.match === 'proxy')).toBe(true);
+  });
+
   it('status --record saves the scenario version and logs the run; runs lists the log', async () => {
     const db = freshDb();
     await cli('signals', 'seed', '--db', db);

@@ -17,6 +17,7 @@ import { parseCsv, readObservationFields, readObservationsCsv, readObservationsJ
 import { expectedInYear, linkSignal, tripwireOf, yearAt } from '../src/signals/link.ts';
 import type { Observation, ObservationScope } from '../src/signals/observation.ts';
 import { scopeFit } from '../src/signals/scope.ts';
+import { nowcast, shapley } from '../src/signals/nowcast.ts';
 import { evidencePlan, seriesKey, signalStatus, trendOf } from '../src/signals/status.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -473,6 +474,77 @@ describe('status (MODEL.md §6)', () => {
   it('signals that do not apply are shown, not scored', () => {
     const rep = status(hyperscaler, [o('cost-of-debt', 'coreweave notes', '2025-05-01', 0.09)]);
     expect(rep.rows[0]).toMatchObject({ applies: false, status: null, tripwire: null });
+  });
+});
+
+describe('nowcast (MODEL.md §6)', () => {
+  const neoRows = [
+    o('utilization', 'our contracted share', '2026-03-31', 0.8, undefined, { operator: 'neocloud' }),
+    o('gpu-hour-price', 'term-contracts', '2026-06-01', 3.2, undefined, ownNeo),
+    o('depreciation-life', 'peer', '2025-01-01', 5, undefined, { operator: 'neocloud' }),
+    o('power-price', 'our ppa', '2026-01-01', 95, undefined, { operator: 'neocloud' }),
+    o('lease-rate', 'regional asking', '2026-01-01', 170, undefined, { operator: 'market' }),
+    o('capex-per-mw', 'campus', '2026-05-01', 38e6, undefined, { operator: 'neocloud', accelerator: 'gb200', basis: 'all-in' }),
+  ];
+  const run = (rows: Observation[], includeProxies = false) => {
+    const latest = rows;
+    const windows = new Map(rows.map((r) => [seriesKey(r.signal, r.scope), [r]]));
+    return nowcast({ scenario: neocloud, definitions: defs, asOf: '2026-11-30', latest, windows, includeProxies });
+  };
+
+  it('puts each like-for-like observation in place of its assumption: the scenario then reads the observation at its date', () => {
+    const n = run(neoRows);
+    const by = Object.fromEntries(n.placements.map((p) => [p.signal, p]));
+    expect(Object.keys(by).sort()).toEqual(['depreciation-life', 'gpu-hour-price', 'power-price', 'utilization']);
+    // the price path re-anchored at the observation, its yearly change kept
+    expect(by['gpu-hour-price']).toMatchObject({ driver: 'demand.segments[term-contracts].pricing.perAcceleratorHour', mode: 'set', from: 3 });
+    expect(by['gpu-hour-price']!.to).toBeCloseTo(3.2, 12);
+    // the utilization ramp scaled, shape kept, so that year 1 reads 80 %
+    const u = by['utilization']!;
+    expect(u.mode).toBe('scale');
+    const placed = setInput(neocloud, u.driver, u.setting, u.mode);
+    expect((getInput(placed, 'demand.utilization') as number[])[0]).toBeCloseTo(0.8, 12);
+    // power re-anchored: 2026 is year 1
+    expect(by['power-price']!.to).toBeCloseTo(95, 12);
+    expect(by['depreciation-life']).toMatchObject({ from: 6, to: 5, adjusted: null });
+    // a proxy waits unless asked; an all-in capex against the leased factory is never placed
+    expect(n.notPlaced.find((x) => x.signal === 'lease-rate')?.reason).toMatch(/^a proxy \(market evidence, not neocloud\)/);
+    expect(n.notPlaced.find((x) => x.signal === 'capex-per-mw')?.reason).toMatch(/no like-for-like observation/);
+    expect(run(neoRows, true).placements.map((p) => p.signal)).toContain('lease-rate');
+  });
+
+  it('npvNow is the scenario with every placement; the Shapley attribution sums to the change within 1e-9 (relative)', () => {
+    for (const rows of [neoRows, neoRows.slice(0, 2)]) {
+      for (const proxies of [false, true]) {
+        const n = run(rows, proxies);
+        let s: typeof neocloud = neocloud;
+        for (const p of n.placements) s = setInput(s, p.driver, p.setting, p.mode);
+        expect(n.npvNow).toBe(evaluate(s).summary.npv);
+        expect(n.npvBase).toBe(evaluate(neocloud).summary.npv);
+        const change = n.npvNow! - n.npvBase!;
+        const sum = n.attribution.reduce((a, x) => a + x.npv, 0);
+        expect(Math.abs(sum - change)).toBeLessThanOrEqual(1e-9 * Math.abs(change));
+        expect(n.summary).toMatch(/^The evidence up to 2026-11-30 moves npv from −\$[\d.,]+M to /);
+      }
+    }
+    // one signal alone: its Shapley value is the whole change
+    const one = run([neoRows[3]!]);
+    expect(one.attribution).toHaveLength(1);
+    expect(one.attribution[0]!.npv).toBeCloseTo(one.npvNow! - one.npvBase!, 3);
+    // nothing moved: no attribution, npv unchanged
+    const same = run([o('power-price', 'our ppa', '2026-01-01', 80, undefined, { operator: 'neocloud' })]);
+    expect([same.attribution, same.npvNow]).toEqual([[], same.npvBase]);
+  });
+
+  it('exact Shapley on a known game: symmetric players share equally, a dummy gets 0, the values sum to v(all) − v(∅)', () => {
+    // v(S) = (number of players in S among the first two)² + 5 · [player 2 in S] + 0 · player 3
+    const v = (m: number) => ((m & 1 ? 1 : 0) + (m & 2 ? 1 : 0)) ** 2 + (m & 4 ? 5 : 0);
+    const phi = shapley(4, v);
+    expect(phi[0]).toBeCloseTo(2, 12);
+    expect(phi[1]).toBeCloseTo(2, 12);
+    expect(phi[2]).toBeCloseTo(5, 12);
+    expect(phi[3]).toBe(0);
+    expect(phi.reduce((a, x) => a + x, 0)).toBeCloseTo(v(15) - v(0), 12);
   });
 });
 

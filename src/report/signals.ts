@@ -5,6 +5,7 @@ import type { Calendar, CalendarLine } from '../signals/calendar.ts';
 import type { ContextItem } from '../signals/context.ts';
 import type { SignalDefinition } from '../signals/definitions.ts';
 import { normalizeUnit } from '../signals/definitions.ts';
+import type { Nowcast, NowcastPlacement } from '../signals/nowcast.ts';
 import type { Observation, ObservationScope } from '../signals/observation.ts';
 import type { SignalStatus, StatusReport, Trend } from '../signals/status.ts';
 import { millions, money, NONE, pct, price, tokens } from './format.ts';
@@ -182,6 +183,42 @@ export function calendarTable(c: Calendar, scenarioLabel: string): string {
   for (const l of why) lines.push(`  ${lineName(l)}: no tripwire — ${l.tripwireInfo.reason}`);
   if (c.lines.some((l) => l.cells.some((x) => x.clamped !== null))) lines.push('  a quarter past the horizon reads its last year');
   for (const n of c.notLinked) lines.push(`  ${n.signal}: ${n.reason}`);
+  return lines.join('\n');
+}
+
+/** A placed driver value for a table cell, in the driver's own terms. */
+function placedValue(p: NowcastPlacement, x: number): string {
+  const d = p.driver;
+  if (/perAcceleratorHour|perMTok|arpuPerMonth|pricePerMWh|leasePerKWMonth|rentPerAcceleratorHour/.test(d)) return price(x);
+  if (/capexPerAccelerator/.test(d)) return money(x);
+  if (/utilization|paidShare/.test(d)) return pct(x, 1);
+  if (/rate$|wacc|PerYear$/.test(d)) return pct(x, 2);
+  if (/Years$/.test(d)) return `${x} y`;
+  return Number(x.toPrecision(4)).toLocaleString('en-US');
+}
+
+/**
+ * The nowcast (`payback signals nowcast`): npv now against the base, the
+ * Shapley attribution of the change (a waterfall read top to bottom), the
+ * placements, and what was not placed.
+ */
+export function nowcastTable(n: Nowcast, scenarioLabel: string): string {
+  const lines = [`Nowcast of ${scenarioLabel}, as of ${n.asOf}${n.includeProxies ? ' (proxies placed too, labelled)' : ' (like-for-like evidence only)'}`, n.summary];
+  const byId = new Map(n.placements.map((p) => [p.signal, p]));
+  const rows: string[][] = [['', 'npv, base case', '', '', millions(n.npvBase, 1, true), '']];
+  let run = n.npvBase ?? 0;
+  for (const a of n.attribution) {
+    const p = byId.get(a.signal);
+    run += a.npv;
+    const change = p === undefined ? NONE : `${placedValue(p, p.from)} → ${placedValue(p, p.to)}${p.mode === 'scale' ? ' (mean, shape kept)' : ''}${p.adjusted === null ? '' : ` [${p.adjusted === 'rounded' ? 'rounded' : `clipped ${p.adjusted}`}]`}`;
+    const evidence = p === undefined ? '' : short(`${p.observation.scope} · ${p.observation.date}${p.match === 'proxy' ? ' (proxy)' : ''}`, 44);
+    rows.push([a.signal === p?.signal && p.segment !== null ? `${a.signal} · ${p.segment}` : a.signal, short(p?.driver ?? '', 40), change, millions(a.npv, 1, true), millions(run, 1, true), evidence]);
+  }
+  rows.push(['', 'npv, now', '', '', millions(n.npvNow, 1, true), '']);
+  lines.push(table(['Signal', 'Input', 'Assumption → evidence', 'Δ npv (Shapley)', 'Running npv', 'Evidence'], rows, [3, 4]));
+  const still = n.placements.filter((p) => !n.attribution.some((a) => a.signal === p.signal));
+  if (still.length > 0) lines.push(`Evidence that matches the assumption already: ${still.map((p) => p.signal).join(', ')}`);
+  for (const x of n.notPlaced) lines.push(`  ${x.signal}: not placed — ${x.reason}`);
   return lines.join('\n');
 }
 

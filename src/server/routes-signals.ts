@@ -17,6 +17,8 @@ import {
   calendarQuerySchema,
   calendarResponseSchema,
   importRequestSchema,
+  nowcastQuerySchema,
+  nowcastResponseSchema,
   observationRequestSchema,
   observationsQuerySchema,
   observationsResponseSchema,
@@ -190,6 +192,47 @@ export function signalRoutes(ctx: ServerContext): void {
       );
       const report = await ctx.jobs.run('status', { scenario: l.scenario, definitions, asOf, latest, windows }, { signal: c.req.raw.signal, what: 'the status' });
       return c.json(report);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/signals/nowcast',
+      operationId: 'nowcast',
+      tag: 'signals',
+      summary: "A scenario re-run with each signal's latest like-for-like observation in place of its assumption: npv then and now, the change attributed to each signal (Shapley)",
+      description:
+        'The observations are those the status scores: direct ones, and with `proxies=true` the closest proxies too (labelled). An as-of day before every observation in the store answers 400.',
+      query: nowcastQuerySchema,
+      responses: { 200: { description: 'the nowcast', schema: nowcastResponseSchema } },
+      errors: [404, 422, 429, 503],
+    },
+    async (c, { query }) => {
+      const store = needStore();
+      const asOf = query.asOf ?? dayOf(deps.clock());
+      const l = await loadAt(ctx, 'scenario', { id: query.scenario, version: query.version });
+      const definitions = loadSignalDefinitions();
+      const latest = await store.latestBySeries({ asOf, signals: definitions.map((d) => d.id) });
+      if (latest.length === 0) {
+        const total = await store.countObservations();
+        throw badRequest('no evidence', [
+          {
+            path: 'asOf',
+            message: total === 0 ? 'the store holds no observations: nothing to nowcast from' : `${asOf} is before every observation in the store (${total} of them, all later): nothing to nowcast from`,
+            code: 'no_evidence',
+          },
+        ]);
+      }
+      const plan = evidencePlan(definitions, l.scenario, latest, asOf);
+      const windows = await Promise.all(
+        plan.map(async (p): Promise<[string, Observation[]]> => [
+          seriesKey(p.signal, p.window.scope),
+          await store.listObservations({ signal: p.signal, scope: p.window.scope, from: p.window.from, to: p.window.to }),
+        ]),
+      );
+      const input = { scenario: l.scenario, definitions, asOf, latest, windows, includeProxies: query.proxies === true };
+      return c.json(await ctx.jobs.run('nowcast', input, { signal: c.req.raw.signal, what: 'the nowcast' }));
     },
   );
 

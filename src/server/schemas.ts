@@ -630,6 +630,10 @@ const scenarioQuery = {
 };
 
 export const statusQuerySchema = z.strictObject(scenarioQuery);
+export const nowcastQuerySchema = z.strictObject({
+  ...scenarioQuery,
+  proxies: flag().describe('also place the closest proxies (market evidence, another operator class or accelerator), labelled'),
+});
 export const calendarQuerySchema = z.strictObject({
   ...scenarioQuery,
   months: z.string().regex(/^\d+$/, 'a whole number of months').transform(Number).pipe(z.int().min(3).max(120)).optional().describe('how far ahead (default 24)'),
@@ -703,6 +707,39 @@ export const statusResponseSchema = z
     withoutObservations: z.array(z.string()),
   })
   .describe('What `signalStatus` says (src/signals/status.ts).');
+
+export const nowcastResponseSchema = z
+  .object({
+    scenarioId: z.string(),
+    asOf: z.string(),
+    includeProxies: z.boolean(),
+    npvBase: nullableNumber(),
+    npvNow: nullableNumber(),
+    attribution: z
+      .array(z.object({ signal: z.string(), label: z.string(), npv: z.number() }))
+      .describe('the signals that moved, each with its Shapley value; they sum to npvNow − npvBase'),
+    placements: z.array(
+      z.object({
+        signal: z.string(),
+        label: z.string(),
+        segment: z.string().nullable(),
+        observation: observationSchema,
+        match: z.enum(['direct', 'proxy']),
+        scopeNote: z.string().nullable(),
+        driver: z.string(),
+        mode: z.enum(['set', 'scale']),
+        from: z.number(),
+        to: z.number(),
+        setting: z.number(),
+        expected: z.number(),
+        observed: z.number(),
+        adjusted: z.enum(['low', 'high', 'rounded']).nullable(),
+      }),
+    ),
+    notPlaced: z.array(z.object({ signal: z.string(), reason: z.string() })),
+    summary: z.string(),
+  })
+  .describe('What `nowcast` says (src/signals/nowcast.ts).');
 
 export const calendarResponseSchema = z
   .object({

@@ -6,12 +6,12 @@ import { evaluate } from '../../model/engine.ts';
 import { readScenarioText } from '../../io/files.ts';
 import { scenarioHash } from '../../io/scenario-hash.ts';
 import { catalogAcceleratorIds, loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
-import { calendarTable, contextLines, definitionsTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
+import { calendarTable, contextLines, definitionsTable, nowcastTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
 import { evidenceCalendar } from '../../signals/calendar.ts';
 import { isIsoDate } from '../../signals/dates.ts';
 import { readObservationFields } from '../../signals/import.ts';
 import type { ObservationInput } from '../../signals/observation.ts';
-import { statusFromStore } from '../../store/evidence.ts';
+import { nowcastFromStore, statusFromStore } from '../../store/evidence.ts';
 import { type ObservationStore, StoreInputError } from '../../store/types.ts';
 import { VERSION } from '../../version.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
@@ -108,6 +108,30 @@ export async function signalsStatus(io: CliIO, file: string, opts: { asOf?: stri
     if (report.rows.length === 0) io.out(`no observations up to ${asOf} in ${store.location}; try \`payback signals seed\``);
     io.out(contextLines(loadContext()));
     if (opts.record) io.out(`recorded: scenario ${scenario.id} saved and the run logged (payback signals runs ${scenario.id})`);
+  });
+}
+
+export async function signalsNowcast(io: CliIO, file: string, opts: { asOf?: string; withProxies?: boolean; db?: string; json?: boolean }): Promise<void> {
+  const asOf = asOfOrFail(opts.asOf);
+  const { scenario, warnings } = loadScenarioOrFail(file);
+  const definitions = loadSignalDefinitions();
+  await withStore(opts.db, async (store) => {
+    // a nowcast needs evidence: an as-of day before every observation is bad input
+    if ((await store.latestBySeries({ asOf, signals: definitions.map((d) => d.id) })).length === 0) {
+      const total = await store.countObservations();
+      const message =
+        total === 0
+          ? `the store holds no observations (${store.location}): nothing to nowcast from; try \`payback signals seed\``
+          : `${asOf} is before every observation in the store (${total} of them, all later): nothing to nowcast from`;
+      throw new InputError([{ path: '--as-of', message, code: 'no_evidence' }]);
+    }
+    const n = await nowcastFromStore(store, scenario, definitions, asOf, { includeProxies: opts.withProxies === true });
+    if (opts.json) {
+      io.out(json(n));
+      return;
+    }
+    printWarnings(io, warnings);
+    io.out(nowcastTable(n, `${scenario.id} (${scenario.name ?? scenario.operator})`));
   });
 }
 

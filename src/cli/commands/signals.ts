@@ -70,11 +70,21 @@ export function signalsCommand(program: Command, io: CliIO): void {
 
   signals
     .command('calendar')
-    .description('quarter by quarter over the next 24 months: the value each signal should show if the scenario holds, and its tripwire')
+    .description('the watch list: the signals ranked by value of information (how much npv swings across each one\'s uncertainty), with reasons, and quarter by quarter over the next 24 months the value each should show and its tripwire')
     .argument('<scenario>', 'a scenario file or built-in id')
     .option('--as-of <date>', 'start from this day, YYYY-MM-DD (default: today)')
     .option('--json', 'print the calendar as JSON')
     .action(async (file: string, opts: { asOf?: string; json?: boolean }) => (await actions()).signalsCalendar(io, file, opts));
+
+  signals
+    .command('nowcast')
+    .description("the scenario re-run with each signal's latest like-for-like observation in place of its assumption: npv then and now, and the change attributed to each signal (Shapley)")
+    .argument('<scenario>', 'a scenario file or built-in id')
+    .option('--as-of <date>', 'the evidence up to this day, YYYY-MM-DD (default: today)')
+    .option('--with-proxies', 'also place the closest proxies (market evidence, another operator class or accelerator), labelled')
+    .option('--db <path>', DB_HELP)
+    .option('--json', 'print the nowcast as JSON')
+    .action(async (file: string, opts: { asOf?: string; withProxies?: boolean; db?: string; json?: boolean }) => (await actions()).signalsNowcast(io, file, opts));
 
   signals
     .command('definitions')
