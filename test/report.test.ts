@@ -272,3 +272,35 @@ describe('payback report', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('payback report --signals: the watch list and the nowcast of each scenario', () => {
+  it('the report shows the watch list ranked by value of information and the nowcast waterfall, the same numbers as `payback signals`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-report-signals-'));
+    const db = join(dir, 's.db');
+    expect((await cli('signals', 'seed', '--db', db)).code).toBe(0);
+    const out = join(dir, 'r.html');
+    const r = await cli('report', 'neocloud-base', '--signals', '--as-of', '2026-11-30', '--db', db, '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Evidence: what to watch, and what it says now</h3>');
+    // the watch list: the verdict, and the first line with its reason
+    expect(html).toContain(esc('The base case misses npv ≥ 0 already'));
+    const cal = JSON.parse((await cli('signals', 'calendar', 'neocloud-base', '--as-of', '2026-11-30', '--json')).out) as { lines: { watch: { reason: string } }[] };
+    expect(html).toContain(esc(cal.lines[0]!.watch.reason));
+    // the nowcast: the same sentence as the CLI's JSON, and its waterfall
+    const n = JSON.parse((await cli('signals', 'nowcast', 'neocloud-base', '--as-of', '2026-11-30', '--db', db, '--json')).out) as { summary: string; attribution: { label: string }[] };
+    expect(html).toContain(esc(n.summary));
+    expect(html).toContain('aria-label="Nowcast — neocloud-base, evidence up to 2026-11-30"');
+    for (const a of n.attribution) expect(html).toContain(esc(a.label));
+    expect(html).toContain('<code>payback report neocloud-base --signals --as-of 2026-11-30</code>');
+    // an empty store: the watch list still, the nowcast says why not
+    const empty = join(dir, 'empty.db');
+    const e = await cli('report', 'neocloud-base', '--signals', '--as-of', '2026-11-30', '--db', empty, '--out', join(dir, 'e.html'));
+    expect(e.code).toBe(0);
+    expect(readFileSync(join(dir, 'e.html'), 'utf8')).toContain('No nowcast: the store holds no observations');
+    // --as-of without --signals is bad input
+    const bad = await cli('report', 'neocloud-base', '--as-of', '2026-11-30', '--out', join(dir, 'x.html'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--as-of: goes with --signals');
+  }, 60_000);
+});

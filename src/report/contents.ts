@@ -13,7 +13,11 @@ import { monteCarlo } from '../analysis/monte-carlo.ts';
 import { paybackStack } from '../analysis/payback-stack.ts';
 import { tornado } from '../analysis/tornado.ts';
 import type { Scenario } from '../model/schema.ts';
-import type { AnalysisKey, MonteCarloSection, ScenarioAnalyses } from './html.ts';
+import { evidenceCalendar } from '../signals/calendar.ts';
+import type { SignalDefinition } from '../signals/definitions.ts';
+import { nowcast } from '../signals/nowcast.ts';
+import type { Observation } from '../signals/observation.ts';
+import type { AnalysisKey, MonteCarloSection, ScenarioAnalyses, SignalsSection } from './html.ts';
 
 /** Where warnings go: `CliIO` fits, as does `{ err: () => {} }` for none. */
 export interface WarningSink {
@@ -66,4 +70,19 @@ export function reportAnalyses(s: Scenario, reference: Scenario | undefined, io:
     ...(adv !== undefined && { advantages: adv }),
     notes,
   };
+}
+
+/**
+ * One scenario's evidence for the report: its ranked watch list, and the
+ * nowcast from the evidence given (null, with the reason, when there is none).
+ */
+export function reportSignals(
+  s: Scenario,
+  definitions: readonly SignalDefinition[],
+  asOf: string,
+  evidence: { latest: Observation[]; windows: ReadonlyMap<string, readonly Observation[]> } | { none: string },
+): SignalsSection {
+  const calendar = evidenceCalendar(s, definitions, asOf);
+  if ('none' in evidence) return { calendar, nowcast: null, nowcastNote: evidence.none };
+  return { calendar, nowcast: nowcast({ scenario: s, definitions, asOf, latest: evidence.latest, windows: evidence.windows }) };
 }

@@ -1,14 +1,16 @@
 /** Terminal tables of the signal monitor: observations, status, evidence calendar, run log. */
 import Table from 'cli-table3';
 import type { RunLogEntry } from '../store/types.ts';
-import type { Calendar, CalendarLine } from '../signals/calendar.ts';
+import type { Calendar } from '../signals/calendar.ts';
 import type { ContextItem } from '../signals/context.ts';
 import type { SignalDefinition } from '../signals/definitions.ts';
-import { normalizeUnit } from '../signals/definitions.ts';
-import type { Nowcast, NowcastPlacement } from '../signals/nowcast.ts';
-import type { Observation, ObservationScope } from '../signals/observation.ts';
+import type { Nowcast } from '../signals/nowcast.ts';
+import type { Observation } from '../signals/observation.ts';
 import type { SignalStatus, StatusReport, Trend } from '../signals/status.ts';
-import { millions, money, NONE, pct, price, tokens } from './format.ts';
+import { millions, NONE, pct } from './format.ts';
+import { formatSignalValue, lineName, nowcastRows, scopeClass, WATCH_REASONS, watchRange } from './signals-format.ts';
+
+export { formatSignalValue, scopeClass, watchRange, nowcastRows, WATCH_REASONS } from './signals-format.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -20,25 +22,6 @@ function table(head: string[], rows: string[][], right: readonly number[] = []):
 }
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
-/**
- * A value in a signal's unit, for people: `$3.30`, `$38.0M`, `6.6 %`, `1.30Q`, `6 y`.
- *
- * @example
- * formatSignalValue('$/accelerator-hour', 3.3); // '$3.30'
- * formatSignalValue('rate', 0.0658);            // '6.58 %'
- */
-export function formatSignalValue(unit: string, x: number | null): string {
-  if (x === null) return NONE;
-  const u = normalizeUnit(unit);
-  if (u === '$/mw' || u === '$/mw-year') return millions(x, 1);
-  if (u.startsWith('$/')) return Math.abs(x) >= 10_000 ? money(x) : price(x);
-  if (u === 'rate') return pct(x, 2);
-  if (u.startsWith('share')) return pct(x, 1);
-  if (u === 'years') return `${Number(x.toFixed(2))} y`;
-  if (u.startsWith('tokens')) return tokens(x);
-  return Number(x.toPrecision(4)).toLocaleString('en-US');
-}
 
 /** The compared value of a status row: a level in its unit, or a growth rate per year. */
 const compared = (r: SignalStatus, x: number | null): string => (r.compare === 'growth' ? (x === null ? NONE : `${pct(x, 0)}/yr`) : formatSignalValue(r.unit, x));
@@ -65,12 +48,6 @@ export function observationsTable(rows: readonly Observation[], history: boolean
     }),
     [0, 5],
   );
-}
-
-/** An observation's scope in a few words: `neocloud · gb200`, `hyperscaler · gb200 · all-in (31 % facility)`, `unclassified`. */
-export function scopeClass(o: ObservationScope): string {
-  const parts = [o.operator ?? 'unclassified', ...(o.accelerator === null ? [] : [o.accelerator]), ...(o.basis === null ? [] : [o.basis + (o.facilityShare === null ? '' : ` (${pct(o.facilityShare, 0)} facility)`)])];
-  return parts.join(' · ');
 }
 
 const STATUS_MARK: Record<string, string> = { 'on track': 'on track', watch: 'WATCH', breach: 'BREACH' };
@@ -124,31 +101,6 @@ function note(r: SignalStatus): string {
 
 const fmtNum = (x: number | null): string => (x === null ? NONE : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
 
-/** How many lines of the watch list carry their reason in the tables. */
-export const WATCH_REASONS = 5;
-
-/** A line's name: `gpu-hour-price · term-contracts`, `gpu-hour-price (renter)`. */
-const lineName = (l: CalendarLine): string => `${l.signal}${l.segment !== null ? ` · ${l.segment}` : l.role !== null ? ` (${l.role})` : ''}`;
-
-/** The ends of a line's uncertainty for a table cell: `$2.36–$3.39`, `×0.86–×1.09 of its path`. */
-export function watchRange(l: CalendarLine): string {
-  const r = l.watch.range;
-  if (r === null) return NONE;
-  const ends = r.mode === 'scale' ? `×${Number(r.low.toPrecision(3))}–×${Number(r.high.toPrecision(3))}` : `${formatDriverValue(l, r.low)}–${formatDriverValue(l, r.high)}`;
-  const from = r.from === 'scenario' ? 'scenario' : r.from === 'default' ? 'default' : '±20 %';
-  return `${ends} (${from})`;
-}
-
-/** A driver's value in a few characters, in the signal's unit where they agree (a price, a rate), else plainly. */
-const formatDriverValue = (l: CalendarLine, x: number): string => {
-  const d = l.watch.driver ?? '';
-  if (/perAcceleratorHour|perMTok|arpuPerMonth|pricePerMWh|leasePerKWMonth|rentPerAcceleratorHour/.test(d)) return price(x);
-  if (/capexPerAccelerator/.test(d)) return money(x);
-  if (/rate$|wacc|paidShare|Share$/.test(d)) return pct(x, 1);
-  if (/Years$/.test(d)) return `${x} y`;
-  return Number(x.toPrecision(4)).toLocaleString('en-US');
-};
-
 /**
  * The watch list (`payback signals calendar`): the signals ranked by value of
  * information with the reasons of the first rows, then quarter by quarter the
@@ -186,17 +138,6 @@ export function calendarTable(c: Calendar, scenarioLabel: string): string {
   return lines.join('\n');
 }
 
-/** A placed driver value for a table cell, in the driver's own terms. */
-function placedValue(p: NowcastPlacement, x: number): string {
-  const d = p.driver;
-  if (/perAcceleratorHour|perMTok|arpuPerMonth|pricePerMWh|leasePerKWMonth|rentPerAcceleratorHour/.test(d)) return price(x);
-  if (/capexPerAccelerator/.test(d)) return money(x);
-  if (/utilization|paidShare/.test(d)) return pct(x, 1);
-  if (/rate$|wacc|PerYear$/.test(d)) return pct(x, 2);
-  if (/Years$/.test(d)) return `${x} y`;
-  return Number(x.toPrecision(4)).toLocaleString('en-US');
-}
-
 /**
  * The nowcast (`payback signals nowcast`): npv now against the base, the
  * Shapley attribution of the change (a waterfall read top to bottom), the
@@ -204,18 +145,7 @@ function placedValue(p: NowcastPlacement, x: number): string {
  */
 export function nowcastTable(n: Nowcast, scenarioLabel: string): string {
   const lines = [`Nowcast of ${scenarioLabel}, as of ${n.asOf}${n.includeProxies ? ' (proxies placed too, labelled)' : ' (like-for-like evidence only)'}`, n.summary];
-  const byId = new Map(n.placements.map((p) => [p.signal, p]));
-  const rows: string[][] = [['', 'npv, base case', '', '', millions(n.npvBase, 1, true), '']];
-  let run = n.npvBase ?? 0;
-  for (const a of n.attribution) {
-    const p = byId.get(a.signal);
-    run += a.npv;
-    const change = p === undefined ? NONE : `${placedValue(p, p.from)} → ${placedValue(p, p.to)}${p.mode === 'scale' ? ' (mean, shape kept)' : ''}${p.adjusted === null ? '' : ` [${p.adjusted === 'rounded' ? 'rounded' : `clipped ${p.adjusted}`}]`}`;
-    const evidence = p === undefined ? '' : short(`${p.observation.scope} · ${p.observation.date}${p.match === 'proxy' ? ' (proxy)' : ''}`, 44);
-    rows.push([a.signal === p?.signal && p.segment !== null ? `${a.signal} · ${p.segment}` : a.signal, short(p?.driver ?? '', 40), change, millions(a.npv, 1, true), millions(run, 1, true), evidence]);
-  }
-  rows.push(['', 'npv, now', '', '', millions(n.npvNow, 1, true), '']);
-  lines.push(table(['Signal', 'Input', 'Assumption → evidence', 'Δ npv (Shapley)', 'Running npv', 'Evidence'], rows, [3, 4]));
+  lines.push(table(['Signal', 'Input', 'Assumption → evidence', 'Δ npv (Shapley)', 'Running npv', 'Evidence'], nowcastRows(n), [3, 4]));
   const still = n.placements.filter((p) => !n.attribution.some((a) => a.signal === p.signal));
   if (still.length > 0) lines.push(`Evidence that matches the assumption already: ${still.map((p) => p.signal).join(', ')}`);
   for (const x of n.notPlaced) lines.push(`  ${x.signal}: not placed — ${x.reason}`);

@@ -7,6 +7,7 @@ import { loadContext, loadSignalDefinitions } from '../io/signal-files.ts';
 import { readObservationFields, readObservationsCsv, readObservationsJson, type ImportResult } from '../signals/import.ts';
 import type { Observation } from '../signals/observation.ts';
 import { evidencePlan, seriesKey } from '../signals/status.ts';
+import { noEvidence } from '../store/evidence.ts';
 import type { AddResult, ObservationStore } from '../store/types.ts';
 import { StoreInputError } from '../store/types.ts';
 import type { ServerContext } from './app.ts';
@@ -213,17 +214,9 @@ export function signalRoutes(ctx: ServerContext): void {
       const asOf = query.asOf ?? dayOf(deps.clock());
       const l = await loadAt(ctx, 'scenario', { id: query.scenario, version: query.version });
       const definitions = loadSignalDefinitions();
+      const missing = await noEvidence(store, definitions, asOf);
+      if (missing !== null) throw badRequest('no evidence', [{ path: 'asOf', message: missing, code: 'no_evidence' }]);
       const latest = await store.latestBySeries({ asOf, signals: definitions.map((d) => d.id) });
-      if (latest.length === 0) {
-        const total = await store.countObservations();
-        throw badRequest('no evidence', [
-          {
-            path: 'asOf',
-            message: total === 0 ? 'the store holds no observations: nothing to nowcast from' : `${asOf} is before every observation in the store (${total} of them, all later): nothing to nowcast from`,
-            code: 'no_evidence',
-          },
-        ]);
-      }
       const plan = evidencePlan(definitions, l.scenario, latest, asOf);
       const windows = await Promise.all(
         plan.map(async (p): Promise<[string, Observation[]]> => [

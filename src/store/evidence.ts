@@ -58,3 +58,15 @@ export async function nowcastFromStore(
   const e = await evidenceFromStore(store, scenario, definitions, asOf);
   return nowcast({ scenario, definitions, asOf, ...e, includeProxies: opts.includeProxies === true });
 }
+
+/**
+ * Why there is no evidence to nowcast from up to `asOf` (an empty store, or an
+ * as-of day before every observation), or null when there is some.
+ */
+export async function noEvidence(store: ObservationStore, definitions: readonly SignalDefinition[], asOf: string): Promise<string | null> {
+  if ((await store.latestBySeries({ asOf, signals: definitions.map((d) => d.id) })).length > 0) return null;
+  const total = await store.countObservations();
+  return total === 0
+    ? "the store holds no observations: nothing to nowcast from; try `payback signals seed`"
+    : `${asOf} is before every observation in the store (${total} of them, all later): nothing to nowcast from`;
+}

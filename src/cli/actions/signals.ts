@@ -8,45 +8,13 @@ import { scenarioHash } from '../../io/scenario-hash.ts';
 import { catalogAcceleratorIds, loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
 import { calendarTable, contextLines, definitionsTable, nowcastTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
 import { evidenceCalendar } from '../../signals/calendar.ts';
-import { isIsoDate } from '../../signals/dates.ts';
 import { readObservationFields } from '../../signals/import.ts';
 import type { ObservationInput } from '../../signals/observation.ts';
-import { nowcastFromStore, statusFromStore } from '../../store/evidence.ts';
-import { type ObservationStore, StoreInputError } from '../../store/types.ts';
+import { noEvidence, nowcastFromStore, statusFromStore } from '../../store/evidence.ts';
 import { VERSION } from '../../version.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
-
-/** Today, UTC, as the default as-of date. */
-const today = (): string => new Date().toISOString().slice(0, 10);
-
-function asOfOrFail(text: string | undefined): string {
-  if (text === undefined) return today();
-  if (!isIsoDate(text)) throw new InputError([{ path: '--as-of', message: `expected a date YYYY-MM-DD, got ${JSON.stringify(text)}`, code: 'bad_date' }]);
-  return text;
-}
-
-/** Open the store the options and the environment name; a bad request to it is bad input (exit 2). */
-async function withStore<T>(db: string | undefined, fn: (store: ObservationStore) => Promise<T>): Promise<T> {
-  const [{ openStore, storeOptionsFrom }, { redactUrl }] = await Promise.all([import('../../store/open.ts'), import('../../store/postgres.ts')]);
-  const where = storeOptionsFrom(db, process.env);
-  let store: ObservationStore;
-  try {
-    store = await openStore(where);
-  } catch (e) {
-    // where the store is, is the user's input: a wrong path, a server that is down, a newer schema
-    const name = where.databaseUrl !== undefined ? redactUrl(where.databaseUrl) : (where.db ?? '');
-    throw new InputError([{ path: '--db', message: `cannot open the store ${name}: ${e instanceof Error ? e.message : String(e)}`, code: 'store' }]);
-  }
-  try {
-    return await fn(store);
-  } catch (e) {
-    if (e instanceof StoreInputError) throw new InputError(e.message);
-    throw e;
-  } finally {
-    await store.close();
-  }
-}
+import { asOfOrFail, withStore } from '../store.ts';
 
 /** Import checked rows, all or nothing, and say what happened. */
 async function importRows(io: CliIO, db: string | undefined, rows: readonly ObservationInput[], what: string, asJson: boolean): Promise<void> {
@@ -117,14 +85,8 @@ export async function signalsNowcast(io: CliIO, file: string, opts: { asOf?: str
   const definitions = loadSignalDefinitions();
   await withStore(opts.db, async (store) => {
     // a nowcast needs evidence: an as-of day before every observation is bad input
-    if ((await store.latestBySeries({ asOf, signals: definitions.map((d) => d.id) })).length === 0) {
-      const total = await store.countObservations();
-      const message =
-        total === 0
-          ? `the store holds no observations (${store.location}): nothing to nowcast from; try \`payback signals seed\``
-          : `${asOf} is before every observation in the store (${total} of them, all later): nothing to nowcast from`;
-      throw new InputError([{ path: '--as-of', message, code: 'no_evidence' }]);
-    }
+    const missing = await noEvidence(store, definitions, asOf);
+    if (missing !== null) throw new InputError([{ path: '--as-of', message: missing, code: 'no_evidence' }]);
     const n = await nowcastFromStore(store, scenario, definitions, asOf, { includeProxies: opts.withProxies === true });
     if (opts.json) {
       io.out(json(n));
