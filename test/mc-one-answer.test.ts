@@ -1,0 +1,79 @@
+/**
+ * One Monte Carlo answer (MODEL.md §5): the same scenario, n and seed give
+ * the same P(npv ≥ 0) from `payback mc --json`, `payback report --mc` and
+ * `POST /api/mc` (the dashboard is checked against them in
+ * test/web.browser.test.ts). A scenario without an `uncertainty:` block gets
+ * the default of src/analysis/default-uncertainty.ts on every surface.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultUncertainty, effectiveUncertainty, withEffectiveUncertainty } from '../src/analysis/default-uncertainty.ts';
+import { prepareMonteCarlo } from '../src/analysis/monte-carlo.ts';
+import { runCli } from '../src/cli/run-cli.ts';
+import { readScenarioFile } from '../src/io/files.ts';
+import { pct } from '../src/report/format.ts';
+import { BUILT_INS } from './helpers.ts';
+import { postJson, testApp, type TestServer } from './server-helpers.ts';
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s), isTTY: false });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const N = 4000;
+const SEED = 42;
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('one Monte Carlo answer', () => {
+  it('the default uncertainty of every built-in lies inside each input\'s valid range and plans a run', () => {
+    for (const id of BUILT_INS) {
+      const r = readScenarioFile(id);
+      if (!r.ok) throw new Error(id);
+      const d = defaultUncertainty(r.scenario);
+      expect(Object.keys(d).length, id).toBeGreaterThan(5);
+      const plan = prepareMonteCarlo(withEffectiveUncertainty(r.scenario), { n: 16 });
+      expect(plan.ok ? [] : plan.issues, id).toEqual([]);
+      // a scenario's own block wins
+      const own = withEffectiveUncertainty({ ...r.scenario, uncertainty: { 'finance.wacc': { dist: 'uniform' as const, min: 0.05, max: 0.2 } } });
+      expect(Object.keys(own.uncertainty ?? {})).toEqual(['finance.wacc']);
+      expect(effectiveUncertainty(r.scenario).origin).toBe(Object.keys(r.scenario.uncertainty ?? {}).length > 0 ? 'scenario' : 'default');
+    }
+  });
+
+  it('the CLI --json, the report and /api/mc agree on P(npv ≥ 0) for the same n and seed, for every built-in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-one-answer-'));
+    for (const id of BUILT_INS) {
+      const c = await cli('mc', id, '-n', String(N), '--seed', String(SEED), '--json');
+      expect(c.code, c.err).toBe(0);
+      const fromCli = (JSON.parse(c.out) as { probabilities: { npvAtLeastZero: number } }).probabilities.npvAtLeastZero;
+      const api = await postJson(t.app, '/api/mc', { id, n: N, seed: SEED });
+      expect(api.status, JSON.stringify(api.body)).toBe(200);
+      expect(api.body.summary.probabilities.npvAtLeastZero).toBe(fromCli);
+      // the whole summary, not only the probability
+      expect(api.body.summary).toEqual(JSON.parse(c.out));
+      const out = join(dir, `${id}.html`);
+      const rep = await cli('report', id, '--mc', String(N), '--seed', String(SEED), '--out', out);
+      expect(rep.code, rep.err).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain(`<td>P(npv ≥ 0)</td><td class="n">${pct(fromCli, 1)}</td>`);
+    }
+  }, 300_000);
+
+  it('payback mc <each built-in> runs with no flags (the default n and seed) and says where its distributions come from', async () => {
+    for (const id of BUILT_INS) {
+      const r = await cli('mc', id);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/^(The scenario has no uncertainty block, so its default uncertainty is sampled|Distributions: the scenario's uncertainty block)/);
+    }
+  }, 300_000);
+});
