@@ -265,7 +265,7 @@ describe('links and expected paths', () => {
     expect(at('2026-12-31')).toEqual([2026, null, 3]);
     expect(at('2027-06-30')[2]).toBeCloseTo(3 * 0.95, 12);
     expect(at('2025-08-01')).toEqual([2026, 'before', 3]);
-    expect(at('2040-01-01')[0]).toBe(2031);
+    expect(at('2040-01-01')[0]).toBe(2037);
     expect(at('2040-01-01')[1]).toBe('after');
     expect(at('2027-06-30', 'on-demand')[2]).toBeCloseTo(3.8 * 0.8, 12);
     // result links read the result contract
@@ -402,7 +402,7 @@ describe('status (MODEL.md §6)', () => {
     expect(by['gpu-hour-price']).toMatchObject({ segment: 'term-contracts', match: 'proxy', observed: 3.3, expected: 3, status: 'on track', clamped: 'before', tripwire: null });
     expect(by['gpu-hour-price']!.scopeNote).toBe('market evidence, not neocloud');
     // the base misses npv ≥ 0: breakevens are what the signal would need, not tripwires on the wrong side
-    expect(by['gpu-hour-price']!.needed).toBeCloseTo(3.1089, 3);
+    expect(by['gpu-hour-price']!.needed).toBeCloseTo(3.133, 3);
     expect(by['power-price']).toMatchObject({ status: 'watch', expected: 80, tripwire: null });
     expect(by['power-price']!.needed).toBeLessThan(80);
     expect(rep.rows.filter((r) => r.status === 'breach').map((r) => r.signal)).toEqual(['depreciation-life']);
@@ -568,7 +568,7 @@ describe('evidence calendar: the ranked watch list', () => {
     expect(top.watch.range).toMatchObject({ from: 'default', mode: 'set' });
     // every line has a one-line reason; the top rows say how far npv moves and what the signal would need
     for (const l of c.lines) expect(l.watch.reason).not.toMatch(/\n/);
-    expect(top.watch.reason).toMatch(/^npv moves \$[\d,]+M across demand\.segments\[term-contracts\]\.pricing\.perAcceleratorHour 2\.36–3\.39 \(p5–p95 of the default uncertainty\); it would need 3\.11 for the factory to pay back$/);
+    expect(top.watch.reason).toMatch(/^npv moves \$[\d,]+M across demand\.segments\[term-contracts\]\.pricing\.perAcceleratorHour 2\.36–3\.39 \(p5–p95 of the default uncertainty\); it would need 3\.13 for the factory to pay back$/);
     expect(c.lines.find((l) => l.signal === 'gp-per-mw')!.watch).toMatchObject({ voi: null, reason: expect.stringMatching(/^no single input/) });
     // a scenario's own uncertainty block is what ranks it
     const own = { ...neocloud, uncertainty: { 'site.power.pricePerMWh': { dist: 'uniform' as const, min: 40, max: 400 } } };
