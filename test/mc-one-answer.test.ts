@@ -5,7 +5,7 @@
  * test/web.browser.test.ts). A scenario without an `uncertainty:` block gets
  * the default of src/analysis/default-uncertainty.ts on every surface.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { prepareMonteCarlo } from '../src/analysis/monte-carlo.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { readScenarioFile } from '../src/io/files.ts';
 import { pct } from '../src/report/format.ts';
-import { BUILT_INS } from './helpers.ts';
+import { BUILT_INS, ROOT } from './helpers.ts';
 import { postJson, testApp, type TestServer } from './server-helpers.ts';
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -76,4 +76,27 @@ describe('one Monte Carlo answer', () => {
       expect(r.out).toMatch(/^(The scenario has no uncertainty block, so its default uncertainty is sampled|Distributions: the scenario's uncertainty block)/);
     }
   }, 300_000);
+
+  it('an uncertainty range outside an input\'s valid range is bad input: exit 2 with the line, on every command that reads the file; 400 from the API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-one-answer-'));
+    const text = readFileSync(join(ROOT, 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8');
+    const wide = text.replace(/^ {2}site\.power\.pricePerMWh: \{.*\}$/m, '  site.power.pricePerMWh: { dist: uniform, min: -20, max: 137 }');
+    expect(wide).not.toBe(text);
+    const file = join(dir, 'wide.yaml');
+    writeFileSync(file, wide);
+    const line = wide.split('\n').findIndex((l) => l.includes('min: -20')) + 1;
+    for (const args of [['mc', file, '-n', '100'], ['run', file], ['signals', 'calendar', file, '--as-of', '2026-11-30'], ['report', file, '--mc', '100', '--out', join(dir, 'r.html')]]) {
+      const r = await cli(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toContain(`wide.yaml:${line}:`);
+      expect(r.err).toContain('min -20 is outside the valid range [0, 1000] of site.power.pricePerMWh');
+    }
+    // a --dist outside the range, on a built-in: the same
+    const dist = await cli('mc', 'neocloud-base', '-n', '100', '--dist', 'site.power.pricePerMWh=uniform:-20,137');
+    expect(dist.code).toBe(2);
+    expect(dist.err).toMatch(/valid range/);
+    const api = await postJson(t.app, '/api/mc', { yaml: wide, n: 100 });
+    expect([400, 422]).toContain(api.status);
+    expect(JSON.stringify(api.body.issues)).toContain('outside the valid range');
+  });
 });

@@ -230,8 +230,12 @@ describe('renderReport', () => {
     const p = run.summary.probabilities;
     expect(out).toContain(`P(npv ≥ 0) = ${(p.npvAtLeastZero * 100).toFixed(1)} %`);
     expect(out).toContain(`P(irr ≥ wacc) = ${((p.irrAtLeastWacc ?? 0) * 100).toFixed(1)} %`);
-    expect(out).toContain('no uncertainty block');
+    // a built-in samples its own sourced block; a scenario without one, the default every surface uses
+    expect(out).toContain("Distributions: the scenario&#39;s uncertainty block.");
     expect(run.summary.n).toBe(400);
+    const { uncertainty: _u, ...bare } = s;
+    const plain = reportMonteCarlo(bare as typeof s, 400, 3);
+    expect(plain.origin).toMatch(/^The scenario has no uncertainty block, so its default uncertainty is sampled/);
     // the default distributions stay inside each driver's valid range and read well
     for (const spec of Object.values(defaultUncertainty(s))) {
       for (const x of [spec.min, spec.mode, spec.max]) if (x !== undefined) expect(String(x).length).toBeLessThan(12);

@@ -550,7 +550,9 @@ describe('nowcast (MODEL.md §6)', () => {
 
 describe('evidence calendar: the ranked watch list', () => {
   it('ranks the lines by value of information: npv\'s swing across p5–p95 of each signal\'s input in the effective uncertainty', () => {
-    const c = evidenceCalendar(neocloud, defs, '2026-11-30');
+    // without its own uncertainty block the neocloud is ranked on the default uncertainty
+    const { uncertainty: _u, ...bare } = neocloud;
+    const c = evidenceCalendar(bare as typeof neocloud, defs, '2026-11-30');
     expect(c.quarters).toHaveLength(8);
     expect(c.notLinked.map((n) => n.signal)).toEqual(['api-price', 'paid-share']);
     expect(c.lines.map((l) => l.watch.rank)).toEqual(c.lines.map((_, i) => i + 1));
@@ -561,7 +563,7 @@ describe('evidence calendar: the ranked watch list', () => {
     // the first line, checked by hand: the term-contract price at the 5th and 95th percentiles of its default distribution
     const top = c.lines[0]!;
     expect([top.signal, top.segment, top.watch.driver]).toEqual(['gpu-hour-price', 'term-contracts', 'demand.segments[term-contracts].pricing.perAcceleratorHour']);
-    const spec = defaultUncertainty(neocloud)[top.watch.driver!]!;
+    const spec = defaultUncertainty(bare as typeof neocloud)[top.watch.driver!]!;
     const q = compileDistribution(spec);
     const npvAt = (u: number) => evaluate(setInput(neocloud, top.watch.driver!, q.quantile(u))).summary.npv!;
     expect(top.watch.voi!).toBeCloseTo(Math.abs(npvAt(0.95) - npvAt(0.05)), 0);
@@ -570,12 +572,15 @@ describe('evidence calendar: the ranked watch list', () => {
     for (const l of c.lines) expect(l.watch.reason).not.toMatch(/\n/);
     expect(top.watch.reason).toMatch(/^npv moves \$[\d,]+M across demand\.segments\[term-contracts\]\.pricing\.perAcceleratorHour 2\.36–3\.39 \(p5–p95 of the default uncertainty\); it would need 3\.13 for the factory to pay back$/);
     expect(c.lines.find((l) => l.signal === 'gp-per-mw')!.watch).toMatchObject({ voi: null, reason: expect.stringMatching(/^no single input/) });
-    // a scenario's own uncertainty block is what ranks it
+    // a scenario's own uncertainty block is what ranks it: the built-in's sourced block
+    const sourced = evidenceCalendar(neocloud, defs, '2026-11-30');
+    expect(sourced.lines.filter((l) => l.watch.range !== null).every((l) => l.watch.range!.from === 'scenario' || l.watch.range!.from === 'swing')).toBe(true);
+    expect(sourced.lines[0]!.watch.reason).toMatch(/\(p5–p95 of the scenario's uncertainty\)/);
     const own = { ...neocloud, uncertainty: { 'site.power.pricePerMWh': { dist: 'uniform' as const, min: 40, max: 400 } } };
     const withBlock = evidenceCalendar(own, defs, '2026-11-30');
     const power = withBlock.lines.find((l) => l.signal === 'power-price')!;
     expect(power.watch.range).toMatchObject({ from: 'scenario', low: 58, high: 382 });
-    expect(power.watch.rank).toBeLessThan(c.lines.find((l) => l.signal === 'power-price')!.watch.rank);
+    expect(power.watch.voi!).toBeGreaterThan(c.lines.find((l) => l.signal === 'power-price')!.watch.voi!);
     expect(withBlock.lines.find((l) => l.signal === 'lease-rate')!.watch.range?.from).toBe('swing');
   });
 
