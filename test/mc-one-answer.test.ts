@@ -51,21 +51,29 @@ describe('one Monte Carlo answer', () => {
     }
   });
 
-  it('the CLI --json, the report and /api/mc agree on P(npv ≥ 0) for the same n and seed, for every built-in', async () => {
+  it('the CLI --json, the report and /api/mc agree on P(npv ≥ 0) for the same n and seed: every built-in (its own block) and a scenario without one (the default)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'payback-one-answer-'));
-    for (const id of BUILT_INS) {
-      const c = await cli('mc', id, '-n', String(N), '--seed', String(SEED), '--json');
-      expect(c.code, c.err).toBe(0);
-      const fromCli = (JSON.parse(c.out) as { probabilities: { npvAtLeastZero: number } }).probabilities.npvAtLeastZero;
-      const api = await postJson(t.app, '/api/mc', { id, n: N, seed: SEED });
+    // the neocloud without its uncertainty block: every surface samples the default uncertainty
+    const text = readFileSync(join(ROOT, 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8');
+    const bareText = text.slice(0, text.indexOf('\n# What Monte Carlo samples')).replace('id: neocloud-base', 'id: neocloud-bare') + '\n';
+    const bareFile = join(dir, 'neocloud-bare.yaml');
+    writeFileSync(bareFile, bareText);
+    const cases = [...BUILT_INS.map((id) => ({ arg: id as string, body: { id } as Record<string, unknown>, own: true })), { arg: bareFile, body: { yaml: bareText }, own: false }];
+    for (const c of cases) {
+      const r = await cli('mc', c.arg, '-n', String(N), '--seed', String(SEED), '--json');
+      expect(r.code, r.err).toBe(0);
+      const fromCli = (JSON.parse(r.out) as { probabilities: { npvAtLeastZero: number } }).probabilities.npvAtLeastZero;
+      const api = await postJson(t.app, '/api/mc', { ...c.body, n: N, seed: SEED });
       expect(api.status, JSON.stringify(api.body)).toBe(200);
       expect(api.body.summary.probabilities.npvAtLeastZero).toBe(fromCli);
       // the whole summary, not only the probability
-      expect(api.body.summary).toEqual(JSON.parse(c.out));
-      const out = join(dir, `${id}.html`);
-      const rep = await cli('report', id, '--mc', String(N), '--seed', String(SEED), '--out', out);
+      expect(api.body.summary).toEqual(JSON.parse(r.out));
+      const out = join(dir, 'r.html');
+      const rep = await cli('report', c.arg, '--mc', String(N), '--seed', String(SEED), '--out', out);
       expect(rep.code, rep.err).toBe(0);
-      expect(readFileSync(out, 'utf8')).toContain(`<td>P(npv ≥ 0)</td><td class="n">${pct(fromCli, 1)}</td>`);
+      const html = readFileSync(out, 'utf8');
+      expect(html).toContain(`<td>P(npv ≥ 0)</td><td class="n">${pct(fromCli, 1)}</td>`);
+      expect(html).toContain(c.own ? 'Distributions: the scenario&#39;s uncertainty block.' : 'The scenario has no uncertainty block, so its default uncertainty is sampled');
     }
   }, 300_000);
 
