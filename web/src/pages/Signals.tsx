@@ -237,13 +237,13 @@ function History({ scenario, signal, observations, asOf }: { scenario: ResolvedS
         ? undefined
         : attempt(() => {
             const l = linkSignal(def, scenario);
-            if (!l.applies) return { reason: l.reason, expected: [], tripwire: [], segment: null as string | null };
+            if (!l.applies) return { reason: l.reason as string | null, expected: [], tripwire: [], segment: null as string | null };
             const result = evaluate(scenario);
             const seg = l.primarySegment;
             const tw = tripwireOf(l, scenario, seg);
             const years = Array.from({ length: scenario.horizon.years }, (_, i) => i + 1);
             return {
-              reason: tw.reason,
+              reason: tw.baseMisses ? 'the base case misses npv ≥ 0 already: the line is what the signal would need for it to pay back' : tw.reason,
               segment: seg,
               expected: years.map((t) => ({ year: scenario.horizon.startYear + t - 1, value: expectedInYear(l, scenario, result, t, seg) })),
               tripwire: years.map((t) => ({ year: scenario.horizon.startYear + t - 1, value: tripwireInYear(l, tw, t, seg) })),
