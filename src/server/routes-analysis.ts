@@ -7,9 +7,10 @@
  */
 import type { z } from 'zod';
 import { advantages } from '../analysis/advantages.ts';
+import { withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
-import { prepareMonteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { DEFAULT_SAMPLES, prepareMonteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
 import { paybackStack } from '../analysis/payback-stack.ts';
 import { evaluate } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
@@ -238,6 +239,8 @@ export function analysisRoutes(ctx: ServerContext): void {
         ]);
       }
       const l = await library.load(body);
+      // its own uncertainty block, else the default every surface uses; `dist` adds to it or replaces entries
+      const scenario = withEffectiveUncertainty(l.scenario);
       const options: MonteCarloOptions = {
         n,
         ...(body.seed !== undefined && { seed: body.seed }),
@@ -247,11 +250,11 @@ export function analysisRoutes(ctx: ServerContext): void {
         ...(body.bins !== undefined && { bins: body.bins }),
       };
       // Check in this thread (cheap) so that bad input does not wait for a worker.
-      const plan = prepareMonteCarlo(l.scenario, options);
+      const plan = prepareMonteCarlo(scenario, options);
       if (!plan.ok) throw badRequest('invalid request', plan.issues);
       const result = await ctx.jobs.run(
         'mc',
-        { scenario: l.scenario, options },
+        { scenario, options },
         {
           signal: c.req.raw.signal,
           what: 'Monte Carlo',
@@ -266,8 +269,8 @@ export function analysisRoutes(ctx: ServerContext): void {
 /** Most cells of a grid on this server (101 × 101). */
 export const GRID_MAX_CELLS = 10_201;
 
-/** Samples of a server run when the request does not say. */
-export const DEFAULT_MC_SAMPLES = 10_000;
+/** Samples of a server run when the request does not say: the CLI's default (MODEL.md §5: one question, one answer), within `limits.mcSamples`. */
+export const DEFAULT_MC_SAMPLES = DEFAULT_SAMPLES;
 
 /** `dist` as the analysis takes it: an object by path, or CLI-style strings parsed (every bad one reported). */
 function distributionsOf(dist: NonNullable<z.output<typeof mcRequestSchema>['dist']>): Record<string, DistributionSpec> {

@@ -107,8 +107,8 @@ export class SqliteStore implements ObservationStore {
     const { unique } = prepareRows(rows);
     const recordedAt = this.clock().toISOString();
     const insert = this.db.prepare(
-      `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+      `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key, operator_class, accelerator, basis, facility_share)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
     );
     const addSeries = this.db.prepare(`INSERT OR IGNORE INTO series (signal, scope) VALUES (?, ?)`);
     const byKey = this.db.prepare(`SELECT id FROM observations WHERE key = ?`);
@@ -127,7 +127,7 @@ export class SqliteStore implements ObservationStore {
           if (t === undefined) throw new StoreInputError(`observation ${i + 1}: supersedes ${r.supersedes}, which does not exist`);
           if (t.by !== null) throw new StoreInputError(alreadyCorrected(r.supersedes, t.by));
         }
-        const info = insert.run(r.signal, r.scope, r.date, r.value, r.unit, r.source, r.url, r.note, recordedAt, r.supersedes, r.key);
+        const info = insert.run(r.signal, r.scope, r.date, r.value, r.unit, r.source, r.url, r.note, recordedAt, r.supersedes, r.key, r.operator, r.accelerator, r.basis, r.facilityShare);
         if (info.changes === 0) continue;
         ids.push(Number(info.lastInsertRowid));
         const s = `${r.signal}\u0000${r.scope}`;
