@@ -10,6 +10,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
+import { DEFAULT_PAYER } from './payers.ts';
 import {
   type Catalog,
   type CatalogRow,
@@ -201,6 +202,7 @@ function fill(data: Scenario, catalog: Catalog): ResolvedScenario {
       fleet.depreciationYears = fleet.usefulLifeYears;
     }
   }
+  for (const seg of s.demand.segments) seg.payer ??= DEFAULT_PAYER[seg.kind];
   if (s.demand.tokensPerYear !== undefined) {
     s.demand.growthPerYear ??= 0;
     s.demand.maxUtilization ??= 1;

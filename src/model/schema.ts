@@ -17,6 +17,7 @@ const share01 = () => num().min(0).max(1);
 const posInt = () => num().int().min(1);
 
 import { OPERATORS } from './operators.ts';
+import { PAYERS } from './payers.ts';
 
 export { OPERATORS };
 export const SEGMENT_KINDS = [
@@ -129,6 +130,8 @@ export const segmentSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes'),
   label: z.string().optional(),
   kind: z.enum(SEGMENT_KINDS),
+  /** who pays: enterprise | consumer | developer | platform | internal; default from the kind (payers.ts) */
+  payer: z.enum(PAYERS).optional(),
   tokenShare: series(nonNeg()),
   computeIntensity: num().gt(0).default(1),
   hiddenReasoningShare: num().min(0).lt(1).default(0),
