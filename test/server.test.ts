@@ -310,6 +310,11 @@ describe('analyses', () => {
     expect(r.status).toBe(200);
     expect(r.body.scenarioId).toBe('hyperscaler-base');
     expect(r.body.sources).toHaveLength(5);
+    expect(r.body.by).toBe('kind');
+    const p = await postJson(t.app, '/api/stack', { id: 'hyperscaler-base', by: 'payer' });
+    expect(p.status).toBe(200);
+    expect(p.body.sources.map((x: { key: string }) => x.key)).toEqual(['enterprise', 'consumer', 'developer', 'platform', 'internal']);
+    expect((await postJson(t.app, '/api/stack', { id: 'hyperscaler-base', by: 'buyer' })).status).toBe(400);
     expect((await postJson(t.app, '/api/stack', { id: 'x-none' })).status).toBe(404);
   });
   it('POST /api/internal with steps, and out-of-range steps', async () => {

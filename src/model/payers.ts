@@ -11,13 +11,13 @@ type SegmentKindName = Segment['kind'];
 export const PAYERS = ['enterprise', 'consumer', 'developer', 'platform', 'internal'] as const;
 export type Payer = (typeof PAYERS)[number];
 
-/** For people: the bar of the payback stack by payer. */
+/** For people: the bar of the payback stack by payer (its cash; internal value imputed is strategic value, beside the stack). */
 export const PAYER_LABELS: Record<Payer, string> = {
   enterprise: 'Enterprise budgets',
   consumer: 'Consumers',
   developer: 'Developers',
   platform: 'Platforms',
-  internal: 'Internal value',
+  internal: 'Internal (charged in cash)',
 };
 
 /**

@@ -98,7 +98,7 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json(compute(() => paybackStack(l.scenario)));
+      return c.json(compute(() => paybackStack(l.scenario, body.by === undefined ? {} : { by: body.by })));
     },
   );
 

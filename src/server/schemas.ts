@@ -222,11 +222,15 @@ export const catalogResponseSchema = z.object({
 // ---------------------------------------------------------------------------
 // Payback stack, internal inference, structural advantages
 
-export const stackRequestSchema = onScenario({}, 'The payback stack of one scenario.');
+export const stackRequestSchema = onScenario(
+  { by: z.enum(['kind', 'payer']).optional().describe('group the sources by segment kind (default) or by payer (`payback stack --by`)') },
+  'The payback stack of one scenario.',
+);
 
 export const stackResponseSchema = z
   .object({
     scenarioId: z.string(),
+    by: z.enum(['kind', 'payer']).describe('how the sources cut the cash: by segment kind or by payer'),
     wacc: z.number(),
     npv: nullableNumber(),
     factor: nullableNumber().describe('the factor on every cash price at which npv = 0'),
@@ -237,7 +241,9 @@ export const stackResponseSchema = z
     cashShareOfRequired: nullableNumber(),
     sources: z.array(
       z.object({
-        key: z.enum(['paid-api', 'subscription', 'capacity-contract', 'batch', 'other-cash']),
+        key: z
+          .enum(['paid-api', 'subscription', 'capacity-contract', 'batch', 'other-cash', 'enterprise', 'consumer', 'developer', 'platform', 'internal'])
+          .describe('a segment kind (by kind) or a payer (by payer)'),
         label: z.string(),
         segments: z.array(z.string()),
         revenuePerMW: z.number(),
