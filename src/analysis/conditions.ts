@@ -23,7 +23,7 @@ import { evaluate, isCashPricing, pricingKind } from '../model/engine.ts';
 import { payerOf } from '../model/payers.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
 import { DEFAULT_SAMPLES, DEFAULT_SEED, monteCarlo } from './monte-carlo.ts';
-import { AnalysisInputError, checkInputPath, PAID_SHARE } from './paths.ts';
+import { AnalysisInputError, checkInputPath, PAID_SHARE, type InputKind } from './paths.ts';
 import { applyValues, prepareUncertainSpace, type UncertainInput, type UncertaintyOptions } from './uncertain-space.ts';
 
 /** The eight conditions, in the seed's order. */
@@ -135,6 +135,9 @@ export interface ConditionInput {
   path: string;
   label: string;
   unit: string;
+  /** what it measures (a multiplier for `scale`) and whether it is a whole number: for formatting */
+  kind: InputKind;
+  integer: boolean;
   mode: 'set' | 'scale';
   /** `up`: more raises npv; `down`: less does; `none`: npv does not move between its p10 and p90 */
   better: 'up' | 'down' | 'none';
@@ -228,7 +231,7 @@ export function conditions(scenario: Scenario, options: ConditionsOptions = {}):
     const hi = at(p90);
     const better = lo === null || hi === null || lo === hi ? 'none' : hi > lo ? 'up' : 'down';
     if (lo === null || hi === null) warnings.push({ code: 'no-value', message: `${x.path}: npv has no value at its p10 or p90, so it has no direction and takes no part` });
-    info.set(x.path, { path: x.path, label: x.label, unit: x.unit, mode: x.mode, better, p10, median: x.median, p90, low: better === 'up' ? p10 : better === 'down' ? p90 : x.median });
+    info.set(x.path, { path: x.path, label: x.label, unit: x.mode === 'scale' ? `× base (${x.unit})` : x.unit, kind: x.mode === 'scale' ? 'multiplier' : x.kind, integer: x.integer, mode: x.mode, better, p10, median: x.median, p90, low: better === 'up' ? p10 : better === 'down' ? p90 : x.median });
   }
 
   const groups = conditionPaths(scenario);

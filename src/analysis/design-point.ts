@@ -41,7 +41,7 @@ import { MC_METRICS, type McMetric } from './columnar.ts';
 import { describeDistribution } from './distributions.ts';
 import { makeDriver } from './drivers.ts';
 import { DEFAULT_SAMPLES, DEFAULT_SEED, monteCarlo } from './monte-carlo.ts';
-import { AnalysisInputError, type SetMode } from './paths.ts';
+import { AnalysisInputError, type InputKind, type SetMode } from './paths.ts';
 import { normalCdf, normalQuantile } from './special-functions.ts';
 import { checkTarget, DEFAULT_TARGET, parseTarget, type Target, targetMargin, type TargetMetric, type TargetOp } from './targets.ts';
 import { applyValues, discreteSupport, prepareUncertainSpace, type UncertainInput, type UncertainSpace, type UncertaintyOptions } from './uncertain-space.ts';
@@ -77,6 +77,9 @@ export interface DesignPointInput {
   path: string;
   label: string;
   unit: string;
+  /** what it measures (money, rate, share…) and whether it is a whole number: for formatting */
+  kind: InputKind;
+  integer: boolean;
   /** `scale`: the values are multipliers of the scenario's own (every year of a Series) */
   mode: SetMode;
   distribution: string;
@@ -546,6 +549,8 @@ export function designPoint(scenario: Scenario, options: DesignPointOptions = {}
         path: x.path,
         label: x.label,
         unit: x.mode === 'scale' ? `× base (${x.unit})` : x.unit,
+        kind: x.mode === 'scale' ? 'multiplier' : x.kind,
+        integer: x.integer,
         mode: x.mode,
         distribution: describeDistribution(x.spec),
         base,

@@ -11,7 +11,7 @@ import type { Scenario } from '../model/schema.ts';
 import { normalScoreCorrelation, type CorrelationSpec } from './correlation.ts';
 import type { DistributionSpec, Sampler } from './distributions.ts';
 import { prepareMonteCarlo } from './monte-carlo.ts';
-import { setInput, type SetMode } from './paths.ts';
+import { inputInfo, setInput, type InputKind, type SetMode } from './paths.ts';
 
 /** What decides the uncertain inputs: the scenario's `uncertainty:` block plus these, as `monteCarlo` takes them. */
 export interface UncertaintyOptions {
@@ -28,6 +28,9 @@ export interface UncertainInput {
   path: string;
   label: string;
   unit: string;
+  /** what it measures (for formatting) and whether it is a whole number */
+  kind: InputKind;
+  integer: boolean;
   spec: DistributionSpec;
   /** `set`: a draw is the input's value; `scale`: it multiplies the base value (every year of a Series) */
   mode: SetMode;
@@ -71,6 +74,8 @@ export function prepareUncertainSpace(scenario: Scenario, options: UncertaintyOp
     path: d.path,
     label: d.label,
     unit: d.unit,
+    kind: inputInfo(scenario, d.path).kind,
+    integer: d.range.integer,
     spec: d.spec,
     mode: d.mode,
     sampler: d.sampler,

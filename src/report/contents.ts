@@ -63,20 +63,31 @@ const roundDown = (x: number): number => {
 };
 const roundUp = (x: number): number => -roundDown(-x);
 
-/** One scenario's Monte Carlo run for the report: its own uncertainty block, else the report's default. */
-export function reportMonteCarlo(s: Scenario, n: number, seed: number): MonteCarloSection {
+/**
+ * The distributions a run on this scenario uses beyond its own block, and
+ * where they come from, in words: none when it has an `uncertainty:` block,
+ * else the default uncertainty. Every caller that samples a scenario without
+ * being told what to sample (the report, `payback conditions`,
+ * `payback designpoint`, their API routes, the dashboard) asks here.
+ */
+export function uncertaintyFor(s: Scenario): { distributions: Record<string, DistributionSpec>; own: boolean; origin: string } {
   const own = Object.keys(s.uncertainty ?? {}).length > 0;
-  const distributions = own ? {} : reportDefaultUncertainty(s);
-  const { summary } = monteCarlo(s, { n, seed, bins: REPORT_MC_BINS, distributions });
   return {
-    summary,
-    wacc: s.finance.wacc,
+    distributions: own ? {} : reportDefaultUncertainty(s),
+    own,
     origin: own
       ? "Distributions: the scenario's uncertainty block."
-      : `The scenario has no uncertainty block, so the report samples its default drivers: each triangular between the tornado's low and high (±${Math.round(
+      : `The scenario has no uncertainty block, so the default uncertainty is sampled on its main drivers: each triangular between the tornado's low and high (±${Math.round(
           DEFAULT_SWING * 100,
         )} %, clipped to its valid range) with the base value as the mode; a year-by-year series as a multiplier of its path; a whole number as low / base / high weighted 1 / 2 / 1. Add an uncertainty block to the scenario to use your own.`,
   };
+}
+
+/** One scenario's Monte Carlo run for the report: its own uncertainty block, else the report's default. */
+export function reportMonteCarlo(s: Scenario, n: number, seed: number): MonteCarloSection {
+  const { distributions, origin } = uncertaintyFor(s);
+  const { summary } = monteCarlo(s, { n, seed, bins: REPORT_MC_BINS, distributions });
+  return { summary, wacc: s.finance.wacc, origin };
 }
 
 /**
