@@ -9,7 +9,7 @@ import { CONDITIONS, conditionPaths, conditions, type ConditionsReport } from '.
 import { AnalysisInputError, setInput } from '../src/analysis/paths.ts';
 import { evaluate } from '../src/model/engine.ts';
 import type { Scenario } from '../src/model/schema.ts';
-import { uncertaintyFor } from '../src/report/contents.ts';
+import { uncertaintyFor } from '../src/analysis/default-uncertainty.ts';
 import { base, BUILT_INS, near, nonFinitePaths, readYaml, scenario, withPatch } from './helpers.ts';
 
 const hyperscaler = scenario(base('hyperscaler-base'));

@@ -10,7 +10,7 @@ import { AnalysisInputError, setInput } from '../src/analysis/paths.ts';
 import { normalCdf } from '../src/analysis/special-functions.ts';
 import { evaluate } from '../src/model/engine.ts';
 import type { Scenario } from '../src/model/schema.ts';
-import { uncertaintyFor } from '../src/report/contents.ts';
+import { uncertaintyFor } from '../src/analysis/default-uncertainty.ts';
 import { base, BUILT_INS, near, nonFinitePaths, readYaml, scenario, withPatch } from './helpers.ts';
 
 const PRICE = 'demand.segments[paid].pricing.perMTok';

@@ -410,7 +410,7 @@ describe('What has to work at the same time', () => {
     const r = await postJson(t.app, '/api/designpoint', { id: 'neocloud-base', version: 0, n: 2000, seed: 5 });
     expect(r.status).toBe(200);
     const { designPoint } = await import('../src/analysis/design-point.ts');
-    const { uncertaintyFor } = await import('../src/report/contents.ts');
+    const { uncertaintyFor } = await import('../src/analysis/default-uncertainty.ts');
     const { readScenarioFile } = await import('../src/io/files.ts');
     const s = readScenarioFile('neocloud-base');
     if (!s.ok) throw new Error('neocloud-base');

@@ -7,12 +7,11 @@
  */
 import { advantages } from '../analysis/advantages.ts';
 import { breakeven } from '../analysis/breakeven.ts';
-import type { DistributionSpec } from '../analysis/distributions.ts';
-import { makeDrivers } from '../analysis/drivers.ts';
+import { uncertaintyFor } from '../analysis/default-uncertainty.ts';
 import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo } from '../analysis/monte-carlo.ts';
 import { paybackStack } from '../analysis/payback-stack.ts';
-import { DEFAULT_SWING, swingRange, tornado } from '../analysis/tornado.ts';
+import { tornado } from '../analysis/tornado.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { AnalysisKey, MonteCarloSection, ScenarioAnalyses } from './html.ts';
 
@@ -36,52 +35,8 @@ export function attempt<T>(key: AnalysisKey, id: string, notes: Partial<Record<A
 /** Histogram bins of the report's Monte Carlo charts. */
 export const REPORT_MC_BINS = 40;
 
-/**
- * Distributions for a scenario without an `uncertainty:` block, so that
- * `--mc` still says something: each default driver of MODEL.md §5 triangular
- * between the tornado's low and high (±20 %, clipped to its valid range) with
- * its base as the mode; a year-by-year Series as a multiplier of its path; a
- * whole-number driver as low / base / high with weights 1 / 2 / 1. The report
- * says when these are used.
- */
-export function reportDefaultUncertainty(s: Scenario): Record<string, DistributionSpec> {
-  const out: Record<string, DistributionSpec> = {};
-  for (const d of makeDrivers(s, undefined)) {
-    const { low, high } = swingRange(d, DEFAULT_SWING);
-    if (!(low < high)) continue;
-    if (d.integer) out[d.path] = { dist: 'discrete', values: [low, d.base, high].filter((v, i, a) => a.indexOf(v) === i), weights: low < d.base && d.base < high ? [1, 2, 1] : [1, 1] };
-    else if (d.mode === 'scale') out[d.path] = { dist: 'triangular', min: roundUp(low / d.base), mode: 1, max: roundDown(high / d.base), scale: true };
-    else out[d.path] = { dist: 'triangular', min: roundUp(low), mode: d.base, max: roundDown(high) };
-  }
-  return out;
-}
-
-// six significant digits, rounded inwards so a bound stays inside the valid range: readable parameters
-const roundDown = (x: number): number => {
-  const r = Number(x.toPrecision(6));
-  return r > x ? Number((x - Math.abs(x) * 1e-6).toPrecision(6)) : r;
-};
-const roundUp = (x: number): number => -roundDown(-x);
-
-/**
- * The distributions a run on this scenario uses beyond its own block, and
- * where they come from, in words: none when it has an `uncertainty:` block,
- * else the default uncertainty. Every caller that samples a scenario without
- * being told what to sample (the report, `payback conditions`,
- * `payback designpoint`, their API routes, the dashboard) asks here.
- */
-export function uncertaintyFor(s: Scenario): { distributions: Record<string, DistributionSpec>; own: boolean; origin: string } {
-  const own = Object.keys(s.uncertainty ?? {}).length > 0;
-  return {
-    distributions: own ? {} : reportDefaultUncertainty(s),
-    own,
-    origin: own
-      ? "Distributions: the scenario's uncertainty block."
-      : `The scenario has no uncertainty block, so the default uncertainty is sampled on its main drivers: each triangular between the tornado's low and high (±${Math.round(
-          DEFAULT_SWING * 100,
-        )} %, clipped to its valid range) with the base value as the mode; a year-by-year series as a multiplier of its path; a whole number as low / base / high weighted 1 / 2 / 1. Add an uncertainty block to the scenario to use your own.`,
-  };
-}
+// The default uncertainty lives in the library (analysis/default-uncertainty.ts), so the dashboard asks the same function.
+export { defaultUncertainty as reportDefaultUncertainty, uncertaintyFor } from '../analysis/default-uncertainty.ts';
 
 /** One scenario's Monte Carlo run for the report: its own uncertainty block, else the report's default. */
 export function reportMonteCarlo(s: Scenario, n: number, seed: number): MonteCarloSection {

@@ -14,7 +14,7 @@ import { DEFAULT_SAMPLES, prepareMonteCarlo, type MonteCarloOptions } from '../a
 import { paybackStack } from '../analysis/payback-stack.ts';
 import { evaluate } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
-import { uncertaintyFor } from '../report/contents.ts';
+import { uncertaintyFor } from '../analysis/default-uncertainty.ts';
 import { COMPARE_METRICS } from '../report/metrics.ts';
 import type { ServerContext } from './app.ts';
 import { badRequest, HttpError } from './http.ts';

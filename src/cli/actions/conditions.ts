@@ -1,7 +1,7 @@
 import { conditions } from '../../analysis/conditions.ts';
 import { AnalysisInputError } from '../../analysis/paths.ts';
 import { conditionsTable } from '../../report/conditions-tables.ts';
-import { uncertaintyFor } from '../../report/contents.ts';
+import { uncertaintyFor } from '../../analysis/default-uncertainty.ts';
 import type { ConditionsCliOptions } from '../commands/conditions.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';

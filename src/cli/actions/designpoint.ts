@@ -1,7 +1,7 @@
 import { designPoint, unreachableIssue } from '../../analysis/design-point.ts';
 import { AnalysisInputError } from '../../analysis/paths.ts';
 import { designPointTable } from '../../report/conditions-tables.ts';
-import { uncertaintyFor } from '../../report/contents.ts';
+import { uncertaintyFor } from '../../analysis/default-uncertainty.ts';
 import type { DesignPointCliOptions } from '../commands/designpoint.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
