@@ -71,8 +71,8 @@ describe('payback designpoint', () => {
     const { code, out } = await cli('designpoint', 'neocloud-base', '-n', '20000');
     expect(code).toBe(0);
     expect(out).toContain('Design point — Neocloud — base case');
-    expect(out).toMatch(/The most likely way this reaches the target: β = 0\.571, first-order P\(reach\) = Φ\(−β\) = 28\.4 %; Monte Carlo \(20,000 samples, seed 42\): [\d.]+ %\./);
-    expect(cells(out, 'Term contracts (multi-year GPU-hour): price')).toEqual(['Term contracts (multi-year GPU-hour): price', '$3.000', '$3.000', '$3.062', '+2.1 %', '38.4 %']);
+    expect(out).toMatch(/The most likely way this reaches the target: β = 0\.453, first-order P\(reach\) = Φ\(−β\) = 32\.5 %; Monte Carlo \(20,000 samples, seed 42\): [\d.]+ %\./);
+    expect(cells(out, 'Term contracts (multi-year GPU-hour): price')).toEqual(['Term contracts (multi-year GPU-hour): price', '$3.000', '$3.000', '$3.068', '+2.3 %', '37.0 %']);
     expect(out).toMatch(/converged \(1 − cos θ = [\d.]+e-\d+\)/);
   });
 

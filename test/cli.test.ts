@@ -30,21 +30,21 @@ describe('payback compare', () => {
         .filter((c) => c !== '')
         .slice(1);
     expect(out.split('\n')[1]).toMatch(/hyperscaler-base.*frontier-lab-base.*neocloud-base.*private-ai-factory-base/);
-    expect(row('Revenue / MW-yr')).toEqual(['$14.26M', '$21.27M', '$10.29M', '$7.03M']);
-    expect(row('Gross profit / MW-yr')).toEqual(['$7.41M', '$8.31M', '$2.34M', '−$4.51M']);
-    expect(row('Gross margin')).toEqual(['51.9 %', '39.1 %', '22.7 %', '−64.2 %']);
-    expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$110M', '−$516M']);
-    expect(row('IRR')).toEqual(['18.7 %', 'none', '10.6 %', '−24.5 %']);
-    expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.8 %', 'none']);
+    expect(row('Revenue / MW-yr')).toEqual(['$14.26M', '$21.27M', '$11.07M', '$9.52M']);
+    expect(row('Gross profit / MW-yr')).toEqual(['$7.41M', '$8.31M', '$2.44M', '−$2.91M']);
+    expect(row('Gross margin')).toEqual(['51.9 %', '39.1 %', '22.1 %', '−30.5 %']);
+    expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$207M', '−$693M']);
+    expect(row('IRR')).toEqual(['18.7 %', 'none', '10.3 %', '−11.7 %']);
+    expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.2 %', '−30.7 %']);
     expect(row('Payback')).toEqual(['3.41 y', '0.00 y', '4.13 y', 'never']);
-    expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$110M', '+$464M']);
+    expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$207M', '+$1,400M']);
   });
 
   it('--json carries raw numbers and --csv one row per scenario', async () => {
     const j = await cli('compare', '--json', 'neocloud-base', 'hyperscaler-base');
     const rows = JSON.parse(j.out) as { id: string; summary: { npv: number } }[];
     expect(rows.map((r) => r.id)).toEqual(['neocloud-base', 'hyperscaler-base']);
-    expect(rows[0]!.summary.npv).toBeCloseTo(-110e6, -6);
+    expect(rows[0]!.summary.npv).toBeCloseTo(-207e6, -6);
     const c = await cli('compare', '--csv');
     const lines = c.out.trim().split('\n');
     expect(lines).toHaveLength(5);
@@ -83,7 +83,7 @@ describe('bad input', () => {
     expect(err).not.toMatch(/\bat .*\.ts:\d+/);
     expect(err).toMatchInlineSnapshot(`
       "payback: 5 problems in the input:
-        test/fixtures/broken.yaml:6:3 site.itMW: expected a number > 0, got "a lot"
+        test/fixtures/broken.yaml:6:3 site.itMW: expected a number in (0, 1e6], got "a lot"
         test/fixtures/broken.yaml:9:5 site.facility.mode: fleet.mode is rent, so site.facility.mode must be none (rented capacity comes with its facility), got "lease"
         test/fixtures/broken.yaml:14:3 fleet.accelerator: unknown accelerator "gb20" (did you mean "gb200"?); the catalog has h100, h200, b200, b300, gb200, gb300, mi300x, mi355x
         test/fixtures/broken.yaml:18:3 demand.utilisation: unknown key "utilisation" (did you mean "utilization"?)

@@ -47,14 +47,11 @@ export const CONDITIONS: readonly ConditionDef[] = [
   { key: 'utilization', label: 'High utilization', inputs: 'demand.utilization (in tokens mode: demand.tokensPerYear, growthPerYear and maxUtilization)' },
   { key: 'costPerToken', label: 'Lower cost per token', inputs: 'software gain per year, technology (throughput per accelerator and its gain per year) and the power price and its escalation' },
   { key: 'premiumDemand', label: 'Sustained premium demand', inputs: 'the price change per year of every cash segment (changePerYear, a subscription’s arpuChangePerYear)' },
-  { key: 'capital', label: 'Disciplined capital deployment', inputs: 'capex per accelerator and its change per year, facility capex, the refresh cadence (useful life), and for a rented fleet its rent' },
+  { key: 'capital', label: 'Disciplined capital deployment', inputs: 'capex per accelerator and its change per year, the facility (its capex, or its lease), the refresh cadence (useful life), and for a rented fleet its rent' },
 ];
 
 const PRICE_LEVEL = ['pricing.perMTok', 'pricing.discount', 'pricing.perAcceleratorHour', 'pricing.subscription.arpuPerMonth'];
-// v2 names first; the v1 names stay until the lead's rewrite lands (a path this scenario lacks is skipped)
-const TECH_PREMIUM = ['pricing.techPremiumPerYear', 'pricing.generationStep'];
-const PERF_GAIN = ['fleet.technology.perfGainPerYear', 'fleet.nextGeneration.perfGain'];
-const CAPEX_CHANGE = ['fleet.technology.capexChangePerYear', 'fleet.nextGeneration.capexChange'];
+
 
 /** Which condition a segment's share and price belong to: by pricing form, kind and payer. */
 function segmentCondition(seg: Segment): ConditionKey {
@@ -80,10 +77,6 @@ export function conditionPaths(scenario: Scenario): { key: ConditionKey; paths: 
   const add = (key: ConditionKey, path: string): void => {
     if (checkInputPath(scenario, path) === null) out.get(key)?.push(path);
   };
-  const first = (key: ConditionKey, paths: readonly string[]): void => {
-    const p = paths.find((x) => checkInputPath(scenario, x) === null);
-    if (p !== undefined) out.get(key)?.push(p);
-  };
   for (const seg of scenario.demand.segments) {
     const at = `demand.segments[${seg.id}]`;
     const key = segmentCondition(seg);
@@ -95,14 +88,14 @@ export function conditionPaths(scenario: Scenario): { key: ConditionKey; paths: 
     if (form === 'none') continue;
     if (key === 'enterprise' || key === 'platform') add(key, `${at}.tokenShare`);
     for (const p of PRICE_LEVEL) add(key, `${at}.${p}`);
-    if (key === 'platform') first('platform', TECH_PREMIUM.map((p) => `${at}.${p}`));
+    if (key === 'platform') add('platform', `${at}.pricing.techPremiumPerYear`);
   }
   add('consumer', PAID_SHARE);
   if (scenario.demand.tokensPerYear !== undefined) for (const p of ['demand.tokensPerYear', 'demand.growthPerYear', 'demand.maxUtilization']) add('utilization', p);
   else add('utilization', 'demand.utilization');
   add('costPerToken', 'serving.softwareGainPerYear');
   add('costPerToken', 'fleet.tokensPerSecond');
-  first('costPerToken', PERF_GAIN);
+  add('costPerToken', 'fleet.technology.perfGainPerYear');
   add('costPerToken', 'site.power.pricePerMWh');
   add('costPerToken', 'site.power.escalationPerYear');
   for (const seg of scenario.demand.segments) {
@@ -112,8 +105,9 @@ export function conditionPaths(scenario: Scenario): { key: ConditionKey; paths: 
     add('premiumDemand', `${at}.subscription.arpuChangePerYear`);
   }
   add('capital', 'fleet.capexPerAccelerator');
-  first('capital', CAPEX_CHANGE);
+  add('capital', 'fleet.technology.capexChangePerYear');
   add('capital', 'site.facility.capexPerMW');
+  add('capital', 'site.facility.leasePerKWMonth');
   add('capital', 'fleet.usefulLifeYears');
   add('capital', 'fleet.rentPerAcceleratorHour');
   return CONDITIONS.map((c) => ({ key: c.key, paths: out.get(c.key) ?? [] }));

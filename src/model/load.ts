@@ -10,6 +10,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
+import { V1_KEYS, v1Findings } from './migrate.ts';
 import { DEFAULT_PAYER } from './payers.ts';
 import {
   type Catalog,
@@ -246,7 +247,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
   return {
     $schema,
-    $id: 'urn:inference-payback:scenario:v1',
+    $id: 'urn:inference-payback:scenario:v2',
     title: 'inference-payback scenario',
     description:
       'A scenario of the inference payback model (MODEL.md §2). Rules across fields (fleet and facility modes, ' +
@@ -398,13 +399,25 @@ function describeNumber(s: Schema): string {
   const lo = checks.filter((c) => c.check === 'greater_than').at(-1);
   const hi = checks.filter((c) => c.check === 'less_than').at(-1);
   const noun = isInt ? 'an integer' : 'a number';
+  const v = (c: CheckDef): string => bound(c.value);
   if (lo !== undefined && hi !== undefined) {
-    if (lo.inclusive && hi.inclusive && isInt) return `${noun} from ${lo.value} to ${hi.value}`;
-    return `${noun} in ${lo.inclusive ? '[' : '('}${lo.value}, ${hi.value}${hi.inclusive ? ']' : ')'}`;
+    if (lo.inclusive && hi.inclusive && isInt) return `${noun} from ${v(lo)} to ${v(hi)}`;
+    return `${noun} in ${lo.inclusive ? '[' : '('}${v(lo)}, ${v(hi)}${hi.inclusive ? ']' : ')'}`;
   }
-  if (lo !== undefined) return `${noun} ${lo.inclusive ? '≥' : '>'} ${lo.value}`;
-  if (hi !== undefined) return `${noun} ${hi.inclusive ? '≤' : '<'} ${hi.value}`;
+  if (lo !== undefined) return `${noun} ${lo.inclusive ? '≥' : '>'} ${v(lo)}`;
+  if (hi !== undefined) return `${noun} ${hi.inclusive ? '≤' : '<'} ${v(hi)}`;
   return noun;
+}
+
+/** A bound as people read it: `1e15` rather than `1000000000000000`. */
+function bound(x: number | undefined): string {
+  if (x === undefined) return '?';
+  const a = Math.abs(x);
+  if (a >= 1e6) {
+    const e = Math.round(Math.log10(a));
+    if (10 ** e === a) return `${x < 0 ? '-' : ''}1e${e}`;
+  }
+  return String(x);
 }
 
 const plural = (what: string): string =>
@@ -485,6 +498,8 @@ function fromZod(
       case 'unrecognized_keys': {
         const allowed = keysAt(root, raw, path);
         for (const key of iss.keys) {
+          // a MODEL.md v1 field: the rules report it once, with its v2 form
+          if (V1_KEYS.has(key) && root === scenarioSchema) continue;
           const hint = didYouMeanSuffix(key, allowed);
           const list = hint === '' && allowed.length > 0 ? `; expected one of ${allowed.join(', ')}` : '';
           out.push({ path: [...path, key], message: `unknown key "${key}"${hint}${list}`, code: 'unknown_key' });
@@ -515,7 +530,7 @@ function fromZod(
         } else if (iss.origin === 'string') {
           message = iss.code === 'too_small' ? `expected a non-empty string, got ${showValue(value)}` : iss.message;
         } else {
-          message = expected(root, raw, path, iss.origin);
+          message = expected(root, raw, path, iss.origin) + percentHint(root, raw, path, iss.code);
         }
         out.push({ path, message, code: iss.code });
         break;
@@ -534,6 +549,26 @@ function fromZod(
     }
   }
   return out;
+}
+
+/**
+ * A rate or share written in percent (`wacc: 12`, `taxRate: 21`): suggest the
+ * fraction when it fits the field's range. Only for fields bounded below by
+ * −1 or 0 (rates, shares), not for multipliers.
+ */
+function percentHint(root: Schema, raw: unknown, path: readonly PropertyKey[], code: string): string {
+  if (code !== 'too_big') return '';
+  const v = valueAt(raw, path);
+  const s = schemaAt(root, raw, path);
+  if (typeof v !== 'number' || s === undefined || defOf(s).type !== 'number') return '';
+  const checks = ((defOf(s)['checks'] as Schema[] | undefined) ?? []).map((c) => c._zod.def as unknown as CheckDef);
+  const lo = checks.filter((c) => c.check === 'greater_than').at(-1);
+  const hi = checks.filter((c) => c.check === 'less_than').at(-1);
+  if (lo === undefined || hi === undefined || hi.value === undefined || hi.value > 10) return '';
+  const rateLike = (lo.value === -1 && lo.inclusive !== true) || (lo.value === 0 && lo.inclusive === true);
+  const f = v / 100;
+  const fits = f <= hi.value && (hi.inclusive === true || f < hi.value);
+  return rateLike && v <= 100 && fits ? ` (did you mean ${Number(f.toPrecision(12))}? rates and shares are fractions: ${Number(f.toPrecision(12))} = ${v} %)` : '';
 }
 
 function fromUnion(
@@ -627,6 +662,7 @@ function crossFieldRules(raw: unknown, catalog: Catalog): { errors: RawIssue[]; 
     warnings.push({ path, message, code });
   };
   if (!isRecord(raw)) return { errors, warnings };
+  for (const f of v1Findings(raw)) err(f.path, f.message, 'v1_form');
 
   const horizon = isRecord(raw['horizon']) ? raw['horizon'] : {};
   const years = horizon['years'];
@@ -708,9 +744,9 @@ function crossFieldRules(raw: unknown, catalog: Catalog): { errors: RawIssue[]; 
           warn(['fleet', key], 'ignored: an own-mode field, and fleet.mode is rent', 'ignored_field');
         }
       }
-      const next = fleet['nextGeneration'];
-      if (isRecord(next) && ((next['perfGain'] ?? 1) !== 1 || (next['capexChange'] ?? 1) !== 1)) {
-        warn(['fleet', 'nextGeneration'], 'ignored: an own-mode field, and fleet.mode is rent', 'ignored_field');
+      const tech = fleet['technology'];
+      if (isRecord(tech) && ((tech['perfGainPerYear'] ?? 1) !== 1 || (tech['capexChangePerYear'] ?? 1) !== 1)) {
+        warn(['fleet', 'technology'], 'ignored: a rented fleet buys no hardware (fleet.mode is rent)', 'ignored_field');
       }
       if (site !== undefined && site['power'] !== undefined) {
         warn(['site', 'power'], 'ignored: fleet.mode is rent, so power comes with the rented capacity', 'ignored_field');
