@@ -67,7 +67,8 @@ describe('payback stack', () => {
     expect(out).toContain('Enterprise budgets (cloud-api, batch) cover 75.7 % of what this capacity needs.');
     const j = JSON.parse((await cli('stack', 'neocloud-base', '--by', 'payer', '--json')).out) as { by: string; sources: { key: string; segments: string[] }[] };
     expect(j.by).toBe('payer');
-    expect(j.sources.find((x) => x.key === 'platform')?.segments).toEqual(['term-contracts', 'on-demand']);
+    expect(j.sources.find((x) => x.key === 'platform')?.segments).toEqual(['term-contracts']);
+    expect(j.sources.find((x) => x.key === 'developer')?.segments).toEqual(['on-demand']);
   });
 
   it('--by with another word exits 2', async () => {
