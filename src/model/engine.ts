@@ -7,6 +7,7 @@
 import { FactoryKernel, newRecording } from './kernel.ts';
 import { generationCapex } from './lines.ts';
 import { type PricingKind, SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, YEAR_FIELDS, type ModelResult, type SegmentResult, summaryIsFinite } from './result.ts';
+import type { Issue } from './issues.ts';
 import type { Scenario } from './schema.ts';
 import { extractInputs, type Layout, makeLayout, structureKey, structureOf } from './slots.ts';
 
@@ -104,6 +105,26 @@ function compiledFor(scenario: Scenario): Compiled {
     compiledCache.set(key, c);
   }
   return c;
+}
+
+/**
+ * MODEL.md §2: an evaluation that still yields a non-finite value is an
+ * input error (exit 2 / HTTP 422) that names the line and the year. The
+ * result itself carries those values as null with a `not-finite` warning;
+ * this turns those warnings into the input issues a surface reports.
+ *
+ * @example
+ * const problems = nonFiniteIssues(evaluate(s));
+ * if (problems.length > 0) throw new InputError(problems);
+ */
+export function nonFiniteIssues(r: ModelResult): Issue[] {
+  return r.warnings
+    .filter((w) => w.code === 'not-finite')
+    .map((w) => ({
+      path: w.field ?? '',
+      message: `${w.message.replace(/; reported as null$/, '')}: the inputs overflow the model's arithmetic (MODEL.md §2) — bring the extreme values in`,
+      code: 'not_finite',
+    }));
 }
 
 /** Null out the non-finite fields of one row, with a warning each. */

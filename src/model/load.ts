@@ -38,7 +38,23 @@ export type Locate = (path: readonly PropertyKey[]) => Position | undefined;
 export interface SourceContext {
   locate?: Locate | undefined;
   file?: string | undefined;
+  /**
+   * Checks of a resolved scenario that need more than the model (the
+   * `uncertainty:` block needs the analyses' paths and distributions): their
+   * issues join the rest, placed and stamped the same way.
+   */
+  check?: ScenarioCheck | undefined;
 }
+
+/** An issue of a `ScenarioCheck`, its path as segments (`['uncertainty', 'finance.wacc', 'min']`). */
+export interface CheckIssue {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+}
+
+/** A check run on a scenario that resolves; an empty list when it passes. */
+export type ScenarioCheck = (scenario: ResolvedScenario) => CheckIssue[];
 
 /** What `parseScenarioText` gives: the plain value, syntax problems, and a way to place a path. */
 export interface ParsedText {
@@ -158,7 +174,10 @@ export function resolveScenario(raw: unknown, catalog: Catalog, opts: SourceCont
   errors.push(...rules.errors);
   const warnings = finalizeWarnings(rules.warnings, raw, opts);
   if (!parsed.success || errors.length > 0) return { ok: false, issues: finalize(errors, raw, opts), warnings };
-  return { ok: true, scenario: fill(parsed.data, catalog), warnings };
+  const scenario = fill(parsed.data, catalog);
+  const late = opts.check?.(scenario) ?? [];
+  if (late.length > 0) return { ok: false, issues: finalize(late, raw, opts), warnings };
+  return { ok: true, scenario, warnings };
 }
 
 /**
@@ -169,7 +188,7 @@ export function resolveScenario(raw: unknown, catalog: Catalog, opts: SourceCont
 export function loadScenarioText(
   text: string,
   catalog: Catalog,
-  opts: { file?: string | undefined } = {},
+  opts: { file?: string | undefined; check?: ScenarioCheck | undefined } = {},
 ): ResolveResult {
   const { value, issues, locate } = parseScenarioText(text, opts);
   const syntaxErrors = issues.filter((i) => i.severity !== 'warning');
@@ -180,7 +199,7 @@ export function loadScenarioText(
     if (opts.file !== undefined) issue.file = opts.file;
     return { ok: false, issues: [issue], warnings: syntaxWarnings };
   }
-  const r = resolveScenario(value, catalog, { locate, file: opts.file });
+  const r = resolveScenario(value, catalog, { locate, file: opts.file, check: opts.check });
   return { ...r, warnings: [...syntaxWarnings, ...r.warnings] };
 }
 

@@ -942,6 +942,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   S.line({ key: 'leaseCommitmentPVPart', unit: 'usd', note: 'PV of the lease payments at the commitment rate', at: () => (facility === 'lease' ? F(pvGeo(leaseA, 'leaseEscalationPerYear', 'leaseTermYears', sv('commitmentRate'))) : 0) });
   S.line({ key: 'rentCommitmentPVPart', unit: 'usd', note: 'PV of the rent payments at the commitment rate', at: () => (!own ? F(pvGeo(rentA0, 'rentChangePerYear', 'rentTermYears', sv('commitmentRate'))) : 0) });
   sline('leaseCommitmentPV', 'usd', 'the commitments discounted at the debt rate (wacc without debt)', `${sv('leaseCommitmentPVPart')}+${sv('rentCommitmentPVPart')}`);
+  sline('commitmentsAfterHorizon', 'usd', 'MODEL.md §3.6 the lease and rent payments due after T, owed at T (the Model line at T)', `Model!$${col(T)}$${M.r('commitmentsAfterHorizon')}`);
   S.section('Strategic value');
   sline('strategicValuePV', 'usd', 'Σ V_t · (1 − taxRate) / (1 + wacc)^t = NPV(wacc, V_1..V_T) · (1 − taxRate)', `NPV(wacc,${span('strategicValue')})*(1-taxRate)`);
   sline('strategicNpv', 'usd', 'npv + strategicValuePV', `${sv('npv')}+${sv('strategicValuePV')}`);
