@@ -55,7 +55,11 @@ export {
   type Summary,
   type ModelWarning,
 } from './model/result.ts';
-export { paybackStack, scaleCashRevenue, stackSourceOf, STACK_SOURCES, type PaybackStack, type StackSource, type StackSourceKey } from './analysis/payback-stack.ts';
+export { paybackStack, scaleCashRevenue, stackSourceOf, STACK_SOURCES, STACK_PAYER_SOURCES, STACK_GROUPINGS, type PaybackStack, type PaybackStackOptions, type StackGrouping, type StackSource, type StackSourceKey, type StackKindKey } from './analysis/payback-stack.ts';
+export { PAYERS, PAYER_LABELS, DEFAULT_PAYER, payerOf, type Payer } from './model/payers.ts';
+export { conditions, conditionPaths, CONDITIONS, type ConditionsOptions, type ConditionsReport, type ConditionRow, type ConditionInput, type ConditionKey, type ConditionDef } from './analysis/conditions.ts';
+export { designPoint, unreachableIssue, type DesignPointOptions, type DesignPointReport, type DesignPointInput, type DesignPointBranch } from './analysis/design-point.ts';
+export { uncertaintyFor } from './analysis/default-uncertainty.ts';
 export { internalSweep, withInternalShare, INTERNAL_KINDS, type InternalSweep, type InternalPoint } from './analysis/internal.ts';
 export { advantages, advantageCoalition, ADVANTAGE_GROUPS, type Advantages, type AdvantagePart, type AdvantageGroup } from './analysis/advantages.ts';
 export { parseInputPath, getInput, setInput, inputInfo, checkInputPath, listInputPaths, AnalysisInputError, PAID_SHARE, type InputInfo, type InputKind, type SetMode, type ParsedInputPath, type PathStep } from './analysis/paths.ts';

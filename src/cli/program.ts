@@ -24,6 +24,8 @@ import { tornadoCommand } from './commands/tornado.ts';
 import { gridCommand } from './commands/grid.ts';
 import { signalsCommand } from './commands/signals.ts';
 import { mcCommand } from './commands/mc.ts';
+import { conditionsCommand } from './commands/conditions.ts';
+import { designPointCommand } from './commands/designpoint.ts';
 import { VERSION } from '../version.ts';
 
 export function makeProgram(io: CliIO): Command {
@@ -55,6 +57,8 @@ export function makeProgram(io: CliIO): Command {
   gridCommand(program, io);
   signalsCommand(program, io);
   mcCommand(program, io);
+  conditionsCommand(program, io);
+  designPointCommand(program, io);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   return program;
 }

@@ -11,6 +11,7 @@ import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, ty
 import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
 import { V1_KEYS, v1Findings } from './migrate.ts';
+import { DEFAULT_PAYER } from './payers.ts';
 import {
   type Catalog,
   type CatalogRow,
@@ -221,6 +222,7 @@ function fill(data: Scenario, catalog: Catalog): ResolvedScenario {
       fleet.depreciationYears = fleet.usefulLifeYears;
     }
   }
+  for (const seg of s.demand.segments) seg.payer ??= DEFAULT_PAYER[seg.kind];
   if (s.demand.tokensPerYear !== undefined) {
     s.demand.growthPerYear ??= 0;
     s.demand.maxUtilization ??= 1;

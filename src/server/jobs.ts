@@ -5,6 +5,8 @@
  * computed here that the analyses and renderers do not compute.
  */
 import { breakeven, type BreakevenOptions } from '../analysis/breakeven.ts';
+import { conditions, type ConditionsOptions } from '../analysis/conditions.ts';
+import { designPoint, type DesignPointOptions } from '../analysis/design-point.ts';
 import { grid, type GridOptions } from '../analysis/grid.ts';
 import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
@@ -47,6 +49,8 @@ export interface Jobs {
   breakeven: { in: { scenario: Scenario; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
   tornado: { in: { scenario: Scenario; options: TornadoOptions }; out: ReturnType<typeof tornado> };
   internal: { in: { scenario: Scenario; steps?: number }; out: ReturnType<typeof internalSweep> };
+  conditions: { in: { scenario: Scenario; options: ConditionsOptions }; out: ReturnType<typeof conditions> };
+  designpoint: { in: { scenario: Scenario; options: DesignPointOptions }; out: ReturnType<typeof designPoint> };
   report: { in: ReportJob; out: string };
   xlsx: { in: { scenario: JobScenario; catalog: Catalog }; out: Uint8Array };
   status: {
@@ -144,6 +148,14 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     case 'internal': {
       const i = input as Jobs['internal']['in'];
       return internalSweep(i.scenario, i.steps === undefined ? {} : { steps: i.steps }) as Out;
+    }
+    case 'conditions': {
+      const i = input as Jobs['conditions']['in'];
+      return conditions(i.scenario, i.options) as Out;
+    }
+    case 'designpoint': {
+      const i = input as Jobs['designpoint']['in'];
+      return designPoint(i.scenario, i.options) as Out;
     }
     case 'report':
       return (await report(input as ReportJob)) as Out;

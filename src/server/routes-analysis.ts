@@ -7,9 +7,10 @@
  */
 import type { z } from 'zod';
 import { advantages } from '../analysis/advantages.ts';
-import { withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
+import { uncertaintyFor, withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
+import { unreachableIssue } from '../analysis/design-point.ts';
 import { DEFAULT_SAMPLES, prepareMonteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
 import { paybackStack } from '../analysis/payback-stack.ts';
 import { evaluate } from '../model/engine.ts';
@@ -26,6 +27,10 @@ import {
   breakevenResponseSchema,
   compareRequestSchema,
   compareResponseSchema,
+  conditionsRequestSchema,
+  conditionsResponseSchema,
+  designPointRequestSchema,
+  designPointResponseSchema,
   gridRequestSchema,
   gridResponseSchema,
   internalRequestSchema,
@@ -99,7 +104,7 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json(compute(() => paybackStack(l.scenario)));
+      return c.json(compute(() => paybackStack(l.scenario, body.by === undefined ? {} : { by: body.by })));
     },
   );
 
@@ -264,7 +269,71 @@ export function analysisRoutes(ctx: ServerContext): void {
       return c.json(result);
     },
   );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/conditions',
+      operationId: 'conditions',
+      tag: 'analyses',
+      summary: 'What has to work at the same time: the eight conditions, npv when one fails or alone holds, how often they hold (`payback conditions --json`)',
+      description: 'Bounded like /api/mc: more samples than `limits.mcSamples` answers 413, a run past `limits.mcMillis` 422. It runs in a worker thread.',
+      body: conditionsRequestSchema,
+      responses: { 200: { description: 'the conditions', schema: conditionsResponseSchema } },
+      errors: [404, 413, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      const n = samplesOf(ctx, body.n);
+      const l = await library.load(body);
+      const options = { n, ...(body.seed !== undefined && { seed: body.seed }), distributions: uncertaintyFor(l.scenario).distributions };
+      return c.json(await ctx.jobs.run('conditions', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the conditions', budgetHint: budgetHint(ctx, n) }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/designpoint',
+      operationId: 'designPoint',
+      tag: 'analyses',
+      summary: 'The design point (FORM): the most likely way the target is missed or reached, β and Φ(−β) beside the Monte Carlo (`payback designpoint --json`)',
+      description:
+        'A target that no values of the uncertain inputs can cross answers 400 with the closest point found. Bounded like /api/mc: more samples than `limits.mcSamples` answers 413, a run past `limits.mcMillis` 422.',
+      body: designPointRequestSchema,
+      responses: { 200: { description: 'the design point', schema: designPointResponseSchema } },
+      errors: [404, 413, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      const n = body.n === 0 ? 0 : samplesOf(ctx, body.n);
+      const l = await library.load(body);
+      checkTargetAndDrivers(l.scenario, body.target, 'target', []);
+      const options = {
+        n,
+        ...(body.target !== undefined && { target: body.target }),
+        ...(body.seed !== undefined && { seed: body.seed }),
+        distributions: uncertaintyFor(l.scenario).distributions,
+      };
+      const d = await ctx.jobs.run('designpoint', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the design point', budgetHint: budgetHint(ctx, n) });
+      if (d.status === 'unreachable') throw badRequest('unreachable target', [unreachableIssue(d)]);
+      return c.json(d);
+    },
+  );
 }
+
+/** Samples of a run: as asked (at most the server's limit, else 413), by default the CLI's 100,000 or the limit. */
+function samplesOf(ctx: ServerContext, asked: number | undefined): number {
+  const max = ctx.deps.limits.mcSamples;
+  const n = asked ?? Math.min(DEFAULT_SAMPLES, max);
+  if (n > max) {
+    throw new HttpError(413, `Monte Carlo is limited to ${max} samples per request on this server`, [{ path: 'n', message: `${n} samples asked, the limit is ${max} (limits.mcSamples)`, code: 'too_big' }]);
+  }
+  return n;
+}
+
+const budgetHint = (ctx: ServerContext, n: number): { path: string; message: string } => ({
+  path: 'n',
+  message: `${n} samples did not finish within ${ctx.deps.limits.mcMillis} ms (limits.mcMillis); ask for fewer`,
+});
 
 /** Most cells of a grid on this server (101 × 101). */
 export const GRID_MAX_CELLS = 10_201;

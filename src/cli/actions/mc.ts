@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { parseCorrArgument, withCorrelationOverrides } from '../../analysis/correlation.ts';
 import { type DistributionSpec, parseDistArgument } from '../../analysis/distributions.ts';
@@ -6,40 +5,11 @@ import { effectiveUncertainty, uncertaintyOriginText, withEffectiveUncertainty }
 import { AnalysisInputError } from '../../analysis/paths.ts';
 import { runMonteCarloParallel } from '../../io/mc-workers.ts';
 import type { Issue } from '../../model/issues.ts';
-import { parseScenarioText } from '../../model/load.ts';
 import { mcSummaryTables } from '../../report/mc-tables.ts';
 import type { McOptions } from '../commands/mc.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
-
-/** Where the issues of the scenario's own uncertainty and correlation blocks are in its file. */
-function placeIssues(issues: Issue[], file: string, fromCli: ReadonlySet<string>): Issue[] {
-  let locate: ((path: readonly PropertyKey[]) => { line: number; column: number } | undefined) | undefined;
-  try {
-    if (statSync(file).isFile()) locate = parseScenarioText(readFileSync(file, 'utf8')).locate;
-  } catch {
-    locate = undefined;
-  }
-  return issues.map((issue) => {
-    const u = /^uncertainty\["((?:[^"\\]|\\.)*)"\](?:\.(\w+))?/.exec(issue.path);
-    if (u !== null) {
-      const key = JSON.parse(`"${u[1]}"`) as string;
-      if (fromCli.has(key)) return { ...issue, file: '--dist' };
-      const pos = locate?.(u[2] === undefined ? ['uncertainty', key] : ['uncertainty', key, u[2]]);
-      return { ...issue, file, ...(pos ?? {}) };
-    }
-    const c = /^correlation(?:\.(paths|matrix))?(?:\[(\d+)\])?(?:\[(\d+)\])?/.exec(issue.path);
-    if (c !== null && issue.code !== 'invalid_corr_argument') {
-      const segs: PropertyKey[] = ['correlation'];
-      if (c[1] !== undefined) segs.push(c[1]);
-      if (c[2] !== undefined) segs.push(Number(c[2]));
-      if (c[3] !== undefined) segs.push(Number(c[3]));
-      const pos = locate?.(segs);
-      return { ...issue, file, ...(pos ?? {}) };
-    }
-    return issue;
-  });
-}
+import { placeIssues } from '../uncertainty-issues.ts';
 
 export async function mcAction(io: CliIO, file: string, opts: McOptions): Promise<void> {
   const loaded = loadScenarioOrFail(file);

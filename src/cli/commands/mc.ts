@@ -14,7 +14,8 @@ export interface McOptions {
   samples?: string;
 }
 
-const wholeNumber =
+/** A whole-number option in [min, max] (`_` separators allowed), or a usage error naming it. */
+export const wholeNumber =
   (what: string, min: number, max: number) =>
   (text: string): number => {
     const v = /^\d[\d_]*$/.test(text.trim()) ? Number(text.trim().replace(/_/g, '')) : Number.NaN;
