@@ -10,7 +10,7 @@
  * outcome says how far it got.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AnalysisInputError } from '../analysis/paths.ts';
 import {
   assembleSummary,
@@ -30,6 +30,7 @@ import {
 } from '../analysis/monte-carlo.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { WorkerReply, WorkerRequest } from './mc-worker.ts';
+import { moduleBeside, startWorker } from './worker-start.ts';
 
 export interface ParallelOptions {
   /** worker threads (default: `defaultWorkers` of the run); 1 runs in this thread */
@@ -68,7 +69,8 @@ export function defaultWorkers(scenarioYears: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(scenarioYears / SCENARIO_YEARS_PER_WORKER)));
 }
 
-const WORKER_ENTRY = new URL('./mc-worker-entry.mjs', import.meta.url);
+/** `mc-worker.js` in the compiled package, `mc-worker.ts` (booted through tsx) from source. */
+const WORKER_ENTRY = moduleBeside('mc-worker', import.meta.url);
 
 /**
  * Run a Monte Carlo over `workers` threads (the main thread when 1, or when
@@ -209,7 +211,7 @@ class WorkerPool {
   ) {
     signal?.addEventListener('abort', this.onAbort);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_ENTRY, { workerData: data });
+      const w = startWorker(WORKER_ENTRY, { workerData: data });
       this.workers.push(w);
       w.on('message', (msg: WorkerReply) => this.receive(w, msg));
       w.on('error', (e) => this.fail(e));
