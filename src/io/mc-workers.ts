@@ -165,18 +165,14 @@ async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], p
     'drivers',
     groups.map((js, index) => ({ type: 'drivers', index, drivers: js, columns: js.map((j) => cols.inputs[j] as Float64Array), metrics: ranks, sets })),
   );
-  const result = assembleSummary(
+  // the samples stay in the shared columns (the workers are done with them): a copy would double the memory of a big run
+  return assembleSummary(
     plan,
     cols,
     metrics,
     drivers.flatMap((r) => r.parts),
     keepSamples,
   );
-  if (result.samples === undefined) return result;
-  // the samples leave in memory of their own, not shared
-  const own = (x: Float64Array): Float64Array => x.slice();
-  const metricCols = Object.fromEntries(Object.entries(result.samples.metrics).map(([m, x]) => [m, own(x)])) as typeof result.samples.metrics;
-  return { summary: result.summary, samples: { inputs: result.samples.inputs.map((x) => ({ ...x, values: own(x.values) })), metrics: metricCols } };
 }
 
 /** Why a batch of tasks stopped: the signal fired. */

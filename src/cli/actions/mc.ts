@@ -8,7 +8,7 @@ import type { Issue } from '../../model/issues.ts';
 import { parseScenarioText } from '../../model/load.ts';
 import { mcSummaryTables } from '../../report/mc-tables.ts';
 import type { McOptions } from '../commands/mc.ts';
-import { type CliIO, InputError, json, printWarnings } from '../context.ts';
+import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
 
 /** Where the issues of the scenario's own uncertainty and correlation blocks are in its file. */
@@ -58,8 +58,10 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   // the Parquet writer loads only when samples are to be written
   const samplesExport = opts.samples === undefined ? undefined : await import('../../report/samples-export.ts');
   if (opts.samples !== undefined && samplesExport?.samplesFormat(opts.samples) === null) {
-    issues.push({ path: '', message: `--samples: "${opts.samples}" should end in .parquet or .csv`, code: 'invalid_option' });
+    issues.push({ path: '', message: `--samples: "${opts.samples}" should end in .parquet or .csv (or be - for CSV on standard output)`, code: 'invalid_option' });
   }
+  const samplesToStdout = opts.samples === '-';
+  if (samplesToStdout && opts.json) issues.push({ path: '--samples', message: '--samples - and --json both want standard output: write the samples to a file, or drop --json', code: 'invalid_option' });
   if (issues.length > 0) throw new InputError(issues);
   const correlation = withCorrelationOverrides(scenario.correlation, pairs);
   const options = {
@@ -109,14 +111,20 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   const { summary, samples } = outcome.result;
   io.err(`payback mc: ${summary.n.toLocaleString('en-US')} samples in ${seconds.toFixed(2)} s (${Math.round(summary.n / seconds).toLocaleString('en-US')} samples/s, ${outcome.workers} worker${outcome.workers === 1 ? '' : 's'})`);
   if (opts.samples !== undefined && samples !== undefined && samplesExport !== undefined) {
-    samplesExport.writeSamples(opts.samples, samples);
-    io.err(`payback mc: wrote ${summary.n.toLocaleString('en-US')} samples to ${opts.samples}`);
+    if (samplesToStdout) {
+      for (const block of samplesExport.samplesCsvBlocks(samples, summary)) await writeStdout(io, block);
+    } else {
+      samplesExport.writeSamples(opts.samples, samples, summary);
+      io.err(`payback mc: wrote ${summary.n.toLocaleString('en-US')} samples to ${opts.samples}`);
+    }
   }
   if (opts.json) {
     io.out(json(summary));
     return;
   }
+  // with the samples on standard output, the summary goes beside the progress, to standard error
+  const show = samplesToStdout ? io.err : io.out;
   printWarnings(io, warnings);
-  io.out(mcSummaryTables(summary));
+  show(mcSummaryTables(summary));
   printWarnings(io, summary.warnings);
 }
