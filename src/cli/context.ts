@@ -44,6 +44,14 @@ export class InputError extends Error {
   }
 }
 
+/** End the command with this exit code, its output already printed (`validate --json` on a bad file). */
+export class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+    this.name = 'Exit';
+  }
+}
+
 /** Warnings go to stderr, one line each, so stdout stays clean for `--json` and `--csv`. */
 export function printWarnings(io: CliIO, warnings: readonly { message: string }[], prefix = 'warning: '): void {
   for (const w of warnings) io.err(`${prefix}${w.message}`);

@@ -45,7 +45,7 @@ export type ObservationFormat = (typeof OBSERVATION_FORMATS)[number];
 
 /** The format of observations read from standard input without `--format`: JSON or YAML unless the first line is a CSV header. */
 export function sniffObservationFormat(text: string): ObservationFormat {
-  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const first = text.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
   if (/^\s*[[{]/.test(first)) return 'json';
   return first.includes(',') && !/:\s/.test(first) && !first.trimStart().startsWith('-') ? 'csv' : 'yaml';
 }

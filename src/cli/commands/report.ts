@@ -14,6 +14,7 @@ export interface ReportOptions {
   seed?: string;
   out?: string;
   reference?: string;
+  json?: boolean;
 }
 
 export function reportCommand(program: Command, io: CliIO): void {
@@ -24,6 +25,7 @@ export function reportCommand(program: Command, io: CliIO): void {
     .option('--mc <n>', 'add Monte Carlo NPV and IRR histograms from n samples per scenario')
     .option('--seed <n>', 'the Monte Carlo seed', '42')
     .option('--reference <id>', 'the reference operator for structural advantages (file or built-in id)', DEFAULT_REFERENCE)
-    .option('--out <file>', 'where to write the report', DEFAULT_REPORT_OUT)
+    .option('--out <file>', 'where to write the report; - for standard output (the comparison then goes to standard error)', DEFAULT_REPORT_OUT)
+    .option('--json', 'print what was written as JSON: { out, bytes, scenarios: [{ id, name, operator, summary }] }')
     .action(async (files: string[], opts: ReportOptions) => (await import('../actions/report.ts')).reportAction(io, files, opts));
 }
