@@ -64,7 +64,18 @@ function blankLock(tarballName: string, manifest: { name: string; version: strin
     if (path === '') continue;
     if (entry.dev !== true && entry.devOptional !== true) wanted.add(path);
   }
-  for (const path of [...wanted]) for (const dep of Object.keys(repo.packages[path]?.dependencies ?? {})) if (repo.packages[`node_modules/${dep}`] !== undefined) wanted.add(`node_modules/${dep}`);
+  // and what those need, to the last dependency (the extras may be dev dependencies of this repository)
+  const queue = [...wanted];
+  while (queue.length > 0) {
+    const entry = repo.packages[queue.pop() as string];
+    for (const dep of Object.keys({ ...entry?.dependencies, ...(entry?.['optionalDependencies'] as Record<string, string> | undefined) })) {
+      const path = `node_modules/${dep}`;
+      if (repo.packages[path] !== undefined && !wanted.has(path)) {
+        wanted.add(path);
+        queue.push(path);
+      }
+    }
+  }
   for (const path of wanted) {
     const { dev: _d, devOptional: _o, ...entry } = repo.packages[path] as LockEntry;
     packages[path] = entry;

@@ -3,7 +3,7 @@
  * is missing or older than the source (`npm test` builds it first anyway).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -28,7 +28,12 @@ function newest(dir: string): number {
 /** True when dist/ is at least as new as src/ (the same rule as bin/payback.js). */
 export const isBuilt = (): boolean => mtime(join(ROOT, 'dist', '.built')) >= newest(join(ROOT, 'src'));
 
-/** Build dist/ (the library, not the dashboard) unless it is up to date. */
-export function ensureBuilt(): void {
-  if (!isBuilt()) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--lib'], { cwd: ROOT, stdio: 'pipe' });
+/**
+ * Build dist/ unless it is up to date (and with `web`, the dashboard unless
+ * web/dist has one). `npm test` builds both before the tests run, so this
+ * builds only in a run of single test files after an edit.
+ */
+export function ensureBuilt(opts: { web?: boolean } = {}): void {
+  const web = opts.web === true && !existsSync(join(ROOT, 'web', 'dist', 'index.html'));
+  if (!isBuilt() || web) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), ...(opts.web === true ? [] : ['--lib'])], { cwd: ROOT, stdio: 'pipe' });
 }
