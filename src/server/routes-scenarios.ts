@@ -1,5 +1,5 @@
 /** Scenarios: list, get (a version), versions, save a new version, validate a text. */
-import { loadScenarioText } from '../model/load.ts';
+import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
 import type { ServerContext } from './app.ts';
 import {
   saveScenarioSchema,
@@ -97,7 +97,7 @@ export function scenarioRoutes({ routes, library, deps }: ServerContext): void {
       responses: { 200: { description: 'the issues', schema: validationSchema } },
     },
     (c, { body }) => {
-      const r = loadScenarioText(body.yaml, deps.catalog);
+      const r = loadCheckedScenarioText(body.yaml, deps.catalog);
       return c.json(
         r.ok
           ? { ok: true, issues: [], warnings: r.warnings, scenario: r.scenario }

@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtinScenarioIds, builtinsInArchetypeOrder, dataDir } from '../io/files.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
-import { loadScenarioText, parseScenarioText, resolveScenario, type ResolvedScenario } from '../model/load.ts';
+import { loadCheckedScenarioText, resolveCheckedScenario } from '../analysis/scenario-checks.ts';
+import { parseScenarioText, type ResolvedScenario } from '../model/load.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
 import { badInput, badRequest, HttpError, notFound } from './http.ts';
@@ -160,7 +161,7 @@ export class ScenarioLibrary {
   async get(id: string, version?: number): Promise<ScenarioDocument> {
     const t = await this.text(id, version);
     const file = t.version === 0 ? `data/scenarios/${id}` : `${id} v${t.version}`;
-    const r = loadScenarioText(t.yaml, this.catalog, { file });
+    const r = loadCheckedScenarioText(t.yaml, this.catalog, { file });
     if (!r.ok) throw badRequest('invalid scenario', r.issues);
     return { ...t, scenario: r.scenario, warnings: r.warnings };
   }
@@ -172,7 +173,7 @@ export class ScenarioLibrary {
    */
   async save(yaml: string): Promise<{ id: string; version: number; created: boolean; warnings: Issue[] }> {
     const store = this.requireStore();
-    const r = loadScenarioText(yaml, this.catalog);
+    const r = loadCheckedScenarioText(yaml, this.catalog);
     if (!r.ok) throw badRequest('invalid scenario', r.issues);
     const id = r.scenario.id;
     const before = await store.getScenario(id);
@@ -199,11 +200,11 @@ export class ScenarioLibrary {
       return { scenario: d.scenario, warnings: d.warnings, id: d.id, version: d.version, text: d.yaml };
     }
     if (ref.yaml !== undefined) {
-      const r = loadScenarioText(ref.yaml, this.catalog);
+      const r = loadCheckedScenarioText(ref.yaml, this.catalog);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       return { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
     }
-    const r = resolveScenario(ref.scenario, this.catalog);
+    const r = resolveCheckedScenario(ref.scenario, this.catalog);
     if (!r.ok) throw badRequest('invalid scenario', r.issues);
     return { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
   }
