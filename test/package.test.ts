@@ -160,6 +160,10 @@ export const start = listen;
       expect(health).toBeTruthy();
       const runRes = await fetch(new URL('api/run', info.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'neocloud-base' }) });
       expect(runRes.status).toBe(200);
+      // a heavy job runs in the server's worker pool: the compiled job worker
+      const mc = await fetch(new URL('api/mc', info.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'hyperscaler-base', n: 2000, dist: ['finance.wacc=uniform:0.06,0.1'] }) });
+      expect(mc.status, await mc.clone().text()).toBe(200);
+      expect(((await mc.json()) as { summary: { n: number } }).summary.n).toBe(2000);
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.on('close', resolve));

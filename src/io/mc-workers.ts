@@ -41,6 +41,13 @@ export interface ParallelOptions {
   onProgress?: (done: number, total: number) => void;
   /** called once the run is checked and about to start */
   onStart?: (run: { n: number; chunks: number; workers: number }) => void;
+  /**
+   * With `keepSamples` on workers: hand the samples back in the shared memory
+   * the workers summarized them in, instead of copies in memory of their own
+   * (the default). Saves a copy of every column — what a caller that only
+   * streams them to a file wants (`payback mc --samples`).
+   */
+  sharedSamples?: boolean;
 }
 
 export type ParallelOutcome =
@@ -129,6 +136,7 @@ async function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: M
       replies.map((r) => r.result),
       pool,
       options.keepSamples === true,
+      p.sharedSamples === true,
     );
     return { status: 'done', result, workers: count };
   } catch (e) {
@@ -147,7 +155,7 @@ const sharedBuffer: BufferAlloc = (bytes) => new SharedArrayBuffer(bytes);
  * the same order, as `summarizeMonteCarlo`. The columns live in shared
  * memory; every part lands by its index, whichever worker computed it.
  */
-async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], pool: WorkerPool, keepSamples: boolean): Promise<McResult> {
+async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], pool: WorkerPool, keepSamples: boolean, sharedSamples: boolean): Promise<McResult> {
   const cols = gatherChunks(plan, chunks, sharedBuffer);
   const same = sameMetrics(cols);
   const distinct = await pool.run(
@@ -165,14 +173,18 @@ async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], p
     'drivers',
     groups.map((js, index) => ({ type: 'drivers', index, drivers: js, columns: js.map((j) => cols.inputs[j] as Float64Array), metrics: ranks, sets })),
   );
-  // the samples stay in the shared columns (the workers are done with them): a copy would double the memory of a big run
-  return assembleSummary(
+  const result = assembleSummary(
     plan,
     cols,
     metrics,
     drivers.flatMap((r) => r.parts),
     keepSamples,
   );
+  if (result.samples === undefined || sharedSamples) return result;
+  // the samples leave in memory of their own, not shared
+  const own = (x: Float64Array): Float64Array => x.slice();
+  const metricCols = Object.fromEntries(Object.entries(result.samples.metrics).map(([m, x]) => [m, own(x)])) as typeof result.samples.metrics;
+  return { summary: result.summary, samples: { inputs: result.samples.inputs.map((x) => ({ ...x, values: own(x.values) })), metrics: metricCols } };
 }
 
 /** Why a batch of tasks stopped: the signal fired. */

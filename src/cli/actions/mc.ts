@@ -87,6 +87,8 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   try {
     outcome = await runMonteCarloParallel(scenario, options, {
       ...(opts.workers !== undefined && { workers: opts.workers }),
+      // the samples are only streamed to their file: no copy of every column
+      sharedSamples: true,
       signal: controller.signal,
       onStart: (run) => {
         if (bar === null) io.err(`payback mc: ${run.n.toLocaleString('en-US')} samples, seed ${opts.seed}, ${run.workers === 1 ? 'one thread' : `${run.workers} workers`}…`);
