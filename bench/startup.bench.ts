@@ -6,10 +6,12 @@
  *
  * Wall time on a shared machine swings with its load, so each row also
  * gives the process's CPU time and node's own start-up (`node -e 0`).
- * Measured side by side on a loaded 2-core machine (node -e 0: 250 ms wall,
- * 84 ms CPU), before the package was compiled (bin/payback.js ran src/
- * through tsx) and after: --help 692 → 392 ms wall, 449 → 160 ms CPU;
- * run hyperscaler-base 1551 → 1083 ms wall, 784 → 445 ms CPU.
+ * Measured side by side on a busy 2-core machine, before the package was
+ * compiled (bin/payback.js ran src/ through tsx) and after (median of 15):
+ *   --help               562 → 203 ms wall, 531 → 130 ms CPU (node -e 0: ~110 ms wall, 80 ms CPU)
+ *   run hyperscaler-base 958 → 509 ms wall, 920 → 410 ms CPU
+ * --help spends about 50 ms of CPU beyond node's own start; some 20 ms of it
+ * load the analysis modules whose constants the command definitions show.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
