@@ -1,6 +1,9 @@
 /**
- * inference-payback: the library. Everything here is pure (no files, no clock),
- * so it runs the same in Node, a worker and the browser.
+ * inference-payback: the library. Everything here is pure (no files, no clock,
+ * no `node:` module reachable from it; a test walks the compiled import graph),
+ * so it runs the same in Node, a worker and the browser. What needs Node is in
+ * `inference-payback/node` (files, workbooks, worker threads) and
+ * `inference-payback/server` (the HTTP API).
  */
 export { evaluate, generationSchedule, pricingKind, isCashPricing, type Generation } from './model/engine.ts';
 export {
@@ -68,10 +71,8 @@ export { makeDriver, makeDrivers, defaultDriverPaths, type Driver, type DriverSe
 export { breakeven, type BreakevenOptions, type BreakevenReport, type BreakevenRow, type BreakevenStatus } from './analysis/breakeven.ts';
 export { tornado, swingRange, DEFAULT_SWING, type TornadoOptions, type TornadoReport, type TornadoRow, type DriverRange } from './analysis/tornado.ts';
 export { grid, contourOf, axisValues, type GridOptions, type GridAxis, type GridReport, type GridAxisResult } from './analysis/grid.ts';
-export { buildWorkbook, writeXlsx, type WorkbookOptions } from './report/xlsx.ts';
 export { yearsCsv, segmentsCsv, resultJson } from './report/export.ts';
 export { renderReport, type ReportInput, type ReportMeta, type ScenarioMeta, type ScenarioAnalyses, type MonteCarloSection } from './report/html.ts';
-export { createApp, DEFAULT_LIMITS, type AppDeps, type ServerLimits } from './server/app.ts';
 export { parseSignalDefinitions, normalizeUnit, unitFit, SIGNAL_IDS, readObservations, readObservationsCsv, readObservationsJson, readObservationFields, linkSignal, expectedInYear, tripwireOf, tripwireInYear, yearAt, signalStatus, evidencePlan, seriesKey, trendOf, scopeFit, verdictOf, evidenceCalendar, nowcast, shapley, OPERATOR_CLASSES, BASES, parseContext, type SignalDefinition, type LinkedSignal, type Tripwire, type SignalStatus, type StatusReport, type SignalState, type Trend, type Calendar, type CalendarLine, type WatchValue, type Nowcast, type NowcastPlacement, type NowcastAttribution, type ScopeFit, type Verdict, type OperatorClass, type Basis, type ImportedRow, type Observation, type ObservationInput, type ContextItem } from './signals/index.ts';
 export { monteCarlo, prepareMonteCarlo, defaultUncertainty, effectiveUncertainty, withEffectiveUncertainty, uncertaintySwing, runChunk, summarizeMonteCarlo, chunkBounds, MC_METRICS, createRng, stream, parseDistArgument, validateDistribution, compileDistribution, DIST_SYNTAX_HELP, validateCorrelation, imanConover, prepareImanConover, type MonteCarloOptions, type MonteCarloPlan, type McSummary, type McResult, type McSamples, type McDriverSummary, type Importance, type ChunkResult, type McMetric, type Rng, type DistributionSpec, type Sampler, type ValueRange, type CorrelationSpec, type UncertaintyOrigin, type UncertaintySwing } from './analysis/mc.ts';
 export { VERSION } from './version.ts';

@@ -53,13 +53,20 @@ export const scenarioRefShape = {
   scenario: scenarioValue().optional(),
 };
 
-export const scenarioRefSchema = z
-  .strictObject(scenarioRefShape)
-  .describe('A scenario named by `id` (+ `version`), given as `yaml` text, or as a `scenario` object: exactly one of the three.');
+/** The bodies that name their scenario by exactly one of `id`, `yaml`, `scenario`; the OpenAPI document says so with a `oneOf`. */
+export const EXACTLY_ONE_SCENARIO = new WeakSet<z.ZodType>();
+const exactlyOne = <T extends z.ZodType>(schema: T): T => {
+  EXACTLY_ONE_SCENARIO.add(schema);
+  return schema;
+};
+
+export const scenarioRefSchema = exactlyOne(
+  z.strictObject(scenarioRefShape).describe('A scenario named by `id` (+ `version`), given as `yaml` text, or as a `scenario` object: exactly one of the three.'),
+);
 
 /** A request on one scenario with options. */
 const onScenario = <S extends z.ZodRawShape>(shape: S, description: string) =>
-  z.strictObject({ ...scenarioRefShape, ...shape }).describe(`${description} Name the scenario by exactly one of id, yaml or scenario.`);
+  exactlyOne(z.strictObject({ ...scenarioRefShape, ...shape }).describe(`${description} Name the scenario by exactly one of id, yaml or scenario.`));
 
 /** A query flag: `true`, `1`, `yes` or `false`, `0`, `no`. */
 const flag = () =>

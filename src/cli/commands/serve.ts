@@ -5,6 +5,7 @@ export interface ServeOptions {
   host: string;
   port: string;
   db?: string;
+  json?: boolean;
 }
 
 export function serveCommand(program: Command, io: CliIO): void {
@@ -14,5 +15,6 @@ export function serveCommand(program: Command, io: CliIO): void {
     .option('--host <host>', 'the address to listen on; beyond loopback it needs PAYBACK_TOKEN', '127.0.0.1')
     .option('--port <port>', 'the port (0 picks a free one)', '8080')
     .option('--db <path>', 'the store: a SQLite file or a postgres:// URL (default PAYBACK_DB, DATABASE_URL, or .payback/payback.db)')
+    .option('--json', 'once listening, print one JSON line { url, store, writes, dashboard, openapi } instead of the text')
     .action(async (opts: ServeOptions) => (await import('../actions/serve.ts')).serve(opts, io));
 }
