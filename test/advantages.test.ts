@@ -1,7 +1,7 @@
 /** Structural advantages (MODEL.md §5): Shapley parts sum to the difference, flip with the pair, and every coalition is a valid scenario. */
 import { describe, expect, it, vi } from 'vitest';
 import { ADVANTAGE_GROUPS, advantageCoalition, advantages } from '../src/analysis/advantages.ts';
-import { evaluate } from '../src/model/engine.ts';
+import { evaluate, evaluateSummary } from '../src/model/engine.ts';
 import { resolveScenario } from '../src/model/load.ts';
 import type { Scenario } from '../src/model/schema.ts';
 import { BUILT_INS, base, catalog, near, nonFinitePaths, scenario, withPatch } from './helpers.ts';
@@ -9,7 +9,7 @@ import { BUILT_INS, base, catalog, near, nonFinitePaths, scenario, withPatch } f
 // count the engine's evaluations (the real engine runs)
 vi.mock('../src/model/engine.ts', async (importOriginal) => {
   const m = await importOriginal<typeof import('../src/model/engine.ts')>();
-  return { ...m, evaluate: vi.fn(m.evaluate) };
+  return { ...m, evaluate: vi.fn(m.evaluate), evaluateSummary: vi.fn(m.evaluateSummary) };
 });
 
 const built: Record<string, Scenario> = Object.fromEntries(BUILT_INS.map((id) => [id, scenario(base(id))]));
@@ -50,7 +50,7 @@ describe('advantages on every ordered pair of the built-ins', () => {
   }
 
   it('does exactly 32 evaluations', () => {
-    const spy = vi.mocked(evaluate);
+    const spy = vi.mocked(evaluateSummary);
     spy.mockClear();
     const r = advantages(built['neocloud-base']!, built['hyperscaler-base']!);
     expect(spy).toHaveBeenCalledTimes(32);

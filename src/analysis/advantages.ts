@@ -43,7 +43,7 @@
  * is exact both ways: the parts sum to `npv/itMW` of the operator minus that of
  * the reference, and swapping the two flips every sign.
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluateSummary } from '../model/engine.ts';
 import { seriesAt } from '../model/lines.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
 
@@ -192,7 +192,7 @@ export function advantages(operator: Scenario, reference: Scenario): Advantages 
   const coalitions: AdvantageCoalition[] = [];
   for (let mask = 0; mask <= FULL; mask++) {
     const groups = groupsOf(mask);
-    const npv = evaluate(advantageCoalition(operator, reference, groups)).summary.npv;
+    const npv = evaluateSummary(advantageCoalition(operator, reference, groups)).summary.npv;
     v[mask] = npv === null ? null : npv / itMW;
     coalitions.push({ fromOperator: groups, npvPerMW: v[mask] ?? null });
   }

@@ -14,7 +14,7 @@
  * bisects to the edge of it. A whole-number driver (useful life) gives the
  * nearest whole value that meets the target.
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluateSummary } from '../model/engine.ts';
 import { brentCore } from '../model/root.ts';
 import type { Scenario } from '../model/schema.ts';
 import { ROOT_MAXITER } from '../model/tolerances.ts';
@@ -117,7 +117,7 @@ export function resolveTarget(scenario: Scenario, target: Target | string | unde
 export function breakeven(scenario: Scenario, opts: BreakevenOptions = {}): BreakevenReport {
   const target = resolveTarget(scenario, opts.target);
   const drivers = makeDrivers(scenario, opts.drivers);
-  const baseResult = evaluate(scenario);
+  const baseResult = evaluateSummary(scenario);
   const baseMargin = targetMargin(target, baseResult);
   const baseMet = baseMargin >= 0;
   const rows = drivers.map((d) => breakevenRow(scenario, d, target, baseMet));
@@ -142,7 +142,7 @@ function probe(scenario: Scenario, d: Driver, target: Target): Probe {
   let n = 0;
   const f = (x: number): number => {
     n++;
-    const r = evaluate(d.apply(scenario, x));
+    const r = evaluateSummary(d.apply(scenario, x));
     metrics.set(x, r.summary[target.metric]);
     return targetMargin(target, r);
   };

@@ -56,11 +56,20 @@ export const LIFE_DEFINITIONS = {
   rent: 'cumulative free cash flow ≥ 0 at the end of the compute rent term (fleet.rentTermYears, or the horizon if shorter): a rented fleet has no capex to pay back, so its commitment is what must be earned back',
 } as const;
 
-/** What a recorded run gives: every line of every year (MODEL.md §4), the summary and the warnings. */
+/**
+ * What a recorded run gives: every line of every year (MODEL.md §4) as
+ * numbers, from which `yearRows` and `segmentRows` make the rows of §4 (when
+ * someone reads them: an analysis that reads only the summary never pays for
+ * them), the summary and the warnings.
+ */
 export interface Recording {
-  years: YearRow[];
-  /** per segment, its rows for t = 1..T */
-  segments: SegmentYearRow[][];
+  /** year t's values at `(t − 1) · YEAR_VALUES`, in the order of `RV` then `YX` */
+  yearValues: Float64Array;
+  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` */
+  segmentValues: Float64Array;
+  /** the build year's capex and draws */
+  capex0: number;
+  draws0: number;
   summary: Summary;
   warnings: ModelWarning[];
   /** a year's values were not all finite: the caller fixes the rows field by field */
@@ -68,7 +77,7 @@ export interface Recording {
 }
 
 export function newRecording(): Recording {
-  return { years: [], segments: [], summary: newSummary(), warnings: [], needsFix: false };
+  return { yearValues: new Float64Array(0), segmentValues: new Float64Array(0), capex0: 0, draws0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -114,6 +123,8 @@ export interface FactoryPlan {
   readonly hasDebt: boolean;
   readonly straight: boolean;
   readonly bookValue: boolean;
+  /** every token share is the same in every year: read from its first slot */
+  readonly constantShares: boolean;
   readonly kinds: Int32Array;
   readonly cash: Uint8Array;
   readonly billedAll: Uint8Array;
@@ -175,6 +186,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     hasDebt: st.hasDebt,
     straight: st.straight,
     bookValue: st.bookValue,
+    constantShares: st.constantShares,
     kinds: Int32Array.from(st.kinds.map((k) => KIND_CODES[k])),
     cash: Uint8Array.from(st.cash.map(Number)),
     billedAll: Uint8Array.from(st.reasoningBilled.map(Number)),
@@ -257,9 +269,11 @@ function schedules(plan: FactoryPlan, x: Float64Array): void {
   acc[A.facCapex] = facCapex;
   acc[A.facLife] = facLife;
   acc[A.facDep] = plan.ownFacility ? facCapex / facLife : 0;
-  capexAt.fill(0);
-  draws.fill(0);
-  principalDue.fill(0);
+  for (let t = 0; t <= T; t++) {
+    capexAt[t] = 0;
+    draws[t] = 0;
+    principalDue[t] = 0;
+  }
   capexAt[0] = facCapex;
   generations(plan, N * (x[l.capexPerAccelerator] as number), x[l.capexChangePerYear] as number, G, L, D, residualFrac);
   if (hasDebt) debtSchedule(plan, x[l.debtShare] as number, x[l.debtTerm] as number);
@@ -403,7 +417,8 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
 
     // §3.2 demand
     let w = 0;
-    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + t - 1] as number) * (x[sIntensity[j] as number] as number);
+    const shareAt = plan.constantShares ? 0 : t - 1;
+    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + shareAt] as number) * (x[sIntensity[j] as number] as number);
     let U: number;
     let u: number;
     let unmet = 0;
@@ -423,7 +438,7 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
     let R = 0;
     let V = 0;
     for (let j = 0; j < nSeg; j++) {
-      const s = x[(sShare[j] as number) + t - 1] as number;
+      const s = x[(sShare[j] as number) + shareAt] as number;
       const Qi = s * Q;
       const Bi = billedOf(Qi, x[sHidden[j] as number] as number, billedAll[j] === 1);
       let Ri = 0;
@@ -753,22 +768,14 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   }
   const committed = new Float64Array(years + 1);
   for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
-  rec.years = [];
+  rec.yearValues = new Float64Array(T * YEAR_VALUES);
+  rec.segmentValues = new Float64Array(plan.nSeg * T * SEGMENT_VALUES);
   rec.warnings = [];
   rec.needsFix = false;
-  rec.segments = [];
-  for (let j = 0; j < plan.nSeg; j++) rec.segments.push(new Array<SegmentYearRow>(T));
-  const y0 = newBuildYearRow(plan.startYear - 1);
   const capex0 = plan.capexAt[0] as number;
   const draw0 = plan.draws[0] as number;
-  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
-  y0.capex = capex0;
-  y0.draws = draw0;
-  y0.fcf = 0 - capex0;
-  y0.cumulativeFcf = y0.fcf;
-  y0.equityCashFlow = draw0 - capex0;
-  y0.debtOutstanding = draw0;
-  rec.years.push(y0);
+  rec.capex0 = capex0;
+  rec.draws0 = draw0;
   if (owedAfter > 0) {
     const parts: string[] = [];
     if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
@@ -871,20 +878,31 @@ const RV = {
 } as const;
 export const RV_COUNT = 38;
 
+/** Where a segment-year's values lie in `Recording.segmentValues`. */
+const SV = { share: 0, tokens: 1, billed: 2, hidden: 3, revenue: 4, value: 5, cost: 6, aux: 7, flags: 8 } as const;
+export const SEGMENT_VALUES = 9;
+/** What a year adds to `RV` in `Recording.yearValues`: the funnel of its segments and the commitments still due. */
+const YX = { billed: RV_COUNT, hidden: RV_COUNT + 1, monetizable: RV_COUNT + 2, profitable: RV_COUNT + 3, strategic: RV_COUNT + 4, committed: RV_COUNT + 5 } as const;
+export const YEAR_VALUES = RV_COUNT + 6;
+const MONETIZABLE = 1;
+const PROFITABLE = 2;
+
 /**
- * The rows of year t, from `plan.rv` and the segment scratch: each segment's
- * (its funnel: allocated cost, margin, monetizable, profitable), then the
- * year's. Rows start from the shared literals of `result.ts` (one shape for
- * all) and take their values field by field.
+ * Year t of a recorded run, from `plan.rv` and the segment scratch, into the
+ * recording's values: each segment's funnel (allocated cost, monetizable,
+ * profitable), the year's, the sums the summary needs, and the warnings.
  */
 function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
   const rec = st.rec;
   const v = plan.rv;
+  const T = plan.T;
   const year = plan.startYear + t - 1;
-  const { segQ, segB, segR, segV, segAux, kinds } = plan;
+  const { segQ, segB, segR, segV, segAux } = plan;
   const cogs = v[RV.cogs] as number;
   const U = v[RV.U] as number;
   const minMargin = v[RV.minMargin] as number;
+  const shareAt = plan.constantShares ? 0 : t - 1;
+  const sv = rec.segmentValues;
   let billed = 0;
   let hidden = 0;
   let monetizable = 0;
@@ -897,34 +915,25 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     const Ri = segR[j] as number;
     const Vi = segV[j] as number;
     const aux = segAux[j] as number;
-    const kind = kinds[j];
     const cost = allocatedCost(x[plan.sIntensity[j] as number] as number, cogs, U, Qi);
-    const hasCost = cost === cost;
     const prof = isProfitable(Ri, cost, minMargin);
     const hiddenTokens = Qi * (x[plan.sHidden[j] as number] as number);
-    const sr = newSegmentYearRow(t, year);
-    sr.monetizable = Ri > 0;
-    sr.profitable = prof;
-    sr.tokenShare = x[(plan.sShare[j] as number) + t - 1] as number;
-    sr.tokens = Qi;
-    sr.billedTokens = Bi;
-    sr.hiddenReasoningTokens = hiddenTokens;
-    sr.revenue = Ri;
-    sr.strategicValue = Vi;
-    if (hasCost) {
-      sr.cost = cost;
-      sr.grossProfit = Ri - cost;
-      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
-    }
-    if (kind === KIND_SUBSCRIPTION) sr.users = aux;
-    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
-    rec.segments[j]![t - 1] = sr;
+    const at = (j * T + t - 1) * SEGMENT_VALUES;
+    sv[at + SV.share] = x[(plan.sShare[j] as number) + shareAt] as number;
+    sv[at + SV.tokens] = Qi;
+    sv[at + SV.billed] = Bi;
+    sv[at + SV.hidden] = hiddenTokens;
+    sv[at + SV.revenue] = Ri;
+    sv[at + SV.value] = Vi;
+    sv[at + SV.cost] = cost;
+    sv[at + SV.aux] = aux;
+    sv[at + SV.flags] = (Ri > 0 ? MONETIZABLE : 0) + (prof ? PROFITABLE : 0);
     if (plan.cash[j] === 1) billed += Bi;
     hidden += hiddenTokens;
     if (Ri > 0) monetizable += Qi;
     if (prof) profitable += Qi;
     if (Vi > 0) strategic += Qi;
-    check += Qi + Bi + Ri + Vi + aux + (hasCost ? cost + (sr.grossMargin ?? 0) : 0);
+    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
   }
   const R = v[RV.R] as number;
   const V = v[RV.V] as number;
@@ -933,64 +942,23 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const itMW = v[RV.itMW] as number;
   const grossProfit = v[RV.grossProfit] as number;
   const ebitda = v[RV.ebitda] as number;
-  const interest = v[RV.interest] as number;
-  const principal = v[RV.principal] as number;
-  const outstanding = v[RV.outstanding] as number;
-  const service = interest + principal;
-  const k = v[RV.k] as number;
-  const row = newYearRow(t, year);
-  row.accelerators = Nt;
-  row.generation = k >= 0 ? k : null;
-  row.capacityTokens = v[RV.C] as number;
-  row.utilization = v[RV.u] as number;
-  row.tokens = Q;
-  row.billedTokens = billed;
-  row.hiddenReasoningTokens = hidden;
-  row.monetizableTokens = monetizable;
-  row.profitableTokens = profitable;
-  row.strategicTokens = strategic;
-  const unmet = plan.tokensMode ? (v[RV.unmet] as number) : null;
-  row.unmetTokens = unmet;
-  row.revenue = R;
-  row.strategicValue = V;
-  row.power = v[RV.power] as number;
-  row.lease = v[RV.lease] as number;
-  row.rent = v[RV.rent] as number;
-  row.maintenance = v[RV.maintenance] as number;
-  row.fixedOpex = v[RV.fixedOpex] as number;
-  row.otherCost = v[RV.otherCost] as number;
-  row.depreciation = v[RV.depreciation] as number;
-  row.writeOff = v[RV.writeOff] as number;
-  row.cogs = cogs;
-  row.grossProfit = grossProfit;
-  row.grossMargin = div(grossProfit, R);
-  row.ebitda = ebitda;
-  row.ebit = v[RV.ebit] as number;
-  row.tax = v[RV.tax] as number;
-  row.capex = v[RV.capex] as number;
-  row.residual = v[RV.residual] as number;
-  row.terminalValue = v[RV.terminal] as number;
-  row.commitmentsAfterHorizon = v[RV.owed] as number;
-  row.fcf = v[RV.flow] as number;
-  row.cumulativeFcf = v[RV.cumulative] as number;
-  row.draws = v[RV.draw] as number;
-  row.debtOutstanding = outstanding;
-  row.interest = interest;
-  row.principal = principal;
-  row.debtRepaidAtHorizon = v[RV.repaid] as number;
-  row.leveredTax = v[RV.leveredTax] as number;
-  row.equityCashFlow = v[RV.equity] as number;
-  row.dscr = service > 0 ? ebitda / service : null;
-  row.ltv = plan.hasDebt ? div(outstanding, v[RV.book] as number) : null;
-  row.commitmentRemaining = t < st.committed.length ? (st.committed[t] as number) : 0;
-  row.revenuePerMW = R / itMW;
-  row.grossProfitPerMW = grossProfit / itMW;
-  row.ebitdaPerMW = ebitda / itMW;
-  row.strategicRevenuePerMW = (R + V) / itMW;
-  row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
-  row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
-  rec.years.push(row);
-  if (unmet !== null && unmet > 0) {
+  const service = (v[RV.interest] as number) + (v[RV.principal] as number);
+  const committed = t < st.committed.length ? (st.committed[t] as number) : 0;
+  const yv = rec.yearValues;
+  const base = (t - 1) * YEAR_VALUES;
+  for (let q = 0; q < RV_COUNT; q++) {
+    const value = v[q] as number;
+    yv[base + q] = value;
+    check += value;
+  }
+  yv[base + YX.billed] = billed;
+  yv[base + YX.hidden] = hidden;
+  yv[base + YX.monetizable] = monetizable;
+  yv[base + YX.profitable] = profitable;
+  yv[base + YX.strategic] = strategic;
+  yv[base + YX.committed] = committed;
+  const unmet = plan.tokensMode ? (v[RV.unmet] as number) : 0;
+  if (unmet > 0) {
     rec.warnings.push({ code: 'unmet-demand', message: `year ${year}: ${unmet.toExponential(3)} tokens of demand exceed capacity and are not served`, field: 'unmetTokens', t });
   }
   if (Nt > 0) {
@@ -1004,12 +972,137 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   st.cogsSum += cogs;
   st.revenueTotal += R;
   st.gpTotal += grossProfit;
-  st.unmetSum += unmet ?? 0;
-  if (row.dscr !== null) st.minDscr = st.minDscr === null ? row.dscr : Math.min(st.minDscr, row.dscr);
-  if (row.ltv !== null) st.maxLtv = st.maxLtv === null ? row.ltv : Math.max(st.maxLtv, row.ltv);
-  // the last guard against NaN/Infinity, cheap: one sum of this year's values;
+  st.unmetSum += unmet;
+  const dscr = service > 0 ? ebitda / service : null;
+  const ltv = plan.hasDebt ? div(v[RV.outstanding] as number, v[RV.book] as number) : null;
+  if (dscr !== null) st.minDscr = st.minDscr === null ? dscr : Math.min(st.minDscr, dscr);
+  if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
+  // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
   // only a non-finite sum sends the rows through the field-by-field fix
-  for (let q = 0; q < RV_COUNT; q++) check += v[q] as number;
-  check += (row.dscr ?? 0) + (row.grossMargin ?? 0) + (row.ltv ?? 0) + (row.costPerMTok ?? 0) + (row.realizedPricePerMTok ?? 0) + (R + V + grossProfit + ebitda) / itMW + row.commitmentRemaining;
+  check +=
+    billed + hidden + monetizable + profitable + strategic + committed + (dscr ?? 0) + (ltv ?? 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : (cogs / Q) * 1e6) +
+    (billed === 0 ? 0 : (R / billed) * 1e6) + (R + V + grossProfit + ebitda) / itMW;
   if (!Number.isFinite(check)) rec.needsFix = true;
+}
+
+/**
+ * The rows of §4 (`years`, t = 0..T) of a recorded run of this plan's
+ * structure. Rows start from the shared literals of `result.ts` (one shape for
+ * all) and take their values field by field.
+ */
+export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
+  const T = plan.T;
+  const rows: YearRow[] = [];
+  const y0 = newBuildYearRow(plan.startYear - 1);
+  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
+  y0.capex = rec.capex0;
+  y0.draws = rec.draws0;
+  y0.fcf = 0 - rec.capex0;
+  y0.cumulativeFcf = y0.fcf;
+  y0.equityCashFlow = rec.draws0 - rec.capex0;
+  y0.debtOutstanding = rec.draws0;
+  rows.push(y0);
+  const yv = rec.yearValues;
+  let b = 0;
+  const at = (q: number): number => yv[b + q] as number;
+  for (let t = 1; t <= T; t++) {
+    b = (t - 1) * YEAR_VALUES;
+    const R = at(RV.R);
+    const V = at(RV.V);
+    const Q = at(RV.Q);
+    const itMW = at(RV.itMW);
+    const cogs = at(RV.cogs);
+    const grossProfit = at(RV.grossProfit);
+    const ebitda = at(RV.ebitda);
+    const interest = at(RV.interest);
+    const principal = at(RV.principal);
+    const outstanding = at(RV.outstanding);
+    const billed = at(YX.billed);
+    const service = interest + principal;
+    const k = at(RV.k);
+    const row = newYearRow(t, plan.startYear + t - 1);
+    row.accelerators = at(RV.Nt);
+    row.generation = k >= 0 ? k : null;
+    row.capacityTokens = at(RV.C);
+    row.utilization = at(RV.u);
+    row.tokens = Q;
+    row.billedTokens = billed;
+    row.hiddenReasoningTokens = at(YX.hidden);
+    row.monetizableTokens = at(YX.monetizable);
+    row.profitableTokens = at(YX.profitable);
+    row.strategicTokens = at(YX.strategic);
+    row.unmetTokens = plan.tokensMode ? at(RV.unmet) : null;
+    row.revenue = R;
+    row.strategicValue = V;
+    row.power = at(RV.power);
+    row.lease = at(RV.lease);
+    row.rent = at(RV.rent);
+    row.maintenance = at(RV.maintenance);
+    row.fixedOpex = at(RV.fixedOpex);
+    row.otherCost = at(RV.otherCost);
+    row.depreciation = at(RV.depreciation);
+    row.writeOff = at(RV.writeOff);
+    row.cogs = cogs;
+    row.grossProfit = grossProfit;
+    row.grossMargin = div(grossProfit, R);
+    row.ebitda = ebitda;
+    row.ebit = at(RV.ebit);
+    row.tax = at(RV.tax);
+    row.capex = at(RV.capex);
+    row.residual = at(RV.residual);
+    row.terminalValue = at(RV.terminal);
+    row.commitmentsAfterHorizon = at(RV.owed);
+    row.fcf = at(RV.flow);
+    row.cumulativeFcf = at(RV.cumulative);
+    row.draws = at(RV.draw);
+    row.debtOutstanding = outstanding;
+    row.interest = interest;
+    row.principal = principal;
+    row.debtRepaidAtHorizon = at(RV.repaid);
+    row.leveredTax = at(RV.leveredTax);
+    row.equityCashFlow = at(RV.equity);
+    row.dscr = service > 0 ? ebitda / service : null;
+    row.ltv = plan.hasDebt ? div(outstanding, at(RV.book)) : null;
+    row.commitmentRemaining = at(YX.committed);
+    row.revenuePerMW = R / itMW;
+    row.grossProfitPerMW = grossProfit / itMW;
+    row.ebitdaPerMW = ebitda / itMW;
+    row.strategicRevenuePerMW = (R + V) / itMW;
+    row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+    row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The rows of segment j (t = 1..T) of a recorded run of this plan's structure. */
+export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): SegmentYearRow[] {
+  const T = plan.T;
+  const sv = rec.segmentValues;
+  const kind = plan.kinds[j];
+  const rows: SegmentYearRow[] = [];
+  for (let t = 1; t <= T; t++) {
+    const b = (j * T + t - 1) * SEGMENT_VALUES;
+    const Ri = sv[b + SV.revenue] as number;
+    const cost = sv[b + SV.cost] as number;
+    const flags = sv[b + SV.flags] as number;
+    const sr = newSegmentYearRow(t, plan.startYear + t - 1);
+    sr.monetizable = (flags & MONETIZABLE) !== 0;
+    sr.profitable = (flags & PROFITABLE) !== 0;
+    sr.tokenShare = sv[b + SV.share] as number;
+    sr.tokens = sv[b + SV.tokens] as number;
+    sr.billedTokens = sv[b + SV.billed] as number;
+    sr.hiddenReasoningTokens = sv[b + SV.hidden] as number;
+    sr.revenue = Ri;
+    sr.strategicValue = sv[b + SV.value] as number;
+    if (cost === cost) {
+      sr.cost = cost;
+      sr.grossProfit = Ri - cost;
+      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+    }
+    if (kind === KIND_SUBSCRIPTION) sr.users = sv[b + SV.aux] as number;
+    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = sv[b + SV.aux] as number;
+    rows.push(sr);
+  }
+  return rows;
 }
