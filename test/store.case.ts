@@ -182,6 +182,10 @@ export function storeSuite(factory: StoreFactory): void {
         expect((await s.listObservations({ scope: 'other' })).length).toBe(1);
         expect((await s.listObservations({ signal: 'gpu-hour-price', from: '2025-01-01', to: '2025-12-31' })).map((r) => r.date)).toEqual(['2025-01-01', '2025-06-01']);
         expect((await s.listObservations({ limit: 2 })).length).toBe(2);
+        const all = await s.listObservations();
+        const ids = [all[4]!.id, all[0]!.id];
+        expect((await s.listObservations({ ids })).map((r) => r.id)).toEqual([all[0]!.id, all[4]!.id]);
+        expect(await s.listObservations({ ids: [] })).toEqual([]);
       }));
 
     it('is idempotent: re-adding the same rows (even re-spaced, re-cased) adds nothing and burns no ids', () =>

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { environmentFailure } from '../io/environment.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
 import { HttpError } from './http.ts';
@@ -20,7 +21,8 @@ import { scenarioRoutes } from './routes-scenarios.ts';
 import { signalRoutes } from './routes-signals.ts';
 import { Routes } from './routes.ts';
 import { ScenarioLibrary } from './scenarios.ts';
-import { checkToken, hostName, isLoopbackHost, securityHeaders } from './security.ts';
+import { checkToken, hostAllowed, hostName, securityHeaders } from './security.ts';
+import { StoreMonitor } from './store-health.ts';
 import { dashboard, defaultWebDir } from './static.ts';
 
 /** Bounds on what one request may ask of the server. */
@@ -54,6 +56,8 @@ export interface AppDeps {
   log?: ((line: string) => void) | undefined;
   /** the worker pool of heavy jobs; default a new one of `limits.mcConcurrent` workers (idle workers never keep the process alive) */
   pool?: WorkerPool | undefined;
+  /** host names (besides loopback and IP addresses) the server answers to: the names it is reached by (`payback.example.com`) */
+  allowedHosts?: readonly string[] | undefined;
 }
 
 /** What the route groups share. */
@@ -63,6 +67,8 @@ export interface ServerContext {
   routes: Routes;
   library: ScenarioLibrary;
   jobs: JobRunner;
+  /** the store's state for /api/health (undefined without a store) */
+  monitor: StoreMonitor | undefined;
 }
 
 /**
@@ -79,6 +85,7 @@ export function createApp(deps: AppDeps): Hono {
   }
   const writesNeedToken = deps.requireToken || (deps.token !== undefined && deps.token !== '');
   const app = new Hono();
+  const monitor = deps.store === undefined ? undefined : new StoreMonitor(deps.store, deps.clock);
 
   app.onError((err, c) => {
     if (err instanceof HttpError) {
@@ -89,6 +96,14 @@ export function createApp(deps: AppDeps): Hono {
       const status = err.status;
       return c.json({ error: status === 413 ? `the body is over the limit of ${deps.limits.bodyBytes} bytes` : err.message || 'request failed' }, status);
     }
+    // the machine's failures (a store that is down, a full disk): their own status and words, no stack
+    const env = environmentFailure(err, { store: deps.store?.location });
+    if (env !== undefined) {
+      if (env.status >= 500) monitor?.failed(env.message);
+      if (env.retryable) c.header('Retry-After', '5');
+      deps.log?.(`payback serve: ${c.req.method} ${new URL(c.req.url).pathname}: ${env.message}`);
+      return c.json({ error: env.message }, env.status as ContentfulStatusCode);
+    }
     const e = err instanceof Error ? err : new Error(String(err));
     deps.log?.(`payback serve: internal error on ${c.req.method} ${new URL(c.req.url).pathname}: ${e.stack ?? e.message}`);
     return c.json({ error: `internal error: ${e.message}` }, 500);
@@ -96,18 +111,23 @@ export function createApp(deps: AppDeps): Hono {
 
   app.use('*', securityHeaders());
 
-  // While writes need no token the server trusts whoever reaches it on loopback;
-  // a page on another site could still reach it through DNS rebinding (its name
-  // pointed at 127.0.0.1), which the Host header gives away.
-  if (!writesNeedToken) {
-    app.use('*', async (c, next) => {
-      const host = c.req.header('host') ?? new URL(c.req.url).host;
-      if (!isLoopbackHost(hostName(host))) {
-        throw new HttpError(403, `this server trusts loopback only (no token is set) and the request names host "${host}"; use http://127.0.0.1 or http://localhost, or start it with PAYBACK_TOKEN`);
-      }
-      await next();
-    });
-  }
+  // A page on another site can reach the server through DNS rebinding (its
+  // name pointed at this server's address) and then read what it answers and
+  // run its computations, which need no token; the Host header gives it away.
+  // So in every mode the Host must be loopback, an IP address (rebinding needs
+  // a name) or a name the server was told to answer to.
+  const allowed = new Set((deps.allowedHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (!hostAllowed(hostName(host), allowed)) {
+      throw new HttpError(
+        403,
+        `this server does not answer to the host "${host}" (a guard against DNS rebinding): use its address or http://localhost, ` +
+          'or start it with --allowed-host NAME (PAYBACK_ALLOWED_HOSTS) for a name it is reached by',
+      );
+    }
+    await next();
+  });
 
   app.use(
     '/api/*',
@@ -132,6 +152,7 @@ export function createApp(deps: AppDeps): Hono {
     routes,
     library: new ScenarioLibrary(deps.catalog, deps.store),
     jobs: new JobRunner(deps.pool ?? new WorkerPool({ size: deps.limits.mcConcurrent ?? 2 }), deps.limits),
+    monitor,
   };
 
   metaRoutes(ctx, () => openApiDocument(routes.specs, { writesNeedToken }));

@@ -161,6 +161,10 @@ export class SqliteStore implements ObservationStore {
       where.push(`o.signal IN (${list.map(() => '?').join(', ')})`);
       params.push(...list);
     }
+    if (q.ids !== undefined) {
+      where.push(`o.id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(q.ids));
+    }
     if (q.scope !== undefined) {
       where.push(`o.scope = ?`);
       params.push(q.scope);

@@ -2,6 +2,8 @@
  * The actions of `payback signals …`. The store (SQLite, PostgreSQL) loads
  * only when a subcommand opens it: `calendar` and `definitions` never do.
  */
+import { resolve } from 'node:path';
+import { EnvironmentError, environmentFailure } from '../../io/environment.ts';
 import { evaluate } from '../../model/engine.ts';
 import { readScenarioText } from '../../io/files.ts';
 import { scenarioHash } from '../../io/scenario-hash.ts';
@@ -30,21 +32,26 @@ function asOfOrFail(text: string | undefined): string {
 async function withStore<T>(db: string | undefined, fn: (store: ObservationStore) => Promise<T>): Promise<T> {
   const [{ openStore, storeOptionsFrom }, { redactUrl }] = await Promise.all([import('../../store/open.ts'), import('../../store/postgres.ts')]);
   const where = storeOptionsFrom(db, process.env);
+  const name = where.databaseUrl !== undefined ? redactUrl(where.databaseUrl) : resolve(where.db ?? '');
   let store: ObservationStore;
   try {
     store = await openStore(where);
   } catch (e) {
-    // where the store is, is the user's input: a wrong path, a server that is down, a newer schema
-    const name = where.databaseUrl !== undefined ? redactUrl(where.databaseUrl) : (where.db ?? '');
+    // a full disk, a server that is down, a damaged file: the machine's failure, in its own words
+    const env = environmentFailure(e, { store: name });
+    if (env !== undefined) throw new EnvironmentError(env, { cause: e });
+    // else where the store is, is the user's input: a wrong path, a newer schema
     throw new InputError([{ path: '--db', message: `cannot open the store ${name}: ${e instanceof Error ? e.message : String(e)}`, code: 'store' }]);
   }
   try {
     return await fn(store);
   } catch (e) {
     if (e instanceof StoreInputError) throw new InputError(e.message);
+    const env = environmentFailure(e, { store: name });
+    if (env !== undefined) throw new EnvironmentError(env, { cause: e });
     throw e;
   } finally {
-    await store.close();
+    await store.close().catch(() => {});
   }
 }
 
