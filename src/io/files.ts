@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
+import { EnvironmentError, environmentFailure } from './environment.ts';
 import { loadScenarioText, parseCatalogText, type ResolveResult } from '../model/load.ts';
 import { inArchetypeOrder } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
@@ -118,20 +119,48 @@ export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalo
  * it: write a temporary file in the same directory, flush it, rename it over.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  // a device or a pipe (/dev/stdout) is written to, never renamed over
+  if (isSpecial(path)) {
+    try {
+      writeAll(path, bytes, false);
+    } catch (err) {
+      throw asEnvironmentError(err, path);
+    }
+    return;
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeAll(tmp, bytes, true);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    // a full or read-only disk is told as such, naming the file asked for (not the temporary one)
+    throw asEnvironmentError(err, path);
   }
+}
+
+function writeAll(path: string, bytes: Uint8Array, sync: boolean): void {
+  const fd = openSync(path, 'w');
+  try {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    if (sync) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isSpecial(path: string): boolean {
+  try {
+    const s = statSync(path);
+    return !s.isFile() && !s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function asEnvironmentError(err: unknown, path: string): unknown {
+  const failure = environmentFailure(err, { file: path });
+  return failure === undefined ? err : new EnvironmentError(failure, { cause: err });
 }

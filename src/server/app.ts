@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Hono {
     // the machine's failures (a store that is down, a full disk): their own status and words, no stack
     const env = environmentFailure(err, { store: deps.store?.location });
     if (env !== undefined) {
-      if (env.status >= 500) monitor?.failed(env.message);
+      if (env.status >= 500) monitor?.failed(env.message, env.kind === 'corrupt' || env.kind === 'not-a-database');
       if (env.retryable) c.header('Retry-After', '5');
       deps.log?.(`payback serve: ${c.req.method} ${new URL(c.req.url).pathname}: ${env.message}`);
       return c.json({ error: env.message }, env.status as ContentfulStatusCode);

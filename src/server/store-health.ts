@@ -23,6 +23,7 @@ export interface StoreHealth {
 export class StoreMonitor {
   private last: StoreHealth;
   private probing: Promise<StoreHealth> | null = null;
+  private lasting: StoreHealth | null = null;
 
   constructor(
     private readonly store: ObservationStore,
@@ -35,6 +36,7 @@ export class StoreMonitor {
 
   /** The store's state: a fresh probe when it answers within `probeMs`, else the last known. */
   async check(): Promise<StoreHealth> {
+    if (this.lasting !== null) return this.lasting;
     this.probing ??= this.probe().finally(() => {
       this.probing = null;
     });
@@ -49,9 +51,14 @@ export class StoreMonitor {
     }
   }
 
-  /** A request met the store down: say so until a probe finds it up again. */
-  failed(message: string): void {
+  /**
+   * A request met the store down: say so until a probe finds it up again. A
+   * damaged file stays down (a probe that reads one intact page proves
+   * nothing of the rest); it takes a restart to clear.
+   */
+  failed(message: string, lasting = false): void {
     this.last = { ...this.last, state: 'down', error: message, checkedAt: this.clock().toISOString() };
+    if (lasting) this.lasting = this.last;
   }
 
   private async probe(): Promise<StoreHealth> {
