@@ -7,7 +7,7 @@ import type { SignalDefinition } from '../signals/definitions.ts';
 import { normalizeUnit } from '../signals/definitions.ts';
 import type { Observation } from '../signals/observation.ts';
 import type { SignalStatus, StatusReport, Trend } from '../signals/status.ts';
-import { millions, money, NONE, pct, price, tokens } from './format.ts';
+import { millions, money, NONE, noValue, pct, price, tokens } from './format.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -28,7 +28,7 @@ const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n 
  * formatSignalValue('rate', 0.0658);            // '6.58 %'
  */
 export function formatSignalValue(unit: string, x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const u = normalizeUnit(unit);
   if (u === '$/mw' || u === '$/mw-year') return millions(x, 1);
   if (u.startsWith('$/')) return Math.abs(x) >= 10_000 ? money(x) : price(x);
@@ -108,7 +108,7 @@ function note(r: SignalStatus): string {
   return `on track — ${what} is as good as the scenario's ${compared(r, r.expected)} or better; ${tw}`;
 }
 
-const fmtNum = (x: number | null): string => (x === null ? NONE : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
+const fmtNum = (x: number | null): string => (noValue(x) ? NONE : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
 
 /** The evidence calendar: per signal, the expected value and the tripwire, quarter by quarter. */
 export function calendarTable(c: Calendar, scenarioLabel: string): string {

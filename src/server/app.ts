@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { environmentFailure } from '../io/environment.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
+import { budgetOf, checkScenario, DEFAULT_JOB_BYTES, DEFAULT_SCENARIO_CELLS } from './budget.ts';
 import { HttpError } from './http.ts';
 import { JobRunner } from './job-runner.ts';
 import { WorkerPool } from './pool.ts';
@@ -35,10 +36,33 @@ export interface ServerLimits {
   mcMillis: number;
   /** worker threads for heavy jobs (Monte Carlo, grid, breakeven, reports; default 2); `mcMillis` is the budget of each */
   mcConcurrent?: number;
+  /** segment-years (× vintages) of the largest scenario the server evaluates (default 5,050: 100 segments over 50 years, MODEL.md §2) */
+  scenarioCells?: number;
+  /** memory one job may be estimated to hold, bytes (default 1 GiB): a request past it is refused before anything is allocated */
+  jobBytes?: number;
+  /** the JS heap of each worker, MB (default 1,536): a job past it ends its worker, not the server */
+  workerHeapMb?: number;
+  /** the process's resident memory past which the largest running job is stopped, bytes (default: no watch) */
+  rssBytes?: number;
+  /** a computation estimated under this many ms runs on the main thread, a larger one in a worker (default 20) */
+  inlineMillis?: number;
+  /** a job estimated to take longer than this is refused before it starts, ms (default `mcMillis`; Infinity leaves it to the time budget) */
+  refuseMillis?: number;
 }
 
 /** Sensible limits for a shared server. */
-export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 2_000_000, mcSamples: 100_000, mcMillis: 30_000, mcConcurrent: 2 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  bodyBytes: 2_000_000,
+  mcSamples: 100_000,
+  mcMillis: 30_000,
+  mcConcurrent: 2,
+  scenarioCells: DEFAULT_SCENARIO_CELLS,
+  jobBytes: DEFAULT_JOB_BYTES,
+  workerHeapMb: 1_536,
+  inlineMillis: 20,
+};
+
+
 
 export interface AppDeps {
   /** where observations and saved scenarios live; without one those routes answer 503 */
@@ -58,6 +82,15 @@ export interface AppDeps {
   pool?: WorkerPool | undefined;
   /** host names (besides loopback and IP addresses) the server answers to: the names it is reached by (`payback.example.com`) */
   allowedHosts?: readonly string[] | undefined;
+}
+
+/** A worker pool as the limits say: its size, each worker's heap, the watch on the process's memory. */
+export function poolFor(limits: ServerLimits): WorkerPool {
+  return new WorkerPool({
+    size: limits.mcConcurrent ?? 2,
+    heapMb: limits.workerHeapMb ?? DEFAULT_LIMITS.workerHeapMb,
+    ...(limits.rssBytes !== undefined && { rssBytes: limits.rssBytes }),
+  });
 }
 
 /** What the route groups share. */
@@ -146,12 +179,18 @@ export function createApp(deps: AppDeps): Hono {
   const routes = new Routes(app, (c) => {
     if (writesNeedToken) checkToken(c.req.header('authorization'), deps.token as string);
   });
+  const jobs = new JobRunner(deps.pool ?? poolFor(deps.limits), deps.limits);
+  const budget = budgetOf(deps.limits);
   const ctx: ServerContext = {
     deps,
     writesNeedToken,
     routes,
-    library: new ScenarioLibrary(deps.catalog, deps.store),
-    jobs: new JobRunner(deps.pool ?? new WorkerPool({ size: deps.limits.mcConcurrent ?? 2 }), deps.limits),
+    library: new ScenarioLibrary(deps.catalog, deps.store, {
+      // a large text parses in a worker: YAML is slow, and the main thread must keep answering
+      offload: (job) => jobs.run('load', { ...job, catalog: deps.catalog }, { what: 'reading the scenario' }),
+      check: (scenario, at) => checkScenario(scenario, budget, at),
+    }),
+    jobs,
     monitor,
   };
 

@@ -4,14 +4,17 @@
  * keeps answering. Each job is the analysis function of its kind; nothing is
  * computed here that the analyses and renderers do not compute.
  */
+import { advantages } from '../analysis/advantages.ts';
 import { breakeven, type BreakevenOptions } from '../analysis/breakeven.ts';
 import { grid, type GridOptions } from '../analysis/grid.ts';
 import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { paybackStack } from '../analysis/payback-stack.ts';
 import { tornado, type TornadoOptions } from '../analysis/tornado.ts';
 import { canonicalJson, scenarioHash } from '../io/scenario-hash.ts';
 import { evaluate } from '../model/engine.ts';
-import type { ResolvedScenario } from '../model/load.ts';
+import { loadScenarioText, resolveScenario, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
+import type { ModelResult } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import type { ScenarioAnalyses } from '../report/html.ts';
 import { evidenceCalendar, type Calendar } from '../signals/calendar.ts';
@@ -39,8 +42,20 @@ export interface ReportJob {
   mc?: { n: number; seed: number };
 }
 
+/** A scenario to load: its text (YAML or JSON) or its parsed value, and the catalog to resolve it with. */
+export interface LoadJob {
+  text?: string;
+  value?: unknown;
+  file?: string;
+  catalog: Catalog;
+}
+
 /** Every job, by kind: its input and its output. */
 export interface Jobs {
+  load: { in: LoadJob; out: ResolveResult };
+  run: { in: { scenario: Scenario }; out: ModelResult };
+  stack: { in: { scenario: Scenario }; out: ReturnType<typeof paybackStack> };
+  advantages: { in: { scenario: Scenario; reference: Scenario }; out: ReturnType<typeof advantages> };
   mc: { in: { scenario: Scenario; options: MonteCarloOptions }; out: { summary: ReturnType<typeof monteCarlo>['summary'] } };
   grid: { in: { scenario: Scenario; options: GridOptions }; out: ReturnType<typeof grid> };
   breakeven: { in: { scenario: Scenario; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
@@ -119,6 +134,19 @@ async function workbook({ scenario: s, catalog }: Jobs['xlsx']['in']): Promise<U
 export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): Promise<Jobs[K]['out']> {
   type Out = Jobs[K]['out'];
   switch (kind) {
+    case 'load': {
+      // a large text is parsed here, in a worker: YAML runs at a few MB a second
+      const i = input as LoadJob;
+      return (i.text !== undefined ? loadScenarioText(i.text, i.catalog, i.file === undefined ? {} : { file: i.file }) : resolveScenario(i.value, i.catalog)) as Out;
+    }
+    case 'run':
+      return evaluate((input as Jobs['run']['in']).scenario) as Out;
+    case 'stack':
+      return paybackStack((input as Jobs['stack']['in']).scenario) as Out;
+    case 'advantages': {
+      const i = input as Jobs['advantages']['in'];
+      return advantages(i.scenario, i.reference) as Out;
+    }
     case 'mc': {
       const i = input as Jobs['mc']['in'];
       // Only the summary travels back: every sample's columns would be megabytes of JSON.

@@ -6,17 +6,16 @@
  * tornado, internal sweep) in the worker pool, so the server keeps answering.
  */
 import type { z } from 'zod';
-import { advantages } from '../analysis/advantages.ts';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
-import { prepareMonteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
-import { paybackStack } from '../analysis/payback-stack.ts';
-import { evaluate } from '../model/engine.ts';
+import type { MonteCarloOptions } from '../analysis/monte-carlo.ts';
 import type { Issue } from '../model/issues.ts';
+import type { Scenario } from '../model/schema.ts';
 import { COMPARE_METRICS } from '../report/metrics.ts';
 import type { ServerContext } from './app.ts';
+import { budgetOf, checkEstimate, evaluationCost, monteCarloCost, workloadOf } from './budget.ts';
 import { badRequest, HttpError } from './http.ts';
-import { checkTargetAndDrivers, compute, DEFAULT_REFERENCE, loadAll } from './requests.ts';
+import { checkTargetAndDrivers, DEFAULT_REFERENCE, loadAll } from './requests.ts';
 import { builtinsInArchetypeOrder } from './scenarios.ts';
 import {
   advantagesRequestSchema,
@@ -55,7 +54,8 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json({ ...evaluate(l.scenario), inputWarnings: l.warnings });
+      const result = await ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the run' });
+      return c.json({ ...result, inputWarnings: l.warnings });
     },
   );
 
@@ -75,12 +75,19 @@ export function analysisRoutes(ctx: ServerContext): void {
       const loaded = await loadAll(
         ids.map((id, i) => ({ at: `ids[${i}]`, load: () => library.load({ id }) })),
       );
+      const results = await Promise.all(
+        loaded.map((l) => ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the comparison' })),
+      );
       return c.json({
         metrics: COMPARE_METRICS.map(({ key, label, unit, better }) => ({ key, label, unit, better })),
-        summaries: loaded.map((l) => {
-          const r = evaluate(l.scenario);
-          return { id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, version: l.version ?? 0, summary: r.summary, warnings: r.warnings };
-        }),
+        summaries: results.map((r, i) => ({
+          id: r.scenario.id,
+          name: r.scenario.name ?? r.scenario.id,
+          operator: r.scenario.operator,
+          version: loaded[i]?.version ?? 0,
+          summary: r.summary,
+          warnings: r.warnings,
+        })),
       });
     },
   );
@@ -98,7 +105,7 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json(compute(() => paybackStack(l.scenario)));
+      return c.json(await ctx.jobs.compute('stack', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.stack), { signal: c.req.raw.signal, what: 'the payback stack' }));
     },
   );
 
@@ -138,7 +145,10 @@ export function analysisRoutes(ctx: ServerContext): void {
         { at: '', load: () => library.load(ref) },
         { at: 'vs', load: () => library.load(vsRef, 'vs') },
       ]);
-      return c.json(compute(() => advantages(op!.scenario, reference!.scenario)));
+      const estimate = Math.max(costOf(op!.scenario, EVALUATIONS.advantages), costOf(reference!.scenario, EVALUATIONS.advantages));
+      return c.json(
+        await ctx.jobs.compute('advantages', { scenario: op!.scenario, reference: reference!.scenario }, estimate, { signal: c.req.raw.signal, what: 'the attribution' }),
+      );
     },
   );
 
@@ -238,23 +248,27 @@ export function analysisRoutes(ctx: ServerContext): void {
         ]);
       }
       const l = await library.load(body);
+      const distributions = body.dist === undefined ? undefined : distributionsOf(body.dist);
       const options: MonteCarloOptions = {
         n,
         ...(body.seed !== undefined && { seed: body.seed }),
         ...(body.lhs !== undefined && { lhs: body.lhs }),
-        ...(body.dist !== undefined && { distributions: distributionsOf(body.dist) }),
+        ...(distributions !== undefined && { distributions }),
         ...(body.correlation !== undefined && { correlation: body.correlation }),
         ...(body.bins !== undefined && { bins: body.bins }),
       };
-      // Check in this thread (cheap) so that bad input does not wait for a worker.
-      const plan = prepareMonteCarlo(l.scenario, options);
-      if (!plan.ok) throw badRequest('invalid request', plan.issues);
+      // The budget, from the scenario's shape and the samples, before anything is allocated;
+      // the run is planned and checked in the worker (its plan is as large as the run).
+      const inputs = new Set([...Object.keys(l.scenario.uncertainty ?? {}), ...Object.keys(distributions ?? {})]).size;
+      const estimate = monteCarloCost(l.scenario, workloadOf(l.scenario), n, inputs);
+      checkEstimate(estimate, budgetOf(ctx.deps.limits), 'Monte Carlo', 'n', `ask for fewer samples (n = ${n}) or a scenario with fewer segments or years`);
       const result = await ctx.jobs.run(
         'mc',
         { scenario: l.scenario, options },
         {
           signal: c.req.raw.signal,
           what: 'Monte Carlo',
+          bytes: estimate.bytes,
           budgetHint: { path: 'n', message: `${n} samples did not finish within ${ctx.deps.limits.mcMillis} ms (limits.mcMillis); ask for fewer` },
         },
       );
@@ -262,6 +276,12 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
   );
 }
+
+/** Model evaluations each quick analysis makes, at most (a bracket and Brent for the stack; the coalitions of the attribution). */
+export const EVALUATIONS = { run: 1, stack: 60, advantages: 70 } as const;
+
+/** The estimated ms of `evaluations` runs of a scenario. */
+const costOf = (s: Scenario, evaluations: number): number => evaluationCost(workloadOf(s), evaluations).millis;
 
 /** Most cells of a grid on this server (101 × 101). */
 export const GRID_MAX_CELLS = 10_201;

@@ -390,6 +390,7 @@ export const breakevenResponseSchema = z
       }),
     ),
     evaluations: z.int(),
+    warnings: z.array(modelWarningSchema).describe('values the table cannot give, and why (a change in % from a base of 0)'),
   })
   .describe('What `breakeven` says (src/analysis/breakeven.ts).');
 

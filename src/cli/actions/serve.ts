@@ -1,12 +1,12 @@
 /** `payback serve`: the JSON API and the dashboard until SIGINT or SIGTERM. */
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EnvironmentError, environmentFailure } from '../../io/environment.ts';
 import { loadCatalog } from '../../io/files.ts';
-import { createApp, DEFAULT_LIMITS } from '../../server/app.ts';
+import { createApp, DEFAULT_LIMITS, poolFor } from '../../server/app.ts';
 import { listen } from '../../server/listen.ts';
-import { WorkerPool } from '../../server/pool.ts';
 import { isLoopbackHost } from '../../server/security.ts';
 import { defaultWebDir } from '../../server/static.ts';
 import { openStore, storeOptionsFrom } from '../../store/open.ts';
@@ -81,7 +81,9 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks = {
     if (failure !== undefined) throw new EnvironmentError(failure, { cause: e });
     throw e;
   }
-  const pool = new WorkerPool({ size: DEFAULT_LIMITS.mcConcurrent ?? 2 });
+  // the memory watch stops the largest job once the process holds 60 % of the machine's memory
+  const limits = { ...DEFAULT_LIMITS, rssBytes: Math.floor(totalmem() * 0.6) };
+  const pool = poolFor(limits);
   let server: Awaited<ReturnType<typeof listen>>;
   try {
     const webDir = defaultWebDir();
@@ -91,7 +93,7 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks = {
       clock: () => new Date(),
       token,
       requireToken: !loopback,
-      limits: DEFAULT_LIMITS,
+      limits,
       webDir,
       log: (line) => io.err(line),
       pool,
