@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { environmentFailure } from '../io/environment.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
-import { budgetOf, checkScenario, DEFAULT_JOB_BYTES, DEFAULT_SCENARIO_CELLS } from './budget.ts';
+import { budgetOf, checkScenario, DEFAULT_JOB_BYTES, DEFAULT_SCENARIO_CELLS, refuseScenario } from './budget.ts';
 import { HttpError } from './http.ts';
 import { JobRunner } from './job-runner.ts';
 import { WorkerPool } from './pool.ts';
@@ -187,7 +187,12 @@ export function createApp(deps: AppDeps): Hono {
     routes,
     library: new ScenarioLibrary(deps.catalog, deps.store, {
       // a large text parses in a worker: YAML is slow, and the main thread must keep answering
-      offload: (job) => jobs.run('load', { ...job, catalog: deps.catalog }, { what: 'reading the scenario' }),
+      offload: async (job) => {
+        const { at, check, ...rest } = job;
+        const r = await jobs.run('load', { ...rest, catalog: deps.catalog, ...(check && { maxCells: budget.scenarioCells }) }, { what: 'reading the scenario' });
+        if ('tooLarge' in r) refuseScenario(r.tooLarge, at);
+        return r;
+      },
       check: (scenario, at) => checkScenario(scenario, budget, at),
     }),
     jobs,

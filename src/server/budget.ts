@@ -146,20 +146,33 @@ function refuse(error: string, issue: Issue): never {
  * one evaluation huge.
  */
 export function checkScenario(s: Scenario, limits: BudgetLimits, at = ''): void {
+  const issue = scenarioTooLarge(s, limits.scenarioCells);
+  if (issue !== null) refuseScenario(issue, at);
+}
+
+/** Refuse a scenario with the issue `scenarioTooLarge` gave (placed at `at`, where the request named it). */
+export function refuseScenario(issue: Issue, at = ''): never {
+  refuse(TOO_LARGE, { ...issue, path: at === '' ? issue.path : `${at}.${issue.path}` });
+}
+
+const TOO_LARGE = 'the scenario is larger than this server evaluates';
+
+/** The issue of a scenario larger than `maxCells` segment-years, or null. Plain data: a worker that loaded it says so without sending it back. */
+export function scenarioTooLarge(s: Scenario, maxCells: number): Issue | null {
   const w = workloadOf(s);
   const cells = cellsOf(w);
-  if (cells <= limits.scenarioCells) return;
-  const prefix = at === '' ? '' : `${at}.`;
+  if (cells <= maxCells) return null;
   const longest = longestTerm(s);
   // point at what makes it large: a term far past the horizon, else the segments
-  const path = `${prefix}${longest.path !== 'horizon.years' && longest.years > 2 * s.horizon.years ? longest.path : w.segments > 100 ? 'demand.segments' : longest.path}`;
-  refuse('the scenario is larger than this server evaluates', {
+  const path = longest.path !== 'horizon.years' && longest.years > 2 * s.horizon.years ? longest.path : w.segments > 100 ? 'demand.segments' : longest.path;
+  return {
     path,
     message:
       `${w.segments.toLocaleString('en-US')} segments over ${w.years.toLocaleString('en-US')} years` +
       `${w.years > s.horizon.years ? ` (${longest.path})` : ''} is ${cells.toLocaleString('en-US')} segment-years; ` +
-      `this server evaluates at most ${limits.scenarioCells.toLocaleString('en-US')} (limits.scenarioCells)`,
-  });
+      `this server evaluates at most ${maxCells.toLocaleString('en-US')} (limits.scenarioCells)`,
+    code: 'compute_budget',
+  };
 }
 
 /** Refuse a job whose estimate is past the memory or the time of one job. `what` names it; `path` is where to point. */

@@ -14,6 +14,7 @@ import { tornado, type TornadoOptions } from '../analysis/tornado.ts';
 import { canonicalJson, scenarioHash } from '../io/scenario-hash.ts';
 import { evaluate } from '../model/engine.ts';
 import { loadScenarioText, resolveScenario, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
+import type { Issue } from '../model/issues.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import type { ScenarioAnalyses } from '../report/html.ts';
@@ -22,6 +23,7 @@ import type { SignalDefinition } from '../signals/definitions.ts';
 import type { Observation } from '../signals/observation.ts';
 import { signalStatus, type StatusReport } from '../signals/status.ts';
 import { VERSION } from '../version.ts';
+import { scenarioTooLarge } from './budget.ts';
 
 /** One scenario of a report or workbook, with what the report prints about it. */
 export interface JobScenario {
@@ -48,11 +50,16 @@ export interface LoadJob {
   value?: unknown;
   file?: string;
   catalog: Catalog;
+  /** a scenario of more segment-years comes back as `tooLarge` alone, not sent across (it can be megabytes) */
+  maxCells?: number;
 }
+
+/** What loading gives: the result, or only that the scenario is too large for the server. */
+export type LoadJobResult = ResolveResult | { ok: false; issues: []; warnings: []; tooLarge: Issue };
 
 /** Every job, by kind: its input and its output. */
 export interface Jobs {
-  load: { in: LoadJob; out: ResolveResult };
+  load: { in: LoadJob; out: LoadJobResult };
   run: { in: { scenario: Scenario }; out: ModelResult };
   stack: { in: { scenario: Scenario }; out: ReturnType<typeof paybackStack> };
   advantages: { in: { scenario: Scenario; reference: Scenario }; out: ReturnType<typeof advantages> };
@@ -137,7 +144,9 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     case 'load': {
       // a large text is parsed here, in a worker: YAML runs at a few MB a second
       const i = input as LoadJob;
-      return (i.text !== undefined ? loadScenarioText(i.text, i.catalog, i.file === undefined ? {} : { file: i.file }) : resolveScenario(i.value, i.catalog)) as Out;
+      const r = i.text !== undefined ? loadScenarioText(i.text, i.catalog, i.file === undefined ? {} : { file: i.file }) : resolveScenario(i.value, i.catalog);
+      const tooLarge = r.ok && i.maxCells !== undefined ? scenarioTooLarge(r.scenario, i.maxCells) : null;
+      return (tooLarge === null ? r : { ok: false, issues: [], warnings: [], tooLarge }) as Out;
     }
     case 'run':
       return evaluate((input as Jobs['run']['in']).scenario) as Out;

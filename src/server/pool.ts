@@ -156,9 +156,9 @@ export class WorkerPool {
     return { workers: this.slots.size, running, queued: this.queue.length };
   }
 
-  /** Start one worker now, so the first job does not wait for it to load. */
-  warm(): void {
-    if (!this.closed && this.slots.size === 0) this.spawn();
+  /** Start workers now (up to `count`, default all), so that the first jobs do not wait for them to load. */
+  warm(count = this.size): void {
+    while (!this.closed && this.slots.size < Math.min(count, this.size)) this.spawn();
   }
 
   /**

@@ -75,7 +75,7 @@ export { builtinsInArchetypeOrder };
 /** How the library loads texts and checks what it loaded; the server gives it the worker pool and the budget. */
 export interface LibraryOptions {
   /** load a large text or value off this thread (a worker); default: here */
-  offload?: ((job: { text?: string; value?: unknown; file?: string }) => Promise<ResolveResult>) | undefined;
+  offload?: ((job: { text?: string; value?: unknown; file?: string; at: string; check: boolean }) => Promise<ResolveResult>) | undefined;
   /** refuse a scenario too large to evaluate (throws); `at` is where the request named it */
   check?: ((scenario: ResolvedScenario, at: string) => void) | undefined;
 }
@@ -118,7 +118,12 @@ export class ScenarioLibrary {
    * Load a scenario text: a large one off this thread, a known one from the
    * cache (a copy: analyses may not share objects across requests).
    */
-  private async loadText(text: string, file?: string): Promise<ResolveResult> {
+  /** Check a text (`POST /api/validate`): every issue, whether or not this server would evaluate it. */
+  async validate(text: string): Promise<ResolveResult> {
+    return this.loadText(text, undefined, '', false);
+  }
+
+  private async loadText(text: string, file?: string, at = '', check = true): Promise<ResolveResult> {
     const key = `${file ?? ''}\u0000${text}`;
     const hit = this.loaded.get(key);
     if (hit !== undefined) {
@@ -126,7 +131,7 @@ export class ScenarioLibrary {
       this.loaded.set(key, hit);
       return structuredClone(hit);
     }
-    const job = { text, ...(file !== undefined && { file }) };
+    const job = { text, at, check, ...(file !== undefined && { file }) };
     const r = this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? await this.opts.offload(job) : loadScenarioText(text, this.catalog, file === undefined ? {} : { file });
     if (text.length <= CACHED_TEXT_CHARS) {
       this.loaded.set(key, structuredClone(r));
@@ -136,8 +141,8 @@ export class ScenarioLibrary {
   }
 
   /** Resolve a parsed value: a large one off this thread. */
-  private async loadValue(value: unknown): Promise<ResolveResult> {
-    if (this.opts.offload !== undefined && moreNodesThan(value, INLINE_VALUE_NODES)) return this.opts.offload({ value });
+  private async loadValue(value: unknown, at: string): Promise<ResolveResult> {
+    if (this.opts.offload !== undefined && moreNodesThan(value, INLINE_VALUE_NODES)) return this.opts.offload({ value, at, check: true });
     return resolveScenario(value, this.catalog);
   }
 
@@ -270,11 +275,11 @@ export class ScenarioLibrary {
       const d = await this.get(ref.id, ref.version);
       loaded = { scenario: d.scenario, warnings: d.warnings, id: d.id, version: d.version, text: d.yaml };
     } else if (ref.yaml !== undefined) {
-      const r = await this.loadText(ref.yaml);
+      const r = await this.loadText(ref.yaml, undefined, at);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
     } else {
-      const r = await this.loadValue(ref.scenario);
+      const r = await this.loadValue(ref.scenario, at);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
     }
