@@ -31,7 +31,7 @@ describe('payback breakeven', () => {
       expect(out).toContain(`What has to be true for NPV ≥ 0 — ${id}`);
       for (const row of json.rows) {
         expect(out).toContain(row.path);
-        expect(row.status).toMatch(/^(met|needs-change|unreachable)$/);
+        expect(row.status).toMatch(/^(met|needs-change|unreachable|no-effect)$/);
       }
       expect(out).toMatch(/│ Driver +│ +Base │ +Breakeven │ +Change │ +Change % │ +Status │/);
     });
@@ -43,9 +43,9 @@ describe('payback breakeven', () => {
       const i = lines.findIndex((l) => l.includes(path));
       return lines[i - 1] ?? '';
     };
-    expect(line('fleet.capexPerAccelerator')).toMatch(/\$52\.0k\/accel\. │ +\$49\.8k\/accel\. │ +−\$2,186\/accel\. │ +−4\.2 % │ needs change/);
-    expect(line('demand.utilization')).toMatch(/81\.0 % │ +\d\d\.\d % │ +\+\d\.\d pts │/);
-    expect(line('finance.wacc')).toMatch(/12\.0 %\/yr │ +10\.6 %\/yr │ +−1\.4 pts │/);
+    expect(line('fleet.capexPerAccelerator')).toMatch(/\$52\.0k\/accel\. │ +\$49\.4k\/accel\. │ +−\$2,633\/accel\. │ +−5\.1 % │ needs change/);
+    expect(line('demand.utilization')).toMatch(/75\.5 % │ +\d\d\.\d % │ +\+\d\.\d pts │/);
+    expect(line('finance.wacc')).toMatch(/12\.0 %\/yr │ +10\.3 %\/yr │ +−1\.7 pts │/);
   });
   it('--target and --json', async () => {
     const { code, out } = await cli('breakeven', 'hyperscaler-base', '--target', 'irr>=wacc', '--driver', 'finance.wacc', '--json');

@@ -101,8 +101,8 @@ describe('payback advantages', () => {
     expect(code).toBe(0);
     expect(out).toContain('neocloud-base vs hyperscaler-base');
     for (const g of ['Power', 'Silicon', 'Distribution', 'Pricing', 'Balance sheet']) expect(cells(out, g)).toHaveLength(4);
-    expect(cells(out, 'Total (difference)')).toEqual(['Total (difference)', '−$22.18M', '100.0 %']);
-    expect(out).toContain('neocloud-base: −$1.10M npv per MW; hyperscaler-base: +$21.09M per MW.');
+    expect(cells(out, 'Total (difference)')).toEqual(['Total (difference)', '−$23.16M', '100.0 %']);
+    expect(out).toContain('neocloud-base: −$2.07M npv per MW; hyperscaler-base: +$21.09M per MW.');
   });
 
   it('--vs and --json: the parts sum to the difference', async () => {

@@ -1,6 +1,6 @@
 /** The command line, driven through `runCli` with captured output, and once as a real process. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -30,21 +30,21 @@ describe('payback compare', () => {
         .filter((c) => c !== '')
         .slice(1);
     expect(out.split('\n')[1]).toMatch(/hyperscaler-base.*frontier-lab-base.*neocloud-base.*private-ai-factory-base/);
-    expect(row('Revenue / MW-yr')).toEqual(['$14.26M', '$21.27M', '$10.29M', '$7.03M']);
-    expect(row('Gross profit / MW-yr')).toEqual(['$7.41M', '$8.31M', '$2.34M', '−$4.51M']);
-    expect(row('Gross margin')).toEqual(['51.9 %', '39.1 %', '22.7 %', '−64.2 %']);
-    expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$110M', '−$516M']);
-    expect(row('IRR')).toEqual(['18.7 %', 'none', '10.6 %', '−24.5 %']);
-    expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.8 %', 'none']);
+    expect(row('Revenue / MW-yr')).toEqual(['$14.26M', '$21.27M', '$11.07M', '$9.52M']);
+    expect(row('Gross profit / MW-yr')).toEqual(['$7.41M', '$8.31M', '$2.44M', '−$2.91M']);
+    expect(row('Gross margin')).toEqual(['51.9 %', '39.1 %', '22.1 %', '−30.5 %']);
+    expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$207M', '−$693M']);
+    expect(row('IRR')).toEqual(['18.7 %', 'none', '10.3 %', '−11.7 %']);
+    expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.2 %', '−30.7 %']);
     expect(row('Payback')).toEqual(['3.41 y', '0.00 y', '4.13 y', 'never']);
-    expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$110M', '+$464M']);
+    expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$207M', '+$1,400M']);
   });
 
   it('--json carries raw numbers and --csv one row per scenario', async () => {
     const j = await cli('compare', '--json', 'neocloud-base', 'hyperscaler-base');
     const rows = JSON.parse(j.out) as { id: string; summary: { npv: number } }[];
     expect(rows.map((r) => r.id)).toEqual(['neocloud-base', 'hyperscaler-base']);
-    expect(rows[0]!.summary.npv).toBeCloseTo(-110e6, -6);
+    expect(rows[0]!.summary.npv).toBeCloseTo(-207e6, -6);
     const c = await cli('compare', '--csv');
     const lines = c.out.trim().split('\n');
     expect(lines).toHaveLength(5);
@@ -83,7 +83,7 @@ describe('bad input', () => {
     expect(err).not.toMatch(/\bat .*\.ts:\d+/);
     expect(err).toMatchInlineSnapshot(`
       "payback: 5 problems in the input:
-        test/fixtures/broken.yaml:6:3 site.itMW: expected a number > 0, got "a lot"
+        test/fixtures/broken.yaml:6:3 site.itMW: expected a number in (0, 1e6], got "a lot"
         test/fixtures/broken.yaml:9:5 site.facility.mode: fleet.mode is rent, so site.facility.mode must be none (rented capacity comes with its facility), got "lease"
         test/fixtures/broken.yaml:14:3 fleet.accelerator: unknown accelerator "gb20" (did you mean "gb200"?); the catalog has h100, h200, b200, b300, gb200, gb300, mi300x, mi355x
         test/fixtures/broken.yaml:18:3 demand.utilisation: unknown key "utilisation" (did you mean "utilization"?)
@@ -104,6 +104,65 @@ describe('bad input', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('broken.yaml:6:3 site.itMW');
     expect(r.stderr).not.toMatch(/node:internal|\.ts:\d+:\d+\)/);
+  });
+});
+
+describe('MODEL.md v2 at the door', () => {
+  const write = (text: string): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'payback-v2-')), 'scenario.yaml');
+    writeFileSync(file, text);
+    return file;
+  };
+  const good = (finance: string, extra = ''): string =>
+    `id: t\noperator: custom\nhorizon: { startYear: 2026, years: 3 }\nsite: { itMW: 1, pue: 1.2, power: { pricePerMWh: 100 }, facility: { mode: lease, leasePerKWMonth: 100, termYears: 3 } }\nfleet: { mode: own, accelerator: gb200, usefulLifeYears: 2 }\ndemand:\n  utilization: 0.5\n  segments: [ { id: paid, kind: paid-api, tokenShare: 1, pricing: { perMTok: 1 } } ]\nfinance: ${finance}\n${extra}`;
+
+  it('rates written in percent and terms past 50 years: exit 2, every problem, a fraction suggested', async () => {
+    const { code, err } = await cli('validate', write(good('{ wacc: 12, taxRate: 21, debt: { share: 0.5, rate: 11, termYears: 80 } }')));
+    expect(code).toBe(2);
+    expect(err).toContain('finance.wacc: expected a number in (-1, 1], got 12 (did you mean 0.12?');
+    expect(err).toContain('finance.taxRate: expected a number in [0, 1), got 21 (did you mean 0.21?');
+    expect(err).toContain('finance.debt.rate: expected a number in (-1, 1], got 11 (did you mean 0.11?');
+    expect(err).toContain('finance.debt.termYears: expected an integer from 1 to 50, got 80');
+  });
+  it('a huge lease term is refused before anything runs', async () => {
+    const { code, err } = await cli('run', write(good('{ wacc: 0.1 }').replace('termYears: 3', 'termYears: 200000000')));
+    expect(code).toBe(2);
+    expect(err).toContain('site.facility.termYears: expected an integer from 1 to 50, got 200000000');
+  });
+  it('validate checks the uncertainty block too: unknown paths and ranges outside an input\'s valid range', async () => {
+    const unc = 'uncertainty:\n  finance.wac: { dist: uniform, min: 0.05, max: 0.1 }\n  demand.utilization: { dist: uniform, min: 0.5, max: 1.4 }\n';
+    const { code, err } = await cli('validate', write(good('{ wacc: 0.1 }', unc)));
+    expect(code).toBe(2);
+    expect(err).toMatch(/scenario\.yaml:11:3 uncertainty\["finance\.wac"\]: .*did you mean "wacc"/);
+    expect(err).toMatch(/scenario\.yaml:12:\d+ uncertainty\["demand\.utilization"\]/);
+  });
+  it('a file over 2 MB is refused', async () => {
+    const { code, err } = await cli('validate', write(`# ${'x'.repeat(2.1 * 1024 * 1024)}\n`));
+    expect(code).toBe(2);
+    expect(err).toContain('a scenario file may be at most 2.0 MB');
+  });
+  it('values that overflow the arithmetic are bad input (exit 2) naming the line and the year, and nothing is written', async () => {
+    const file = write(good('{ wacc: 0.1 }').replace('accelerator: gb200', 'accelerator: gb200, kWPerAccelerator: 1.0e-300').replace('itMW: 1,', 'itMW: 1000000,'));
+    const dir = mkdtempSync(join(tmpdir(), 'payback-nf-'));
+    const { code, err } = await cli('export', file, '--xlsx', join(dir, 'm.xlsx'), '--json', join(dir, 'r.json'));
+    expect(code).toBe(2);
+    expect(err).toMatch(/accelerators: year 2026: accelerators has no finite value/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect((await cli('run', file)).code).toBe(2);
+  });
+  it('a v1 file is refused with its v2 form; migrate rewrites it and the result validates', async () => {
+    const v1 = 'test/fixtures/v1-neocloud.yaml';
+    const refused = await cli('run', v1);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('v1-neocloud.yaml:38:3 fleet.nextGeneration: fleet.nextGeneration is MODEL.md v1');
+    expect(refused.err).toContain('payback migrate FILE');
+    const m = await cli('migrate', v1);
+    expect(m.code).toBe(0);
+    expect(m.err).toContain('fleet.nextGeneration → fleet.technology');
+    const file = write(`${m.out}\n`);
+    expect((await cli('validate', file)).code).toBe(0);
+    expect((await cli('migrate', file, '--write')).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(`${m.out}\n`);
   });
 });
 

@@ -78,19 +78,20 @@ describe('§3.1 generation timing and refresh capex', () => {
   const r = run(
     withPatch(toy(5), (s) => {
       s.fleet.usefulLifeYears = 2;
-      s.fleet.nextGeneration = { perfGain: 2, capexChange: 1.5 };
+      // the hardware on sale: √2 the throughput and √1.5 the capex a year, so 2× and 1.5× per two-year generation
+      s.fleet.technology = { perfGainPerYear: Math.SQRT2, capexChangePerYear: Math.sqrt(1.5) };
     }),
   );
   const K0 = N * 1000; // 1,000,000
   const K = [K0, K0 * 1.5, K0 * 1.5 ** 2]; // generations 0, 1, 2 (s = 1, 3, 5); s_3 = 7 > T
 
-  it('capex at t = 0, 2, 4 with capexChange^k', () => {
+  it('capex at t = 0, 2, 4 with capexChangePerYear^(b_k), b_k = 2k', () => {
     nearAll(line(r, 'capex', 0), [K[0]!, 0, K[1]!, 0, K[2]!, 0], 'capex');
     near(r.summary.totalCapex, K[0]! + K[1]! + K[2]!, 'totalCapex');
     near(r.summary.capexPerMW, K[0]! / 1, 'capexPerMW (t = 0 only)');
   });
 
-  it('capacity doubles with each generation (perfGain 2)', () => {
+  it('capacity doubles with each generation (perfGainPerYear^(b_k) = √2^(2k) = 2^k)', () => {
     nearAll(line(r, 'capacityTokens'), [C0, C0, 2 * C0, 2 * C0, 4 * C0], 'capacityTokens');
     nearAll(line(r, 'tokens'), [0.5 * C0, 0.5 * C0, C0, C0, 2 * C0], 'tokens');
     nearAll(line(r, 'accelerators'), [N, N, N, N, N], 'accelerators');
@@ -299,13 +300,13 @@ describe('§3.3 subscription pricing', () => {
 });
 
 // ---------------------------------------------------------------------------
-describe('§3.3 per-accelerator-hour pricing with generationStep and compute share', () => {
-  // L = 2 over T = 3 → generation 1 (perfGain 2) in year 3.
+describe('§3.3 per-accelerator-hour pricing with techPremiumPerYear and compute share', () => {
+  // L = 2 over T = 3 → generation 1, bought at b_1 = 2 (√2² = 2× the throughput), in year 3.
   // 'hours' has share 0.5 and intensity 2, 'rest' 0.5 and 1 → w = 1.5, σ = 0.5·2/1.5 = 2/3.
   const r = run(
     withPatch(toy(3), (s) => {
       s.fleet.usefulLifeYears = 2;
-      s.fleet.nextGeneration = { perfGain: 2, capexChange: 1 };
+      s.fleet.technology = { perfGainPerYear: Math.SQRT2, capexChangePerYear: 1 };
       s.demand = {
         utilization: 0.6,
         segments: [
@@ -314,7 +315,7 @@ describe('§3.3 per-accelerator-hour pricing with generationStep and compute sha
             kind: 'capacity-contract',
             tokenShare: 0.5,
             computeIntensity: 2,
-            pricing: { perAcceleratorHour: 2, changePerYear: -0.1, generationStep: 1.5 },
+            pricing: { perAcceleratorHour: 2, changePerYear: -0.1, techPremiumPerYear: Math.sqrt(1.5) },
           },
           { id: 'rest', kind: 'free', tokenShare: 0.5 },
         ],
@@ -331,7 +332,7 @@ describe('§3.3 per-accelerator-hour pricing with generationStep and compute sha
     for (const t of [1, 2, 3]) near(seg(r, 'hours', t).acceleratorHours, A, `acceleratorHours_${t}`);
   });
 
-  it('revenue = A · price · g(change) · step^k', () => {
+  it('revenue = A · price · g(change) · techPremiumPerYear^(b_k) (√1.5² = 1.5 for the generation bought at t = 2)', () => {
     near(revenue[2], 8_514_720, 'hand check');
     nearAll(line(r, 'revenue'), revenue, 'revenue');
   });

@@ -25,7 +25,7 @@ const itMW = 1;
 const N = (itMW * 1000) / 1.0; // §3.1: 1,000 accelerators
 const K = N * 10_000; // capex of a generation: 10,000,000 (capexChange 1)
 const C0 = N * 1000 * 3600 * H; // generation 0 capacity: 3.1536e13 compute units
-const C1 = N * 1000 * 2 * 3600 * H; // generation 1 (perfGain 2): 6.3072e13
+const C1 = N * 1000 * 2 * 3600 * H; // generation 1, bought at t = 2 (perfGainPerYear √2, so √2² = 2): 6.3072e13
 const u = 0.5;
 const w = 0.5 * 1 + 0.5 * 1; // mix weight = 1
 const Q = [0, (u * C0) / w, (u * C0) / w, (u * C1) / w]; // tokens served, by t
@@ -45,8 +45,10 @@ const tax = [0, 0.2 * ebit[1]!, 0, 0.2 * (ebit[3]! - -ebit[2]!)];
 const capex = [K, 0, K, 0]; // generation 1 is bought at t = s_1 - 1 = 2
 const residual = [0, 0, 0.1 * K, 0];
 const terminal = [0, 0, 0, K - dep]; // generation 1 after one year of depreciation
+// §3.6 v2: the lease runs two years past T = 3; those payments are owed at T, discounted at the debt rate
+const owed = [0, 0, 0, lease / 1.1 + lease / 1.1 ** 2];
 const fcf = [-K, 0, 0, 0].map((f, t) =>
-  t === 0 ? f : ebitda[t]! - tax[t]! - capex[t]! + residual[t]! + terminal[t]!,
+  t === 0 ? f : ebitda[t]! - tax[t]! - capex[t]! + residual[t]! + terminal[t]! - owed[t]!,
 );
 // debt: 50 % of each capex event, 10 %, 2 years straight
 const loan = 0.5 * K;
@@ -68,7 +70,7 @@ const equity = [-K + loan, 0, 0, 0].map((e, t) =>
       interest[t]! -
       principal[t]! +
       residual[t]! +
-      (t === 3 ? terminal[3]! - repaidAtHorizon : 0),
+      (t === 3 ? terminal[3]! - repaidAtHorizon - owed[3]! : 0),
 );
 const dscr = [0, ebitda[1]! / (interest[1]! + principal[1]!), ebitda[2]! / (interest[2]! + principal[2]!), ebitda[3]! / (interest[3]! + principal[3]!)];
 // IT book value at the end of t: gen 0 after 1 year; gen 1 just bought; gen 1 after 1 year
@@ -126,6 +128,7 @@ describe('MODEL.md §7 worked example, recomputed from §3', () => {
       near(r.capex, capex[t]!, `capex_${t}`);
       near(r.residual, residual[t]!, `residual_${t}`);
       near(r.terminalValue, terminal[t]!, `terminalValue_${t}`);
+      near(r.commitmentsAfterHorizon, owed[t]!, `commitmentsAfterHorizon_${t}`);
       near(r.fcf, fcf[t]!, `fcf_${t}`);
       near(r.cumulativeFcf, fcf.slice(0, t + 1).reduce((a, b) => a + b, 0), `cumulativeFcf_${t}`);
       near(r.interest, interest[t]!, `interest_${t}`);
@@ -183,9 +186,18 @@ describe('MODEL.md §7 worked example, recomputed from §3', () => {
     for (const t of [1, 2, 3]) near(row(t).commitmentRemaining, (5 - t) * lease, `commitmentRemaining_${t}`);
   });
 
-  it('no NaN or Infinity anywhere, no warnings', () => {
+  it('no NaN or Infinity anywhere; one warning: the lease runs past the horizon', () => {
     expect(nonFinitePaths(result)).toEqual([]);
-    expect(result.warnings).toEqual([]);
+    expect(result.warnings.map((w) => w.code)).toEqual(['commitments-after-horizon']);
+    const w = result.warnings[0]!;
+    expect(w.message).toContain('2029–2030');
+    expect(w.message).toContain('horizon.years: 5');
+  });
+
+  it('with a debt rate of 0.08 the commitments after the horizon are 2,139,917.70 (MODEL.md §3.6 check)', () => {
+    const s = readYaml('test/fixtures/worked-example.yaml') as { finance: { debt: { rate: number } } };
+    s.finance.debt.rate = 0.08;
+    printedAs(evaluate(scenario(s)).summary.commitmentsAfterHorizon, 2_139_917.7, 2, 'commitmentsAfterHorizon at 8 %');
   });
 });
 
@@ -194,7 +206,7 @@ describe('MODEL.md §7 as printed', () => {
   const printed = [
     [1, 1.5768e13, 7_884_000, 788_400, 1_200_000, 3_000_000, 0, 4_988_400, 5_895_600, 2_895_600, 579_120, 0, 0, 0, 5_316_480, 500_000, 2_500_000, 2_500_000, 1.9652],
     [2, 1.5768e13, 7_884_000, 788_400, 1_200_000, 3_000_000, 3_000_000, 4_988_400, 5_895_600, -104_400, 0, 10_000_000, 1_000_000, 0, -3_104_400, 250_000, 2_500_000, 5_000_000, 2.1439],
-    [3, 3.1536e13, 15_768_000, 788_400, 1_200_000, 3_000_000, 0, 4_988_400, 13_779_600, 10_779_600, 2_135_040, 0, 0, 7_000_000, 18_644_560, 500_000, 2_500_000, 2_500_000, 4.5932],
+    [3, 3.1536e13, 15_768_000, 788_400, 1_200_000, 3_000_000, 0, 4_988_400, 13_779_600, 10_779_600, 2_135_040, 0, 0, 7_000_000, 16_561_915.37, 500_000, 2_500_000, 2_500_000, 4.5932],
   ] as const;
   const cols = ['tokens', 'revenue', 'power', 'lease', 'depreciation', 'writeOff', 'cogs', 'ebitda', 'ebit', 'tax', 'capex', 'residual', 'terminalValue', 'fcf', 'interest', 'principal', 'debtOutstanding'] as const;
 
@@ -208,10 +220,15 @@ describe('MODEL.md §7 as printed', () => {
     const t = line[0];
     it(`year ${t} as printed`, () => {
       const r = row(t);
-      cols.forEach((c, i) => near(r[c], line[i + 1]!, `${c}_${t}`));
+      cols.forEach((c, i) => (c === 'fcf' ? printedAs(r[c], line[i + 1]!, 2, `${c}_${t}`) : near(r[c], line[i + 1]!, `${c}_${t}`)));
       printedAs(r.dscr, line[18], 4, `dscr_${t}`);
     });
   }
+
+  it('the lease past T: commitmentsAfterHorizon 2,082,644.63 taken from fcf_3 (18,644,560 before it)', () => {
+    printedAs(row(3).commitmentsAfterHorizon, 2_082_644.63, 2, 'commitmentsAfterHorizon_3');
+    near((row(3).fcf as number) + (row(3).commitmentsAfterHorizon as number), 18_644_560, 'fcf_3 before the commitments');
+  });
 
   it('debt left at T is repaid as debtRepaidAtHorizon, not principal', () => {
     near(row(3).debtRepaidAtHorizon, 2_500_000, 'debtRepaidAtHorizon_3');
@@ -220,11 +237,11 @@ describe('MODEL.md §7 as printed', () => {
 
   it('summary line as printed', () => {
     const s = result.summary;
-    printedAs(s.npv, 6_275_477.69, 2, 'npv');
-    printedAs(s.irr, 0.339295, 6, 'irr');
-    printedAs(s.equityIrr, 0.520705, 6, 'equityIrr');
-    printedAs(s.paybackYears, 2.417705, 6, 'paybackYears');
-    printedAs(s.discountedPaybackYears, 2.552005, 6, 'discountedPaybackYears');
+    printedAs(s.npv, 4_710_755.95, 2, 'npv');
+    printedAs(s.irr, 0.288408, 6, 'irr');
+    printedAs(s.equityIrr, 0.442494, 6, 'equityIrr');
+    printedAs(s.paybackYears, 2.470231, 6, 'paybackYears');
+    printedAs(s.discountedPaybackYears, 2.62142, 6, 'discountedPaybackYears');
     near(s.peakFunding, 10_000_000, 'peakFunding');
     printedAs(s.grossMargin, 0.525457, 6, 'grossMargin');
     printedAs(s.costPerMTok, 0.237272, 6, 'costPerMTok');

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/model/engine.ts';
 import type { ModelResult } from '../src/model/result.ts';
+import { setInput } from '../src/analysis/paths.ts';
 import { base, BUILT_INS, printedAs, ROOT, scenario } from './helpers.ts';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -62,7 +63,7 @@ describe('golden results of the built-in scenarios', () => {
   }
 });
 
-describe('DATA.md §3: what the base cases give', () => {
+describe('DATA.md §3 (MODEL.md v2): what the base cases give', () => {
   /** A row of the table, in the units it prints: $M per MW-yr, %, $M, %, years, $M. */
   interface Printed {
     revenuePerMW: number;
@@ -77,8 +78,8 @@ describe('DATA.md §3: what the base cases give', () => {
   const table: Record<(typeof BUILT_INS)[number], Printed> = {
     'hyperscaler-base': { revenuePerMW: 14.26, gpPerMW: 7.41, marginPct: 51.9, npvM: 2109, irrPct: 18.7, payback: 3.41, strategicNpvM: 4240 },
     'frontier-lab-base': { revenuePerMW: 21.27, gpPerMW: 8.31, marginPct: 39.1, npvM: 2310, irrPct: null, payback: 0, strategicNpvM: 2310 },
-    'neocloud-base': { revenuePerMW: 10.29, gpPerMW: 2.34, marginPct: 22.7, npvM: -110, irrPct: 10.6, equityIrrPct: 14.8, payback: 4.13, strategicNpvM: -110 },
-    'private-ai-factory-base': { revenuePerMW: 7.03, gpPerMW: -4.51, marginPct: -64.2, npvM: -516, irrPct: -24.5, equityIrrPct: null, payback: null, strategicNpvM: 464 },
+    'neocloud-base': { revenuePerMW: 11.07, gpPerMW: 2.44, marginPct: 22.1, npvM: -207, irrPct: 10.3, equityIrrPct: 14.2, payback: 4.13, strategicNpvM: -207 },
+    'private-ai-factory-base': { revenuePerMW: 9.52, gpPerMW: -2.91, marginPct: -30.5, npvM: -693, irrPct: -11.7, equityIrrPct: -30.7, payback: null, strategicNpvM: 1400 },
   };
 
   for (const id of BUILT_INS) {
@@ -113,3 +114,21 @@ describe('DATA.md §3: what the base cases give', () => {
 });
 
 const scaled1e6 = (x: number | null): number | null => (x === null ? null : x / 1e6);
+
+describe('DATA.md §3 note: the refresh cadence cannot make money from nothing', () => {
+  // hyperscaler-base with useful life and depreciation both L: DATA.md's printed NPVs ($B)
+  const printed: [number, number, number][] = [
+    [1, -10.1, 1],
+    [2, -0.9, 1],
+    [3, 1.2, 1],
+    [5, 2.1, 1],
+    [7, 2.5, 1],
+    [10, 1.75, 2],
+  ];
+  for (const [L, npvB, digits] of printed) {
+    it(`useful life ${L} years → npv ${npvB > 0 ? '+' : ''}$${npvB}B`, () => {
+      const s = setInput(setInput(scenario(base('hyperscaler-base')), 'fleet.usefulLifeYears', L), 'fleet.depreciationYears', L);
+      printedAs(scaled1e6(evaluate(s).summary.npv)! / 1000, npvB, digits, `npv ($B) at L = ${L}`);
+    });
+  }
+});

@@ -77,7 +77,7 @@ describe('a broken scenario', () => {
     expect(byPath(r.issues, 'fleet.accelerator')?.message).toContain('did you mean "gb200"?');
     expect(r.issues.some((i) => i.code === 'share_sum')).toBe(true);
     expect(formatIssues(r.issues)).toMatchInlineSnapshot(`
-      "broken.yaml:6:3 site.itMW: expected a number > 0, got "a lot"
+      "broken.yaml:6:3 site.itMW: expected a number in (0, 1e6], got "a lot"
       broken.yaml:9:5 site.facility.mode: fleet.mode is rent, so site.facility.mode must be none (rented capacity comes with its facility), got "lease"
       broken.yaml:14:3 fleet.accelerator: unknown accelerator "gb20" (did you mean "gb200"?); the catalog has h100, h200, b200, b300, gb200, gb300, mi300x, mi355x
       broken.yaml:18:3 demand.utilisation: unknown key "utilisation" (did you mean "utilization"?)
@@ -139,7 +139,7 @@ describe('issue details', () => {
     s0['pricing'] = { perMTok: 'x' };
     s1['pricing'] = { perMTok: 1, imputedPerMTok: 2 };
     const text = problems(raw);
-    expect(text).toContain(`demand.segments[${String(s0['id'])}].pricing.perMTok: expected a number ≥ 0, got "x"`);
+    expect(text).toContain(`demand.segments[${String(s0['id'])}].pricing.perMTok: expected a number in [0, 1e15], got "x"`);
     expect(text).toContain(
       `demand.segments[${String(s1['id'])}].pricing: pricing is exactly one of perMTok | subscription | perAcceleratorHour | imputedPerMTok | none, got perMTok and imputedPerMTok`,
     );

@@ -87,7 +87,7 @@ describe('the columnar evaluator equals the plain engine', () => {
       'finance.taxRate': { dist: 'uniform', min: 0, max: 0.4 },
       'demand.segments[paid].pricing.perMTok': { dist: 'normal', mean: 1, sd: 0.5 },
       'finance.debt.termYears': { dist: 'discrete', values: [1, 2, 5] },
-      'fleet.nextGeneration.perfGain': { dist: 'uniform', min: 0.5, max: 3 },
+      'fleet.technology.perfGainPerYear': { dist: 'uniform', min: 0.5, max: 3 },
     };
     expect(differences(s, dists)).toEqual([]);
   });

@@ -268,14 +268,14 @@ describe('truncation to the valid range', () => {
     expectWithin(x, 1, 15);
     expect(x.every((v) => Number.isInteger(v))).toBe(true);
   });
-  it('a Monte Carlo run truncates each input to its field (utilization ≤ 1, a multiplier keeps every year valid)', () => {
+  it('a Monte Carlo run truncates normal and lognormal inputs to their field; a bounded one must lie inside it', () => {
     const s = scenario(base('neocloud-base'));
     const { samples } = monteCarlo(s, {
       n: 5000,
       seed: 3,
       keepSamples: true,
       distributions: {
-        'demand.utilization': { dist: 'uniform', min: 0.5, max: 1.4, scale: true },
+        'demand.utilization': { dist: 'normal', mean: 1, sd: 0.3, scale: true },
         'finance.debt.share': { dist: 'normal', mean: 0.9, sd: 0.3 },
         'fleet.usefulLifeYears': { dist: 'uniform', min: 2, max: 9 },
       },
@@ -285,6 +285,10 @@ describe('truncation to the valid range', () => {
     expectWithin(util!.values.map((m) => m * peak), 0, 1);
     expectWithin(share!.values, 0, 1);
     expect(life!.values.every((v) => Number.isInteger(v))).toBe(true);
+    // MODEL.md §5: a uniform (bounded) past the multiplier's range is an error, not a truncation
+    expect(() => monteCarlo(s, { n: 10, distributions: { 'demand.utilization': { dist: 'uniform', min: 0.5, max: 1.4, scale: true } } })).toThrow(
+      /max 1\.4 is outside the valid range .* of the multiplier of demand\.utilization: a bounded distribution must lie inside it/,
+    );
   });
 });
 
@@ -311,7 +315,11 @@ describe('checks of an uncertainty entry', () => {
       '1.2 is outside the valid range [0, 1] of demand.utilization',
     );
     expect(paths(validateDistribution('demand.utilization', { dist: 'discrete', values: [0.5, 1.5] }, r01))).toEqual(['uncertainty["demand.utilization"].values']);
-    expect(validateDistribution('demand.utilization', { dist: 'uniform', min: 2, max: 3 }, r01)[0]?.message).toMatch(/puts no probability in the valid range \[0, 1\]/);
+    expect(validateDistribution('demand.utilization', { dist: 'uniform', min: 2, max: 3 }, r01).map((i) => i.message)).toEqual([
+      'min 2 is outside the valid range [0, 1] of demand.utilization: a bounded distribution must lie inside it',
+      'max 3 is outside the valid range [0, 1] of demand.utilization: a bounded distribution must lie inside it',
+    ]);
+    expect(validateDistribution('demand.utilization', { dist: 'normal', mean: 5, sd: 0.1 }, r01)[0]?.message).toMatch(/puts (almost )?no probability in the valid range \[0, 1\]/);
     expect(validateDistribution('fleet.usefulLifeYears', { dist: 'uniform', min: 2, max: 3, scale: true }, range(1, 15, true))[0]?.path).toBe(
       'uncertainty["fleet.usefulLifeYears"].scale',
     );

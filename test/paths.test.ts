@@ -125,8 +125,8 @@ describe('setInput', () => {
   it('rejects values outside the schema with a RangeError naming the path and the bounds', () => {
     expect(() => setInput(hyper, 'demand.utilization', 1.1)).toThrow('demand.utilization: 1.1 is not a valid value; expected a number in [0, 1]');
     expect(() => setInput(hyper, 'demand.utilization', 1.5, 'scale')).toThrow(RangeError);
-    expect(() => setInput(hyper, 'fleet.usefulLifeYears', 4.5)).toThrow('expected a whole number ≥ 1');
-    expect(() => setInput(hyper, 'finance.wacc', -1)).toThrow('expected a number > -1');
+    expect(() => setInput(hyper, 'fleet.usefulLifeYears', 4.5)).toThrow('expected a whole number in [1, 50]');
+    expect(() => setInput(hyper, 'finance.wacc', -1)).toThrow('expected a number in (-1, 1]');
     expect(() => setInput(hyper, 'site.pue', Number.NaN)).toThrow(RangeError);
   });
   it('paidShare: cash segments sum to p and the others to 1 − p, proportions kept', () => {
@@ -202,9 +202,10 @@ describe('inputInfo and the valid ranges', () => {
   it('knows label, unit, range, integer and Series', () => {
     expect(inputInfo(hyper, 'demand.utilization')).toMatchObject({ label: 'Utilization', kind: 'share', min: 0, max: 1, integer: false, series: true });
     expect(inputInfo(hyper, 'site.pue')).toMatchObject({ min: 1, max: 3, schemaMin: 1, schemaMax: 3 });
-    expect(inputInfo(hyper, 'fleet.usefulLifeYears')).toMatchObject({ min: 1, max: 15, integer: true, kind: 'years' });
-    expect(inputInfo(hyper, 'finance.wacc')).toMatchObject({ min: -0.99, schemaMin: -1, minExclusive: true, kind: 'rate' });
-    expect(inputInfo(hyper, 'fleet.capexPerAccelerator')).toMatchObject({ min: 0, max: 1e6, schemaMax: null, unit: '$ per accelerator' });
+    // MODEL.md §2 and §5: whole lives 1..50, wacc searched in its economic range [0, 1] inside the schema's (−1, 1]
+    expect(inputInfo(hyper, 'fleet.usefulLifeYears')).toMatchObject({ min: 1, max: 50, schemaMax: 50, integer: true, kind: 'years' });
+    expect(inputInfo(hyper, 'finance.wacc')).toMatchObject({ min: 0, max: 1, schemaMin: -1, minExclusive: true, schemaMax: 1, kind: 'rate' });
+    expect(inputInfo(hyper, 'fleet.capexPerAccelerator')).toMatchObject({ min: 0, max: 1e6, schemaMax: 1e15, unit: '$ per accelerator' });
     expect(inputInfo(hyper, 'demand.segments[cloud-api].pricing.perMTok').label).toBe('Cloud API (third-party, paid): price');
     expect(inputInfo(hyper, 'paidShare')).toMatchObject({ derived: true, min: 0, max: 1, series: true });
   });
@@ -223,8 +224,9 @@ describe('inputInfo and the valid ranges', () => {
           expect(() => setInput(s, path, v)).not.toThrow();
         }
         const outside: number[] = [];
-        if (info.schemaMin !== null) outside.push(info.minExclusive ? info.schemaMin : info.schemaMin - 1e-9);
-        if (info.schemaMax !== null) outside.push(info.maxExclusive ? info.schemaMax : info.schemaMax + 1e-9);
+        const beyond = (x: number): number => Math.max(1e-9, Math.abs(x) * 1e-12);
+        if (info.schemaMin !== null) outside.push(info.minExclusive ? info.schemaMin : info.schemaMin - beyond(info.schemaMin));
+        if (info.schemaMax !== null) outside.push(info.maxExclusive ? info.schemaMax : info.schemaMax + beyond(info.schemaMax));
         if (info.integer) outside.push(info.min + 0.5);
         for (const v of outside) {
           expect(resolves(rawSet(s, path, v)), `${id} ${path} = ${v} should not resolve`).toBe(false);

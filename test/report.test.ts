@@ -188,7 +188,7 @@ describe('renderReport', () => {
     expect(html).toContain(`engine version ${VERSION}`);
     // the compare table shows the same cells as `payback compare`
     expect(html).toContain('+$2,109M');
-    expect(html).toContain('−$4.51M');
+    expect(html).toContain('−$2.91M');
   });
 
   it('has one SVG per chart', () => {

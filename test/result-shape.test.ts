@@ -37,8 +37,9 @@ describe('result shapes', () => {
   it('an overflow anywhere comes out as null with a warning, never as NaN or Infinity', () => {
     for (const id of ['hyperscaler-base', 'neocloud-base', 'frontier-lab-base']) {
       const raw = withPatch(base(id), (r: any) => {
-        r.fleet.tokensPerSecond = 1e300;
-        r.site.itMW = 1e10;
+        // inside MODEL.md §2's bounds (kW > 0, itMW ≤ 1e6), yet N = itMW · 1000 / kW overflows
+        r.fleet.kWPerAccelerator = 1e-300;
+        r.site.itMW = 1e6;
       });
       const result = evaluate(scenario(raw));
       const bad: string[] = [];

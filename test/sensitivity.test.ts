@@ -76,7 +76,7 @@ describe('tornado', () => {
       ),
     ).toMatchInlineSnapshot(`
       [
-        ": unknown metric "NPV" (did you mean "npv"?); metrics: npv, irr, equityIrr, paybackYears, discountedPaybackYears, peakFunding, capexPerMW, totalCapex, revenuePerMW, grossProfitPerMW, ebitdaPerMW, strategicRevenuePerMW, grossMargin, totalTokens, billedTokens, monetizableTokens, profitableTokens, strategicTokens, hiddenReasoningTokens, unmetTokens, monetizableShare, profitableShare, costPerMTok, realizedPricePerMTok, totalRevenue, totalGrossProfit, minDscr, maxLtv, leaseCommitment, leaseCommitmentPV, strategicValuePV, strategicNpv",
+        ": unknown metric "NPV" (did you mean "npv"?); metrics: npv, irr, equityIrr, paybackYears, discountedPaybackYears, peakFunding, capexPerMW, totalCapex, revenuePerMW, grossProfitPerMW, ebitdaPerMW, strategicRevenuePerMW, grossMargin, totalTokens, billedTokens, monetizableTokens, profitableTokens, strategicTokens, hiddenReasoningTokens, unmetTokens, monetizableShare, profitableShare, costPerMTok, realizedPricePerMTok, totalRevenue, totalGrossProfit, minDscr, maxLtv, leaseCommitment, leaseCommitmentPV, commitmentsAfterHorizon, strategicValuePV, strategicNpv",
         ": the swing is a fraction of the base value in (0, 10], e.g. 0.2 for ±20 %, got 0",
         "finance.wac: no input "wac" under finance (did you mean "wacc"?); valid under finance: wacc, taxRate",
       ]
@@ -94,7 +94,7 @@ describe('tornado', () => {
     ).toMatchInlineSnapshot(`
       [
         "demand.utilization: the range 0.5:1 goes outside the valid range; valid: 0 to 0.973333 (a Series given year by year moves as a whole: its value is the mean over the horizon, and no year may leave the valid range)",
-        "fleet.usefulLifeYears: the range 3.5:7 must be whole numbers; valid: 1 to 15, whole numbers",
+        "fleet.usefulLifeYears: the range 3.5:7 must be whole numbers; valid: 1 to 50, whole numbers",
         "site.pue: the range 0.9:1.5 goes outside the valid range; valid: 1 to 3",
       ]
     `);

@@ -100,9 +100,6 @@ describe('a real payback serve under hostile requests', () => {
       expect([400, 422], JSON.stringify(b.body)).toContain(b.status);
       console.log(`MC bomb as an object (${segments} segments × ${years} years): ${b.status} in ${b.ms.toFixed(0)} ms`);
     }
-    // within bounds, the Monte Carlo's own estimate: 100 segments over 50 years is fine, but not with a million samples' worth of memory
-    const big = await post('mc', { scenario: bombScenario(100, 50), n: 100_000, dist: ['site.power.pricePerMWh=uniform:50,100'] });
-    expect([200, 422]).toContain(big.status);
     expect(server.peakRss() - before).toBeLessThan(1.2 * 2 ** 30);
     expect((await timedFetch(`${server.url}api/health`)).status).toBe(200);
   }, 180_000);
@@ -125,7 +122,7 @@ describe('a real payback serve under hostile requests', () => {
     const r = await post('run', { yaml });
     expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(400);
     expect(r.body.issues[0]).toMatchObject({ code: 'yaml_alias_expansion' });
-    expect(r.body.issues[0].message).toMatch(/aliases expand the document past 2,000,000 characters/);
+    expect(r.body.issues[0].message).toMatch(/aliases expand the document past 2,097,152 characters/);
     expect(server.peakRss() - before).toBeLessThan(300 * 2 ** 20);
     expect(server.alive()).toBe(true);
   }, 60_000);

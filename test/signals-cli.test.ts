@@ -115,8 +115,8 @@ describe('payback signals status / calendar / runs', () => {
       expect(cells(s)[6], s).toMatch(/^(on track|WATCH|BREACH)$/);
     }
     expect(cells('api-price')[6]).toBe('n/a');
-    expect(cells('gpu-hour-price')).toEqual(['gpu-hour-price · term-contracts', '$3.30', '2025-08-01', expect.stringContaining('gb200 3-yr rental · InferenceX'), '$3.00 (2026*)', '$3.11', 'on track', '1 obs']);
-    expect(cells('power-price').slice(4, 7)).toEqual(['$80.00 (2026)', '$49.06', 'BREACH']);
+    expect(cells('gpu-hour-price')).toEqual(['gpu-hour-price · term-contracts', '$3.30', '2025-08-01', expect.stringContaining('gb200 3-yr rental · InferenceX'), '$3.00 (2026*)', '$3.13', 'on track', '1 obs']);
+    expect(cells('power-price').slice(4, 7)).toEqual(['$80.00 (2026)', '$41.12', 'BREACH']);
     expect(cells('depreciation-life').slice(5, 6)).toEqual(['6 y']);
     expect(cells('token-volume')[7]).toMatch(/\(3 obs, 5 mo\)$/);
     expect(r.out).toContain('No observations yet: utilization, gp-per-mw');
@@ -163,7 +163,7 @@ describe('payback signals status / calendar / runs', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/2026-Q4 │ 2027-Q1 .* 2028-Q3/);
     expect(r.out).toMatch(/│ gpu-hour-price · term-contracts │ expected \(higher is good\) │ +\$3\.00 │ +\$2\.85 /);
-    expect(r.out).toMatch(/│ +│ tripwire +│ +\$3\.11 │ +\$2\.95 /);
+    expect(r.out).toMatch(/│ +│ tripwire +│ +\$3\.13 │ +\$2\.98 /);
     const j = JSON.parse((await cli('signals', 'calendar', 'hyperscaler-base', '--as-of', '2027-02-15', '--json')).out) as { quarters: { label: string }[]; lines: { signal: string }[] };
     expect(j.quarters[0]?.label).toBe('2027-Q1');
     expect(j.lines.map((l) => l.signal)).toContain('api-price');
@@ -176,7 +176,7 @@ describe('payback signals status / calendar / runs', () => {
     await cli('signals', 'status', 'neocloud-base', '--db', db, '--as-of', '2026-11-30', '--record');
     const runs = JSON.parse((await cli('signals', 'runs', 'neocloud-base', '--db', db, '--json')).out) as { scenarioHash: string; engineVersion: string; summary: { npv: number } }[];
     expect(runs).toHaveLength(2);
-    expect(runs[0]!.summary.npv).toBeCloseTo(-110e6, -6);
+    expect(runs[0]!.summary.npv).toBeCloseTo(-207e6, -6);
     expect(runs[0]!.scenarioHash).toMatch(/^[0-9a-f]{64}$/);
     const s = await openStore({ db });
     expect((await s.scenarioVersions('neocloud-base')).map((v) => v.version)).toEqual([1]);

@@ -215,7 +215,7 @@ describe('links and expected paths', () => {
     expect(at('2026-12-31')).toEqual([2026, null, 3]);
     expect(at('2027-06-30')[2]).toBeCloseTo(3 * 0.95, 12);
     expect(at('2025-08-01')).toEqual([2026, 'before', 3]);
-    expect(at('2040-01-01')[0]).toBe(2031);
+    expect(at('2040-01-01')[0]).toBe(2037);
     expect(at('2040-01-01')[1]).toBe('after');
     expect(at('2027-06-30', 'on-demand')[2]).toBeCloseTo(3.8 * 0.8, 12);
     // result links read the result contract
@@ -305,7 +305,7 @@ describe('status (MODEL.md §6)', () => {
     }
     expect(by['api-price']!.applies).toBe(false);
     expect(by['gpu-hour-price']).toMatchObject({ segment: 'term-contracts', match: 'direct', observed: 3.3, expected: 3, status: 'on track', clamped: 'before' });
-    expect(by['gpu-hour-price']!.tripwire).toBeCloseTo(3.1089, 3);
+    expect(by['gpu-hour-price']!.tripwire).toBeCloseTo(3.133, 3);
     expect(by['power-price']).toMatchObject({ status: 'breach', expected: 80 });
     expect(by['depreciation-life']).toMatchObject({ tripwire: 6, expected: 6 });
     expect(by['paid-share']).toMatchObject({ proxyUnit: true, tripwire: null, status: 'watch' });

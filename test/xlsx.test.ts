@@ -173,7 +173,7 @@ const cases: { name: string; raw: unknown }[] = [
       d.finance.terminalValue = 'none';
       d.demand.segments[0].tokenShare = [0.85, 0.8, 0.75];
       d.demand.segments[1].tokenShare = [0.15, 0.2, 0.25];
-      d.demand.segments[0].pricing.generationStep = 1.3;
+      d.demand.segments[0].pricing.techPremiumPerYear = 1.3;
       d.demand.segments[1].computeIntensity = 1.4;
     }),
   },

@@ -33,8 +33,15 @@ export const SCAN_STEPS = 12;
  */
 export const BREAKEVEN_RTOL = 1e-12;
 
-/** met: the base meets the target already; needs-change: the driver must move to the breakeven; unreachable: no value in the valid range meets it. */
-export type BreakevenStatus = 'met' | 'needs-change' | 'unreachable';
+/**
+ * met: the base meets the target already; needs-change: the driver must move
+ * to the breakeven; unreachable: no value in the driver's economic range meets
+ * it (a breakeven outside that range, a negative wacc or a share above 1, is
+ * never offered as a target); no-effect: the driver does not move the metric
+ * anywhere in its range within the horizon (a useful life longer than the
+ * horizon without refresh, a software gain where capacity is sold by the hour).
+ */
+export type BreakevenStatus = 'met' | 'needs-change' | 'unreachable' | 'no-effect';
 
 /** One driver's line of the breakeven table. */
 export interface BreakevenRow extends DriverLabel {
@@ -58,7 +65,7 @@ export interface BreakevenRow extends DriverLabel {
   setting: DriverSetting | null;
   /** The target's metric at the breakeven. */
   metricAtBreakeven: number | null;
-  /** For `unreachable`: the end of the range that comes closest to the target, and the metric there. */
+  /** For `unreachable` and `no-effect`: the end of the range that comes closest to the target, and the metric there. */
   closest: { bound: 'lo' | 'hi'; value: number; metric: number | null } | null;
   /** Model evaluations this row took. */
   evaluations: number;
@@ -174,6 +181,9 @@ export function breakevenRow(scenario: Scenario, d: Driver, target: Target, base
   if (found.kind === 'flip') {
     x = found.x;
     status = baseMet ? 'met' : 'needs-change';
+  } else if (found.flat && d.lo < d.hi) {
+    status = 'no-effect';
+    closest = { bound: 'lo', value: d.lo, metric: p.metricAt(d.lo) };
   } else if (baseMet) status = 'met';
   else {
     status = 'unreachable';
@@ -204,7 +214,8 @@ export function breakevenRow(scenario: Scenario, d: Driver, target: Target, base
   };
 }
 
-type ScanResult = { kind: 'flip'; x: number } | { kind: 'none'; fLo: number; fHi: number };
+/** `flat`: every point scanned gave the base's margin, to the last bit — the driver moves nothing. */
+type ScanResult = { kind: 'flip'; x: number } | { kind: 'none'; fLo: number; fHi: number; flat: boolean };
 
 const met = (m: number): boolean => m >= 0;
 
@@ -230,10 +241,12 @@ function scanContinuous(d: Driver, f: (x: number) => number): ScanResult {
   const brackets: { a: number; fa: number; b: number; fb: number }[] = [];
   const done = [false, false];
   let limit = Infinity;
+  let flat = true;
   for (const pt of points) {
     if (pt.dist > limit) break;
     if (done[pt.side]) continue;
     const fx = f(pt.x);
+    if (!Object.is(fx, f0)) flat = false;
     const pr = prev[pt.side]!;
     if (met(fx) !== met(pr.f)) {
       brackets.push({ a: pr.x, fa: pr.f, b: pt.x, fb: fx });
@@ -242,7 +255,7 @@ function scanContinuous(d: Driver, f: (x: number) => number): ScanResult {
     }
     prev[pt.side] = { x: pt.x, f: fx };
   }
-  if (brackets.length === 0) return { kind: 'none', fLo: prev[0]!.f, fHi: prev[1]!.f };
+  if (brackets.length === 0) return { kind: 'none', fLo: prev[0]!.f, fHi: prev[1]!.f, flat };
   let best: number | null = null;
   for (const br of brackets) {
     const x = boundary(f, br.a, br.fa, br.b, br.fb);
@@ -323,6 +336,7 @@ function scanInteger(d: Driver, f: (x: number) => number, baseMet: boolean): Sca
     }
     return v;
   };
+  const f0 = at(x0);
   for (let k = 1; x0 - k >= lo || x0 + k <= hi; k++) {
     const cands = [x0 - k, x0 + k].filter((x) => x >= lo && x <= hi);
     const values = cands.map((x) => ({ x, m: at(x) }));
@@ -337,5 +351,9 @@ function scanInteger(d: Driver, f: (x: number) => number, baseMet: boolean): Sca
       if (meeting.length > 0) return { kind: 'flip', x: meeting.reduce((p, q) => (q.m > p.m ? q : p)).x };
     }
   }
-  return { kind: 'none', fLo: lo === x0 ? f(lo) : at(lo), fHi: hi === x0 ? f(hi) : at(hi) };
+  const fLo = at(lo);
+  const fHi = at(hi);
+  let flat = true;
+  for (const v of seen.values()) if (!Object.is(v, f0)) flat = false;
+  return { kind: 'none', fLo, fHi, flat };
 }

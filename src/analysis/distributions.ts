@@ -251,6 +251,16 @@ export function validateDistribution(path: string, spec: DistributionSpec, range
       }
     });
   } else {
+    // MODEL.md §5: a bounded distribution must lie inside the valid range; normal and lognormal are truncated to it
+    if (spec.dist === 'uniform' || spec.dist === 'triangular' || spec.dist === 'pert' || spec.dist === 'beta') {
+      for (const field of ['min', 'max'] as const) {
+        const v = spec[field] as number;
+        if (!inRange(v, { ...r, integer: false })) {
+          at(field, `${field} ${v} is outside the valid range ${formatRange(r)} of ${scale ? 'the multiplier of ' : ''}${path}: a bounded distribution must lie inside it`, 'out_of_range');
+        }
+      }
+      if (issues.length > 0) return issues;
+    }
     const sampler = compileDistribution(spec, r);
     if (sampler.keptMass <= MIN_KEPT_MASS) {
       at(

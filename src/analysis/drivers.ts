@@ -112,7 +112,8 @@ export function makeDriver(scenario: Scenario, path: string): Driver {
  * order: utilization (in tokens mode, the tokens demanded), each cash
  * segment's price and its yearly change (a subscription's ARPU and ARPU
  * change), the paid share, capex per accelerator (own fleet) or compute rent
- * (rented fleet), power price (own), useful life (own), software gain, wacc.
+ * (rented fleet), power price (own), useful life (own), the lease rate
+ * (leased facility), software gain, wacc, the debt rate (with debt).
  *
  * @example
  * defaultDriverPaths(neocloud);
@@ -132,7 +133,7 @@ export function defaultDriverPaths(scenario: Scenario): string[] {
   out.push(PAID_SHARE);
   if (scenario.fleet.mode === 'own') out.push('fleet.capexPerAccelerator', 'site.power.pricePerMWh', 'fleet.usefulLifeYears');
   else out.push('fleet.rentPerAcceleratorHour');
-  out.push('serving.softwareGainPerYear', 'finance.wacc');
+  out.push('site.facility.leasePerKWMonth', 'serving.softwareGainPerYear', 'finance.wacc', 'finance.debt.rate');
   return out.filter((p) => checkInputPath(scenario, p) === null);
 }
 

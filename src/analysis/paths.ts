@@ -13,6 +13,7 @@
  */
 import { isCashPricing, pricingKind } from '../model/engine.ts';
 import { didYouMean, type Issue } from '../model/issues.ts';
+import { MAX_AMOUNT, MAX_IT_MW, MAX_TOKENS, MAX_YEARS } from '../model/bounds.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
 import { withGroupShare } from './mix.ts';
 
@@ -106,12 +107,21 @@ interface LeafSpec {
 
 type Bounds = Pick<LeafSpec, 'schemaMin' | 'minExclusive' | 'schemaMax' | 'maxExclusive' | 'min' | 'max' | 'integer'>;
 
-const nonNeg = (max: number): Bounds => ({ schemaMin: 0, minExclusive: false, schemaMax: null, maxExclusive: false, min: 0, max, integer: false });
-const positive = (min: number, max: number): Bounds => ({ schemaMin: 0, minExclusive: true, schemaMax: null, maxExclusive: false, min, max, integer: false });
-const rate = (max = 2): Bounds => ({ schemaMin: -1, minExclusive: true, schemaMax: null, maxExclusive: false, min: -0.99, max, integer: false });
+// The schema's own bounds (MODEL.md §2) and a practical range inside them. The practical range is
+// also the economic range a breakeven is searched in (MODEL.md §5): wacc and debt rates in [0, 1],
+// prices and capex ≥ 0, shares in [0, 1], whole lives 1..50; a breakeven outside it is unreachable.
+const nonNeg = (max: number, schemaMax: number = MAX_AMOUNT): Bounds => ({ schemaMin: 0, minExclusive: false, schemaMax, maxExclusive: false, min: 0, max, integer: false });
+const positive = (min: number, max: number, schemaMax: number = MAX_AMOUNT): Bounds => ({ schemaMin: 0, minExclusive: true, schemaMax, maxExclusive: false, min, max, integer: false });
+/** (−1, 1]: wacc, debt rates, escalations, yearly price changes. */
+const rate = (min = -0.99, max = 1): Bounds => ({ schemaMin: -1, minExclusive: true, schemaMax: 1, maxExclusive: false, min, max, integer: false });
+/** (−1, 10]: growth of demand, usage and software throughput. */
+const growthRate = (max: number): Bounds => ({ schemaMin: -1, minExclusive: true, schemaMax: 10, maxExclusive: false, min: -0.99, max, integer: false });
+/** (0, 10]: yearly multipliers of the technology on sale. */
+const multiplier10 = (min: number, max: number): Bounds => ({ schemaMin: 0, minExclusive: true, schemaMax: 10, maxExclusive: false, min, max, integer: false });
 const unit01: Bounds = { schemaMin: 0, minExclusive: false, schemaMax: 1, maxExclusive: false, min: 0, max: 1, integer: false };
 const unit01Open: Bounds = { schemaMin: 0, minExclusive: false, schemaMax: 1, maxExclusive: true, min: 0, max: 0.99, integer: false };
-const wholeYears = (max: number, schemaMax: number | null = null): Bounds => ({ schemaMin: 1, minExclusive: false, schemaMax, maxExclusive: false, min: 1, max, integer: true });
+/** Whole years 1..50, the schema's bounds and the economic range alike. */
+const wholeYears: Bounds = { schemaMin: 1, minExclusive: false, schemaMax: MAX_YEARS, maxExclusive: false, min: 1, max: MAX_YEARS, integer: true };
 
 function leaf(label: string, unit: string, kind: InputKind, bounds: Bounds, absent?: (c: Ctx) => string | undefined, series = false): LeafSpec {
   return { label, unit, kind, ...bounds, series, ...(absent !== undefined && { absent }) };
@@ -161,7 +171,7 @@ const PRICING_FORMS = {
 const PRICING_INPUTS: Record<keyof typeof PRICING_FORMS, string[]> = {
   perMTok: ['pricing.perMTok', 'pricing.changePerYear', 'pricing.discount'],
   subscription: ['pricing.subscription.arpuPerMonth', 'pricing.subscription.tokensPerUserMonth', 'pricing.subscription.arpuChangePerYear', 'pricing.subscription.usageGrowthPerYear'],
-  perAcceleratorHour: ['pricing.perAcceleratorHour', 'pricing.changePerYear', 'pricing.generationStep'],
+  perAcceleratorHour: ['pricing.perAcceleratorHour', 'pricing.changePerYear', 'pricing.techPremiumPerYear'],
   imputed: ['pricing.imputedPerMTok', 'pricing.changePerYear'],
   none: [],
 };
@@ -184,55 +194,55 @@ const pricing =
  * purpose: it only labels the years.
  */
 const SPECS: Record<string, LeafSpec> = {
-  'horizon.years': leaf('Horizon', 'years', 'years', wholeYears(50, 50)),
-  'site.itMW': leaf('IT load', 'MW', 'quantity', positive(0.1, 10_000)),
+  'horizon.years': leaf('Horizon', 'years', 'years', wholeYears),
+  'site.itMW': leaf('IT load', 'MW', 'quantity', positive(0.1, 10_000, MAX_IT_MW)),
   'site.pue': leaf('PUE', '×', 'multiplier', { schemaMin: 1, minExclusive: false, schemaMax: 3, maxExclusive: false, min: 1, max: 3, integer: false }),
   'site.power.pricePerMWh': leaf('Power price', '$ per MWh', 'money', nonNeg(1000), power),
   'site.power.escalationPerYear': leaf('Power price escalation', 'per year', 'rate', rate(), power),
   'site.power.idleFraction': leaf('Idle power fraction', 'share of peak IT draw', 'share', unit01, power),
   'site.facility.capexPerMW': leaf('Facility capex', '$ per MW', 'money', nonNeg(1e8), facility('own')),
-  'site.facility.lifeYears': leaf('Facility life', 'years', 'years', wholeYears(50), facility('own')),
+  'site.facility.lifeYears': leaf('Facility life', 'years', 'years', wholeYears, facility('own')),
   'site.facility.leasePerKWMonth': leaf('Facility lease', '$ per kW-month', 'money', nonNeg(2000), facility('lease')),
   'site.facility.escalationPerYear': leaf('Lease escalation', 'per year', 'rate', rate(), facility('lease')),
-  'site.facility.termYears': leaf('Lease term', 'years', 'years', wholeYears(30), facility('lease')),
+  'site.facility.termYears': leaf('Lease term', 'years', 'years', wholeYears, facility('lease')),
   'fleet.kWPerAccelerator': leaf('Power per accelerator', 'kW per accelerator', 'quantity', positive(0.05, 50)),
   'fleet.tokensPerSecond': leaf('Throughput per accelerator', 'tokens/s per accelerator', 'quantity', positive(1, 1e7)),
   'fleet.capexPerAccelerator': leaf('Capex per accelerator', '$ per accelerator', 'money', nonNeg(1e6), ownFleet),
-  'fleet.usefulLifeYears': leaf('Useful life', 'years', 'years', wholeYears(15), ownFleet),
-  'fleet.depreciationYears': leaf('Depreciation life', 'years', 'years', wholeYears(15), ownFleet),
+  'fleet.usefulLifeYears': leaf('Useful life', 'years', 'years', wholeYears, ownFleet),
+  'fleet.depreciationYears': leaf('Depreciation life', 'years', 'years', wholeYears, ownFleet),
   'fleet.residualValue': leaf('Residual value', 'share of capex', 'share', unit01Open, ownFleet),
-  'fleet.nextGeneration.perfGain': leaf('Performance gain per generation', '× per generation', 'multiplier', positive(0.1, 20), ownFleet),
-  'fleet.nextGeneration.capexChange': leaf('Capex change per generation', '× per generation', 'multiplier', positive(0.1, 10), ownFleet),
+  'fleet.technology.perfGainPerYear': leaf('Hardware performance gain', '× per year of technology', 'multiplier', multiplier10(0.5, 3), ownFleet),
+  'fleet.technology.capexChangePerYear': leaf('Hardware capex change', '× per year of technology', 'multiplier', multiplier10(0.5, 2), ownFleet),
   'fleet.maintenancePctPerYear': leaf('Maintenance', 'share of capex per year', 'share', nonNeg(1), ownFleet),
   'fleet.rentPerAcceleratorHour': leaf('Compute rent', '$ per accelerator-hour', 'money', nonNeg(100), rentFleet),
   'fleet.rentChangePerYear': leaf('Compute rent change', 'per year', 'rate', rate(), rentFleet),
-  'fleet.rentTermYears': leaf('Compute rent term', 'years', 'years', wholeYears(30), rentFleet),
-  'serving.softwareGainPerYear': leaf('Software throughput gain', 'per year', 'rate', rate()),
+  'fleet.rentTermYears': leaf('Compute rent term', 'years', 'years', wholeYears, rentFleet),
+  'serving.softwareGainPerYear': leaf('Software throughput gain', 'per year', 'rate', growthRate(2)),
   'demand.utilization': leaf('Utilization', 'share of capacity', 'share', unit01, utilizationMode, true),
-  'demand.tokensPerYear': leaf('Tokens demanded in year 1', 'tokens per year', 'quantity', nonNeg(1e18), tokensMode),
-  'demand.growthPerYear': leaf('Token demand growth', 'per year', 'rate', rate(10), tokensMode),
+  'demand.tokensPerYear': leaf('Tokens demanded in year 1', 'tokens per year', 'quantity', nonNeg(1e18, MAX_TOKENS), tokensMode),
+  'demand.growthPerYear': leaf('Token demand growth', 'per year', 'rate', growthRate(10), tokensMode),
   'demand.maxUtilization': leaf('Maximum utilization', 'share of capacity', 'share', { schemaMin: 0, minExclusive: true, schemaMax: 1, maxExclusive: false, min: 0.01, max: 1, integer: false }, tokensMode),
-  'demand.segments[].tokenShare': leaf('token share', 'share of tokens', 'share', nonNeg(1), undefined, true),
+  'demand.segments[].tokenShare': leaf('token share', 'share of tokens', 'share', unit01, undefined, true),
   'demand.segments[].computeIntensity': leaf('compute intensity', 'compute units per token', 'multiplier', positive(0.01, 100)),
   'demand.segments[].hiddenReasoningShare': leaf('hidden reasoning share', 'share of tokens', 'share', unit01Open),
   'demand.segments[].pricing.perMTok': leaf('price', '$ per M tokens', 'money', nonNeg(1000), pricing('perMTok')),
   'demand.segments[].pricing.changePerYear': leaf('price change', 'per year', 'rate', rate(), pricing('perMTok', 'perAcceleratorHour', 'imputed')),
   'demand.segments[].pricing.discount': leaf('discount', 'share of price', 'share', unit01, pricing('perMTok')),
   'demand.segments[].pricing.subscription.arpuPerMonth': leaf('ARPU', '$ per user-month', 'money', nonNeg(10_000), pricing('subscription')),
-  'demand.segments[].pricing.subscription.tokensPerUserMonth': leaf('tokens per user', 'tokens per user-month', 'quantity', positive(1000, 1e12), pricing('subscription')),
+  'demand.segments[].pricing.subscription.tokensPerUserMonth': leaf('tokens per user', 'tokens per user-month', 'quantity', positive(1000, 1e12, MAX_TOKENS), pricing('subscription')),
   'demand.segments[].pricing.subscription.arpuChangePerYear': leaf('ARPU change', 'per year', 'rate', rate(), pricing('subscription')),
-  'demand.segments[].pricing.subscription.usageGrowthPerYear': leaf('usage growth per user', 'per year', 'rate', rate(10), pricing('subscription')),
+  'demand.segments[].pricing.subscription.usageGrowthPerYear': leaf('usage growth per user', 'per year', 'rate', growthRate(10), pricing('subscription')),
   'demand.segments[].pricing.perAcceleratorHour': leaf('price', '$ per accelerator-hour', 'money', nonNeg(100), pricing('perAcceleratorHour')),
-  'demand.segments[].pricing.generationStep': leaf('price step per generation', '× per generation', 'multiplier', positive(0.1, 10), pricing('perAcceleratorHour')),
+  'demand.segments[].pricing.techPremiumPerYear': leaf('price premium of newer hardware', '× per year of technology', 'multiplier', multiplier10(0.5, 2), pricing('perAcceleratorHour')),
   'demand.segments[].pricing.imputedPerMTok': leaf('imputed value', '$ per M tokens', 'money', nonNeg(1000), pricing('imputed')),
-  'finance.wacc': leaf('WACC', 'per year', 'rate', rate()),
+  'finance.wacc': leaf('WACC', 'per year', 'rate', rate(0, 1)),
   'finance.taxRate': leaf('Tax rate', 'share of profit', 'share', unit01Open),
   'finance.debt.share': leaf('Debt share', 'share of capex', 'share', unit01, debt),
-  'finance.debt.rate': leaf('Debt rate', 'per year', 'rate', rate(), debt),
-  'finance.debt.termYears': leaf('Debt term', 'years', 'years', wholeYears(30), debt),
+  'finance.debt.rate': leaf('Debt rate', 'per year', 'rate', rate(0, 1), debt),
+  'finance.debt.termYears': leaf('Debt term', 'years', 'years', wholeYears, debt),
   'opex.fixedPerMWYear': leaf('Fixed opex', '$ per MW-year', 'money', nonNeg(1e7)),
   'opex.otherCostPerMTok': leaf('Other cost per token', '$ per M tokens', 'money', nonNeg(100)),
-  'profitability.minMargin': leaf('Minimum margin to count as profitable', 'gross margin', 'share', { schemaMin: null, minExclusive: false, schemaMax: 1, maxExclusive: true, min: -1, max: 0.99, integer: false }),
+  'profitability.minMargin': leaf('Minimum margin to count as profitable', 'gross margin', 'share', { schemaMin: -MAX_AMOUNT, minExclusive: false, schemaMax: 1, maxExclusive: true, min: -1, max: 0.99, integer: false }),
 };
 
 const PAID_SHARE_SPEC: LeafSpec = leaf('Paid share', 'share of tokens in cash segments', 'share', unit01, paidShareAbsent, true);

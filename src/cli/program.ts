@@ -12,6 +12,7 @@ import { resolveCommand } from './commands/resolve.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { advantagesCommand } from './commands/advantages.ts';
 import { internalCommand } from './commands/internal.ts';
 import { stackCommand } from './commands/stack.ts';
@@ -38,6 +39,7 @@ export function makeProgram(io: CliIO): Command {
   runCommand(program, io);
   compareCommand(program, io);
   validateCommand(program, io);
+  migrateCommand(program, io);
   resolveCommand(program, io);
   catalogCommand(program, io);
   initCommand(program, io);

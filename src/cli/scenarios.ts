@@ -3,8 +3,10 @@
  * thrown as an InputError with every issue, and the built-ins in archetype order.
  * It loads the model (zod, yaml), so only actions import it, never a definition.
  */
+import { evaluate, nonFiniteIssues } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
 import type { ResolvedScenario } from '../model/load.ts';
+import type { ModelResult } from '../model/result.ts';
 import { readScenarioFile } from '../io/files.ts';
 import { InputError } from './context.ts';
 
@@ -20,6 +22,14 @@ export function loadScenarioOrFail(pathOrId: string): LoadedScenario {
   const r = readScenarioFile(pathOrId);
   if (!r.ok) throw new InputError(r.issues);
   return { scenario: r.scenario, warnings: r.warnings, source: pathOrId };
+}
+
+/** Evaluate a scenario; a result with values that overflow is bad input (MODEL.md §2), thrown as an InputError. */
+export function evaluateOrFail(scenario: ResolvedScenario): ModelResult {
+  const r = evaluate(scenario);
+  const problems = nonFiniteIssues(r);
+  if (problems.length > 0) throw new InputError(problems);
+  return r;
 }
 
 export { builtinsInArchetypeOrder } from '../io/files.ts';

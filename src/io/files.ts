@@ -7,8 +7,10 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
+import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
+import { MAX_FILE_BYTES } from '../model/bounds.ts';
+import { parseCatalogText, type ResolveResult } from '../model/load.ts';
 import { EnvironmentError, environmentFailure } from './environment.ts';
-import { loadScenarioText, parseCatalogText, type ResolveResult } from '../model/load.ts';
 import { inArchetypeOrder } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
 
@@ -106,13 +108,19 @@ export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalo
   const file = path === pathOrId ? pathOrId : displayName(path);
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_FILE_BYTES) {
+      return { ok: false, issues: [{ path: '', message: `the file is ${mb(size)}: a scenario file may be at most ${mb(MAX_FILE_BYTES)} (MODEL.md §2)`, file, code: 'too_big' }], warnings: [] };
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, issues: [{ path: '', message: `cannot read the file: ${why}`, file, code: 'unreadable' }], warnings: [] };
   }
-  return loadScenarioText(text, catalog, { file });
+  return loadCheckedScenarioText(text, catalog, { file });
 }
+
+const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MB`;
 
 /**
  * Write a file so that readers see the old content or the new, never half of

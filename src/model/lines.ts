@@ -37,14 +37,21 @@ export function seriesAt(s: number | readonly number[], t: number): number {
 /** §3.1 `N = itMW · 1000 / kWPerAccelerator` (not rounded). */
 export const acceleratorCount = (itMW: number, kWPerAccelerator: number): number => (itMW * 1000) / kWPerAccelerator;
 
-/** §3.1 throughput per accelerator `τ_t = tokensPerSecond · perfGain^k · g(softwareGain, t)`. */
+/**
+ * §3.1 throughput per accelerator `τ_t = tokensPerSecond · perfGainPerYear^(b_k) · g(softwareGain, t)`:
+ * the hardware on sale in the generation's purchase year `b_k` (0 for a rented fleet).
+ */
 export const throughputPerAccelerator = (
   tokensPerSecond: number,
-  perfGain: number,
-  generation: number,
+  perfGainPerYear: number,
+  purchaseYear: number,
   softwareGainPerYear: number,
   t: number,
-): number => tokensPerSecond * powInt(perfGain, generation) * growth(softwareGainPerYear, t);
+): number => tokensPerSecond * powInt(perfGainPerYear, purchaseYear) * growth(softwareGainPerYear, t);
+
+/** §3.1 capex of the generation bought at `b_k`: `K_k = N · capexPerAccelerator · capexChangePerYear^(b_k)` (`firstCapex = N · capexPerAccelerator`). */
+export const generationCapex = (firstCapex: number, capexChangePerYear: number, purchaseYear: number): number =>
+  firstCapex * powInt(capexChangePerYear, purchaseYear);
 
 /** §3.1 capacity in compute units `C_t = N_t · τ_t · 3600 · H`. */
 export const capacityComputeUnits = (accelerators: number, throughput: number): number =>
@@ -78,15 +85,15 @@ export const subscriptionRevenue = (users: number, arpuPerMonth: number, arpuCha
 export const acceleratorHoursSold = (computeShare: number, utilization: number, accelerators: number): number =>
   computeShare * utilization * accelerators * HOURS_PER_YEAR;
 
-/** §3.3 per-accelerator-hour revenue, an hour of generation `k` renting for `generationStep^k` more. */
+/** §3.3 per-accelerator-hour revenue; an hour of hardware bought in year `b_k` rents for `techPremiumPerYear^(b_k)` more. */
 export const perAcceleratorHourRevenue = (
   hours: number,
   price: number,
   changePerYear: number,
-  generationStep: number,
-  generation: number,
+  techPremiumPerYear: number,
+  purchaseYear: number,
   t: number,
-): number => hours * price * growth(changePerYear, t) * powInt(generationStep, generation);
+): number => hours * price * growth(changePerYear, t) * powInt(techPremiumPerYear, purchaseYear);
 
 /** §3.3 strategic value of imputed pricing, never cash. */
 export const imputedValue = (billed: number, imputedPerMTok: number, changePerYear: number, t: number): number =>
@@ -122,10 +129,13 @@ export const taxWithCarryForward = (ebit: number, taxRate: number, pool: number)
 /** §3.6 the carry-forward pool after year's `ebit`: a loss adds to it, a profit uses it up. */
 export const lossPoolAfter = (ebit: number, pool: number): number => (ebit < 0 ? pool - ebit : Math.max(0, pool - ebit));
 
-/** §3.6 payback: first `t ≥ 1` with cumulative flow ≥ 0, interpolated; null if never. */
-export function paybackPeriod(flows: readonly number[]): number | null {
+/** §3.6 a payment due `yearsPastHorizon` years after `T`, owed at `T`: discounted at the commitment rate. */
+export const owedAtHorizon = (payment: number, rate: number, yearsPastHorizon: number): number => payment / powInt(1 + rate, yearsPastHorizon);
+
+/** §3.6 payback: first `t ≥ 1` with cumulative flow ≥ 0, interpolated; null if never. Reads `flows[0..n)`. */
+export function paybackPeriod(flows: ArrayLike<number>, n: number = flows.length): number | null {
   let cum = flows[0] ?? 0;
-  for (let t = 1; t < flows.length; t++) {
+  for (let t = 1; t < n; t++) {
     const f = flows[t] as number;
     const next = cum + f;
     if (next >= 0) return cum >= 0 ? t - 1 : t - 1 + -cum / f;

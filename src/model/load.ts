@@ -10,6 +10,8 @@
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
+import { V1_KEYS, v1Findings } from './migrate.ts';
+import { MAX_FILE_BYTES } from './bounds.ts';
 import {
   type Catalog,
   type CatalogRow,
@@ -36,7 +38,23 @@ export type Locate = (path: readonly PropertyKey[]) => Position | undefined;
 export interface SourceContext {
   locate?: Locate | undefined;
   file?: string | undefined;
+  /**
+   * Checks of a resolved scenario that need more than the model (the
+   * `uncertainty:` block needs the analyses' paths and distributions): their
+   * issues join the rest, placed and stamped the same way.
+   */
+  check?: ScenarioCheck | undefined;
 }
+
+/** An issue of a `ScenarioCheck`, its path as segments (`['uncertainty', 'finance.wacc', 'min']`). */
+export interface CheckIssue {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+}
+
+/** A check run on a scenario that resolves; an empty list when it passes. */
+export type ScenarioCheck = (scenario: ResolvedScenario) => CheckIssue[];
 
 /** What `parseScenarioText` gives: the plain value, syntax problems, and a way to place a path. */
 export interface ParsedText {
@@ -139,8 +157,8 @@ export function parseScenarioText(text: string, opts: { file?: string | undefine
   return { value, issues, locate };
 }
 
-/** The most characters a scenario's text may stand for once its aliases are expanded (the file bound of MODEL.md §2). */
-export const MAX_EXPANDED_CHARS = 2_000_000;
+/** The most characters a scenario's text may stand for once its aliases are expanded: the file bound of MODEL.md §2. */
+export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
 
 /**
  * About how many characters the document would be with every alias written
@@ -208,7 +226,10 @@ export function resolveScenario(raw: unknown, catalog: Catalog, opts: SourceCont
   errors.push(...rules.errors);
   const warnings = finalizeWarnings(rules.warnings, raw, opts);
   if (!parsed.success || errors.length > 0) return { ok: false, issues: finalize(errors, raw, opts), warnings };
-  return { ok: true, scenario: fill(parsed.data, catalog), warnings };
+  const scenario = fill(parsed.data, catalog);
+  const late = opts.check?.(scenario) ?? [];
+  if (late.length > 0) return { ok: false, issues: finalize(late, raw, opts), warnings };
+  return { ok: true, scenario, warnings };
 }
 
 /**
@@ -219,7 +240,7 @@ export function resolveScenario(raw: unknown, catalog: Catalog, opts: SourceCont
 export function loadScenarioText(
   text: string,
   catalog: Catalog,
-  opts: { file?: string | undefined } = {},
+  opts: { file?: string | undefined; check?: ScenarioCheck | undefined } = {},
 ): ResolveResult {
   const { value, issues, locate } = parseScenarioText(text, opts);
   const syntaxErrors = issues.filter((i) => i.severity !== 'warning');
@@ -230,7 +251,7 @@ export function loadScenarioText(
     if (opts.file !== undefined) issue.file = opts.file;
     return { ok: false, issues: [issue], warnings: syntaxWarnings };
   }
-  const r = resolveScenario(value, catalog, { locate, file: opts.file });
+  const r = resolveScenario(value, catalog, { locate, file: opts.file, check: opts.check });
   return { ...r, warnings: [...syntaxWarnings, ...r.warnings] };
 }
 
@@ -296,7 +317,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
   return {
     $schema,
-    $id: 'urn:inference-payback:scenario:v1',
+    $id: 'urn:inference-payback:scenario:v2',
     title: 'inference-payback scenario',
     description:
       'A scenario of the inference payback model (MODEL.md §2). Rules across fields (fleet and facility modes, ' +
@@ -448,13 +469,25 @@ function describeNumber(s: Schema): string {
   const lo = checks.filter((c) => c.check === 'greater_than').at(-1);
   const hi = checks.filter((c) => c.check === 'less_than').at(-1);
   const noun = isInt ? 'an integer' : 'a number';
+  const v = (c: CheckDef): string => bound(c.value);
   if (lo !== undefined && hi !== undefined) {
-    if (lo.inclusive && hi.inclusive && isInt) return `${noun} from ${lo.value} to ${hi.value}`;
-    return `${noun} in ${lo.inclusive ? '[' : '('}${lo.value}, ${hi.value}${hi.inclusive ? ']' : ')'}`;
+    if (lo.inclusive && hi.inclusive && isInt) return `${noun} from ${v(lo)} to ${v(hi)}`;
+    return `${noun} in ${lo.inclusive ? '[' : '('}${v(lo)}, ${v(hi)}${hi.inclusive ? ']' : ')'}`;
   }
-  if (lo !== undefined) return `${noun} ${lo.inclusive ? '≥' : '>'} ${lo.value}`;
-  if (hi !== undefined) return `${noun} ${hi.inclusive ? '≤' : '<'} ${hi.value}`;
+  if (lo !== undefined) return `${noun} ${lo.inclusive ? '≥' : '>'} ${v(lo)}`;
+  if (hi !== undefined) return `${noun} ${hi.inclusive ? '≤' : '<'} ${v(hi)}`;
   return noun;
+}
+
+/** A bound as people read it: `1e15` rather than `1000000000000000`. */
+function bound(x: number | undefined): string {
+  if (x === undefined) return '?';
+  const a = Math.abs(x);
+  if (a >= 1e6) {
+    const e = Math.round(Math.log10(a));
+    if (10 ** e === a) return `${x < 0 ? '-' : ''}1e${e}`;
+  }
+  return String(x);
 }
 
 const plural = (what: string): string =>
@@ -535,6 +568,8 @@ function fromZod(
       case 'unrecognized_keys': {
         const allowed = keysAt(root, raw, path);
         for (const key of iss.keys) {
+          // a MODEL.md v1 field: the rules report it once, with its v2 form
+          if (V1_KEYS.has(key) && root === scenarioSchema) continue;
           const hint = didYouMeanSuffix(key, allowed);
           const list = hint === '' && allowed.length > 0 ? `; expected one of ${allowed.join(', ')}` : '';
           out.push({ path: [...path, key], message: `unknown key "${key}"${hint}${list}`, code: 'unknown_key' });
@@ -565,7 +600,7 @@ function fromZod(
         } else if (iss.origin === 'string') {
           message = iss.code === 'too_small' ? `expected a non-empty string, got ${showValue(value)}` : iss.message;
         } else {
-          message = expected(root, raw, path, iss.origin);
+          message = expected(root, raw, path, iss.origin) + percentHint(root, raw, path, iss.code);
         }
         out.push({ path, message, code: iss.code });
         break;
@@ -584,6 +619,26 @@ function fromZod(
     }
   }
   return out;
+}
+
+/**
+ * A rate or share written in percent (`wacc: 12`, `taxRate: 21`): suggest the
+ * fraction when it fits the field's range. Only for fields bounded below by
+ * −1 or 0 (rates, shares), not for multipliers.
+ */
+function percentHint(root: Schema, raw: unknown, path: readonly PropertyKey[], code: string): string {
+  if (code !== 'too_big') return '';
+  const v = valueAt(raw, path);
+  const s = schemaAt(root, raw, path);
+  if (typeof v !== 'number' || s === undefined || defOf(s).type !== 'number') return '';
+  const checks = ((defOf(s)['checks'] as Schema[] | undefined) ?? []).map((c) => c._zod.def as unknown as CheckDef);
+  const lo = checks.filter((c) => c.check === 'greater_than').at(-1);
+  const hi = checks.filter((c) => c.check === 'less_than').at(-1);
+  if (lo === undefined || hi === undefined || hi.value === undefined || hi.value > 10) return '';
+  const rateLike = (lo.value === -1 && lo.inclusive !== true) || (lo.value === 0 && lo.inclusive === true);
+  const f = v / 100;
+  const fits = f <= hi.value && (hi.inclusive === true || f < hi.value);
+  return rateLike && v <= 100 && fits ? ` (did you mean ${Number(f.toPrecision(12))}? rates and shares are fractions: ${Number(f.toPrecision(12))} = ${v} %)` : '';
 }
 
 function fromUnion(
@@ -677,6 +732,7 @@ function crossFieldRules(raw: unknown, catalog: Catalog): { errors: RawIssue[]; 
     warnings.push({ path, message, code });
   };
   if (!isRecord(raw)) return { errors, warnings };
+  for (const f of v1Findings(raw)) err(f.path, f.message, 'v1_form');
 
   const horizon = isRecord(raw['horizon']) ? raw['horizon'] : {};
   const years = horizon['years'];
@@ -758,9 +814,9 @@ function crossFieldRules(raw: unknown, catalog: Catalog): { errors: RawIssue[]; 
           warn(['fleet', key], 'ignored: an own-mode field, and fleet.mode is rent', 'ignored_field');
         }
       }
-      const next = fleet['nextGeneration'];
-      if (isRecord(next) && ((next['perfGain'] ?? 1) !== 1 || (next['capexChange'] ?? 1) !== 1)) {
-        warn(['fleet', 'nextGeneration'], 'ignored: an own-mode field, and fleet.mode is rent', 'ignored_field');
+      const tech = fleet['technology'];
+      if (isRecord(tech) && ((tech['perfGainPerYear'] ?? 1) !== 1 || (tech['capexChangePerYear'] ?? 1) !== 1)) {
+        warn(['fleet', 'technology'], 'ignored: a rented fleet buys no hardware (fleet.mode is rent)', 'ignored_field');
       }
       if (site !== undefined && site['power'] !== undefined) {
         warn(['site', 'power'], 'ignored: fleet.mode is rent, so power comes with the rented capacity', 'ignored_field');

@@ -33,6 +33,7 @@ export const YEAR_FIELDS = [
   'capex',
   'residual',
   'terminalValue',
+  'commitmentsAfterHorizon',
   'fcf',
   'cumulativeFcf',
   'draws',
@@ -114,6 +115,7 @@ export const SUMMARY_FIELDS = [
   'maxLtv',
   'leaseCommitment',
   'leaseCommitmentPV',
+  'commitmentsAfterHorizon',
   'strategicValuePV',
   'strategicNpv',
 ] as const;
@@ -175,6 +177,7 @@ export function newYearRow(t: number, year: number): YearRow {
     capex: 0,
     residual: 0,
     terminalValue: 0,
+    commitmentsAfterHorizon: 0,
     fcf: 0,
     cumulativeFcf: 0,
     draws: 0,
@@ -231,6 +234,7 @@ export function newBuildYearRow(year: number): YearRow {
     capex: null,
     residual: null,
     terminalValue: null,
+    commitmentsAfterHorizon: null,
     fcf: null,
     cumulativeFcf: null,
     draws: null,
@@ -306,6 +310,7 @@ export function newSummary(): Summary {
     maxLtv: null,
     leaseCommitment: null,
     leaseCommitmentPV: null,
+    commitmentsAfterHorizon: null,
     strategicValuePV: null,
     strategicNpv: null,
   };
@@ -351,6 +356,7 @@ export function summaryIsFinite(r: Summary): boolean {
     n(r.maxLtv) +
     n(r.leaseCommitment) +
     n(r.leaseCommitmentPV) +
+    n(r.commitmentsAfterHorizon) +
     n(r.strategicValuePV) +
     n(r.strategicNpv),
   );

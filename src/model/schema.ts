@@ -11,10 +11,20 @@ const num = () => z.number();
 /** A number or a list of numbers, one per operating year; the last value carries forward. */
 const series = (item: z.ZodNumber) => z.union([item, z.array(item).min(1)]);
 
-const rate = () => num().gt(-1);
-const nonNeg = () => num().min(0);
+import { MAX_AMOUNT, MAX_IT_MW, MAX_SEGMENTS, MAX_TOKENS, MAX_YEARS } from './bounds.ts';
+
+export { MAX_AMOUNT, MAX_IT_MW, MAX_SEGMENTS, MAX_TOKENS, MAX_YEARS };
+
+/** (−1, 1]: wacc, debt rates, escalations, yearly price changes. */
+const rate = () => num().gt(-1).max(1);
+/** (−1, 10]: growth of demand, usage and software throughput. */
+const growthRate = () => num().gt(-1).max(10);
+/** (0, 10]: yearly multipliers of the technology on sale. */
+const multiplier = () => num().gt(0).max(10);
+const amount = () => num().min(0).max(MAX_AMOUNT);
 const share01 = () => num().min(0).max(1);
-const posInt = () => num().int().min(1);
+const wholeYears = () => num().int().min(1).max(MAX_YEARS);
+const nonNeg = () => num().min(0);
 
 import { OPERATORS } from './operators.ts';
 
@@ -37,7 +47,7 @@ export const sourceSchema = z.strictObject({
 });
 
 export const powerSchema = z.strictObject({
-  pricePerMWh: nonNeg(),
+  pricePerMWh: amount(),
   escalationPerYear: rate().default(0),
   idleFraction: share01().default(0.3),
 });
@@ -45,71 +55,72 @@ export const powerSchema = z.strictObject({
 export const facilitySchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('own'),
-    capexPerMW: nonNeg(),
-    lifeYears: posInt().default(20),
+    capexPerMW: amount(),
+    lifeYears: wholeYears().default(20),
   }),
   z.strictObject({
     mode: z.literal('lease'),
-    leasePerKWMonth: nonNeg(),
+    leasePerKWMonth: amount(),
     escalationPerYear: rate().default(0),
-    termYears: posInt(),
+    termYears: wholeYears(),
   }),
   z.strictObject({ mode: z.literal('none') }),
 ]);
 
 export const siteSchema = z.strictObject({
-  itMW: num().gt(0),
+  itMW: num().gt(0).max(MAX_IT_MW),
   pue: num().min(1).max(3),
   power: powerSchema.optional(),
   facility: facilitySchema,
 });
 
-export const nextGenerationSchema = z.strictObject({
-  perfGain: num().gt(0).default(1),
-  capexChange: num().gt(0).default(1),
+/** What can be bought, by year from the start: the market's hardware roadmap, not the operator's refresh (MODEL.md v2 §3.1). */
+export const technologySchema = z.strictObject({
+  perfGainPerYear: multiplier().default(1),
+  capexChangePerYear: multiplier().default(1),
 });
 
 export const fleetSchema = z.strictObject({
   mode: z.enum(['own', 'rent']),
   accelerator: z.string().optional(),
-  kWPerAccelerator: num().gt(0).optional(),
-  tokensPerSecond: num().gt(0).optional(),
-  capexPerAccelerator: nonNeg().optional(),
-  usefulLifeYears: posInt().optional(),
-  depreciationYears: posInt().optional(),
+  kWPerAccelerator: num().gt(0).max(MAX_AMOUNT).optional(),
+  tokensPerSecond: num().gt(0).max(MAX_AMOUNT).optional(),
+  capexPerAccelerator: amount().optional(),
+  usefulLifeYears: wholeYears().optional(),
+  depreciationYears: wholeYears().optional(),
   residualValue: num().min(0).lt(1).default(0),
   refresh: z.boolean().default(true),
-  nextGeneration: nextGenerationSchema.default({ perfGain: 1, capexChange: 1 }),
-  maintenancePctPerYear: nonNeg().default(0),
-  rentPerAcceleratorHour: nonNeg().optional(),
+  technology: technologySchema.default({ perfGainPerYear: 1, capexChangePerYear: 1 }),
+  maintenancePctPerYear: amount().default(0),
+  rentPerAcceleratorHour: amount().optional(),
   rentChangePerYear: rate().default(0),
-  rentTermYears: posInt().optional(),
+  rentTermYears: wholeYears().optional(),
 });
 
 export const servingSchema = z.strictObject({
-  softwareGainPerYear: rate().default(0),
+  softwareGainPerYear: growthRate().default(0),
 });
 
 export const perMTokPricing = z.strictObject({
-  perMTok: nonNeg(),
+  perMTok: amount(),
   changePerYear: rate().default(0),
-  discount: num().min(0).max(1).default(0),
+  discount: share01().default(0),
 });
 export const subscriptionPricing = z.strictObject({
   subscription: z.strictObject({
-    arpuPerMonth: nonNeg(),
-    tokensPerUserMonth: num().gt(0),
+    arpuPerMonth: amount(),
+    tokensPerUserMonth: num().gt(0).max(MAX_TOKENS),
     arpuChangePerYear: rate().default(0),
-    usageGrowthPerYear: rate().default(0),
+    usageGrowthPerYear: growthRate().default(0),
   }),
 });
 export const perAcceleratorHourPricing = z.strictObject({
-  perAcceleratorHour: nonNeg(),
+  perAcceleratorHour: amount(),
   changePerYear: rate().default(0),
-  generationStep: num().gt(0).default(1),
+  techPremiumPerYear: multiplier().default(1),
 });
 export const imputedPricing = z.strictObject({
-  imputedPerMTok: nonNeg(),
+  imputedPerMTok: amount(),
   changePerYear: rate().default(0),
 });
 export const noPricing = z.strictObject({ none: z.literal(true) });
@@ -129,8 +140,8 @@ export const segmentSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes'),
   label: z.string().optional(),
   kind: z.enum(SEGMENT_KINDS),
-  tokenShare: series(nonNeg()),
-  computeIntensity: num().gt(0).default(1),
+  tokenShare: series(share01()),
+  computeIntensity: num().gt(0).max(MAX_AMOUNT).default(1),
   hiddenReasoningShare: num().min(0).lt(1).default(0),
   reasoningBilled: z.boolean().default(false),
   pricing: pricingSchema.default({ none: true }),
@@ -138,16 +149,16 @@ export const segmentSchema = z.strictObject({
 
 export const demandSchema = z.strictObject({
   utilization: series(share01()).optional(),
-  tokensPerYear: nonNeg().optional(),
-  growthPerYear: rate().optional(),
+  tokensPerYear: num().min(0).max(MAX_TOKENS).optional(),
+  growthPerYear: growthRate().optional(),
   maxUtilization: num().gt(0).max(1).optional(),
-  segments: z.array(segmentSchema).min(1),
+  segments: z.array(segmentSchema).min(1).max(MAX_SEGMENTS),
 });
 
 export const debtSchema = z.strictObject({
   share: share01(),
   rate: rate(),
-  termYears: posInt(),
+  termYears: wholeYears(),
   amortization: z.enum(['straight', 'bullet']).default('straight'),
 });
 
@@ -159,12 +170,12 @@ export const financeSchema = z.strictObject({
 });
 
 export const opexSchema = z.strictObject({
-  fixedPerMWYear: nonNeg().default(0),
-  otherCostPerMTok: nonNeg().default(0),
+  fixedPerMWYear: amount().default(0),
+  otherCostPerMTok: amount().default(0),
 });
 
 export const profitabilitySchema = z.strictObject({
-  minMargin: num().lt(1).default(0),
+  minMargin: num().min(-MAX_AMOUNT).lt(1).default(0),
 });
 
 /** One uncertain input, by path; the fields a distribution needs are checked in the Monte Carlo module. */
@@ -193,7 +204,7 @@ export const correlationSchema = z.strictObject({
 
 export const horizonSchema = z.strictObject({
   startYear: num().int().min(1900).max(2200),
-  years: num().int().min(1).max(50),
+  years: wholeYears(),
 });
 
 export const scenarioSchema = z.strictObject({

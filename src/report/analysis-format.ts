@@ -44,5 +44,7 @@ export function breakevenStatusText(r: BreakevenRow, b: BreakevenReport): string
       return 'needs the change';
     case 'unreachable':
       return `unreachable in [${f(r.lo)}, ${f(r.hi)}]${r.closest === null ? '' : `; closest at ${f(r.closest.value)} (${b.target.metric} ${formatMetric(b.target.metric, r.closest.metric)})`}`;
+    case 'no-effect':
+      return `no effect within the horizon: ${b.target.metric} stays ${formatMetric(b.target.metric, b.base.metric)} across [${f(r.lo)}, ${f(r.hi)}]`;
   }
 }

@@ -125,6 +125,7 @@ const FIELD_KIND: Record<SummaryField, FieldKind> = {
   maxLtv: 'share',
   leaseCommitment: 'money',
   leaseCommitmentPV: 'money',
+  commitmentsAfterHorizon: 'money',
   strategicValuePV: 'money',
   strategicNpv: 'money',
 };
@@ -182,6 +183,7 @@ const driverCell = (label: string, path: string): string => `${label}\n${path}`;
 function statusText(r: BreakevenRow): string {
   if (r.status === 'needs-change') return 'needs change';
   if (r.status === 'met') return r.breakeven === null ? 'met (whole range)' : 'met';
+  if (r.status === 'no-effect') return 'no effect';
   return 'unreachable';
 }
 
@@ -207,6 +209,8 @@ export function breakevenTable(rep: BreakevenReport): string {
       notes.push(`${r.path}: not met anywhere in ${range}; closest at the ${r.closest.bound === 'lo' ? 'lower' : 'upper'} bound ${formatInput(r.kind, r.unit, r.closest.value)}: ${metricLabel(m)} ${formatMetric(m, r.closest.metric)}`);
     } else if (r.status === 'met' && r.breakeven === null) {
       notes.push(`${r.path}: met across ${range}`);
+    } else if (r.status === 'no-effect') {
+      notes.push(`${r.path}: no effect within the horizon: ${metricLabel(m)} is ${formatMetric(m, rep.base.metric)} wherever it is in ${range}`);
     }
   }
   if (rep.rows.some((r) => r.status === 'met' && r.breakeven !== null)) {

@@ -165,7 +165,7 @@ function breakevenBlock(b: BreakevenReport): string {
       `${esc(r.label)}<br><code>${esc(r.path)}</code>${r.series ? ' <span class="unit">(mean of the path; scaled)</span>' : ''}`,
       esc(r.unit),
       esc(f(r.base)),
-      esc(r.status === 'unreachable' ? '—' : f(r.breakeven)),
+      esc(r.status === 'unreachable' || r.status === 'no-effect' ? '—' : f(r.breakeven)),
       esc(r.change === null ? '—' : signed(r.kind === 'rate' || r.kind === 'share' ? `${count(r.change * 100, 2)} pp` : f(r.change), r.change)),
       esc(r.changePct === null ? '—' : signed(pct(r.changePct, 1), r.changePct)),
       `<span class="status ${r.status}">${esc(breakevenStatusText(r, b))}</span>`,
@@ -407,7 +407,7 @@ table.inputs th:nth-child(1){width:36%}table.inputs th:nth-child(2){width:15%}ta
 table.inputs td{overflow-wrap:anywhere}
 table.inputs td:nth-child(2){font-variant-numeric:tabular-nums}
 table.inputs td:nth-child(3),table.inputs td:nth-child(4){color:var(--muted);font-size:12px}
-.status.met{color:#1d6b47}.status.needs-change{color:#8a5a00}.status.unreachable{color:#a33a2a}
+.status.met{color:#1d6b47}.status.needs-change{color:#8a5a00}.status.unreachable{color:#a33a2a}.status.no-effect{color:#555b66}
 table.breakeven td:first-child{min-width:220px}
 .origin{display:inline-block;font-size:11px;padding:0 4px;border:1px solid var(--rule);border-radius:3px;color:var(--ink)}
 dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:6px 14px;margin:8px 0 12px;font-size:13px}

@@ -177,8 +177,8 @@ function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
     add('fleet.depreciationYears', 'depreciationYears', 'years', (fl.depreciationYears ?? fl.usefulLifeYears) as number, FMT_INT);
     add('fleet.residualValue', 'residualValue', 'share of capex', fl.residualValue, FMT_RATE);
     add('fleet.refresh', 'refresh', 'TRUE / FALSE', fl.refresh);
-    add('fleet.nextGeneration.perfGain', 'perfGain', '× per generation', fl.nextGeneration.perfGain, '0.000');
-    add('fleet.nextGeneration.capexChange', 'capexChange', '× per generation', fl.nextGeneration.capexChange, '0.000');
+    add('fleet.technology.perfGainPerYear', 'perfGainPerYear', '× per year of technology', fl.technology.perfGainPerYear, '0.000000');
+    add('fleet.technology.capexChangePerYear', 'capexChangePerYear', '× per year of technology', fl.technology.capexChangePerYear, '0.000000');
     add('fleet.maintenancePctPerYear', 'maintenancePctPerYear', 'share of capex per year', fl.maintenancePctPerYear, FMT_RATE);
   } else {
     add('fleet.rentPerAcceleratorHour', 'rentPerAcceleratorHour', '$ per accelerator-hour', fl.rentPerAcceleratorHour as number, FMT_MONEY);
@@ -215,10 +215,10 @@ function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
       add(`${p}.pricing.subscription.arpuChangePerYear`, `${n}_arpuChangePerYear`, 'rate per year', q.arpuChangePerYear, FMT_RATE);
       add(`${p}.pricing.subscription.usageGrowthPerYear`, `${n}_usageGrowthPerYear`, 'rate per year', q.usageGrowthPerYear, FMT_RATE);
     } else if ('perAcceleratorHour' in pr) {
-      const q = pr as { perAcceleratorHour: number; changePerYear: number; generationStep: number };
+      const q = pr as { perAcceleratorHour: number; changePerYear: number; techPremiumPerYear: number };
       add(`${p}.pricing.perAcceleratorHour`, `${n}_perAcceleratorHour`, '$ per accelerator-hour', q.perAcceleratorHour, FMT_MONEY);
       add(`${p}.pricing.changePerYear`, `${n}_changePerYear`, 'rate per year', q.changePerYear, FMT_RATE);
-      add(`${p}.pricing.generationStep`, `${n}_generationStep`, '× per generation', q.generationStep, '0.000');
+      add(`${p}.pricing.techPremiumPerYear`, `${n}_techPremiumPerYear`, '× per year of technology', q.techPremiumPerYear, '0.000000');
     } else if ('imputedPerMTok' in pr) {
       const q = pr as { imputedPerMTok: number; changePerYear: number };
       add(`${p}.pricing.imputedPerMTok`, `${n}_imputedPerMTok`, '$ per M billed tokens (imputed, not cash)', q.imputedPerMTok, FMT_MONEY);
@@ -413,8 +413,8 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   M.line({
     key: 'throughput',
     unit: 'tps',
-    note: 'MODEL.md §3.1 τ_t = tokensPerSecond · perfGain^k · g(softwareGainPerYear, t)',
-    at: op((t) => F(own ? `tokensPerSecond*perfGain^${kOr0(t)}*${g('softwareGainPerYear', tc(t))}` : `tokensPerSecond*${g('softwareGainPerYear', tc(t))}`)),
+    note: 'MODEL.md §3.1 τ_t = tokensPerSecond · perfGainPerYear^(b_k) · g(softwareGainPerYear, t), b_k = k · usefulLifeYears the purchase year',
+    at: op((t) => F(own ? `tokensPerSecond*perfGainPerYear^(${kOr0(t)}*usefulLifeYears)*${g('softwareGainPerYear', tc(t))}` : `tokensPerSecond*${g('softwareGainPerYear', tc(t))}`)),
   });
   fieldLine('capacityTokens', 'computeUnits', 'MODEL.md §3.1 C_t = N_t · τ_t · 3600 · H (compute units)', op((t) => F(`${at('accelerators', t)}*${at('throughput', t)}*3600*hoursPerYear`)));
 
@@ -494,9 +494,9 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
         cached: segField(sg, 'acceleratorHours'),
       });
       revenue = op((t) =>
-        F(`${at(sk(sg, 'acceleratorHours'), t)}*${n}_perAcceleratorHour*${g(`${n}_changePerYear`, tc(t))}${own ? `*${n}_generationStep^${kOr0(t)}` : ''}`),
+        F(`${at(sk(sg, 'acceleratorHours'), t)}*${n}_perAcceleratorHour*${g(`${n}_changePerYear`, tc(t))}${own ? `*${n}_techPremiumPerYear^(${kOr0(t)}*usefulLifeYears)` : ''}`),
       );
-      revenueNote = 'MODEL.md §3.3 perAcceleratorHour: R = A · perAcceleratorHour · g(changePerYear, t) · generationStep^k';
+      revenueNote = 'MODEL.md §3.3 perAcceleratorHour: R = A · perAcceleratorHour · g(changePerYear, t) · techPremiumPerYear^(b_k)';
     } else if (kind === 'imputed') {
       value = op((t) => F(`${B(t)}*${n}_imputedPerMTok*${g(`${n}_changePerYear`, tc(t))}/1000000`));
       valueNote = 'MODEL.md §3.3 imputedPerMTok: V = B · imputedPerMTok · g(changePerYear, t) / 1e6 (not cash)';
@@ -547,9 +547,9 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
       note:
         k === 0
           ? 'MODEL.md §3.1 K_0 = N · capexPerAccelerator'
-          : `MODEL.md §3.1 K_${k} = N · capexPerAccelerator · capexChange^${k}, if refresh and s_${k} = 1 + ${k}·usefulLifeYears ≤ horizon (else 0)`,
+          : `MODEL.md §3.1 K_${k} = N · capexPerAccelerator · capexChangePerYear^(b_${k}), b_${k} = ${k}·usefulLifeYears, if refresh and s_${k} = b_${k} + 1 ≤ horizon (else 0)`,
       at: (t) =>
-        F(k === 0 ? `${at('fleetSize', t)}*capexPerAccelerator` : `${at('fleetSize', t)}*capexPerAccelerator*capexChange^${k}*IF(AND(refresh,${start}<=horizonYears),1,0)`),
+        F(k === 0 ? `${at('fleetSize', t)}*capexPerAccelerator` : `${at('fleetSize', t)}*capexPerAccelerator*capexChangePerYear^(${spendAt})*IF(AND(refresh,${start}<=horizonYears),1,0)`),
     });
     M.line({
       key: gk(k, 'inService'),
@@ -707,11 +707,31 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     'MODEL.md §3.6 terminal value at T: the book value at the end of T (bookValue), or 0 (none)',
     op((t) => (t === T ? F(`IF(terminalValue="bookValue",${at('bookValue', t)},0)`) : 0)),
   );
+  // §3.6 the lease and rent payments due after T under their terms, owed at T: a geometric sum
+  // Σ_{j=T+1..term} P_1·a^(j−1)/(1+r)^(j−T) = P_1·a^T/(1+r) · (1 − q^n)/(1 − q), q = a/(1+r), n = term − T
+  const commitRate = debt ? 'debtRate' : 'wacc';
+  const owedAfter = (p1: string, esc: string, term: string, t: number): string => {
+    const n = `(${term}-${tc(t)})`;
+    const q = `((1+${esc})/(1+${commitRate}))`;
+    return `IF(${n}<=0,0,${p1}*(1+${esc})^${tc(t)}/(1+${commitRate})*IF(ABS(${q}-1)<1E-15,${n},(1-${q}^${n})/(1-${q})))`;
+  };
+  fieldLine(
+    'commitmentsAfterHorizon',
+    'usd',
+    `MODEL.md §3.6 lease and rent payments due after T under their committed terms, owed at T: Σ_{j>T} payment_j / (1 + r)^(j − T), r = ${debt ? 'the debt rate' : 'wacc (no debt)'}`,
+    op((t) => {
+      if (t !== T) return 0;
+      const parts: string[] = [];
+      if (facility === 'lease') parts.push(owedAfter('itMW*1000*leasePerKWMonth*12', 'leaseEscalationPerYear', 'leaseTermYears', t));
+      if (!own) parts.push(owedAfter(`${at('fleetSize', t)}*hoursPerYear*rentPerAcceleratorHour`, 'rentChangePerYear', 'rentTermYears', t));
+      return parts.length === 0 ? 0 : F(parts.join('+'));
+    }),
+  );
   fieldLine(
     'fcf',
     'usd',
-    'MODEL.md §3.6 fcf_0 = −capex_0; fcf_t = ebitda_t − tax_t − capex_t + residual_t (+ terminal at T)',
-    (t) => F(t === 0 ? `-${at('capex', 0)}` : `${at('ebitda', t)}-${at('tax', t)}-${at('capex', t)}+${at('residual', t)}+${at('terminalValue', t)}`),
+    'MODEL.md §3.6 fcf_0 = −capex_0; fcf_t = ebitda_t − tax_t − capex_t + residual_t (+ terminal − commitments after the horizon, at T)',
+    (t) => F(t === 0 ? `-${at('capex', 0)}` : `${at('ebitda', t)}-${at('tax', t)}-${at('capex', t)}+${at('residual', t)}+${at('terminalValue', t)}-${at('commitmentsAfterHorizon', t)}`),
     { bold: true },
   );
   fieldLine('cumulativeFcf', 'usd', 'MODEL.md §3.6 cumulative fcf', (t) => F(t === 0 ? at('fcf', 0) : `${prev('cumulativeFcf', t)}+${at('fcf', t)}`));
@@ -779,12 +799,12 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   fieldLine(
     'equityCashFlow',
     'usd',
-    'MODEL.md §3.6 eq_t = ebitda − leveredTax − capex + draws − interest − principal + residual (+ terminal − debt repaid at T)',
+    'MODEL.md §3.6 eq_t = ebitda − leveredTax − capex + draws − interest − principal + residual (+ terminal − debt repaid − commitments after the horizon, at T)',
     (t) =>
       F(
         t === 0
           ? `${at('draws', 0)}-${at('capex', 0)}`
-          : `${at('ebitda', t)}-${at('leveredTax', t)}-${at('capex', t)}+${at('draws', t)}-${at('interest', t)}-${at('principal', t)}+${at('residual', t)}+${at('terminalValue', t)}-${at('debtRepaidAtHorizon', t)}`,
+          : `${at('ebitda', t)}-${at('leveredTax', t)}-${at('capex', t)}+${at('draws', t)}-${at('interest', t)}-${at('principal', t)}+${at('residual', t)}+${at('terminalValue', t)}-${at('debtRepaidAtHorizon', t)}-${at('commitmentsAfterHorizon', t)}`,
       ),
     { bold: true },
   );
@@ -922,6 +942,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   S.line({ key: 'leaseCommitmentPVPart', unit: 'usd', note: 'PV of the lease payments at the commitment rate', at: () => (facility === 'lease' ? F(pvGeo(leaseA, 'leaseEscalationPerYear', 'leaseTermYears', sv('commitmentRate'))) : 0) });
   S.line({ key: 'rentCommitmentPVPart', unit: 'usd', note: 'PV of the rent payments at the commitment rate', at: () => (!own ? F(pvGeo(rentA0, 'rentChangePerYear', 'rentTermYears', sv('commitmentRate'))) : 0) });
   sline('leaseCommitmentPV', 'usd', 'the commitments discounted at the debt rate (wacc without debt)', `${sv('leaseCommitmentPVPart')}+${sv('rentCommitmentPVPart')}`);
+  sline('commitmentsAfterHorizon', 'usd', 'MODEL.md §3.6 the lease and rent payments due after T, owed at T (the Model line at T)', `Model!$${col(T)}$${M.r('commitmentsAfterHorizon')}`);
   S.section('Strategic value');
   sline('strategicValuePV', 'usd', 'Σ V_t · (1 − taxRate) / (1 + wacc)^t = NPV(wacc, V_1..V_T) · (1 − taxRate)', `NPV(wacc,${span('strategicValue')})*(1-taxRate)`);
   sline('strategicNpv', 'usd', 'npv + strategicValuePV', `${sv('npv')}+${sv('strategicValuePV')}`);

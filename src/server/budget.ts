@@ -13,8 +13,10 @@
  * `prepareMonteCarlo` really allocates, so the two cannot drift apart.
  */
 import { DEFAULT_CHUNK_SIZE } from '../analysis/monte-carlo.ts';
+import { MAX_SEGMENTS, MAX_YEARS } from '../model/bounds.ts';
 import type { Issue } from '../model/issues.ts';
 import type { Scenario } from '../model/schema.ts';
+import { makeLayout } from '../model/slots.ts';
 import type { ServerLimits } from './app.ts';
 import { HttpError } from './http.ts';
 
@@ -93,9 +95,9 @@ export function evaluationCost(w: Workload, evaluations: number): Estimate {
 /**
  * Slots of the Monte Carlo block engine for a horizon of `T` years and
  * `segments` segments: one per scalar input, one per year of each Series
- * (`analysis/columnar.ts`, makeLayout). Each holds a chunk of samples.
+ * (the engine's own layout). Each holds a chunk of samples.
  */
-export const monteCarloSlots = (T: number, segments: number): number => 33 + T + segments * (T + 10);
+export const monteCarloSlots = (T: number, segments: number): number => makeLayout(T, segments).count;
 
 /** A Monte Carlo run of `n` samples with `inputs` uncertain inputs. */
 export function monteCarloCost(s: Scenario, w: Workload, n: number, inputs: number): Estimate {
@@ -110,7 +112,7 @@ export function monteCarloCost(s: Scenario, w: Workload, n: number, inputs: numb
 }
 
 /** The largest scenario a server evaluates unless told otherwise: 100 segments over 50 years (MODEL.md §2's bounds). */
-export const DEFAULT_SCENARIO_CELLS = 50 * 101;
+export const DEFAULT_SCENARIO_CELLS = MAX_YEARS * (MAX_SEGMENTS + 1);
 /** The memory one job may be estimated to hold unless told otherwise. */
 export const DEFAULT_JOB_BYTES = 2 ** 30;
 
@@ -164,7 +166,7 @@ export function scenarioTooLarge(s: Scenario, maxCells: number): Issue | null {
   if (cells <= maxCells) return null;
   const longest = longestTerm(s);
   // point at what makes it large: a term far past the horizon, else the segments
-  const path = longest.path !== 'horizon.years' && longest.years > 2 * s.horizon.years ? longest.path : w.segments > 100 ? 'demand.segments' : longest.path;
+  const path = longest.path !== 'horizon.years' && longest.years > 2 * s.horizon.years ? longest.path : w.segments > MAX_SEGMENTS ? 'demand.segments' : longest.path;
   return {
     path,
     message:

@@ -13,7 +13,8 @@ import { paybackStack } from '../analysis/payback-stack.ts';
 import { tornado, type TornadoOptions } from '../analysis/tornado.ts';
 import { canonicalJson, scenarioHash } from '../io/scenario-hash.ts';
 import { evaluate } from '../model/engine.ts';
-import { loadScenarioText, resolveScenario, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
+import { loadCheckedScenarioText, resolveCheckedScenario } from '../analysis/scenario-checks.ts';
+import type { ResolvedScenario, ResolveResult } from '../model/load.ts';
 import type { Issue } from '../model/issues.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
@@ -144,7 +145,7 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     case 'load': {
       // a large text is parsed here, in a worker: YAML runs at a few MB a second
       const i = input as LoadJob;
-      const r = i.text !== undefined ? loadScenarioText(i.text, i.catalog, i.file === undefined ? {} : { file: i.file }) : resolveScenario(i.value, i.catalog);
+      const r = i.text !== undefined ? loadCheckedScenarioText(i.text, i.catalog, i.file === undefined ? {} : { file: i.file }) : resolveCheckedScenario(i.value, i.catalog);
       const tooLarge = r.ok && i.maxCells !== undefined ? scenarioTooLarge(r.scenario, i.maxCells) : null;
       return (tooLarge === null ? r : { ok: false, issues: [], warnings: [], tooLarge }) as Out;
     }

@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtinScenarioIds, builtinsInArchetypeOrder, dataDir } from '../io/files.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
-import { loadScenarioText, parseScenarioText, resolveScenario, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
+import { loadCheckedScenarioText, resolveCheckedScenario } from '../analysis/scenario-checks.ts';
+import { parseScenarioText, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
 import { badInput, badRequest, HttpError, notFound } from './http.ts';
@@ -132,7 +133,7 @@ export class ScenarioLibrary {
       return structuredClone(hit);
     }
     const job = { text, at, check, ...(file !== undefined && { file }) };
-    const r = this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? await this.opts.offload(job) : loadScenarioText(text, this.catalog, file === undefined ? {} : { file });
+    const r = this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? await this.opts.offload(job) : loadCheckedScenarioText(text, this.catalog, file === undefined ? {} : { file });
     if (text.length <= CACHED_TEXT_CHARS) {
       this.loaded.set(key, structuredClone(r));
       if (this.loaded.size > LOADED_CACHE) this.loaded.delete(this.loaded.keys().next().value as string);
@@ -143,7 +144,7 @@ export class ScenarioLibrary {
   /** Resolve a parsed value: a large one off this thread. */
   private async loadValue(value: unknown, at: string): Promise<ResolveResult> {
     if (this.opts.offload !== undefined && moreNodesThan(value, INLINE_VALUE_NODES)) return this.opts.offload({ value, at, check: true });
-    return resolveScenario(value, this.catalog);
+    return resolveCheckedScenario(value, this.catalog);
   }
 
   /** The name and operator of a text, for the list (remembered: the list reads every saved scenario). */

@@ -380,7 +380,7 @@ export const breakevenResponseSchema = z
         breakeven: nullableNumber(),
         change: nullableNumber(),
         changePct: nullableNumber(),
-        status: z.enum(['met', 'needs-change', 'unreachable']),
+        status: z.enum(['met', 'needs-change', 'unreachable', 'no-effect']),
         lo: z.number(),
         hi: z.number(),
         setting: driverSetting.nullable().describe('the setInput call that puts the driver at its breakeven'),

@@ -63,8 +63,8 @@ const linkSchema = z
     input: inputPath.optional(),
     /** …moved each year by this yearly change (value · (1 + change)^(t−1)). */
     change: inputPath.optional(),
-    /** …and multiplied by this step for each newer generation in service. */
-    generationStep: inputPath.optional(),
+    /** …and multiplied by this premium per year of technology of the generation in service (`techPremiumPerYear^(b_k)`). */
+    techPremium: inputPath.optional(),
     /** Or a result field: `years.<field>` (its value in the year) or `summary.<field>` (one value). */
     result: resultField.optional(),
     /** A result field to divide by (`years.tokens` for a share of tokens). */
@@ -78,7 +78,7 @@ const linkSchema = z
     tripwire: tripwireSchema.optional(),
   })
   .refine((l) => (l.input === undefined) !== (l.result === undefined), { message: 'a link has exactly one of input or result' })
-  .refine((l) => l.segments !== undefined || !`${l.input ?? ''}${l.change ?? ''}${l.generationStep ?? ''}`.includes('[*]'), {
+  .refine((l) => l.segments !== undefined || !`${l.input ?? ''}${l.change ?? ''}${l.techPremium ?? ''}`.includes('[*]'), {
     message: 'a path with [*] needs segments: { kinds, pricing }',
   });
 export type LinkDefinition = z.output<typeof linkSchema>;

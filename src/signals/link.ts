@@ -132,12 +132,14 @@ export function levelInYear(l: Extract<LinkedSignal, { applies: true }>, scenari
         x *= (1 + (typeof c === 'number' ? c : (c[0] ?? 0))) ** (t - 1);
       }
     }
-    if (link.generationStep !== undefined) {
-      const sp = forSegment(link.generationStep, seg);
+    if (link.techPremium !== undefined) {
+      // an hour of the generation in service, bought in year b_k = k · usefulLifeYears, rents for premium^(b_k) more (MODEL.md §3.3)
+      const sp = forSegment(link.techPremium, seg);
       const k = result.years[t]?.generation ?? 0;
-      if (k > 0 && checkInputPath(scenario, sp) === null) {
-        const step = getInput(scenario, sp);
-        x *= (typeof step === 'number' ? step : (step[0] ?? 1)) ** k;
+      const b = k * (scenario.fleet.usefulLifeYears ?? 0);
+      if (b > 0 && checkInputPath(scenario, sp) === null) {
+        const premium = getInput(scenario, sp);
+        x *= (typeof premium === 'number' ? premium : (premium[0] ?? 1)) ** b;
       }
     }
     return x;
@@ -252,7 +254,9 @@ export function tripwireOf(l: Extract<LinkedSignal, { applies: true }>, scenario
     const why =
       row.status === 'unreachable'
         ? `no value of ${driver} in [${fmt(row.lo)}, ${fmt(row.hi)}] meets ${def.target}: the scenario misses it whatever this signal does`
-        : `${def.target} holds for any value of ${driver} in [${fmt(row.lo)}, ${fmt(row.hi)}]`;
+        : row.status === 'no-effect'
+          ? `${driver} does not move ${def.target} within the horizon: no tripwire`
+          : `${def.target} holds for any value of ${driver} in [${fmt(row.lo)}, ${fmt(row.hi)}]`;
     return none(why, common);
   }
   const at = setInput(scenario, row.setting.path, row.setting.value, row.setting.mode);

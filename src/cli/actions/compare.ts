@@ -1,11 +1,10 @@
-import { evaluate } from '../../model/engine.ts';
 import { didYouMeanSuffix, type Issue } from '../../model/issues.ts';
 import type { ModelResult } from '../../model/result.ts';
 import { COMPARE_METRICS, type Metric, metricByKey } from '../../report/metrics.ts';
 import { compareTable, toCsv } from '../../report/terminal.ts';
 import { type CompareOptions, validKeys } from '../commands/compare.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
-import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail } from '../scenarios.ts';
+import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
 
 /** Metric keys (each may be a comma-separated list) → metrics, or one issue per unknown key naming the valid ones. */
 export function parseMetricKeys(keys: readonly string[], option = '--metric'): { metrics: Metric[]; issues: Issue[] } {
@@ -72,7 +71,7 @@ export function compareAction(io: CliIO, files: string[], opts: CompareOptions):
     }
   }
   if (issues.length > 0) throw new InputError(issues);
-  let results: ModelResult[] = loaded.map((l) => evaluate(l.scenario));
+  let results: ModelResult[] = loaded.map((l) => evaluateOrFail(l.scenario));
   const metrics = selection.metrics;
   let ranks: number[] | undefined;
   if (rankMetric !== undefined) {

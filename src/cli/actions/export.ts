@@ -1,12 +1,11 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { evaluate } from '../../model/engine.ts';
 import { loadCatalog, readScenarioText, writeFileAtomic } from '../../io/files.ts';
 import { resultJson, segmentsCsv, yearsCsv } from '../../report/export.ts';
 import { inputRows } from '../../report/inputs.ts';
 import type { ExportOptions } from '../commands/export.ts';
 import { type CliIO, InputError, printWarnings } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { evaluateOrFail, loadScenarioOrFail } from '../scenarios.ts';
 
 const isDir = (p: string): boolean => {
   try {
@@ -32,7 +31,7 @@ export async function exportAction(io: CliIO, file: string, opts: ExportOptions)
   }
   const { scenario, warnings } = loadScenarioOrFail(file);
   printWarnings(io, warnings);
-  const result = evaluate(scenario);
+  const result = evaluateOrFail(scenario);
   const written: string[] = [];
   if (opts.xlsx !== undefined) {
     // exceljs is loaded only by the command that needs it

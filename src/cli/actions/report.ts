@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MAX_SAMPLES } from '../../analysis/monte-carlo.ts';
-import { evaluate } from '../../model/engine.ts';
 import type { Issue } from '../../model/issues.ts';
 import type { ModelResult } from '../../model/result.ts';
 import { loadCatalog, readScenarioText, writeFileAtomic } from '../../io/files.ts';
@@ -13,7 +12,7 @@ import { compareTable } from '../../report/terminal.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
 import { type CliIO, InputError, printWarnings } from '../context.ts';
-import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail } from '../scenarios.ts';
+import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
 
 function intOption(name: string, raw: string | undefined, min: number, max: number, issues: Issue[]): number | undefined {
   if (raw === undefined) return undefined;
@@ -51,7 +50,7 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   if (issues.length > 0) throw new InputError(issues);
   for (const l of loaded) printWarnings(io, l.warnings, `warning (${l.source}): `);
 
-  const results: ModelResult[] = loaded.map((l) => evaluate(l.scenario));
+  const results: ModelResult[] = loaded.map((l) => evaluateOrFail(l.scenario));
   const analyses = loaded.map((l) => reportAnalyses(l.scenario, reference?.scenario, io));
   const catalog = loadCatalog();
   const metas: ScenarioMeta[] = loaded.map((l) => {

@@ -1,12 +1,11 @@
-import { evaluate } from '../../model/engine.ts';
 import { fullYearsTable, summaryTable, yearlyTable } from '../../report/terminal.ts';
 import type { RunOptions } from '../commands/run.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { evaluateOrFail, loadScenarioOrFail } from '../scenarios.ts';
 
 export function runAction(io: CliIO, file: string, opts: RunOptions): void {
   const { scenario, warnings } = loadScenarioOrFail(file);
-  const result = evaluate(scenario);
+  const result = evaluateOrFail(scenario);
   if (opts.json) {
     io.out(json(result));
     return;

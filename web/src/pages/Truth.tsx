@@ -149,7 +149,7 @@ function BreakevenTable({ report }: { report: BreakevenReport }) {
                     {r.label} <span class="muted">({r.unit}{r.series ? '; mean of the path' : ''})</span>
                   </th>
                   <td>{f(r.base)}</td>
-                  <td>{r.status === 'unreachable' ? '—' : f(r.breakeven)}</td>
+                  <td>{r.status === 'unreachable' || r.status === 'no-effect' ? '—' : f(r.breakeven)}</td>
                   <td>{change}</td>
                   <td>{r.changePct === null ? '—' : `${r.changePct > 0 ? '+' : ''}${pct(r.changePct, 1)}`}</td>
                   <td class="text">

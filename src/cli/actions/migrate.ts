@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/files.ts';
+import { migrateScenarioText } from '../../model/migrate.ts';
+import type { MigrateOptions } from '../commands/migrate.ts';
+import { type CliIO, InputError } from '../context.ts';
+
+/** Print (or write) the v2 form of a v1 scenario file; what changed goes to stderr. */
+export function migrateAction(io: CliIO, file: string, opts: MigrateOptions): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError([{ path: '', file, message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}`, code: 'unreadable' }]);
+  }
+  const r = migrateScenarioText(text);
+  if (!r.ok) throw new InputError([{ path: '', file, message: r.message, code: 'not_migratable' }]);
+  for (const n of r.notes) io.err(`migrate: ${n}`);
+  if (opts.write === true) {
+    if (r.changed) writeFileAtomic(file, r.text);
+    io.err(r.changed ? `migrate: ${file} rewritten as MODEL.md v2` : `migrate: ${file} left as it is`);
+    return;
+  }
+  io.out(r.text.endsWith('\n') ? r.text.slice(0, -1) : r.text);
+}

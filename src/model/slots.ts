@@ -1,0 +1,386 @@
+/**
+ * The numeric inputs of a scenario as one flat vector of "slots", and the
+ * structure (modes, horizon, segments, pricing forms) that the numbers do not
+ * change. The factory kernel (`kernel.ts`) reads a sample's inputs from such a
+ * vector, whether it comes from one scenario (`evaluate`) or from a column of
+ * Monte Carlo samples: one computation of the year for both.
+ */
+import type { PricingKind } from './result.ts';
+import type { Pricing, Scenario } from './schema.ts';
+
+export function pricingKind(p: Pricing): PricingKind {
+  if ('perMTok' in p) return 'perMTok';
+  if ('subscription' in p) return 'subscription';
+  if ('perAcceleratorHour' in p) return 'perAcceleratorHour';
+  if ('imputedPerMTok' in p) return 'imputed';
+  return 'none';
+}
+
+/** Cash segments bring revenue; imputed segments bring strategic value only. */
+export const isCashPricing = (k: PricingKind): boolean => k === 'perMTok' || k === 'subscription' || k === 'perAcceleratorHour';
+
+/** Pricing forms as small integers, for the kernel's switch. */
+export const KIND_PER_MTOK = 0;
+export const KIND_SUBSCRIPTION = 1;
+export const KIND_PER_HOUR = 2;
+export const KIND_IMPUTED = 3;
+export const KIND_NONE = 4;
+export const KIND_CODES: Record<PricingKind, number> = {
+  perMTok: KIND_PER_MTOK,
+  subscription: KIND_SUBSCRIPTION,
+  perAcceleratorHour: KIND_PER_HOUR,
+  imputed: KIND_IMPUTED,
+  none: KIND_NONE,
+};
+
+/** Where each input of a segment lives among the slots. */
+export interface SegmentSlots {
+  /** first of T slots, one per operating year */
+  share: number;
+  intensity: number;
+  hidden: number;
+  /** perMTok, perAcceleratorHour or imputedPerMTok */
+  price: number;
+  change: number;
+  discount: number;
+  arpu: number;
+  tokensPerUser: number;
+  arpuChange: number;
+  usageGrowth: number;
+  /** perAcceleratorHour: techPremiumPerYear */
+  techPremium: number;
+}
+
+/** Where each input of the model lives among the slots. */
+export interface Layout {
+  count: number;
+  itMW: number;
+  pue: number;
+  powerPrice: number;
+  powerEscalation: number;
+  idle: number;
+  facilityCapexPerMW: number;
+  facilityLife: number;
+  leasePerKWMonth: number;
+  leaseEscalation: number;
+  leaseTerm: number;
+  kW: number;
+  tokensPerSecond: number;
+  capexPerAccelerator: number;
+  usefulLife: number;
+  depreciationYears: number;
+  residualValue: number;
+  perfGainPerYear: number;
+  capexChangePerYear: number;
+  maintenance: number;
+  rentPerHour: number;
+  rentChange: number;
+  rentTerm: number;
+  softwareGain: number;
+  tokensPerYear: number;
+  growthPerYear: number;
+  maxUtilization: number;
+  wacc: number;
+  taxRate: number;
+  debtShare: number;
+  debtRate: number;
+  debtTerm: number;
+  fixedPerMWYear: number;
+  otherCostPerMTok: number;
+  minMargin: number;
+  /** first of T slots */
+  utilization: number;
+  segments: SegmentSlots[];
+}
+
+/** The slot layout of a scenario with `T` operating years and `nSeg` segments. */
+export function makeLayout(T: number, nSeg: number): Layout {
+  let next = 0;
+  const one = (): number => next++;
+  const years = (): number => {
+    const first = next;
+    next += T;
+    return first;
+  };
+  const l: Omit<Layout, 'count'> = {
+    itMW: one(),
+    pue: one(),
+    powerPrice: one(),
+    powerEscalation: one(),
+    idle: one(),
+    facilityCapexPerMW: one(),
+    facilityLife: one(),
+    leasePerKWMonth: one(),
+    leaseEscalation: one(),
+    leaseTerm: one(),
+    kW: one(),
+    tokensPerSecond: one(),
+    capexPerAccelerator: one(),
+    usefulLife: one(),
+    depreciationYears: one(),
+    residualValue: one(),
+    perfGainPerYear: one(),
+    capexChangePerYear: one(),
+    maintenance: one(),
+    rentPerHour: one(),
+    rentChange: one(),
+    rentTerm: one(),
+    softwareGain: one(),
+    tokensPerYear: one(),
+    growthPerYear: one(),
+    maxUtilization: one(),
+    wacc: one(),
+    taxRate: one(),
+    debtShare: one(),
+    debtRate: one(),
+    debtTerm: one(),
+    fixedPerMWYear: one(),
+    otherCostPerMTok: one(),
+    minMargin: one(),
+    utilization: years(),
+    segments: [],
+  };
+  for (let j = 0; j < nSeg; j++) {
+    l.segments.push({
+      share: years(),
+      intensity: one(),
+      hidden: one(),
+      price: one(),
+      change: one(),
+      discount: one(),
+      arpu: one(),
+      tokensPerUser: one(),
+      arpuChange: one(),
+      usageGrowth: one(),
+      techPremium: one(),
+    });
+  }
+  return { ...l, count: next };
+}
+
+/**
+ * What the numbers of a scenario do not change: its horizon, modes, segments
+ * and their pricing forms. Two scenarios of one structure evaluate through
+ * one kernel with their numbers in the slots.
+ */
+export interface Structure {
+  T: number;
+  startYear: number;
+  own: boolean;
+  facilityMode: 'own' | 'lease' | 'none';
+  tokensMode: boolean;
+  hasPower: boolean;
+  refresh: boolean;
+  hasDebt: boolean;
+  /** straight (true) or bullet (false) amortization */
+  straight: boolean;
+  bookValue: boolean;
+  kinds: PricingKind[];
+  cash: boolean[];
+  reasoningBilled: boolean[];
+  segmentIds: string[];
+  segmentLabels: string[];
+  segmentKinds: string[];
+}
+
+export function structureOf(s: Scenario): Structure {
+  const segs = s.demand.segments;
+  const kinds = segs.map((g) => pricingKind(g.pricing));
+  return {
+    T: s.horizon.years,
+    startYear: s.horizon.startYear,
+    own: s.fleet.mode === 'own',
+    facilityMode: s.site.facility.mode,
+    tokensMode: s.demand.tokensPerYear !== undefined,
+    hasPower: s.fleet.mode === 'own' && s.site.power !== undefined,
+    refresh: s.fleet.refresh,
+    hasDebt: s.finance.debt !== undefined,
+    straight: s.finance.debt?.amortization !== 'bullet',
+    bookValue: s.finance.terminalValue === 'bookValue',
+    kinds,
+    cash: kinds.map(isCashPricing),
+    reasoningBilled: segs.map((g) => g.reasoningBilled),
+    segmentIds: segs.map((g) => g.id),
+    segmentLabels: segs.map((g) => g.label ?? g.id),
+    segmentKinds: segs.map((g) => g.kind),
+  };
+}
+
+/** Write every numeric input of `s` into `out` (a vector of `layout.count` slots). */
+export function extractInputs(s: Scenario, l: Layout, out: Float64Array): void {
+  const T = s.horizon.years;
+  const { site, fleet, demand, finance, opex } = s;
+  out[l.itMW] = site.itMW;
+  out[l.pue] = site.pue;
+  const power = site.power;
+  out[l.powerPrice] = power === undefined ? 0 : power.pricePerMWh;
+  out[l.powerEscalation] = power === undefined ? 0 : power.escalationPerYear;
+  out[l.idle] = power === undefined ? 0 : power.idleFraction;
+  const f = site.facility;
+  out[l.facilityCapexPerMW] = f.mode === 'own' ? f.capexPerMW : 0;
+  out[l.facilityLife] = f.mode === 'own' ? f.lifeYears : 1;
+  out[l.leasePerKWMonth] = f.mode === 'lease' ? f.leasePerKWMonth : 0;
+  out[l.leaseEscalation] = f.mode === 'lease' ? f.escalationPerYear : 0;
+  out[l.leaseTerm] = f.mode === 'lease' ? f.termYears : 0;
+  out[l.kW] = fleet.kWPerAccelerator as number;
+  out[l.tokensPerSecond] = fleet.tokensPerSecond as number;
+  out[l.capexPerAccelerator] = fleet.capexPerAccelerator ?? 0;
+  out[l.usefulLife] = fleet.usefulLifeYears ?? T;
+  out[l.depreciationYears] = fleet.depreciationYears ?? fleet.usefulLifeYears ?? T;
+  out[l.residualValue] = fleet.residualValue;
+  out[l.perfGainPerYear] = fleet.technology.perfGainPerYear;
+  out[l.capexChangePerYear] = fleet.technology.capexChangePerYear;
+  out[l.maintenance] = fleet.maintenancePctPerYear;
+  out[l.rentPerHour] = fleet.rentPerAcceleratorHour ?? 0;
+  out[l.rentChange] = fleet.rentChangePerYear;
+  out[l.rentTerm] = fleet.rentTermYears ?? 0;
+  out[l.softwareGain] = s.serving.softwareGainPerYear;
+  out[l.tokensPerYear] = demand.tokensPerYear ?? 0;
+  out[l.growthPerYear] = demand.growthPerYear ?? 0;
+  out[l.maxUtilization] = demand.maxUtilization ?? 1;
+  out[l.wacc] = finance.wacc;
+  out[l.taxRate] = finance.taxRate;
+  const debt = finance.debt;
+  out[l.debtShare] = debt === undefined ? 0 : debt.share;
+  out[l.debtRate] = debt === undefined ? 0 : debt.rate;
+  out[l.debtTerm] = debt === undefined ? 1 : debt.termYears;
+  out[l.fixedPerMWYear] = opex.fixedPerMWYear;
+  out[l.otherCostPerMTok] = opex.otherCostPerMTok;
+  out[l.minMargin] = s.profitability.minMargin;
+  writeSeries(demand.utilization ?? 0, out, l.utilization, T);
+  const segs = demand.segments;
+  for (let j = 0; j < segs.length; j++) {
+    const seg = segs[j]!;
+    const sl = l.segments[j] as SegmentSlots;
+    writeSeries(seg.tokenShare, out, sl.share, T);
+    out[sl.intensity] = seg.computeIntensity;
+    out[sl.hidden] = seg.hiddenReasoningShare;
+    let price = 0;
+    let change = 0;
+    let discount = 0;
+    let premium = 1;
+    let arpu = 0;
+    let tokensPerUser = 1;
+    let arpuChange = 0;
+    let usageGrowth = 0;
+    const p = seg.pricing;
+    if ('perMTok' in p) {
+      price = p.perMTok;
+      change = p.changePerYear;
+      discount = p.discount;
+    } else if ('perAcceleratorHour' in p) {
+      price = p.perAcceleratorHour;
+      change = p.changePerYear;
+      premium = p.techPremiumPerYear;
+    } else if ('imputedPerMTok' in p) {
+      price = p.imputedPerMTok;
+      change = p.changePerYear;
+    } else if ('subscription' in p) {
+      const q = p.subscription;
+      arpu = q.arpuPerMonth;
+      tokensPerUser = q.tokensPerUserMonth;
+      arpuChange = q.arpuChangePerYear;
+      usageGrowth = q.usageGrowthPerYear;
+    }
+    out[sl.price] = price;
+    out[sl.change] = change;
+    out[sl.discount] = discount;
+    out[sl.techPremium] = premium;
+    out[sl.arpu] = arpu;
+    out[sl.tokensPerUser] = tokensPerUser;
+    out[sl.arpuChange] = arpuChange;
+    out[sl.usageGrowth] = usageGrowth;
+  }
+}
+
+/** A Series into T slots from `at`, the last value carried forward. */
+function writeSeries(v: number | readonly number[], out: Float64Array, at: number, T: number): void {
+  if (typeof v === 'number') {
+    out.fill(v, at, at + T);
+    return;
+  }
+  const n = v.length;
+  for (let t = 0; t < T; t++) out[at + t] = v[t < n ? t : n - 1] as number;
+}
+
+/**
+ * A key for what `Structure` holds that the kernel and the layout depend on:
+ * two scenarios with one key share a kernel.
+ */
+export function structureKey(s: Scenario): string {
+  const f = s.fleet;
+  let key = `${s.horizon.years}|${f.mode}|${s.site.facility.mode}|${s.demand.tokensPerYear !== undefined ? 't' : 'u'}|${s.site.power !== undefined ? 'p' : '-'}|${f.refresh ? 'r' : '-'}|${s.finance.debt?.amortization ?? '-'}|${s.finance.terminalValue}|`;
+  const segs = s.demand.segments;
+  for (let j = 0; j < segs.length; j++) {
+    const g = segs[j]!;
+    key += `${KIND_CODES[pricingKind(g.pricing)]}${g.reasoningBilled ? 'b' : ''},`;
+  }
+  return key;
+}
+
+
+/** Where a path's value goes: one slot, or T slots of a Series (one per operating year). */
+export interface SlotTarget {
+  slots: number[];
+  series: boolean;
+}
+
+/** The slots each canonical input path writes (paths as in MODEL.md §2 "Paths"). */
+export function slotTargets(l: Layout, T: number, segmentIds: readonly string[]): Map<string, SlotTarget> {
+  const targets = new Map<string, SlotTarget>();
+  const one = (path: string, slot: number): void => void targets.set(path, { slots: [slot], series: false });
+  const years = (path: string, first: number): void => void targets.set(path, { slots: Array.from({ length: T }, (_, k) => first + k), series: true });
+  one('site.itMW', l.itMW);
+  one('site.pue', l.pue);
+  one('site.power.pricePerMWh', l.powerPrice);
+  one('site.power.escalationPerYear', l.powerEscalation);
+  one('site.power.idleFraction', l.idle);
+  one('site.facility.capexPerMW', l.facilityCapexPerMW);
+  one('site.facility.lifeYears', l.facilityLife);
+  one('site.facility.leasePerKWMonth', l.leasePerKWMonth);
+  one('site.facility.escalationPerYear', l.leaseEscalation);
+  one('site.facility.termYears', l.leaseTerm);
+  one('fleet.kWPerAccelerator', l.kW);
+  one('fleet.tokensPerSecond', l.tokensPerSecond);
+  one('fleet.capexPerAccelerator', l.capexPerAccelerator);
+  one('fleet.usefulLifeYears', l.usefulLife);
+  one('fleet.depreciationYears', l.depreciationYears);
+  one('fleet.residualValue', l.residualValue);
+  one('fleet.technology.perfGainPerYear', l.perfGainPerYear);
+  one('fleet.technology.capexChangePerYear', l.capexChangePerYear);
+  one('fleet.maintenancePctPerYear', l.maintenance);
+  one('fleet.rentPerAcceleratorHour', l.rentPerHour);
+  one('fleet.rentChangePerYear', l.rentChange);
+  one('fleet.rentTermYears', l.rentTerm);
+  one('serving.softwareGainPerYear', l.softwareGain);
+  one('demand.tokensPerYear', l.tokensPerYear);
+  one('demand.growthPerYear', l.growthPerYear);
+  one('demand.maxUtilization', l.maxUtilization);
+  one('finance.wacc', l.wacc);
+  one('finance.taxRate', l.taxRate);
+  one('finance.debt.share', l.debtShare);
+  one('finance.debt.rate', l.debtRate);
+  one('finance.debt.termYears', l.debtTerm);
+  one('opex.fixedPerMWYear', l.fixedPerMWYear);
+  one('opex.otherCostPerMTok', l.otherCostPerMTok);
+  one('profitability.minMargin', l.minMargin);
+  years('demand.utilization', l.utilization);
+  segmentIds.forEach((id, j) => {
+    const sl = l.segments[j] as SegmentSlots;
+    const p = `demand.segments[${id}]`;
+    years(`${p}.tokenShare`, sl.share);
+    one(`${p}.computeIntensity`, sl.intensity);
+    one(`${p}.hiddenReasoningShare`, sl.hidden);
+    one(`${p}.pricing.perMTok`, sl.price);
+    one(`${p}.pricing.perAcceleratorHour`, sl.price);
+    one(`${p}.pricing.imputedPerMTok`, sl.price);
+    one(`${p}.pricing.changePerYear`, sl.change);
+    one(`${p}.pricing.discount`, sl.discount);
+    one(`${p}.pricing.techPremiumPerYear`, sl.techPremium);
+    one(`${p}.pricing.subscription.arpuPerMonth`, sl.arpu);
+    one(`${p}.pricing.subscription.tokensPerUserMonth`, sl.tokensPerUser);
+    one(`${p}.pricing.subscription.arpuChangePerYear`, sl.arpuChange);
+    one(`${p}.pricing.subscription.usageGrowthPerYear`, sl.usageGrowth);
+  });
+  return targets;
+}
