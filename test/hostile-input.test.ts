@@ -142,3 +142,24 @@ describe("breakeven's change in %", () => {
     expect(r.err).toContain('warning: site.power.pricePerMWh: the change in % from a base of 5e-324 is too large to be a number; changePct is null');
   }, 60_000);
 });
+
+describe('an evaluation that overflows the arithmetic', () => {
+  it('is an input error: exit 2 from the CLI, 422 from POST /api/run, naming the line and the year', async () => {
+    // an accelerator of 1e-320 kW: the fleet count, and everything it multiplies, is past any float
+    const yaml = neocloudText().replace('  accelerator: gb200', '  accelerator: gb200\n  kWPerAccelerator: 1e-320');
+    const file = join(dir, 'tiny-kw.yaml');
+    writeFileSync(file, yaml);
+    const r = cli(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/capex: year \d+: capex has no finite value/);
+    const { testApp, postJson } = await import('./server-helpers.ts');
+    const t = await testApp();
+    try {
+      const res = await postJson(t.app, '/api/run', { yaml });
+      expect(res.status).toBe(422);
+      expect(res.body.issues[0]).toMatchObject({ path: 'capex', code: 'not_finite' });
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});

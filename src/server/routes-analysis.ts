@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
 import type { MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { nonFiniteIssues } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
 import type { Scenario } from '../model/schema.ts';
 import { COMPARE_METRICS } from '../report/metrics.ts';
@@ -50,11 +51,14 @@ export function analysisRoutes(ctx: ServerContext): void {
       summary: 'Evaluate one scenario: the result contract of MODEL.md §4 (`payback run --json`)',
       body: runRequestSchema,
       responses: { 200: { description: 'the result contract, and the warnings of loading the scenario', schema: runResponseSchema } },
-      errors: [404],
+      errors: [404, 422],
     },
     async (c, { body }) => {
       const l = await library.load(body);
       const result = await ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the run' });
+      // MODEL.md §2: a value that overflows the model's arithmetic is an input error naming the line and the year
+      const overflow = nonFiniteIssues(result);
+      if (overflow.length > 0) throw new HttpError(422, 'the inputs overflow the model', overflow);
       return c.json({ ...result, inputWarnings: l.warnings });
     },
   );
