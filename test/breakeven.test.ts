@@ -178,9 +178,10 @@ describe('closed form: a one-year toy', () => {
     expect(row.closest?.bound).toBe('lo');
     expect(row.closest?.value).toBe(0);
     near(row.closest?.metric, -K + X(u0, p0, s0, 0) / (1 + r), 'npv at power price 0', 1e-12);
-    // software gain does nothing in year 1: g(r, 1) = 1
+    // software gain does nothing in year 1: g(r, 1) = 1 — no effect within the horizon (MODEL.md §5)
     const flat = rowOf(s, 'serving.softwareGainPerYear');
-    expect(flat.status).toBe('unreachable');
+    expect(flat.status).toBe('no-effect');
+    expect(flat.breakeven).toBeNull();
     expect(flat.evaluations).toBeLessThan(30);
   });
 });
@@ -259,6 +260,12 @@ describe('every built-in archetype', () => {
             expect(row.closest, label).not.toBeNull();
             continue;
           }
+          if (row.status === 'no-effect') {
+            // the metric is the same wherever the driver is (e.g. wacc on an undiscounted payback)
+            expect(row.breakeven, label).toBeNull();
+            expect(row.closest?.metric ?? null, label).toBe(rep.base.metric);
+            continue;
+          }
           if (row.breakeven === null) {
             expect(row.status, label).toBe('met');
             continue;
@@ -325,8 +332,10 @@ describe('every built-in archetype', () => {
       'fleet.capexPerAccelerator',
       'site.power.pricePerMWh',
       'fleet.usefulLifeYears',
+      'site.facility.leasePerKWMonth',
       'serving.softwareGainPerYear',
       'finance.wacc',
+      'finance.debt.rate',
     ]);
     expect(paths('frontier-lab-base')).toContain('fleet.rentPerAcceleratorHour');
     expect(paths('frontier-lab-base')).toContain('paidShare');

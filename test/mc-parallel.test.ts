@@ -140,7 +140,9 @@ describe('the mc command', () => {
     const r = await cli('mc', 'hyperscaler-base', '-n', '3000', '--workers', '1', '--dist', 'demand.utilization=pert:0.5,0.75,0.9', '--dist', 'finance.wacc=normal:0.08,0.01');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Monte Carlo — Hyperscaler — base case');
-    expect(r.out).toContain('3,000 samples (plain Monte Carlo), seed 42, 2 uncertain inputs');
+    // the built-in's own uncertainty block, with --dist replacing two of its entries
+    expect(r.out).toContain("Distributions: the scenario's uncertainty block.");
+    expect(r.out).toContain('3,000 samples (plain Monte Carlo), seed 42, 11 uncertain inputs');
     expect(r.out).toMatch(/P\(NPV ≥ 0\)\s+│\s+[\d.]+ %/);
     expect(r.out).toMatch(/P\(payback ≤ useful life\)/);
     expect(r.out).toMatch(/demand\.utilization\s+│\s+pert\(0\.5, 0\.75, 0\.9\)\s+│\s+\+0\.\d\d/);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.ts';
-import { reportAnalyses, reportDefaultUncertainty, reportMonteCarlo } from '../src/report/contents.ts';
+import { defaultUncertainty } from '../src/analysis/default-uncertainty.ts';
+import { reportAnalyses, reportMonteCarlo } from '../src/report/contents.ts';
 import { evaluate } from '../src/model/engine.ts';
 import type { ResolvedScenario } from '../src/model/load.ts';
 import type { ModelResult } from '../src/model/result.ts';
@@ -229,11 +230,15 @@ describe('renderReport', () => {
     const p = run.summary.probabilities;
     expect(out).toContain(`P(npv ≥ 0) = ${(p.npvAtLeastZero * 100).toFixed(1)} %`);
     expect(out).toContain(`P(irr ≥ wacc) = ${((p.irrAtLeastWacc ?? 0) * 100).toFixed(1)} %`);
-    expect(out).toContain('no uncertainty block');
+    // a built-in samples its own sourced block; a scenario without one, the default every surface uses
+    expect(out).toContain("Distributions: the scenario&#39;s uncertainty block.");
     expect(run.summary.n).toBe(400);
+    const { uncertainty: _u, ...bare } = s;
+    const plain = reportMonteCarlo(bare as typeof s, 400, 3);
+    expect(plain.origin).toMatch(/^The scenario has no uncertainty block, so its default uncertainty is sampled/);
     // the default distributions stay inside each driver's valid range and read well
-    for (const spec of Object.values(reportDefaultUncertainty(s))) {
-      for (const x of [spec.min, spec.max]) if (x !== undefined) expect(String(x).length).toBeLessThan(12);
+    for (const spec of Object.values(defaultUncertainty(s))) {
+      for (const x of [spec.min, spec.mode, spec.max]) if (x !== undefined) expect(String(x).length).toBeLessThan(12);
     }
   });
 
@@ -270,4 +275,36 @@ describe('payback report', () => {
     expect(r2.err).toContain('no-such-scenario');
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe('payback report --signals: the watch list and the nowcast of each scenario', () => {
+  it('the report shows the watch list ranked by value of information and the nowcast waterfall, the same numbers as `payback signals`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-report-signals-'));
+    const db = join(dir, 's.db');
+    expect((await cli('signals', 'seed', '--db', db)).code).toBe(0);
+    const out = join(dir, 'r.html');
+    const r = await cli('report', 'neocloud-base', '--signals', '--as-of', '2026-11-30', '--db', db, '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Evidence: what to watch, and what it says now</h3>');
+    // the watch list: the verdict, and the first line with its reason
+    expect(html).toContain(esc('The base case misses npv ≥ 0 already'));
+    const cal = JSON.parse((await cli('signals', 'calendar', 'neocloud-base', '--as-of', '2026-11-30', '--json')).out) as { lines: { watch: { reason: string } }[] };
+    expect(html).toContain(esc(cal.lines[0]!.watch.reason));
+    // the nowcast: the same sentence as the CLI's JSON, and its waterfall
+    const n = JSON.parse((await cli('signals', 'nowcast', 'neocloud-base', '--as-of', '2026-11-30', '--db', db, '--json')).out) as { summary: string; attribution: { label: string }[] };
+    expect(html).toContain(esc(n.summary));
+    expect(html).toContain('aria-label="Nowcast — neocloud-base, evidence up to 2026-11-30"');
+    for (const a of n.attribution) expect(html).toContain(esc(a.label));
+    expect(html).toContain('<code>payback report neocloud-base --signals --as-of 2026-11-30</code>');
+    // an empty store: the watch list still, the nowcast says why not
+    const empty = join(dir, 'empty.db');
+    const e = await cli('report', 'neocloud-base', '--signals', '--as-of', '2026-11-30', '--db', empty, '--out', join(dir, 'e.html'));
+    expect(e.code).toBe(0);
+    expect(readFileSync(join(dir, 'e.html'), 'utf8')).toContain('No nowcast: the store holds no observations');
+    // --as-of without --signals is bad input
+    const bad = await cli('report', 'neocloud-base', '--as-of', '2026-11-30', '--out', join(dir, 'x.html'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--as-of: goes with --signals');
+  }, 60_000);
 });

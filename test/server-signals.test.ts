@@ -132,6 +132,34 @@ describe('signals', () => {
     expect((await getJson(t.app, '/api/signals/status?scenario=neocloud-base&asOf=2026-3-1')).status).toBe(400);
   });
 
+  it('a dashboard observation for "b200 on-demand" is never direct for a GB200 scenario; a scope value out of the lists is a 400', async () => {
+    const b200 = { signal: 'gpu-hour-price', scope: 'b200 on-demand', date: '2026-10-01', value: 9.5, unit: '$/accelerator-hour', source: 'dashboard', operator: 'neocloud', accelerator: 'b200' };
+    expect((await postJson(t.app, '/api/observations', b200)).status).toBe(201);
+    const r = await getJson(t.app, '/api/signals/status?scenario=neocloud-base&version=0&asOf=2026-11-30');
+    const gpu = r.body.rows.find((x: { signal: string }) => x.signal === 'gpu-hour-price');
+    expect(gpu.match).toBe('proxy');
+    expect(gpu.latest.scope).not.toBe('b200 on-demand');
+    const bad = await postJson(t.app, '/api/observations', { ...b200, operator: 'neoclod', accelerator: 'b2000', basis: 'all-in' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { path: string }) => i.path)).toEqual(['operator', 'accelerator', 'basis']);
+    expect(bad.body.issues[0].message).toContain('did you mean "neocloud"');
+  });
+
+  it('GET /api/signals/nowcast: npv then and now, the Shapley attribution summing to the change; before every observation, 400', async () => {
+    const r = await getJson(t.app, '/api/signals/nowcast?scenario=neocloud-base&version=0&asOf=2026-11-30');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ scenarioId: 'neocloud-base', asOf: '2026-11-30', includeProxies: false });
+    const sum = r.body.attribution.reduce((a: number, x: { npv: number }) => a + x.npv, 0);
+    expect(Math.abs(sum - (r.body.npvNow - r.body.npvBase))).toBeLessThanOrEqual(1e-9 * Math.abs(r.body.npvNow - r.body.npvBase));
+    expect(r.body.attribution.length).toBeGreaterThan(0);
+    for (const p of r.body.placements) expect(p.match).toBe('direct');
+    const proxies = await getJson(t.app, '/api/signals/nowcast?scenario=neocloud-base&version=0&asOf=2026-11-30&proxies=true');
+    expect(proxies.body.placements.some((p: { match: string }) => p.match === 'proxy')).toBe(true);
+    const early = await getJson(t.app, '/api/signals/nowcast?scenario=neocloud-base&asOf=1999-01-01');
+    expect(early.status).toBe(400);
+    expect(early.body.issues[0]).toMatchObject({ path: 'asOf', code: 'no_evidence' });
+  });
+
   it('GET /api/signals/calendar lists the quarters ahead', async () => {
     const r = await getJson(t.app, '/api/signals/calendar?scenario=neocloud-base&version=0&asOf=2026-11-30');
     expect(r.status).toBe(200);
@@ -140,6 +168,9 @@ describe('signals', () => {
     expect(r.body.lines.length).toBeGreaterThan(3);
     const twelve = await getJson(t.app, '/api/signals/calendar?scenario=neocloud-base&asOf=2026-11-30&months=12');
     expect(twelve.body.quarters).toHaveLength(4);
+    expect(r.body.verdict.meets).toBe(false);
+    expect(r.body.lines.map((l: { watch: { rank: number } }) => l.watch.rank)).toEqual(r.body.lines.map((_: unknown, i: number) => i + 1));
+    expect(r.body.lines[0].watch.reason).toMatch(/^npv moves/);
     expect((await getJson(t.app, '/api/signals/calendar?scenario=neocloud-base&months=1')).status).toBe(400);
   });
 });
@@ -172,6 +203,7 @@ describe('without a store', () => {
     expect((await getJson(app, '/api/observations')).status).toBe(503);
     expect((await postJson(app, '/api/observations', power)).status).toBe(503);
     expect((await getJson(app, '/api/signals/status?scenario=neocloud-base')).status).toBe(503);
+    expect((await getJson(app, '/api/signals/nowcast?scenario=neocloud-base')).status).toBe(503);
     expect((await getJson(app, '/api/signals')).status).toBe(200);
     expect((await getJson(app, '/api/signals/calendar?scenario=neocloud-base')).status).toBe(200);
   });

@@ -410,7 +410,9 @@ describe('Monte Carlo', () => {
     const { readScenarioFile } = await import('../src/io/files.ts');
     const s = readScenarioFile('neocloud-base');
     if (!s.ok) throw new Error('neocloud-base');
-    const direct = monteCarlo(s.scenario, { n: 2000, seed: 7, lhs: true, distributions: dist as never });
+    // no uncertainty block of its own: the default every surface uses, with `dist` replacing its utilization
+    const { withEffectiveUncertainty } = await import('../src/analysis/default-uncertainty.ts');
+    const direct = monteCarlo(withEffectiveUncertainty(s.scenario), { n: 2000, seed: 7, lhs: true, distributions: dist as never });
     expect(r.body.summary).toEqual(JSON.parse(JSON.stringify(direct.summary)));
     const strings = await postJson(t.app, '/api/mc', { id: 'neocloud-base', version: 0, n: 2000, seed: 7, lhs: true, dist: ['demand.utilization=pert:0.5,0.75,0.9'] });
     expect(strings.body.summary).toEqual(r.body.summary);
@@ -422,9 +424,10 @@ describe('Monte Carlo', () => {
     expect(r.body.issues[0].message).toContain('5000');
   });
   it('bad options are a 400 with every issue, before any worker starts', async () => {
+    // without a block of its own or a dist, the default uncertainty runs (MODEL.md §5)
     const none = await postJson(t.app, '/api/mc', { id: 'neocloud-base', n: 100 });
-    expect(none.status).toBe(400);
-    expect(none.body.issues[0].code).toBe('no_uncertainty');
+    expect(none.status).toBe(200);
+    expect(none.body.summary.drivers.map((d: { path: string }) => d.path)).toContain('site.power.pricePerMWh');
     const bad = await postJson(t.app, '/api/mc', { id: 'neocloud-base', n: 100, dist: ['demand.utilization=pert:0.9,0.5', 'nonsense'] });
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i: { path: string }) => i.path)).toEqual(['dist[0]', 'dist[1]']);

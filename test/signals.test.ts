@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultUncertainty } from '../src/analysis/default-uncertainty.ts';
+import { compileDistribution } from '../src/analysis/distributions.ts';
 import { getInput, setInput } from '../src/analysis/paths.ts';
 import { evaluate } from '../src/model/engine.ts';
 import { formatIssue } from '../src/model/issues.ts';
@@ -13,8 +15,10 @@ import { addMonths, isIsoDate, quartersAhead } from '../src/signals/dates.ts';
 import { normalizeUnit, parseSignalDefinitions, SIGNAL_IDS, unitFit } from '../src/signals/definitions.ts';
 import { parseCsv, readObservationFields, readObservationsCsv, readObservationsJson } from '../src/signals/import.ts';
 import { expectedInYear, linkSignal, tripwireOf, yearAt } from '../src/signals/link.ts';
-import type { Observation } from '../src/signals/observation.ts';
-import { evidencePlan, matchScope, seriesKey, signalStatus, trendOf } from '../src/signals/status.ts';
+import type { Observation, ObservationScope } from '../src/signals/observation.ts';
+import { scopeFit } from '../src/signals/scope.ts';
+import { nowcast, shapley } from '../src/signals/nowcast.ts';
+import { evidencePlan, seriesKey, signalStatus, trendOf } from '../src/signals/status.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const defs = loadSignalDefinitions();
@@ -29,8 +33,9 @@ const hyperscaler = load('hyperscaler-base');
 const frontier = load('frontier-lab-base');
 
 let nextId = 1;
-/** An observation as the store would give it back. */
-const o = (signal: string, scope: string, date: string, value: number, unit = def(signal).unit): Observation => ({
+const NO_SCOPE: ObservationScope = { operator: null, accelerator: null, basis: null, facilityShare: null };
+/** An observation as the store would give it back (unclassified unless `sc` says). */
+const o = (signal: string, scope: string, date: string, value: number, unit = def(signal).unit, sc: Partial<ObservationScope> = {}): Observation => ({
   id: nextId++,
   signal,
   scope,
@@ -44,7 +49,11 @@ const o = (signal: string, scope: string, date: string, value: number, unit = de
   supersedes: null,
   supersededBy: null,
   key: `k${nextId}`,
+  ...NO_SCOPE,
+  ...sc,
 });
+/** The neocloud's own kind of evidence: a neocloud's GB200 fleet. */
+const ownNeo: Partial<ObservationScope> = { operator: 'neocloud', accelerator: 'gb200' };
 
 /** Status from a plain list of observations (the store's part done by hand). */
 function status(scenario: ResolvedScenario, rows: Observation[], asOf = '2026-11-30') {
@@ -68,7 +77,7 @@ describe('signal definitions (data/signals.yaml)', () => {
       utilization: ['share', 'higher'],
       'capex-per-mw': ['$/MW', 'lower'],
       'gp-per-mw': ['$/MW-year', 'higher'],
-      'depreciation-life': ['years', 'lower'],
+      'depreciation-life': ['years', 'higher'],
       'lease-rate': ['$/kW-month', 'lower'],
       'cost-of-debt': ['rate', 'lower'],
       'power-price': ['$/MWh', 'lower'],
@@ -84,6 +93,12 @@ describe('signal definitions (data/signals.yaml)', () => {
       ['renter', 'lower', 'fleet.rentPerAcceleratorHour'],
     ]);
     expect(def('depreciation-life').links[0]?.tripwire).toEqual({ input: 'fleet.usefulLifeYears' });
+    expect(Object.fromEntries(defs.map((d) => [d.id, [d.scope.accelerator, d.scope.basis, d.scope.operators]]))).toMatchObject({
+      'gpu-hour-price': [true, false, 'any'],
+      'capex-per-mw': [true, true, 'any'],
+      'gp-per-mw': [false, true, 'same'],
+      'cost-of-debt': [false, false, 'same'],
+    });
   });
 
   it('the schema rejects a broken file with every problem and its path', () => {
@@ -117,11 +132,16 @@ describe('importing observations', () => {
   it('the seed (DATA.md §4) and the context items load cleanly, each row with a source', () => {
     const r = readObservationsFile(seedObservationsPath());
     expect(r.issues).toEqual([]);
-    expect(r.rows).toHaveLength(23);
-    expect(new Set(r.rows.map((x) => x.signal))).toEqual(
-      new Set(['gpu-hour-price', 'api-price', 'depreciation-life', 'cost-of-debt', 'lease-rate', 'power-price', 'token-volume', 'paid-share', 'capex-per-mw']),
-    );
-    for (const row of r.rows) expect(row.source.length).toBeGreaterThan(0);
+    expect(r.rows).toHaveLength(33);
+    expect(new Set(r.rows.map((x) => x.signal))).toEqual(new Set(SIGNAL_IDS));
+    for (const row of r.rows) {
+      expect(row.source.length).toBeGreaterThan(0);
+      // every row says whose number it is; money per MW says its basis
+      expect(row.operator, `${row.signal} ${row.scope}`).toBeDefined();
+      if (row.signal === 'capex-per-mw' || row.signal === 'gp-per-mw') expect(row.basis).toBeDefined();
+    }
+    // a row that could not be checked says so, with confidence L
+    for (const row of r.rows.filter((x) => /not verified|could not be verified|arithmetic/.test(x.note ?? ''))) expect(row.note).toMatch(/confidence L/);
     expect(r.rows.find((x) => x.signal === 'token-volume' && x.date === '2025-10-29')?.value).toBe(1.3e15);
     expect(loadContext().map((c) => c.topic)).toEqual(['PJM capacity price', 'CoreWeave 5-year CDS', 'Big-4 hyperscaler capex guidance', 'CoreWeave principal due']);
   });
@@ -144,7 +164,7 @@ describe('importing observations', () => {
     expect(r.rows).toEqual([{ line: 3, signal: 'power-price', scope: 'pjm, east', date: '2026-03-31', value: 136.53, unit: '$/MWh', source: 'a "quoted" source', note: 'two\nlines' }]);
     const bad = readObservationsCsv('signal,scope,date,valu,unit\n', defs, { file: 'x.csv' });
     expect(bad.issues.map(formatIssue)).toEqual([
-      'x.csv:1 valu: unknown column "valu" (did you mean "value"?) (columns: signal, scope, date, value, unit, source, url, note, supersedes)',
+      'x.csv:1 valu: unknown column "valu" (did you mean "value"?) (columns: signal, scope, date, value, unit, source, url, note, supersedes, operator, accelerator, basis, facilityShare)',
       'x.csv:1 value: missing column "value" (the header must name signal, scope, date, value, unit, source)',
       'x.csv:1 source: missing column "source" (the header must name signal, scope, date, value, unit, source)',
     ]);
@@ -152,6 +172,36 @@ describe('importing observations', () => {
       'x.csv:2: expected 6 fields (signal, scope, date, value, unit, source), got 5',
     ]);
     expect(parseCsv('a,"b\n').issues.map((i) => i.message)).toEqual(['a quoted field is never closed (a missing ")']);
+  });
+
+  it('scope: an operator class of the list, an accelerator of the catalog, a basis for money per MW (required there, only there); each issue with its line and field', () => {
+    const accelerators = ['gb200', 'h100', 'b200'];
+    const csv = [
+      'signal,scope,date,value,unit,source,operator,accelerator,basis,FacilityShare',
+      'gpu-hour-price,b200 on-demand,2026-03-01,5.3,$/accelerator-hour,index,market,b200,,',
+      'gpu-hour-price,x,2026-03-01,5.3,$/accelerator-hour,index,neocluod,gb300x,,',
+      'capex-per-mw,campus,2026-05-01,38e6,$/MW,Epoch,hyperscaler,gb200,,',
+      'capex-per-mw,campus,2026-05-01,38e6,$/MW,Epoch,hyperscaler,gb200,all-in,0.31',
+      'capex-per-mw,campus,2026-05-01,38e6,$/MW,Epoch,hyperscaler,gb200,it-only,0.31',
+      'power-price,pjm,2026-03-31,136,$/MWh,report,market,,all-in,',
+      'capex-per-mw,campus,2026-05-01,38e6,$/MW,Epoch,hyperscaler,gb200,facility,1.5',
+    ].join('\n');
+    const r = readObservationsCsv(csv, defs, { file: 'o.csv', accelerators });
+    expect(r.issues.map(formatIssue)).toEqual([
+      'o.csv:3 operator: unknown operator class "neocluod" (did you mean "neocloud"?) (operator classes: hyperscaler, frontier-lab, neocloud, private-ai-factory, market)',
+      'o.csv:3 accelerator: unknown accelerator "gb300x" (did you mean "gb200"?) (the catalog\'s: gb200, h100, b200)',
+      'o.csv:4 basis: capex-per-mw is money per MW: say whether it is it-only or all-in (the facility included)',
+      'o.csv:6 facilityShare: a facility share converts an all-in figure to IT-only: it goes with basis all-in',
+      'o.csv:7 basis: a basis is said only of money per MW (capex-per-mw, gp-per-mw), not of power-price',
+      'o.csv:8 basis: unknown basis "facility" (it-only, or all-in: the facility included)',
+      "o.csv:8 facilityShare: expected the facility's share of the all-in figure, in [0, 1), got \"1.5\"",
+    ]);
+    expect(r.rows.map((x) => [x.line, x.operator, x.accelerator, x.basis ?? null, x.facilityShare ?? null])).toEqual([
+      [2, 'market', 'b200', null, null],
+      [5, 'hyperscaler', 'gb200', 'all-in', 0.31],
+    ]);
+    const json = readObservationsJson('- { signal: utilization, scope: s, date: "2025-01-01", value: 0.9, unit: share, source: x, operator: bank }\n', defs, { file: 'o.yaml' });
+    expect(json.issues.map(formatIssue)).toEqual(['o.yaml:1 operator: unknown operator class "bank" (operator classes: hyperscaler, frontier-lab, neocloud, private-ai-factory, market)']);
   });
 
   it('numbers: plain or exponent; not thousands separators, percentages or words', () => {
@@ -171,7 +221,7 @@ describe('importing observations', () => {
     const bad = readObservationsFile(join(ROOT, 'test', 'fixtures', 'observations-malformed.json'));
     expect(bad.issues.map(formatIssue)).toEqual([
       'test/fixtures/observations-malformed.json:3 date: expected a date YYYY-MM-DD, got "31/12/2024"',
-      'test/fixtures/observations-malformed.json:4 colour: unknown field "colour" (fields: signal, scope, date, value, unit, source, url, note, supersedes)',
+      'test/fixtures/observations-malformed.json:4 colour: unknown field "colour" (fields: signal, scope, date, value, unit, source, url, note, supersedes, operator, accelerator, basis, facilityShare)',
       'test/fixtures/observations-malformed.json:4 value: expected a number, got "lots"',
     ]);
     const yaml = readObservationsJson('- { signal: power-price, scope: s, date: "2024-01-01", value: 1, unit: $/MWh, source: x }\n', defs, { file: 'o.yaml' });
@@ -257,25 +307,62 @@ describe('links and expected paths', () => {
   });
 
   it('no tripwire where the breakeven does not exist, with the reason', () => {
-    const p = linkSignal(def('paid-share'), neocloud);
+    const p = linkSignal(def('token-volume'), neocloud);
     if (!p.applies) throw new Error('not linked');
-    expect(tripwireOf(p, neocloud, null)).toMatchObject({ kind: null, reason: expect.stringMatching(/every segment of this scenario is cash/) });
+    expect(tripwireOf(p, neocloud, null)).toMatchObject({ kind: null, reason: expect.stringMatching(/demand is in utilization mode/) });
   });
 });
 
-describe('scope matching', () => {
-  it('a scope naming a segment, the accelerator, the scenario or its operator applies directly; anything else is a proxy', () => {
-    const l = linkSignal(def('gpu-hour-price'), neocloud);
-    expect(matchScope(l, neocloud, 'on-demand gb200')).toEqual({ direct: true, segment: 'on-demand', named: 'segment on-demand' });
-    expect(matchScope(l, neocloud, 'GB200 3-yr rental')).toEqual({ direct: true, segment: null, named: 'accelerator gb200' });
-    expect(matchScope(l, neocloud, 'gb2000 rental').direct).toBe(false);
-    expect(matchScope(l, neocloud, 'h100 1-yr contract').direct).toBe(false);
-    expect(matchScope(linkSignal(def('lease-rate'), neocloud), neocloud, 'neocloud average').direct).toBe(true);
+describe('like for like (MODEL.md §6)', () => {
+  const gpu = linkSignal(def('gpu-hour-price'), neocloud);
+  if (!gpu.applies) throw new Error('not linked');
+  it('direct only for the scenario\'s own operator class and, where it matters, its accelerator; else a proxy ranked by distance', () => {
+    const fit = (scope: string, sc: Partial<ObservationScope>) => scopeFit(gpu, neocloud, o('gpu-hour-price', scope, '2026-01-01', 3, undefined, sc));
+    expect(fit('term-contracts', ownNeo)).toMatchObject({ direct: true, distance: 0, segment: 'term-contracts' });
+    expect(fit('gb200 3-yr rental', { operator: 'market', accelerator: 'gb200' })).toMatchObject({ direct: false, distance: 1, differences: ['market evidence, not neocloud'] });
+    // a dashboard observation for "b200 on-demand" names the on-demand segment, but it is another accelerator: never direct
+    expect(fit('b200 on-demand', { operator: 'neocloud', accelerator: 'b200' })).toMatchObject({ direct: false, segment: 'on-demand', distance: 2, differences: ['accelerator b200, not gb200'] });
+    expect(fit('b200 on-demand', {})).toMatchObject({ direct: false, distance: 4 });
+    expect(fit('h100 1-yr contract', { operator: 'market', accelerator: 'h100' }).distance).toBe(3);
+    // words naming the scenario itself are its own evidence
+    expect(fit('neocloud-base actuals', {}).direct).toBe(true);
   });
 
-  it('direct observations win over later proxies', () => {
-    const plan = evidencePlan(defs, neocloud, [o('gpu-hour-price', 'gb200 3-yr rental', '2025-08-01', 3.3), o('gpu-hour-price', 'h100 1-yr contract', '2026-03-01', 2.35)], '2026-11-30');
-    expect(plan.map((p) => [p.signal, p.observation.scope, p.window.from])).toEqual([['gpu-hour-price', 'gb200 3-yr rental', '2024-08-01']]);
+  it('money per MW: all-in converts to IT-only only with a facility share its source states; else it is not scored against an IT-only scenario', () => {
+    const capex = linkSignal(def('capex-per-mw'), neocloud);
+    const capexH = linkSignal(def('capex-per-mw'), hyperscaler);
+    if (!capex.applies || !capexH.applies) throw new Error('not linked');
+    const obs = (sc: Partial<ObservationScope>) => o('capex-per-mw', 'campus', '2026-05-01', 38e6, undefined, { operator: 'neocloud', accelerator: 'gb200', ...sc });
+    expect(scopeFit(capex, neocloud, obs({ basis: 'all-in' }))).toMatchObject({ comparable: false, reason: expect.stringMatching(/all-in .* against an IT-only scenario .* no facility share/) });
+    expect(scopeFit(capex, neocloud, obs({ basis: 'all-in', facilityShare: 0.3 }))).toMatchObject({ comparable: true, basis: 'it-only', factor: 0.7, converted: expect.stringMatching(/30 %/) });
+    expect(scopeFit(capex, neocloud, obs({ basis: 'it-only' }))).toMatchObject({ comparable: true, basis: 'it-only', factor: 1 });
+    expect(scopeFit(capex, neocloud, obs({})).comparable).toBe(false);
+    // an owned facility makes the scenario all-in; an IT-only observation is compared with its IT capex
+    expect(scopeFit(capexH, hyperscaler, obs({ operator: 'hyperscaler', basis: 'all-in' }))).toMatchObject({ direct: true, basis: 'all-in' });
+    const r = evaluate(hyperscaler);
+    const it = expectedInYear(capexH, hyperscaler, r, 1, null, 'it-only')!;
+    expect(expectedInYear(capexH, hyperscaler, r, 1, null, 'all-in')! - it).toBeCloseTo(getInput(hyperscaler, 'site.facility.capexPerMW') as number, 3);
+  });
+
+  it('cost of debt: only the scenario\'s own operator class; paid share: never a GPU-hour rental business', () => {
+    const debt = linkSignal(def('cost-of-debt'), neocloud);
+    if (!debt.applies) throw new Error('not linked');
+    expect(scopeFit(debt, neocloud, o('cost-of-debt', 'meta hyperion spv bonds', '2025-10-01', 0.0658, undefined, { operator: 'hyperscaler' }))).toMatchObject({
+      comparable: false,
+      reason: expect.stringMatching(/hyperscaler observation, and cost-of-debt is scored only on the scenario's own operator class \(neocloud\)/),
+    });
+    const paid = linkSignal(def('paid-share'), neocloud);
+    expect(paid.applies ? '' : paid.reason).toMatch(/sells accelerator-hours, not tokens/);
+  });
+
+  it('direct observations win over later proxies; among proxies closeness of scope comes before recency', () => {
+    const direct = o('gpu-hour-price', 'term-contracts', '2025-01-01', 3.1, undefined, ownNeo);
+    const near = o('gpu-hour-price', 'gb200 3-yr rental', '2025-08-01', 3.3, undefined, { operator: 'market', accelerator: 'gb200' });
+    const far = o('gpu-hour-price', 'h100 1-yr contract', '2026-03-01', 2.35, undefined, { operator: 'market', accelerator: 'h100' });
+    const pick = (rows: Observation[]) => evidencePlan(defs, neocloud, rows, '2026-11-30').map((p) => [p.observation.scope, p.fit?.direct]);
+    expect(pick([direct, near, far])).toEqual([['term-contracts', true]]);
+    expect(pick([near, far])).toEqual([['gb200 3-yr rental', false]]);
+    expect(evidencePlan(defs, neocloud, [near], '2026-11-30')[0]!.window.from).toBe('2024-08-01');
   });
 });
 
@@ -292,43 +379,56 @@ describe('trend', () => {
 });
 
 describe('status (MODEL.md §6)', () => {
-  it('neocloud-base on the seed: a status for every signal with observations, the tripwire where one exists', () => {
-    const seed = readObservationsFile(seedObservationsPath()).rows.map((r) => ({ ...o(r.signal, r.scope, r.date, r.value, r.unit), source: r.source }));
+  it('neocloud-base on the seed: like for like, the depreciation direction, and a base case that misses says so', () => {
+    const seed = readObservationsFile(seedObservationsPath()).rows.map((r) => ({
+      ...o(r.signal, r.scope, r.date, r.value, r.unit, { operator: r.operator ?? null, accelerator: r.accelerator ?? null, basis: r.basis ?? null, facilityShare: r.facilityShare ?? null }),
+      source: r.source,
+    }));
     const rep = status(neocloud, seed);
-    const withObs = new Set(seed.map((r) => r.signal));
-    expect(rep.rows.map((r) => r.signal).sort()).toEqual([...withObs].sort());
-    expect(rep.withoutObservations).toEqual(['utilization', 'gp-per-mw']);
+    expect(rep.rows.map((r) => r.signal)).toEqual([...SIGNAL_IDS]);
+    expect(rep.withoutObservations).toEqual([]);
+    expect(rep.verdict).toMatchObject({ meets: false, text: expect.stringMatching(/^The base case misses npv ≥ 0 already/) });
     const by = Object.fromEntries(rep.rows.map((r) => [r.signal, r]));
-    for (const r of rep.rows) {
-      if (r.applies) expect(['on track', 'watch', 'breach']).toContain(r.status);
-      else expect(r.reason).toMatch(/not linked/);
-    }
-    expect(by['api-price']!.applies).toBe(false);
-    expect(by['gpu-hour-price']).toMatchObject({ segment: 'term-contracts', match: 'direct', observed: 3.3, expected: 3, status: 'on track', clamped: 'before' });
-    expect(by['gpu-hour-price']!.tripwire).toBeCloseTo(3.133, 3);
-    expect(by['power-price']).toMatchObject({ status: 'breach', expected: 80 });
-    expect(by['depreciation-life']).toMatchObject({ tripwire: 6, expected: 6 });
-    expect(by['paid-share']).toMatchObject({ proxyUnit: true, tripwire: null, status: 'watch' });
+    // no breach from a facility-inclusive capex: the all-in campus is not scored against a leased, IT-only factory
+    expect(by['capex-per-mw']).toMatchObject({ match: 'none', status: null, scopeNote: expect.stringMatching(/all-in/) });
+    // a peer depreciating over 4 years, below the scenario's 6-year useful life: breach
+    expect(by['depreciation-life']).toMatchObject({ match: 'direct', observed: 4, expected: 6, tripwire: 6, status: 'breach' });
+    // the neocloud's own debt, never the investment-grade bond
+    expect(by['cost-of-debt']!.latest.scope).toMatch(/^coreweave/);
+    expect(by['cost-of-debt']).toMatchObject({ match: 'direct', status: 'on track' });
+    // paying consumers say nothing about a GPU-hour rental business
+    expect(by['paid-share']).toMatchObject({ applies: false, status: null });
+    // the GB200 rental survey is the closest evidence for a GB200 neocloud: a labelled proxy
+    expect(by['gpu-hour-price']).toMatchObject({ segment: 'term-contracts', match: 'proxy', observed: 3.3, expected: 3, status: 'on track', clamped: 'before', tripwire: null });
+    expect(by['gpu-hour-price']!.scopeNote).toBe('market evidence, not neocloud');
+    // the base misses npv ≥ 0: breakevens are what the signal would need, not tripwires on the wrong side
+    expect(by['gpu-hour-price']!.needed).toBeCloseTo(3.133, 3);
+    expect(by['power-price']).toMatchObject({ status: 'watch', expected: 80, tripwire: null });
+    expect(by['power-price']!.needed).toBeLessThan(80);
+    expect(rep.rows.filter((r) => r.status === 'breach').map((r) => r.signal)).toEqual(['depreciation-life']);
     expect(by['token-volume']!.trend).toMatchObject({ n: 3 });
-    expect(by['token-volume']!.observed).toBeGreaterThan(1);
-    const withTripwire = rep.rows.filter((r) => r.tripwire !== null).map((r) => r.signal);
-    expect(withTripwire).toEqual(['gpu-hour-price', 'capex-per-mw', 'depreciation-life', 'lease-rate', 'cost-of-debt', 'power-price']);
   });
 
-  it('a GPU-hour price below the neocloud\'s breakeven is a breach, even above what the scenario expected', () => {
+  it('a GPU-hour price below the breakeven of a base case that pays back is a breach, even above what the scenario expected', () => {
+    const paying = setInput(neocloud, 'demand.segments[term-contracts].pricing.perAcceleratorHour', 3.3);
+    expect(evaluate(paying).summary.npv!).toBeGreaterThan(0);
     for (const [value, expected] of [
       [2.8, 'breach'],
       [3.05, 'breach'],
-      [3.2, 'on track'],
+      [3.2, 'watch'],
+      [3.4, 'on track'],
     ] as const) {
-      const rep = status(neocloud, [o('gpu-hour-price', 'term-contracts', '2026-06-01', value)]);
+      const rep = status(paying, [o('gpu-hour-price', 'term-contracts', '2026-06-01', value, undefined, ownNeo)]);
       expect(rep.rows[0]?.status).toBe(expected);
+      expect(rep.rows[0]?.match).toBe('direct');
     }
+    // the neocloud base case itself misses: the same 2.8 is worse than expected, with no tripwire to cross
+    expect(status(neocloud, [o('gpu-hour-price', 'term-contracts', '2026-06-01', 2.8, undefined, ownNeo)]).rows[0]).toMatchObject({ status: 'watch', tripwire: null });
   });
 
   it('watch: worse than the scenario, short of the tripwire; lower-is-good reads the other way', () => {
     // hyperscaler power: scenario $65/MWh, tripwire near $490 (npv stays ≥ 0 up to there)
-    const row = (v: number) => status(hyperscaler, [o('power-price', 'hyperscaler campus', '2026-06-01', v)]).rows[0]!;
+    const row = (v: number) => status(hyperscaler, [o('power-price', 'hyperscaler campus', '2026-06-01', v, undefined, { operator: 'hyperscaler' })]).rows[0]!;
     expect(row(60).status).toBe('on track');
     expect(row(65).status).toBe('on track');
     expect(row(100).status).toBe('watch');
@@ -336,25 +436,25 @@ describe('status (MODEL.md §6)', () => {
     expect(row(600).status).toBe('breach');
     expect(row(600).headroom).toBeLessThan(0);
     // a renter wants a low GPU-hour price
-    const rent = (v: number) => status(frontier, [o('gpu-hour-price', 'gb200 1-yr', '2026-06-01', v)]).rows[0]!;
+    const rent = (v: number) => status(frontier, [o('gpu-hour-price', 'gb200 1-yr', '2026-06-01', v, undefined, { operator: 'frontier-lab', accelerator: 'gb200' })]).rows[0]!;
     expect(rent(2.4).status).toBe('on track');
     expect(rent(3.0).status).toBe('watch');
     expect(rent(9).status).toBe('breach');
-    // depreciation longer than the useful life is past the tripwire: the hyperscaler depreciates over 6 years a fleet it
-    // refreshes after 5, so it sits past its own tripwire, and a peer at 5.5 years is a breach though shorter than 6
+    // depreciation (MODEL.md §6): a peer over fewer years than the scenario is watch, below its useful life a breach.
+    // The hyperscaler depreciates over 6 years a fleet it refreshes after 5.
     const dep = (s: ResolvedScenario, v: number) => status(s, [o('depreciation-life', 'peer', '2026-01-01', v)]).rows[0]!.status;
-    expect([dep(hyperscaler, 7), dep(hyperscaler, 5.5), dep(hyperscaler, 5)]).toEqual(['breach', 'breach', 'on track']);
+    expect([dep(hyperscaler, 7), dep(hyperscaler, 6), dep(hyperscaler, 5.5), dep(hyperscaler, 5), dep(hyperscaler, 4)]).toEqual(['on track', 'on track', 'watch', 'watch', 'breach']);
     const shortBooks = setInput(neocloud, 'fleet.depreciationYears', 4);
-    expect([dep(shortBooks, 3), dep(shortBooks, 5), dep(shortBooks, 6), dep(shortBooks, 6.5)]).toEqual(['on track', 'watch', 'watch', 'breach']);
+    expect([dep(shortBooks, 3), dep(shortBooks, 5), dep(shortBooks, 6), dep(shortBooks, 6.5)]).toEqual(['breach', 'breach', 'on track', 'on track']);
   });
 
   it('reads the latest observation up to the as-of date, its trend over the 12 months before it, in its scope', () => {
     const rows = [
-      o('gpu-hour-price', 'term-contracts', '2025-01-01', 3.6),
-      o('gpu-hour-price', 'term-contracts', '2026-01-01', 3.4),
-      o('gpu-hour-price', 'term-contracts', '2026-07-01', 3.2),
-      o('gpu-hour-price', 'term-contracts', '2027-01-01', 2.0),
-      o('gpu-hour-price', 'on-demand', '2026-08-01', 9),
+      o('gpu-hour-price', 'term-contracts', '2025-01-01', 3.6, undefined, ownNeo),
+      o('gpu-hour-price', 'term-contracts', '2026-01-01', 3.4, undefined, ownNeo),
+      o('gpu-hour-price', 'term-contracts', '2026-07-01', 3.2, undefined, ownNeo),
+      o('gpu-hour-price', 'term-contracts', '2027-01-01', 2.0, undefined, ownNeo),
+      o('gpu-hour-price', 'on-demand', '2026-08-01', 9, undefined, ownNeo),
     ];
     const r = status(neocloud, rows, '2026-12-31').rows[0]!;
     expect([r.latest.scope, r.latest.date, r.segment]).toEqual(['on-demand', '2026-08-01', 'on-demand']);
@@ -377,21 +477,134 @@ describe('status (MODEL.md §6)', () => {
   });
 });
 
-describe('evidence calendar', () => {
-  it('quarter by quarter over 24 months: expected and tripwire for each signal (each segment), steps at year ends', () => {
-    const c = evidenceCalendar(neocloud, defs, '2026-11-30');
+describe('nowcast (MODEL.md §6)', () => {
+  const neoRows = [
+    o('utilization', 'our contracted share', '2026-03-31', 0.8, undefined, { operator: 'neocloud' }),
+    o('gpu-hour-price', 'term-contracts', '2026-06-01', 3.2, undefined, ownNeo),
+    o('depreciation-life', 'peer', '2025-01-01', 5, undefined, { operator: 'neocloud' }),
+    o('power-price', 'our ppa', '2026-01-01', 95, undefined, { operator: 'neocloud' }),
+    o('lease-rate', 'regional asking', '2026-01-01', 170, undefined, { operator: 'market' }),
+    o('capex-per-mw', 'campus', '2026-05-01', 38e6, undefined, { operator: 'neocloud', accelerator: 'gb200', basis: 'all-in' }),
+  ];
+  const run = (rows: Observation[], includeProxies = false) => {
+    const latest = rows;
+    const windows = new Map(rows.map((r) => [seriesKey(r.signal, r.scope), [r]]));
+    return nowcast({ scenario: neocloud, definitions: defs, asOf: '2026-11-30', latest, windows, includeProxies });
+  };
+
+  it('puts each like-for-like observation in place of its assumption: the scenario then reads the observation at its date', () => {
+    const n = run(neoRows);
+    const by = Object.fromEntries(n.placements.map((p) => [p.signal, p]));
+    expect(Object.keys(by).sort()).toEqual(['depreciation-life', 'gpu-hour-price', 'power-price', 'utilization']);
+    // the price path re-anchored at the observation, its yearly change kept
+    expect(by['gpu-hour-price']).toMatchObject({ driver: 'demand.segments[term-contracts].pricing.perAcceleratorHour', mode: 'set', from: 3 });
+    expect(by['gpu-hour-price']!.to).toBeCloseTo(3.2, 12);
+    // the utilization ramp scaled, shape kept, so that year 1 reads 80 %
+    const u = by['utilization']!;
+    expect(u.mode).toBe('scale');
+    const placed = setInput(neocloud, u.driver, u.setting, u.mode);
+    expect((getInput(placed, 'demand.utilization') as number[])[0]).toBeCloseTo(0.8, 12);
+    // power re-anchored: 2026 is year 1
+    expect(by['power-price']!.to).toBeCloseTo(95, 12);
+    expect(by['depreciation-life']).toMatchObject({ from: 6, to: 5, adjusted: null });
+    // a proxy waits unless asked; an all-in capex against the leased factory is never placed
+    expect(n.notPlaced.find((x) => x.signal === 'lease-rate')?.reason).toMatch(/^a proxy \(market evidence, not neocloud\)/);
+    expect(n.notPlaced.find((x) => x.signal === 'capex-per-mw')?.reason).toMatch(/no like-for-like observation/);
+    expect(run(neoRows, true).placements.map((p) => p.signal)).toContain('lease-rate');
+  });
+
+  it('npvNow is the scenario with every placement; the Shapley attribution sums to the change within 1e-9 (relative)', () => {
+    for (const rows of [neoRows, neoRows.slice(0, 2)]) {
+      for (const proxies of [false, true]) {
+        const n = run(rows, proxies);
+        let s: typeof neocloud = neocloud;
+        for (const p of n.placements) s = setInput(s, p.driver, p.setting, p.mode);
+        expect(n.npvNow).toBe(evaluate(s).summary.npv);
+        expect(n.npvBase).toBe(evaluate(neocloud).summary.npv);
+        const change = n.npvNow! - n.npvBase!;
+        const sum = n.attribution.reduce((a, x) => a + x.npv, 0);
+        expect(Math.abs(sum - change)).toBeLessThanOrEqual(1e-9 * Math.abs(change));
+        expect(n.summary).toMatch(/^The evidence up to 2026-11-30 moves npv from −\$[\d.,]+M to /);
+      }
+    }
+    // one signal alone: its Shapley value is the whole change
+    const one = run([neoRows[3]!]);
+    expect(one.attribution).toHaveLength(1);
+    expect(one.attribution[0]!.npv).toBeCloseTo(one.npvNow! - one.npvBase!, 3);
+    // nothing moved: no attribution, npv unchanged
+    const same = run([o('power-price', 'our ppa', '2026-01-01', 80, undefined, { operator: 'neocloud' })]);
+    expect([same.attribution, same.npvNow]).toEqual([[], same.npvBase]);
+  });
+
+  it('exact Shapley on a known game: symmetric players share equally, a dummy gets 0, the values sum to v(all) − v(∅)', () => {
+    // v(S) = (number of players in S among the first two)² + 5 · [player 2 in S] + 0 · player 3
+    const v = (m: number) => ((m & 1 ? 1 : 0) + (m & 2 ? 1 : 0)) ** 2 + (m & 4 ? 5 : 0);
+    const phi = shapley(4, v);
+    expect(phi[0]).toBeCloseTo(2, 12);
+    expect(phi[1]).toBeCloseTo(2, 12);
+    expect(phi[2]).toBeCloseTo(5, 12);
+    expect(phi[3]).toBe(0);
+    expect(phi.reduce((a, x) => a + x, 0)).toBeCloseTo(v(15) - v(0), 12);
+  });
+});
+
+describe('evidence calendar: the ranked watch list', () => {
+  it('ranks the lines by value of information: npv\'s swing across p5–p95 of each signal\'s input in the effective uncertainty', () => {
+    // without its own uncertainty block the neocloud is ranked on the default uncertainty
+    const { uncertainty: _u, ...bare } = neocloud;
+    const c = evidenceCalendar(bare as typeof neocloud, defs, '2026-11-30');
     expect(c.quarters).toHaveLength(8);
-    expect(c.notLinked.map((n) => n.signal)).toEqual(['api-price']);
+    expect(c.notLinked.map((n) => n.signal)).toEqual(['api-price', 'paid-share']);
+    expect(c.lines.map((l) => l.watch.rank)).toEqual(c.lines.map((_, i) => i + 1));
+    const vois = c.lines.map((l) => l.watch.voi);
+    const ranked = vois.filter((v): v is number => v !== null);
+    expect(ranked).toEqual([...ranked].sort((x, y) => y - x));
+    expect(vois.slice(ranked.length).every((v) => v === null)).toBe(true);
+    // the first line, checked by hand: the term-contract price at the 5th and 95th percentiles of its default distribution
+    const top = c.lines[0]!;
+    expect([top.signal, top.segment, top.watch.driver]).toEqual(['gpu-hour-price', 'term-contracts', 'demand.segments[term-contracts].pricing.perAcceleratorHour']);
+    const spec = defaultUncertainty(bare as typeof neocloud)[top.watch.driver!]!;
+    const q = compileDistribution(spec);
+    const npvAt = (u: number) => evaluate(setInput(neocloud, top.watch.driver!, q.quantile(u))).summary.npv!;
+    expect(top.watch.voi!).toBeCloseTo(Math.abs(npvAt(0.95) - npvAt(0.05)), 0);
+    expect(top.watch.range).toMatchObject({ from: 'default', mode: 'set' });
+    // every line has a one-line reason; the top rows say how far npv moves and what the signal would need
+    for (const l of c.lines) expect(l.watch.reason).not.toMatch(/\n/);
+    expect(top.watch.reason).toMatch(/^npv moves \$[\d,]+M across demand\.segments\[term-contracts\]\.pricing\.perAcceleratorHour 2\.36–3\.39 \(p5–p95 of the default uncertainty\); it would need 3\.13 for the factory to pay back$/);
+    expect(c.lines.find((l) => l.signal === 'gp-per-mw')!.watch).toMatchObject({ voi: null, reason: expect.stringMatching(/^no single input/) });
+    // a scenario's own uncertainty block is what ranks it: the built-in's sourced block
+    const sourced = evidenceCalendar(neocloud, defs, '2026-11-30');
+    expect(sourced.lines.filter((l) => l.watch.range !== null).every((l) => l.watch.range!.from === 'scenario' || l.watch.range!.from === 'swing')).toBe(true);
+    expect(sourced.lines[0]!.watch.reason).toMatch(/\(p5–p95 of the scenario's uncertainty\)/);
+    const own = { ...neocloud, uncertainty: { 'site.power.pricePerMWh': { dist: 'uniform' as const, min: 40, max: 400 } } };
+    const withBlock = evidenceCalendar(own, defs, '2026-11-30');
+    const power = withBlock.lines.find((l) => l.signal === 'power-price')!;
+    expect(power.watch.range).toMatchObject({ from: 'scenario', low: 58, high: 382 });
+    expect(power.watch.voi!).toBeGreaterThan(c.lines.find((l) => l.signal === 'power-price')!.watch.voi!);
+    expect(withBlock.lines.find((l) => l.signal === 'lease-rate')!.watch.range?.from).toBe('swing');
+  });
+
+  it('a base case that misses npv ≥ 0 says so: no tripwire on the wrong side, what each signal would need instead', () => {
+    const c = evidenceCalendar(neocloud, defs, '2026-11-30');
+    expect(c.verdict.meets).toBe(false);
     const line = c.lines.find((l) => l.signal === 'gpu-hour-price' && l.segment === 'term-contracts')!;
     expect(line.cells.map((x) => x.year)).toEqual([2026, 2027, 2027, 2027, 2027, 2028, 2028, 2028]);
     expect(line.cells[0]!.expected).toBe(3);
     expect(line.cells[1]!.expected).toBeCloseTo(2.85, 12);
-    expect(line.cells[1]!.tripwire! / line.cells[0]!.tripwire!).toBeCloseTo(0.95, 12);
+    expect(line.cells.every((x) => x.tripwire === null)).toBe(true);
+    expect(line.cells[0]!.needed!).toBeGreaterThan(3);
+    expect(line.cells[1]!.needed! / line.cells[0]!.needed!).toBeCloseTo(0.95, 12);
     expect(line.cells.map((x) => x.within12Months)).toEqual([true, true, true, true, true, false, false, false]);
     expect(c.lines.filter((l) => l.signal === 'gpu-hour-price').map((l) => l.segment)).toEqual(['term-contracts', 'on-demand']);
-    const util = c.lines.find((l) => l.signal === 'utilization')!;
-    expect(util.cells[0]!.expected).toBe(0.75);
-    expect(util.cells[0]!.tripwire!).toBeGreaterThan(0.75);
+    // a tripwire of its own kind stays one: the useful life, and the debt rate at which EBITDA no longer covers debt service
+    expect(c.lines.find((l) => l.signal === 'depreciation-life')!.cells[0]).toMatchObject({ tripwire: 6, needed: null });
+    expect(c.lines.find((l) => l.signal === 'cost-of-debt')!.cells[0]!.tripwire).toBeGreaterThan(0.1);
+    // a base case that pays back keeps its tripwires
+    const h = evidenceCalendar(hyperscaler, defs, '2026-11-30');
+    expect(h.verdict.meets).toBe(true);
+    const util = h.lines.find((l) => l.signal === 'utilization')!;
+    expect(util.cells[0]!.tripwire!).toBeLessThan(util.cells[0]!.expected!);
+    expect(util.cells[0]!.needed).toBeNull();
   });
 
   it('quarters past the horizon read the last year, flagged', () => {

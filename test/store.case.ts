@@ -168,6 +168,27 @@ export function storeSuite(factory: StoreFactory): void {
         expect((await s.listObservations({ signal: 'token-volume' }))[0]!.value).toBe(1.3e15);
       }));
 
+    it('keeps the scope of an observation (operator class, accelerator, basis, facility share); the database refuses an unknown class', () =>
+      withStore(async (s, t) => {
+        const scoped = obs({ signal: 'capex-per-mw', scope: '1 GW GB200 campus', unit: '$/MW', value: 38e6, operator: 'hyperscaler', accelerator: 'GB200', basis: 'all-in', facilityShare: 0.3 });
+        const a = await s.addObservations([scoped, obs(), obs({ operator: 'market', accelerator: 'h100' })]);
+        expect(a.added).toBe(3);
+        const rows = await s.listObservations();
+        expect(rows.find((r) => r.signal === 'capex-per-mw')).toMatchObject({ operator: 'hyperscaler', accelerator: 'gb200', basis: 'all-in', facilityShare: 0.3 });
+        // a row without a scope is unclassified: every field null
+        const plain = rows.filter((r) => r.signal === 'gpu-hour-price' && r.operator === null);
+        expect(plain).toHaveLength(1);
+        expect(plain[0]).toMatchObject({ accelerator: null, basis: null, facilityShare: null });
+        // the scope is part of the content: the same number from a classified row is a row of its own, and a repeat adds nothing
+        expect((await s.addObservations([scoped])).added).toBe(0);
+        expect((await s.latestBySeries({ signals: ['capex-per-mw'] }))[0]).toMatchObject({ operator: 'hyperscaler', basis: 'all-in' });
+        await expect(s.addObservations([obs({ operator: 'bank' as never })])).rejects.toThrow(/operator must be one of hyperscaler, frontier-lab, neocloud, private-ai-factory, market/);
+        await expect(s.addObservations([obs({ basis: 'all-in', facilityShare: 1.2 })])).rejects.toThrow(/facilityShare/);
+        await expect(
+          t.raw(`INSERT INTO observations (signal, scope, date, value, unit, source, recorded_at, key, operator_class) VALUES ('x', 'y', '2025-01-01', 1, 'u', 's', 'r', 'k-raw', 'bank')`),
+        ).rejects.toThrow(/check/i);
+      }));
+
     it('filters by signal, scope, dates and limit', () =>
       withStore(async (s) => {
         await s.addObservations([
@@ -279,8 +300,8 @@ export function storeSuite(factory: StoreFactory): void {
       if (factory.name !== 'sqlite') return; // PostgreSQL never needed it: it has no REPLACE
       const t = await factory.target();
       await (await t.open()).close();
-      // as version 3 of the schema left it
-      await t.raw(`DROP TRIGGER observations_no_replace; DELETE FROM schema_migrations WHERE version = 4`);
+      // as version 4 of the schema left it
+      await t.raw(`DROP TRIGGER observations_no_replace; DELETE FROM schema_migrations WHERE version = 5`);
       const s = await t.open();
       try {
         expect(await s.schemaVersion()).toBe(SCHEMA_VERSION);

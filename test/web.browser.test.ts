@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.ts';
+import { seedObservationsPath } from '../src/io/signal-files.ts';
+import { pct } from '../src/report/format.ts';
 import { BUILT_INS, ROOT } from './helpers.ts';
 import { ensureDashboardBuilt, type RunningServer, startServer, WEB_DIST } from './web/server.ts';
 
@@ -278,6 +281,56 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid="mc-cancelled"]');
     expect(await page.isEnabled('[data-testid="mc-run"]')).toBe(true);
     expect(await page.$('[data-testid="mc-progress"]')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('Uncertainty: the dashboard gives the P(npv ≥ 0) of payback mc --json and /api/mc for the same n and seed (a built-in\'s own block, and the default)', async () => {
+    // a scenario without an uncertainty block, saved through the API: the default uncertainty on every surface
+    const text = readFileSync(join(ROOT, 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8');
+    const bareText = `${text.slice(0, text.indexOf('\n# What Monte Carlo samples')).replace('id: neocloud-base', 'id: neocloud-bare')}\n`;
+    const saved = await fetch(`${server.url}/api/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yaml: bareText }) });
+    expect(saved.status).toBeLessThan(300);
+    const bareFile = join(tmp, 'neocloud-bare.yaml');
+    writeFileSync(bareFile, bareText);
+    const got: Record<string, number> = {};
+    for (const [id, arg, origin] of [
+      ['neocloud-base', 'neocloud-base', 'From the scenario file’s uncertainty: block'],
+      ['neocloud-bare', bareFile, 'the default uncertainty that the CLI (payback mc), the report and the API use too'],
+    ] as const) {
+      const out: string[] = [];
+      expect(await runCli(['mc', arg, '-n', '4000', '--seed', '42', '--json'], { out: (x) => out.push(x), err: () => {}, isTTY: false })).toBe(0);
+      const fromCli = (JSON.parse(out.join('\n')) as { probabilities: { npvAtLeastZero: number } }).probabilities.npvAtLeastZero;
+      const api = await fetch(`${server.url}/api/mc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, n: 4000, seed: 42 }) });
+      expect(((await api.json()) as { summary: { probabilities: { npvAtLeastZero: number } } }).summary.probabilities.npvAtLeastZero).toBe(fromCli);
+      const { page, errors } = await openPage(`#/uncertainty?s=${id}&n=4000&seed=42`);
+      await page.waitForSelector('[data-testid="mc-inputs"]');
+      expect(await page.textContent('#mc-inputs')).toContain(origin);
+      await page.click('[data-testid="mc-run"]');
+      await page.waitForSelector('[data-testid="mc-result"]', { timeout: 60_000 });
+      expect(await page.textContent('[data-testid="mc-p-npv"]')).toContain(pct(fromCli, 1));
+      got[id] = fromCli;
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    metrics['oneAnswer'] = { n: 4000, seed: 42, pNpvAtLeastZero: got };
+  }, 180_000);
+
+  it('Signals: the status board scores like for like, the nowcast draws its waterfall, the watch list is ranked with reasons', async () => {
+    const csv = readFileSync(seedObservationsPath(), 'utf8');
+    const imported = await fetch(`${server.url}/api/observations/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect([200, 201]).toContain(imported.status);
+    const { page, errors } = await openPage('#/signals?s=neocloud-base&asOf=2026-11-30');
+    await page.waitForSelector('[data-testid="status-board"]');
+    expect(await page.textContent('[data-testid="status-verdict"]')).toMatch(/^The base case misses npv ≥ 0 already/);
+    expect(await page.textContent('[data-testid="status-capex-per-mw"]')).toContain('not comparable');
+    expect(await page.textContent('[data-testid="status-depreciation-life"]')).toMatch(/breach|watch/);
+    await page.waitForSelector('[data-testid="nowcast-summary"]');
+    expect(await page.textContent('[data-testid="nowcast-summary"]')).toMatch(/^The evidence up to 2026-11-30 moves npv from /);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-nowcast"] canvas').length > 0, undefined, { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="watch-list"]');
+    expect(await page.textContent('[data-testid="watch-1"]')).toMatch(/npv moves \$[\d,]+M across/);
+    await page.screenshot({ path: join(OUT, 'web-signals-evidence.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

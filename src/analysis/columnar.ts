@@ -1,21 +1,16 @@
 /**
  * The Monte Carlo's block of samples: one Float64Array per input (a "slot")
- * holding that input for every sample of a chunk, and the summary metrics of
- * each sample. Each sample is evaluated by the factory kernel
- * (`model/kernel.ts`), the same computation of a year that `evaluate` runs, so
- * the Monte Carlo and the single run cannot disagree.
+ * holding that input for every sample of a chunk. Each sample runs through
+ * `runFactory` (`model/factory.ts`) — the same computation of a year that
+ * `evaluate` runs, so the Monte Carlo and the single run cannot disagree.
  */
-import { FactoryKernel } from '../model/kernel.ts';
+import { type FactoryMetrics, type FactoryPlan, factoryPlan, LIFE_DEFINITIONS, MC_METRICS, type McMetric, newFactoryMetrics, runFactory } from '../model/factory.ts';
 import { IRR_NONE, IRR_ONE, IRR_SEVERAL, irrRootClass, signChanges } from '../model/irr-class.ts';
 import type { PricingKind } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
 import { extractInputs, type Layout, makeLayout, type SegmentSlots, type SlotTarget, slotTargets, structureOf } from '../model/slots.ts';
 
-export { IRR_NONE, IRR_ONE, IRR_SEVERAL, irrRootClass, signChanges, type SlotTarget };
-
-/** The metrics the Monte Carlo reports, in order. */
-export const MC_METRICS = ['npv', 'irr', 'equityIrr', 'paybackYears', 'grossProfitPerMW', 'revenuePerMW', 'profitableShare', 'strategicNpv'] as const;
-export type McMetric = (typeof MC_METRICS)[number];
+export { IRR_NONE, IRR_ONE, IRR_SEVERAL, irrRootClass, signChanges, MC_METRICS, type McMetric, type SlotTarget };
 
 /** The outputs of a block, one entry per sample. NaN = no value. */
 export interface BlockOutput {
@@ -58,10 +53,12 @@ export class ColumnarModel {
   readonly lifeDefinition: string;
   private readonly base: Float64Array;
   private readonly targets: Map<string, SlotTarget>;
-  private readonly kernel: FactoryKernel;
-  /** one sample's inputs, gathered from the slots */
+  private readonly plan: FactoryPlan;
+  private readonly m: FactoryMetrics = newFactoryMetrics();
+  /** one sample's inputs: the base scenario's, with the slots that vary copied in */
   private readonly x: Float64Array;
   private readonly scratch: Float64Array[];
+  private readonly allSlots: number[];
 
   constructor(scenario: Scenario, capacity: number) {
     const st = structureOf(scenario);
@@ -73,16 +70,14 @@ export class ColumnarModel {
     this.kinds = st.kinds;
     this.cash = st.cash;
     this.segmentIds = st.segmentIds;
-    this.lifeDefinition = this.own
-      ? 'paybackYears ≤ fleet.usefulLifeYears'
-      : 'cumulative free cash flow ≥ 0 at the end of the compute rent term (fleet.rentTermYears, or the horizon if shorter): a rented fleet has no capex to pay back, so its commitment is what must be earned back';
+    this.plan = factoryPlan(st, this.layout);
+    this.lifeDefinition = st.own ? LIFE_DEFINITIONS.own : LIFE_DEFINITIONS.rent;
     this.base = new Float64Array(this.layout.count);
     extractInputs(scenario, this.layout, this.base);
     this.targets = slotTargets(this.layout, T, st.segmentIds);
-    this.kernel = new FactoryKernel(st, this.layout);
-    this.kernel.classify = true;
-    this.x = new Float64Array(this.layout.count);
     this.scratch = Array.from({ length: 4 }, () => new Float64Array(capacity));
+    this.x = new Float64Array(this.layout.count);
+    this.allSlots = Array.from({ length: this.layout.count }, (_, k) => k);
   }
 
   /** One column per slot, `capacity` long. */
@@ -183,36 +178,39 @@ export class ColumnarModel {
 
   /**
    * Evaluate samples [0, n) whose inputs are in `slots`; write the metrics
-   * and flags of each into `out` at the same index.
+   * and flags of each into `out` at the same index. `varying` lists the slots
+   * that differ from the base scenario (the others hold its values, as
+   * `fillBase` leaves them); only those are read per sample.
    */
-  evaluate(slots: Float64Array[], n: number, out: BlockOutput): void {
+  evaluate(slots: Float64Array[], n: number, out: BlockOutput, varying: readonly number[] = this.allSlots): void {
     if (n > this.capacity) throw new RangeError(`block of ${n} samples exceeds the model's capacity ${this.capacity}`);
     const x = this.x;
-    const count = this.layout.count;
-    const k = this.kernel;
+    x.set(this.base);
+    const plan = this.plan;
+    const m = this.m;
     const M = out.metrics;
-    const waccSlot = slots[this.layout.wacc] as Float64Array;
-    const lifeSlot = slots[this.layout.usefulLife] as Float64Array;
+    const q = varying.length;
+    const wacc = slots[this.layout.wacc] as Float64Array;
+    const life = slots[this.layout.usefulLife] as Float64Array;
     const own = this.own;
     for (let i = 0; i < n; i++) {
-      for (let s = 0; s < count; s++) x[s] = (slots[s] as Float64Array)[i] as number;
-      k.run(x, null);
-      const irr = k.irr;
-      M.npv[i] = finiteOrNaN(k.npv);
-      M.irr[i] = finiteOrNaN(irr);
-      M.equityIrr[i] = finiteOrNaN(k.equityIrr);
-      M.paybackYears[i] = finiteOrNaN(k.paybackYears);
-      M.grossProfitPerMW[i] = finiteOrNaN(k.grossProfitPerMW);
-      M.revenuePerMW[i] = finiteOrNaN(k.revenuePerMW);
-      M.profitableShare[i] = finiteOrNaN(k.profitableShare);
-      M.strategicNpv[i] = finiteOrNaN(k.strategicNpv);
-      out.irrRoots[i] = k.irrClass;
-      out.equityIrrRoots[i] = k.equityIrrClass;
-      out.irrAtLeastWacc[i] = irr >= (waccSlot[i] as number) ? 1 : 0;
-      const pb = M.paybackYears[i] as number;
-      out.paybackWithinLife[i] = own ? (pb <= (lifeSlot[i] as number) ? 1 : 0) : k.cumAtRentTerm >= 0 ? 1 : 0;
+      for (let k = 0; k < q; k++) {
+        const s = varying[k] as number;
+        x[s] = (slots[s] as Float64Array)[i] as number;
+      }
+      runFactory(plan, x, m, null, true);
+      M.npv[i] = m.npv;
+      M.irr[i] = m.irr;
+      M.equityIrr[i] = m.equityIrr;
+      M.paybackYears[i] = m.paybackYears;
+      M.grossProfitPerMW[i] = m.grossProfitPerMW;
+      M.revenuePerMW[i] = m.revenuePerMW;
+      M.profitableShare[i] = m.profitableShare;
+      M.strategicNpv[i] = m.strategicNpv;
+      out.irrRoots[i] = m.irrClass;
+      out.equityIrrRoots[i] = m.equityIrrClass;
+      out.irrAtLeastWacc[i] = m.irr >= (wacc[i] as number) ? 1 : 0;
+      out.paybackWithinLife[i] = own ? (m.paybackYears <= (life[i] as number) ? 1 : 0) : m.cumAtRentTerm >= 0 ? 1 : 0;
     }
   }
 }
-
-const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);

@@ -18,3 +18,5 @@ export { MC_METRICS, type McMetric } from './columnar.ts';
 export { createRng, stream, type Rng } from './rng.ts';
 export { parseDistArgument, validateDistribution, compileDistribution, DIST_SYNTAX_HELP, type DistributionSpec, type Sampler, type ValueRange } from './distributions.ts';
 export { validateCorrelation, imanConover, prepareImanConover, type CorrelationSpec } from './correlation.ts';
+export { defaultUncertainty, effectiveUncertainty, withEffectiveUncertainty, uncertaintyOriginText, type UncertaintyOrigin } from './default-uncertainty.ts';
+export { uncertaintySwing, SWING_PERCENTILES, type UncertaintySwing } from './uncertainty-swing.ts';

@@ -189,7 +189,7 @@ export interface McResult {
 // Planning
 
 /** The sample range of a multiplier that keeps every base value in [min, max]. */
-function multiplierRange(values: readonly number[], r: ValueRange): ValueRange {
+export function multiplierRange(values: readonly number[], r: ValueRange): ValueRange {
   let lo = -Infinity;
   let hi = Infinity;
   for (const v of values) {
@@ -398,7 +398,7 @@ export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
     }
   });
   const out = newBlockOutput(m);
-  model.evaluate(slots, m, out);
+  model.evaluate(slots, m, out, plan.touched);
   return {
     index,
     start,

@@ -9,7 +9,7 @@ import { formatIssues, type Issue } from '../model/issues.ts';
 import { type ContextItem, parseContext } from '../signals/context.ts';
 import { parseSignalDefinitions, type SignalDefinition } from '../signals/definitions.ts';
 import { type ImportResult, readObservations } from '../signals/import.ts';
-import { dataDir } from './files.ts';
+import { dataDir, loadCatalog } from './files.ts';
 
 const shown = (path: string): string => {
   const rel = relative(process.cwd(), path);
@@ -39,6 +39,9 @@ export function loadContext(): ContextItem[] {
   return r.items;
 }
 
+/** The accelerator ids an observation may name: the shipped catalog's. */
+export const catalogAcceleratorIds = (): string[] => loadCatalog().accelerators.map((a) => a.id);
+
 /** Read and check an observations file (.csv, .json, .yaml); a missing file is an issue. */
 export function readObservationsFile(path: string, definitions: readonly SignalDefinition[] = loadSignalDefinitions()): ImportResult {
   const file = shown(path);
@@ -49,5 +52,5 @@ export function readObservationsFile(path: string, definitions: readonly SignalD
     const issue: Issue = { path: '', message: `cannot read the file: ${e instanceof Error ? e.message : String(e)}`, file, code: 'unreadable' };
     return { rows: [], issues: [issue] };
   }
-  return readObservations(text, definitions, { file });
+  return readObservations(text, definitions, { file, accelerators: catalogAcceleratorIds() });
 }

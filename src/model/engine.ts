@@ -1,15 +1,15 @@
 /**
  * The yearly engine of MODEL.md §3: a resolved scenario in, the result contract
- * of §4 out. Pure and deterministic. A thin view over the factory kernel
- * (`kernel.ts`), the one computation of a year that the Monte Carlo runs too:
- * here it runs once, recording every line.
+ * of §4 out. Pure and deterministic. A thin view over `runFactory`
+ * (`factory.ts`), the one computation of a year that the Monte Carlo runs
+ * too: here once, recording every line.
  */
-import { FactoryKernel, newRecording } from './kernel.ts';
+import { type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, runFactory } from './factory.ts';
 import { generationCapex } from './lines.ts';
 import { type PricingKind, SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, YEAR_FIELDS, type ModelResult, type SegmentResult, summaryIsFinite } from './result.ts';
 import type { Issue } from './issues.ts';
 import type { Scenario } from './schema.ts';
-import { extractInputs, type Layout, makeLayout, structureKey, structureOf } from './slots.ts';
+import { extractInputs, hasStructure, makeLayout, type Structure, structureOf } from './slots.ts';
 
 export { isCashPricing, pricingKind } from './slots.ts';
 
@@ -65,45 +65,52 @@ export function generationSchedule(
  * r.years[1]?.grossProfitPerMW;
  */
 export function evaluate(scenario: Scenario): ModelResult {
-  const compiled = compiledFor(scenario);
-  const { kernel, layout, x } = compiled;
-  extractInputs(scenario, layout, x);
+  const c = compiledFor(scenario);
+  extractInputs(scenario, c.plan.layout, c.x);
   const rec = newRecording();
-  kernel.run(x, rec);
+  runFactory(c.plan, c.x, c.metrics, rec, false);
   const segs = scenario.demand.segments;
   const segments: SegmentResult[] = [];
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
-    segments.push({ id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: compiled.kinds[j]!, years: rec.segments[j]! });
+    segments.push({ id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: rec.segments[j]! });
   }
   const result: ModelResult = { scenario, years: rec.years, segments, summary: rec.summary, warnings: rec.warnings };
   sanitize(result, rec.needsFix);
   return result;
 }
 
-/** A kernel and its input vector for one structure of scenario, kept for the next evaluation of that structure. */
+/** The plan of one structure of scenario and its input vector, kept for the next evaluation of that structure. */
 interface Compiled {
-  kernel: FactoryKernel;
-  layout: Layout;
+  st: Structure;
+  plan: FactoryPlan;
   x: Float64Array;
+  metrics: FactoryMetrics;
   kinds: PricingKind[];
 }
 
 // Analyses evaluate many scenarios of one structure (a breakeven moves one number at a time), so the
-// kernel of a structure is kept; `evaluate` is synchronous and the kernel holds no state between runs.
-const compiledCache = new Map<string, Compiled>();
-const COMPILED_CACHE_SIZE = 64;
+// plans of the last few structures are kept, most recent first; `evaluate` is synchronous and a plan
+// holds nothing between runs.
+const compiledCache: Compiled[] = [];
+const COMPILED_CACHE_SIZE = 16;
 
 function compiledFor(scenario: Scenario): Compiled {
-  const key = structureKey(scenario);
-  let c = compiledCache.get(key);
-  if (c === undefined) {
-    const st = structureOf(scenario);
-    const layout = makeLayout(st.T, st.kinds.length);
-    c = { kernel: new FactoryKernel(st, layout), layout, x: new Float64Array(layout.count), kinds: st.kinds };
-    if (compiledCache.size >= COMPILED_CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value as string);
-    compiledCache.set(key, c);
+  for (let i = 0; i < compiledCache.length; i++) {
+    const c = compiledCache[i]!;
+    if (hasStructure(c.st, scenario)) {
+      if (i > 0) {
+        compiledCache.splice(i, 1);
+        compiledCache.unshift(c);
+      }
+      return c;
+    }
   }
+  const st = structureOf(scenario);
+  const layout = makeLayout(st.T, st.kinds.length);
+  const c: Compiled = { st, plan: factoryPlan(st, layout), x: new Float64Array(layout.count), metrics: newFactoryMetrics(), kinds: st.kinds };
+  compiledCache.unshift(c);
+  if (compiledCache.length > COMPILED_CACHE_SIZE) compiledCache.pop();
   return c;
 }
 
@@ -141,7 +148,7 @@ function fixRow(r: ModelResult, obj: Record<string, number | null>, keys: readon
 
 /**
  * The last guard of "no NaN or Infinity in any output": such a value becomes null
- * with a warning. Rows are checked field by field only when the kernel's cheap
+ * with a warning. Rows are checked field by field only when the factory's cheap
  * per-year sums said something was not finite; the summary always is.
  */
 function sanitize(r: ModelResult, rowsNeedFix: boolean): void {

@@ -24,7 +24,12 @@ export function powInt(b: number, n: number): number {
   return result;
 }
 
-/** `g(r, t) = (1 + r)^(t-1)`: the multiplier of a yearly change `r` in operating year `t`. */
+/**
+ * `g(r, t) = (1 + r)^(t-1)`: the multiplier of a yearly change `r` in operating year `t`.
+ * The lines below take this multiplier as a value (`g`), so that a caller stepping
+ * through the years can carry it forward (`g_{t+1} = g_t · (1 + r)`) instead of
+ * raising `1 + r` to a power for every line of every year.
+ */
 export const growth = (r: number, t: number): number => powInt(1 + r, t - 1);
 
 /** A Series' value in operating year `t` (1-based); the last value carries forward. */
@@ -39,15 +44,10 @@ export const acceleratorCount = (itMW: number, kWPerAccelerator: number): number
 
 /**
  * §3.1 throughput per accelerator `τ_t = tokensPerSecond · perfGainPerYear^(b_k) · g(softwareGain, t)`:
- * the hardware on sale in the generation's purchase year `b_k` (0 for a rented fleet).
+ * `hardware = perfGainPerYear^(b_k)`, the hardware on sale in the generation's purchase year `b_k`
+ * (0 for a rented fleet); `software = g(softwareGainPerYear, t)`.
  */
-export const throughputPerAccelerator = (
-  tokensPerSecond: number,
-  perfGainPerYear: number,
-  purchaseYear: number,
-  softwareGainPerYear: number,
-  t: number,
-): number => tokensPerSecond * powInt(perfGainPerYear, purchaseYear) * growth(softwareGainPerYear, t);
+export const throughputPerAccelerator = (tokensPerSecond: number, hardware: number, software: number): number => tokensPerSecond * hardware * software;
 
 /** §3.1 capex of the generation bought at `b_k`: `K_k = N · capexPerAccelerator · capexChangePerYear^(b_k)` (`firstCapex = N · capexPerAccelerator`). */
 export const generationCapex = (firstCapex: number, capexChangePerYear: number, purchaseYear: number): number =>
@@ -58,8 +58,7 @@ export const capacityComputeUnits = (accelerators: number, throughput: number): 
   accelerators * throughput * 3600 * HOURS_PER_YEAR;
 
 /** §3.2 tokens mode: demanded tokens `D_t = tokensPerYear · g(growthPerYear, t)`. */
-export const demandedTokens = (tokensPerYear: number, growthPerYear: number, t: number): number =>
-  tokensPerYear * growth(growthPerYear, t);
+export const demandedTokens = (tokensPerYear: number, g: number): number => tokensPerYear * g;
 
 /** §3.2 tokens mode: served compute `U_t = min(D_t · w_t, maxUtilization · C_t)`. */
 export const servedComputeTokensMode = (demanded: number, mixWeight: number, maxUtilization: number, capacity: number): number =>
@@ -69,51 +68,40 @@ export const servedComputeTokensMode = (demanded: number, mixWeight: number, max
 export const billedTokens = (tokens: number, hiddenReasoningShare: number, reasoningBilled: boolean): number =>
   reasoningBilled ? tokens : tokens * (1 - hiddenReasoningShare);
 
-/** §3.3 `perMTok` revenue. */
-export const perMTokRevenue = (billed: number, perMTok: number, changePerYear: number, discount: number, t: number): number =>
-  (billed * perMTok * growth(changePerYear, t) * (1 - discount)) / 1e6;
+/** §3.3 `perMTok` revenue `B · perMTok · g(changePerYear, t) · (1 − discount) / 1e6`. */
+export const perMTokRevenue = (billed: number, perMTok: number, g: number, discount: number): number => (billed * perMTok * g * (1 - discount)) / 1e6;
 
 /** §3.3 subscription users `Q / (12 · TU_t)` with `TU_t = tokensPerUserMonth · g(usageGrowth, t)` (all tokens, hidden reasoning included). */
-export const subscriptionUsers = (tokens: number, tokensPerUserMonth: number, usageGrowthPerYear: number, t: number): number =>
-  tokens / (12 * tokensPerUserMonth * growth(usageGrowthPerYear, t));
+export const subscriptionUsers = (tokens: number, tokensPerUserMonth: number, gUsage: number): number => tokens / (12 * tokensPerUserMonth * gUsage);
 
 /** §3.3 subscription revenue `users_t · 12 · arpuPerMonth · g(arpuChange, t)`. */
-export const subscriptionRevenue = (users: number, arpuPerMonth: number, arpuChangePerYear: number, t: number): number =>
-  users * 12 * arpuPerMonth * growth(arpuChangePerYear, t);
+export const subscriptionRevenue = (users: number, arpuPerMonth: number, gArpu: number): number => users * 12 * arpuPerMonth * gArpu;
 
 /** §3.3 per-accelerator-hour: hours sold `A = σ_i · u_t · N_t · H` with compute share `σ_i = share·k/w`. */
 export const acceleratorHoursSold = (computeShare: number, utilization: number, accelerators: number): number =>
   computeShare * utilization * accelerators * HOURS_PER_YEAR;
 
-/** §3.3 per-accelerator-hour revenue; an hour of hardware bought in year `b_k` rents for `techPremiumPerYear^(b_k)` more. */
-export const perAcceleratorHourRevenue = (
-  hours: number,
-  price: number,
-  changePerYear: number,
-  techPremiumPerYear: number,
-  purchaseYear: number,
-  t: number,
-): number => hours * price * growth(changePerYear, t) * powInt(techPremiumPerYear, purchaseYear);
+/**
+ * §3.3 per-accelerator-hour revenue `A · price · g(changePerYear, t) · techPremiumPerYear^(b_k)`: an hour of
+ * hardware bought in year `b_k` rents for more (`premium = techPremiumPerYear^(b_k)`).
+ */
+export const perAcceleratorHourRevenue = (hours: number, price: number, g: number, premium: number): number => hours * price * g * premium;
 
-/** §3.3 strategic value of imputed pricing, never cash. */
-export const imputedValue = (billed: number, imputedPerMTok: number, changePerYear: number, t: number): number =>
-  (billed * imputedPerMTok * growth(changePerYear, t)) / 1e6;
+/** §3.3 strategic value of imputed pricing `B · imputedPerMTok · g(changePerYear, t) / 1e6`, never cash. */
+export const imputedValue = (billed: number, imputedPerMTok: number, g: number): number => (billed * imputedPerMTok * g) / 1e6;
 
 /** §3.4 energy `MWh_t = itMW · pue · (idle + (1 − idle) · u_t) · H`. */
 export const energyMWh = (itMW: number, pue: number, idleFraction: number, utilization: number): number =>
   itMW * pue * (idleFraction + (1 - idleFraction) * utilization) * HOURS_PER_YEAR;
 
 /** §3.4 power cost `MWh_t · pricePerMWh · g(escalation, t)`. */
-export const powerCost = (mwh: number, pricePerMWh: number, escalationPerYear: number, t: number): number =>
-  mwh * pricePerMWh * growth(escalationPerYear, t);
+export const powerCost = (mwh: number, pricePerMWh: number, g: number): number => mwh * pricePerMWh * g;
 
 /** §3.4 facility lease `itMW · 1000 · leasePerKWMonth · 12 · g(escalation, t)`. */
-export const leaseCost = (itMW: number, leasePerKWMonth: number, escalationPerYear: number, t: number): number =>
-  itMW * 1000 * leasePerKWMonth * 12 * growth(escalationPerYear, t);
+export const leaseCost = (itMW: number, leasePerKWMonth: number, g: number): number => itMW * 1000 * leasePerKWMonth * 12 * g;
 
 /** §3.4 compute rent `N · H · rentPerAcceleratorHour · g(rentChange, t)`. */
-export const rentCost = (accelerators: number, rentPerAcceleratorHour: number, rentChangePerYear: number, t: number): number =>
-  accelerators * HOURS_PER_YEAR * rentPerAcceleratorHour * growth(rentChangePerYear, t);
+export const rentCost = (accelerators: number, rentPerAcceleratorHour: number, g: number): number => accelerators * HOURS_PER_YEAR * rentPerAcceleratorHour * g;
 
 /** §3.4 per-token cost `otherCostPerMTok · Q_t / 1e6`. */
 export const perTokenCost = (otherCostPerMTok: number, tokens: number): number => (otherCostPerMTok * tokens) / 1e6;
@@ -121,6 +109,16 @@ export const perTokenCost = (otherCostPerMTok: number, tokens: number): number =
 /** §3.4 straight-line IT depreciation of one generation per year. */
 export const itDepreciationPerYear = (capex: number, residualValue: number, depreciationYears: number): number =>
   (capex * (1 - residualValue)) / depreciationYears;
+
+/**
+ * §3.5 a segment's allocated cost `k_i · c_t · Q_i` with `c_t = COGS_t / U_t`; when nothing is served
+ * (`U_t = 0`) there is no cost per unit: 0 for a segment without tokens, NaN (no value) otherwise.
+ */
+export const allocatedCost = (computeIntensity: number, cogs: number, served: number, tokens: number): number =>
+  served === 0 ? (tokens === 0 ? 0 : Number.NaN) : computeIntensity * (cogs / served) * tokens;
+
+/** §3.5 a segment's tokens are profitable when it earns cash and its margin `(R − cost) / R` meets `minMargin` (a cost without value never does). */
+export const isProfitable = (revenue: number, cost: number, minMargin: number): boolean => revenue > 0 && (revenue - cost) / revenue >= minMargin;
 
 /** §3.6 tax with a loss carry-forward pool `P`: 0 on a loss, else `taxRate · max(0, ebit − P)`. */
 export const taxWithCarryForward = (ebit: number, taxRate: number, pool: number): number =>

@@ -1,9 +1,9 @@
 /**
  * The numeric inputs of a scenario as one flat vector of "slots", and the
  * structure (modes, horizon, segments, pricing forms) that the numbers do not
- * change. The factory kernel (`kernel.ts`) reads a sample's inputs from such a
- * vector, whether it comes from one scenario (`evaluate`) or from a column of
- * Monte Carlo samples: one computation of the year for both.
+ * change. The factory block (`block.ts`) reads its samples' inputs from the
+ * slots, one column per input: a column of one for `evaluate`, of thousands
+ * for a Monte Carlo block — one computation of the year for both.
  */
 import type { PricingKind } from './result.ts';
 import type { Pricing, Scenario } from './schema.ts';
@@ -19,7 +19,7 @@ export function pricingKind(p: Pricing): PricingKind {
 /** Cash segments bring revenue; imputed segments bring strategic value only. */
 export const isCashPricing = (k: PricingKind): boolean => k === 'perMTok' || k === 'subscription' || k === 'perAcceleratorHour';
 
-/** Pricing forms as small integers, for the kernel's switch. */
+/** Pricing forms as small integers, for the block's switch. */
 export const KIND_PER_MTOK = 0;
 export const KIND_SUBSCRIPTION = 1;
 export const KIND_PER_HOUR = 2;
@@ -161,7 +161,7 @@ export function makeLayout(T: number, nSeg: number): Layout {
 /**
  * What the numbers of a scenario do not change: its horizon, modes, segments
  * and their pricing forms. Two scenarios of one structure evaluate through
- * one kernel with their numbers in the slots.
+ * one block with their numbers in the slots.
  */
 export interface Structure {
   T: number;
@@ -303,21 +303,31 @@ function writeSeries(v: number | readonly number[], out: Float64Array, at: numbe
   for (let t = 0; t < T; t++) out[at + t] = v[t < n ? t : n - 1] as number;
 }
 
-/**
- * A key for what `Structure` holds that the kernel and the layout depend on:
- * two scenarios with one key share a kernel.
- */
-export function structureKey(s: Scenario): string {
+/** Whether `s` has the structure `st` (what the layout and the model depend on), compared field by field. */
+export function hasStructure(st: Structure, s: Scenario): boolean {
   const f = s.fleet;
-  let key = `${s.horizon.years}|${f.mode}|${s.site.facility.mode}|${s.demand.tokensPerYear !== undefined ? 't' : 'u'}|${s.site.power !== undefined ? 'p' : '-'}|${f.refresh ? 'r' : '-'}|${s.finance.debt?.amortization ?? '-'}|${s.finance.terminalValue}|`;
   const segs = s.demand.segments;
+  if (
+    st.T !== s.horizon.years ||
+    st.startYear !== s.horizon.startYear ||
+    st.own !== (f.mode === 'own') ||
+    st.facilityMode !== s.site.facility.mode ||
+    st.tokensMode !== (s.demand.tokensPerYear !== undefined) ||
+    st.hasPower !== (f.mode === 'own' && s.site.power !== undefined) ||
+    st.refresh !== f.refresh ||
+    st.hasDebt !== (s.finance.debt !== undefined) ||
+    st.straight !== (s.finance.debt?.amortization !== 'bullet') ||
+    st.bookValue !== (s.finance.terminalValue === 'bookValue') ||
+    st.kinds.length !== segs.length
+  ) {
+    return false;
+  }
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
-    key += `${KIND_CODES[pricingKind(g.pricing)]}${g.reasoningBilled ? 'b' : ''},`;
+    if (st.kinds[j] !== pricingKind(g.pricing) || st.reasoningBilled[j] !== g.reasoningBilled) return false;
   }
-  return key;
+  return true;
 }
-
 
 /** Where a path's value goes: one slot, or T slots of a Series (one per operating year). */
 export interface SlotTarget {

@@ -546,3 +546,62 @@ export function tornadoOption(t: TornadoReport, opts: { title?: string; metricLa
     ],
   };
 }
+
+/** What the nowcast waterfall needs: the nowcast's own fields (src/signals/nowcast.ts). */
+export interface WaterfallInput {
+  scenarioId: string;
+  asOf: string;
+  npvBase: number | null;
+  npvNow: number | null;
+  attribution: readonly { label: string; npv: number }[];
+}
+
+/**
+ * The nowcast as a waterfall (MODEL.md §6): npv of the base case, each
+ * signal's Shapley share of the change (green up, red down) stepping from
+ * it, and npv now; read top to bottom, the bars add up.
+ */
+export function nowcastWaterfallOption(n: WaterfallInput, title = `Nowcast — ${n.scenarioId}, evidence up to ${n.asOf}`): ChartOption {
+  const base = n.npvBase ?? 0;
+  const steps: { label: string; from: number; to: number; kind: 'total' | 'delta' }[] = [{ label: 'npv, base case', from: 0, to: base, kind: 'total' }];
+  let run = base;
+  for (const a of n.attribution) {
+    steps.push({ label: a.label, from: run, to: run + a.npv, kind: 'delta' });
+    run += a.npv;
+  }
+  steps.push({ label: 'npv, now', from: 0, to: n.npvNow ?? run, kind: 'total' });
+  const color = (s: (typeof steps)[number]): string => (s.kind === 'total' ? COLORS.cumulative : s.to >= s.from ? COLORS.positive : COLORS.negative);
+  const value = (s: (typeof steps)[number]): number => (s.kind === 'total' ? s.to : s.to - s.from);
+  return {
+    ...frame({
+      title,
+      subtitle: `npv ${millions(n.npvBase, 0, true)} → ${millions(n.npvNow, 0, true)}: each signal's share of the change (Shapley), the bars adding up`,
+      left: 230,
+      right: 90,
+    }),
+    xAxis: { type: 'value', ...xName('npv ($)'), axisLabel: { formatter: axisMoney }, boundaryGap: ['10%', '10%'] },
+    yAxis: { type: 'category', inverse: true, data: steps.map((s) => s.label), axisLabel: { fontSize: 11, width: 200, overflow: 'truncate' } },
+    series: [
+      // a transparent offset to the bar's start, then the bar (stacked on every sign, as the tornado)
+      { type: 'bar', name: 'offset', stack: 'w', stackStrategy: 'all', silent: true, itemStyle: { color: 'transparent' }, barWidth: '55%', data: steps.map((s) => Math.min(s.from, s.to)) },
+      {
+        type: 'bar',
+        name: 'npv',
+        stack: 'w',
+        stackStrategy: 'all',
+        barWidth: '55%',
+        data: steps.map((s) => ({ value: Math.abs(s.to - s.from), itemStyle: { color: color(s) } })),
+        label: {
+          show: true,
+          position: 'right',
+          fontSize: 11,
+          color: '#38404c',
+          formatter: (p: { dataIndex: number }) => {
+            const s = steps[p.dataIndex];
+            return s === undefined ? '' : millions(value(s), 1, true);
+          },
+        },
+      },
+    ],
+  };
+}

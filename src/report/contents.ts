@@ -2,19 +2,22 @@
  * What a report holds, decided once for every caller (`payback report`, the
  * server's report job): the analyses of each scenario, run with their
  * defaults, and the Monte Carlo run — the scenario's own uncertainty block, or
- * the report's default distributions when it has none. Pure: a failure is a
+ * the default uncertainty every surface uses when it has none. Pure: a failure is a
  * note in the result (and a warning through `warn`), never a lost report.
  */
 import { advantages } from '../analysis/advantages.ts';
 import { breakeven } from '../analysis/breakeven.ts';
-import type { DistributionSpec } from '../analysis/distributions.ts';
-import { makeDrivers } from '../analysis/drivers.ts';
+import { effectiveUncertainty, uncertaintyOriginText, withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
 import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo } from '../analysis/monte-carlo.ts';
 import { paybackStack } from '../analysis/payback-stack.ts';
-import { DEFAULT_SWING, swingRange, tornado } from '../analysis/tornado.ts';
+import { tornado } from '../analysis/tornado.ts';
 import type { Scenario } from '../model/schema.ts';
-import type { AnalysisKey, MonteCarloSection, ScenarioAnalyses } from './html.ts';
+import { evidenceCalendar } from '../signals/calendar.ts';
+import type { SignalDefinition } from '../signals/definitions.ts';
+import { nowcast } from '../signals/nowcast.ts';
+import type { Observation } from '../signals/observation.ts';
+import type { AnalysisKey, MonteCarloSection, ScenarioAnalyses, SignalsSection } from './html.ts';
 
 /** Where warnings go: `CliIO` fits, as does `{ err: () => {} }` for none. */
 export interface WarningSink {
@@ -36,47 +39,11 @@ export function attempt<T>(key: AnalysisKey, id: string, notes: Partial<Record<A
 /** Histogram bins of the report's Monte Carlo charts. */
 export const REPORT_MC_BINS = 40;
 
-/**
- * Distributions for a scenario without an `uncertainty:` block, so that
- * `--mc` still says something: each default driver of MODEL.md §5 triangular
- * between the tornado's low and high (±20 %, clipped to its valid range) with
- * its base as the mode; a year-by-year Series as a multiplier of its path; a
- * whole-number driver as low / base / high with weights 1 / 2 / 1. The report
- * says when these are used.
- */
-export function reportDefaultUncertainty(s: Scenario): Record<string, DistributionSpec> {
-  const out: Record<string, DistributionSpec> = {};
-  for (const d of makeDrivers(s, undefined)) {
-    const { low, high } = swingRange(d, DEFAULT_SWING);
-    if (!(low < high)) continue;
-    if (d.integer) out[d.path] = { dist: 'discrete', values: [low, d.base, high].filter((v, i, a) => a.indexOf(v) === i), weights: low < d.base && d.base < high ? [1, 2, 1] : [1, 1] };
-    else if (d.mode === 'scale') out[d.path] = { dist: 'triangular', min: roundUp(low / d.base), mode: 1, max: roundDown(high / d.base), scale: true };
-    else out[d.path] = { dist: 'triangular', min: roundUp(low), mode: d.base, max: roundDown(high) };
-  }
-  return out;
-}
-
-// six significant digits, rounded inwards so a bound stays inside the valid range: readable parameters
-const roundDown = (x: number): number => {
-  const r = Number(x.toPrecision(6));
-  return r > x ? Number((x - Math.abs(x) * 1e-6).toPrecision(6)) : r;
-};
-const roundUp = (x: number): number => -roundDown(-x);
-
-/** One scenario's Monte Carlo run for the report: its own uncertainty block, else the report's default. */
+/** One scenario's Monte Carlo run for the report: its own uncertainty block, else the default of `src/analysis/default-uncertainty.ts`, as every surface runs it. */
 export function reportMonteCarlo(s: Scenario, n: number, seed: number): MonteCarloSection {
-  const own = Object.keys(s.uncertainty ?? {}).length > 0;
-  const distributions = own ? {} : reportDefaultUncertainty(s);
-  const { summary } = monteCarlo(s, { n, seed, bins: REPORT_MC_BINS, distributions });
-  return {
-    summary,
-    wacc: s.finance.wacc,
-    origin: own
-      ? "Distributions: the scenario's uncertainty block."
-      : `The scenario has no uncertainty block, so the report samples its default drivers: each triangular between the tornado's low and high (±${Math.round(
-          DEFAULT_SWING * 100,
-        )} %, clipped to its valid range) with the base value as the mode; a year-by-year series as a multiplier of its path; a whole number as low / base / high weighted 1 / 2 / 1. Add an uncertainty block to the scenario to use your own.`,
-  };
+  const { origin } = effectiveUncertainty(s);
+  const { summary } = monteCarlo(withEffectiveUncertainty(s), { n, seed, bins: REPORT_MC_BINS });
+  return { summary, wacc: s.finance.wacc, origin: uncertaintyOriginText(origin) };
 }
 
 /**
@@ -103,4 +70,19 @@ export function reportAnalyses(s: Scenario, reference: Scenario | undefined, io:
     ...(adv !== undefined && { advantages: adv }),
     notes,
   };
+}
+
+/**
+ * One scenario's evidence for the report: its ranked watch list, and the
+ * nowcast from the evidence given (null, with the reason, when there is none).
+ */
+export function reportSignals(
+  s: Scenario,
+  definitions: readonly SignalDefinition[],
+  asOf: string,
+  evidence: { latest: Observation[]; windows: ReadonlyMap<string, readonly Observation[]> } | { none: string },
+): SignalsSection {
+  const calendar = evidenceCalendar(s, definitions, asOf);
+  if ('none' in evidence) return { calendar, nowcast: null, nowcastNote: evidence.none };
+  return { calendar, nowcast: nowcast({ scenario: s, definitions, asOf, latest: evidence.latest, windows: evidence.windows }) };
 }

@@ -14,6 +14,8 @@ import type { McSummary } from '../analysis/monte-carlo.ts';
 import type { PaybackStack } from '../analysis/payback-stack.ts';
 import type { TornadoReport } from '../analysis/tornado.ts';
 import type { ModelResult } from '../model/result.ts';
+import type { Calendar } from '../signals/calendar.ts';
+import type { Nowcast } from '../signals/nowcast.ts';
 import {
   advantagesOption,
   axisMoney,
@@ -23,6 +25,7 @@ import {
   funnelOption,
   histogramOption,
   internalSweepOption,
+  nowcastWaterfallOption,
   paybackStackOption,
   perMWOption,
   tornadoOption,
@@ -32,6 +35,7 @@ import { breakevenStatusText, formatInput, formatMetric } from './analysis-forma
 import { count, millions, money, pct, price } from './format.ts';
 import { inputRows, type InputRow } from './inputs.ts';
 import { COMPARE_METRICS } from './metrics.ts';
+import { formatSignalValue, nowcastRows, watchRange, WATCH_REASONS } from './signals-format.ts';
 import { renderSvg, type SvgSize } from './svg.ts';
 
 /** The analyses of one scenario, each the result of its `src/analysis` function; a missing one is shown as not computed. */
@@ -48,7 +52,7 @@ export interface ScenarioAnalyses {
   notes?: Partial<Record<AnalysisKey, string>>;
 }
 
-export type AnalysisKey = 'breakeven' | 'tornado' | 'paybackStack' | 'internal' | 'advantages' | 'monteCarlo';
+export type AnalysisKey = 'breakeven' | 'tornado' | 'paybackStack' | 'internal' | 'advantages' | 'monteCarlo' | 'signals';
 
 /** What the report says about one scenario's provenance. */
 export interface ScenarioMeta {
@@ -85,12 +89,22 @@ export interface MonteCarloSection {
   wacc: number;
 }
 
+/** One scenario's evidence (MODEL.md §6): the ranked watch list and, where a store was read, the nowcast. */
+export interface SignalsSection {
+  calendar: Calendar;
+  /** null when there is no evidence to nowcast from (`nowcastNote` says why) */
+  nowcast: Nowcast | null;
+  nowcastNote?: string;
+}
+
 export interface ReportInput {
   results: readonly ModelResult[];
   /** one per result, same order */
   analyses: readonly ScenarioAnalyses[];
   /** with `--mc`: one per result, same order (undefined where it was not run; `analyses[i].notes.monteCarlo` says why) */
   mc?: readonly (MonteCarloSection | undefined)[];
+  /** with `--signals`: one per result, same order */
+  signals?: readonly (SignalsSection | undefined)[];
   meta: ReportMeta;
 }
 
@@ -298,6 +312,46 @@ function advantagesBlock(a: Advantages, id: string): string {
   );
 }
 
+/** The watch list: the signals ranked by value of information, the reasons of the first rows, the next quarter's expectation and tripwire. */
+function watchListBlock(c: Calendar): string {
+  const rows = c.lines.map((l) => {
+    const next = l.cells[0];
+    const fmt = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : l.compare === 'growth' ? `${pct(x, 0)}/yr` : formatSignalValue(l.unit, x));
+    const line = next === undefined ? '—' : next.needed !== null ? `needs ${fmt(next.needed)}` : fmt(next.tripwire);
+    return [
+      String(l.watch.rank),
+      `${esc(l.label)}${l.segment !== null ? ` · ${esc(l.segment)}` : ''}`,
+      esc(l.watch.voi === null ? '—' : millions(l.watch.voi, 0)),
+      esc(watchRange(l)),
+      esc(fmt(next?.expected)),
+      esc(line),
+      l.watch.rank <= WATCH_REASONS ? esc(l.watch.reason) : '',
+    ];
+  });
+  const q = c.lines[0]?.cells[0]?.quarter ?? '';
+  return `<p class="note">${esc(c.verdict.text)} Ranked by value of information: how much npv swings across each signal's uncertainty (the p5–p95 of its input in the distributions the Monte Carlo samples). From ${esc(c.asOf)}; the first quarter read is ${esc(q)}.</p>${table(
+    ['#', 'Signal', 'NPV swing', 'Across (p5–p95)', `Expected ${q}`, c.verdict.meets === false ? 'Tripwire / needed' : 'Tripwire', 'Why watch'],
+    rows,
+    { cls: 'watch', rawCells: true, numeric: [0, 2, 4, 5] },
+  )}${c.notLinked.length > 0 ? `<p class="note">Not linked to this scenario: ${esc(c.notLinked.map((n) => n.signal).join(', '))}.</p>` : ''}`;
+}
+
+/** The nowcast: the waterfall from npv of the base case to npv now, and its table. */
+function nowcastBlock(n: Nowcast, id: string): string {
+  const rows = nowcastRows(n);
+  const notPlaced = n.notPlaced.length > 0 ? `<ul class="note">${n.notPlaced.map((x) => `<li>${esc(x.signal)}: not placed — ${esc(x.reason)}</li>`).join('')}</ul>` : '';
+  return `<p class="note">${esc(n.summary)} ${n.includeProxies ? 'Proxies were placed too (labelled).' : 'Only like-for-like evidence is placed.'}</p>${chart(
+    nowcastWaterfallOption(n),
+    id,
+    { height: Math.max(260, 150 + 34 * (n.attribution.length + 2)) },
+  )}${table(['Signal', 'Input', 'Assumption → evidence', 'Δ npv (Shapley)', 'Running npv', 'Evidence'], rows, { cls: 'nowcast', numeric: [3, 4] })}${notPlaced}`;
+}
+
+function signalsBlock(sig: SignalsSection, sid: string): string {
+  const nc = sig.nowcast !== null ? nowcastBlock(sig.nowcast, `${sid}-nowcast`) : `<p class="note">No nowcast: ${esc(sig.nowcastNote ?? 'no evidence')}.</p>`;
+  return `<h4>Watch list</h4>${watchListBlock(sig.calendar)}<h4>Nowcast</h4>${nc}`;
+}
+
 // ---------------------------------------------------------------------------
 // Sections
 
@@ -306,7 +360,16 @@ interface Sub {
   body: string;
 }
 
-function scenarioSection(r: ModelResult, an: ScenarioAnalyses, index: number, meta: ReportMeta, mc: MonteCarloSection | undefined, withMc: boolean): string {
+function scenarioSection(
+  r: ModelResult,
+  an: ScenarioAnalyses,
+  index: number,
+  meta: ReportMeta,
+  mc: MonteCarloSection | undefined,
+  withMc: boolean,
+  sig: SignalsSection | undefined,
+  withSignals: boolean,
+): string {
   const sid = `s${index + 1}-${slug(r.scenario.id)}`;
   const n = `2.${index + 1}`;
   const notes = an.notes ?? {};
@@ -333,6 +396,7 @@ function scenarioSection(r: ModelResult, an: ScenarioAnalyses, index: number, me
     ...(withMc
       ? [{ title: 'Monte Carlo', body: mc ? monteCarloBlock(mc, `${sid}-mc`, r.scenario.id) : notComputed('The Monte Carlo run', notes.monteCarlo) }]
       : []),
+    ...(withSignals ? [{ title: 'Evidence: what to watch, and what it says now', body: sig ? signalsBlock(sig, sid) : notComputed('The signals', notes.signals) }] : []),
   ];
   const name = r.scenario.name ?? r.scenario.id;
   const desc = r.scenario.description ? `<p class="lede">${esc(r.scenario.description)}</p>` : '';
@@ -422,6 +486,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 code.hash{word-break:break-all}
 td code{overflow-wrap:anywhere}
 table.mc-drivers td:nth-child(2){font-size:12px}
+table.watch td:last-child{font-size:12px;color:var(--muted)}
 pre.json{white-space:pre-wrap;word-break:break-all;font-size:11px;background:var(--bg);padding:8px;border:1px solid var(--rule)}
 ol.sources{font-size:13px;padding-left:22px}
 .block{break-inside:avoid-page}
@@ -456,8 +521,9 @@ ol.sources{font-size:13px;padding-left:22px}
  * });
  */
 export function renderReport(input: ReportInput): string {
-  const { results, analyses, meta, mc } = input;
+  const { results, analyses, meta, mc, signals } = input;
   if (mc !== undefined && mc.length !== results.length) throw new RangeError(`renderReport: ${results.length} results but ${mc.length} Monte Carlo runs`);
+  if (signals !== undefined && signals.length !== results.length) throw new RangeError(`renderReport: ${results.length} results but ${signals.length} signals sections`);
   if (analyses.length !== results.length) throw new RangeError(`renderReport: ${results.length} results but ${analyses.length} analyses`);
   if (meta.scenarios.length !== results.length) throw new RangeError(`renderReport: ${results.length} results but ${meta.scenarios.length} scenario metas`);
   const title = meta.title ?? 'Inference payback report';
@@ -474,7 +540,7 @@ export function renderReport(input: ReportInput): string {
   const comparison = `<section class="page" id="comparison"><h2>1 Operator comparison</h2>
 <p>The same metrics as <code>payback compare</code>. Per-MW figures are averages over the years with accelerators in service.</p>
 ${compareTableHtml(results)}${chart(compareBarsOption(results), 'comparison-bars')}</section>`;
-  const scenarios = results.map((r, i) => scenarioSection(r, analyses[i] ?? {}, i, meta, mc?.[i], mc !== undefined)).join('\n');
+  const scenarios = results.map((r, i) => scenarioSection(r, analyses[i] ?? {}, i, meta, mc?.[i], mc !== undefined, signals?.[i], signals !== undefined)).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

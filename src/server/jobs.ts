@@ -22,6 +22,7 @@ import type { ScenarioAnalyses } from '../report/html.ts';
 import { evidenceCalendar, type Calendar } from '../signals/calendar.ts';
 import type { SignalDefinition } from '../signals/definitions.ts';
 import type { Observation } from '../signals/observation.ts';
+import { type Nowcast, nowcast } from '../signals/nowcast.ts';
 import { signalStatus, type StatusReport } from '../signals/status.ts';
 import { VERSION } from '../version.ts';
 import { scenarioTooLarge } from './budget.ts';
@@ -76,6 +77,10 @@ export interface Jobs {
     out: StatusReport;
   };
   calendar: { in: { scenario: Scenario; definitions: SignalDefinition[]; asOf: string; months?: number }; out: Calendar };
+  nowcast: {
+    in: { scenario: Scenario; definitions: SignalDefinition[]; asOf: string; latest: Observation[]; windows: [string, Observation[]][]; includeProxies: boolean };
+    out: Nowcast;
+  };
 }
 
 export type JobKind = keyof Jobs;
@@ -189,6 +194,10 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     case 'calendar': {
       const i = input as Jobs['calendar']['in'];
       return evidenceCalendar(i.scenario, i.definitions, i.asOf, i.months === undefined ? {} : { months: i.months }) as Out;
+    }
+    case 'nowcast': {
+      const i = input as Jobs['nowcast']['in'];
+      return nowcast({ scenario: i.scenario, definitions: i.definitions, asOf: i.asOf, latest: i.latest, windows: new Map(i.windows), includeProxies: i.includeProxies }) as Out;
     }
     default:
       throw new Error(`unknown job kind "${String(kind)}"`);

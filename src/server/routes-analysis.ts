@@ -6,9 +6,10 @@
  * tornado, internal sweep) in the worker pool, so the server keeps answering.
  */
 import type { z } from 'zod';
+import { withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
-import type { MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { DEFAULT_SAMPLES, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
 import { nonFiniteIssues } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
 import type { Scenario } from '../model/schema.ts';
@@ -252,6 +253,8 @@ export function analysisRoutes(ctx: ServerContext): void {
         ]);
       }
       const l = await library.load(body);
+      // its own uncertainty block, else the default every surface uses; `dist` adds to it or replaces entries
+      const scenario = withEffectiveUncertainty(l.scenario);
       const distributions = body.dist === undefined ? undefined : distributionsOf(body.dist);
       const options: MonteCarloOptions = {
         n,
@@ -263,12 +266,12 @@ export function analysisRoutes(ctx: ServerContext): void {
       };
       // The budget, from the scenario's shape and the samples, before anything is allocated;
       // the run is planned and checked in the worker (its plan is as large as the run).
-      const inputs = new Set([...Object.keys(l.scenario.uncertainty ?? {}), ...Object.keys(distributions ?? {})]).size;
-      const estimate = monteCarloCost(l.scenario, workloadOf(l.scenario), n, inputs);
+      const inputs = new Set([...Object.keys(scenario.uncertainty ?? {}), ...Object.keys(distributions ?? {})]).size;
+      const estimate = monteCarloCost(scenario, workloadOf(scenario), n, inputs);
       checkEstimate(estimate, budgetOf(ctx.deps.limits), 'Monte Carlo', 'n', `ask for fewer samples (n = ${n}) or a scenario with fewer segments or years`);
       const result = await ctx.jobs.run(
         'mc',
-        { scenario: l.scenario, options },
+        { scenario, options },
         {
           signal: c.req.raw.signal,
           what: 'Monte Carlo',
@@ -290,8 +293,8 @@ const costOf = (s: Scenario, evaluations: number): number => evaluationCost(work
 /** Most cells of a grid on this server (101 × 101). */
 export const GRID_MAX_CELLS = 10_201;
 
-/** Samples of a server run when the request does not say. */
-export const DEFAULT_MC_SAMPLES = 10_000;
+/** Samples of a server run when the request does not say: the CLI's default (MODEL.md §5: one question, one answer), within `limits.mcSamples`. */
+export const DEFAULT_MC_SAMPLES = DEFAULT_SAMPLES;
 
 /** `dist` as the analysis takes it: an object by path, or CLI-style strings parsed (every bad one reported). */
 function distributionsOf(dist: NonNullable<z.output<typeof mcRequestSchema>['dist']>): Record<string, DistributionSpec> {

@@ -7,6 +7,7 @@ import { loadContext, loadSignalDefinitions } from '../io/signal-files.ts';
 import { readObservationFields, readObservationsCsv, readObservationsJson, type ImportResult } from '../signals/import.ts';
 import type { Observation } from '../signals/observation.ts';
 import { evidencePlan, seriesKey } from '../signals/status.ts';
+import { noEvidence } from '../store/evidence.ts';
 import type { AddResult, ObservationStore } from '../store/types.ts';
 import { StoreInputError } from '../store/types.ts';
 import type { ServerContext } from './app.ts';
@@ -17,6 +18,8 @@ import {
   calendarQuerySchema,
   calendarResponseSchema,
   importRequestSchema,
+  nowcastQuerySchema,
+  nowcastResponseSchema,
   observationRequestSchema,
   observationsQuerySchema,
   observationsResponseSchema,
@@ -33,6 +36,7 @@ const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
 
 export function signalRoutes(ctx: ServerContext): void {
   const { routes, deps } = ctx;
+  const acceleratorIds = (): string[] => deps.catalog.accelerators.map((a) => a.id);
   const needStore = (): ObservationStore => {
     if (deps.store === undefined) throw new HttpError(503, 'this server has no store: observations need one (payback serve --db PATH)');
     return deps.store;
@@ -119,8 +123,13 @@ export function signalRoutes(ctx: ServerContext): void {
           url: str(body.url),
           note: str(body.note),
           supersedes: str(body.supersedes),
+          operator: str(body.operator),
+          accelerator: str(body.accelerator),
+          basis: str(body.basis),
+          facilityShare: str(body.facilityShare),
         },
         loadSignalDefinitions(),
+        { accelerators: acceleratorIds() },
       );
       if (r.issues.length > 0) throw badRequest('invalid observation', r.issues);
       const result = await add(r.rows.map(({ line: _, ...row }) => row));
@@ -136,7 +145,7 @@ export function signalRoutes(ctx: ServerContext): void {
       tag: 'signals',
       summary: 'Import observations from CSV (text/csv) or JSON, all or nothing: every bad line reported, nothing written',
       description:
-        'CSV: a header row with signal, scope, date, value, unit, source (and optionally url, note, supersedes), then one observation a row. ' +
+        'CSV: a header row with signal, scope, date, value, unit, source (and optionally url, note, supersedes and the scope: operator, accelerator, basis, facilityShare), then one observation a row. ' +
         'Issues carry the line of the body. Rows stored already are skipped (a re-import adds nothing).',
       write: true,
       body: importRequestSchema,
@@ -151,7 +160,8 @@ export function signalRoutes(ctx: ServerContext): void {
       needStore();
       const defs = loadSignalDefinitions();
       // The text itself is read again so that each issue carries its line.
-      const r: ImportResult = csv !== undefined ? readObservationsCsv(csv, defs) : readObservationsJson(text, defs);
+      const opts = { accelerators: acceleratorIds() };
+      const r: ImportResult = csv !== undefined ? readObservationsCsv(csv, defs, opts) : readObservationsJson(text, defs, opts);
       if (r.issues.length > 0) throw badRequest('invalid observations', r.issues);
       const result = await add(r.rows.map(({ line: _, ...row }) => row));
       return c.json(result, result.added > 0 ? 201 : 200);
@@ -185,6 +195,39 @@ export function signalRoutes(ctx: ServerContext): void {
       );
       const report = await ctx.jobs.run('status', { scenario: l.scenario, definitions, asOf, latest, windows }, { signal: c.req.raw.signal, what: 'the status' });
       return c.json(report);
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get',
+      path: '/api/signals/nowcast',
+      operationId: 'nowcast',
+      tag: 'signals',
+      summary: "A scenario re-run with each signal's latest like-for-like observation in place of its assumption: npv then and now, the change attributed to each signal (Shapley)",
+      description:
+        'The observations are those the status scores: direct ones, and with `proxies=true` the closest proxies too (labelled). An as-of day before every observation in the store answers 400.',
+      query: nowcastQuerySchema,
+      responses: { 200: { description: 'the nowcast', schema: nowcastResponseSchema } },
+      errors: [404, 422, 429, 503],
+    },
+    async (c, { query }) => {
+      const store = needStore();
+      const asOf = query.asOf ?? dayOf(deps.clock());
+      const l = await loadAt(ctx, 'scenario', { id: query.scenario, version: query.version });
+      const definitions = loadSignalDefinitions();
+      const missing = await noEvidence(store, definitions, asOf);
+      if (missing !== null) throw badRequest('no evidence', [{ path: 'asOf', message: missing, code: 'no_evidence' }]);
+      const latest = await store.latestBySeries({ asOf, signals: definitions.map((d) => d.id) });
+      const plan = evidencePlan(definitions, l.scenario, latest, asOf);
+      const windows = await Promise.all(
+        plan.map(async (p): Promise<[string, Observation[]]> => [
+          seriesKey(p.signal, p.window.scope),
+          await store.listObservations({ signal: p.signal, scope: p.window.scope, from: p.window.from, to: p.window.to }),
+        ]),
+      );
+      const input = { scenario: l.scenario, definitions, asOf, latest, windows, includeProxies: query.proxies === true };
+      return c.json(await ctx.jobs.run('nowcast', input, { signal: c.req.raw.signal, what: 'the nowcast' }));
     },
   );
 

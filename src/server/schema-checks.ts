@@ -13,12 +13,14 @@ import type { PaybackStack } from '../analysis/payback-stack.ts';
 import type { TornadoReport } from '../analysis/tornado.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Calendar } from '../signals/calendar.ts';
+import type { Nowcast } from '../signals/nowcast.ts';
 import type { Observation } from '../signals/observation.ts';
 import type { StatusReport } from '../signals/status.ts';
 import type {
   advantagesResponseSchema,
   breakevenResponseSchema,
   calendarResponseSchema,
+  nowcastResponseSchema,
   observationSchema,
   statusResponseSchema,
   gridResponseSchema,
@@ -48,5 +50,6 @@ export type Checks = [
   Check<Same<z.output<typeof observationSchema>, Observation>>,
   Check<Same<z.output<typeof statusResponseSchema>, StatusReport>>,
   Check<Same<z.output<typeof calendarResponseSchema>, Calendar>>,
+  Check<Same<z.output<typeof nowcastResponseSchema>, Nowcast>>,
   Check<Same<Omit<z.output<typeof modelResultSchema>, 'scenario'>, Omit<ModelResult, 'scenario'>>>,
 ];

@@ -9,6 +9,7 @@ import { SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, YEAR_FIELDS } from '../model/resul
 import { correlationSchema, distributionSchema } from '../model/schema.ts';
 import { contextItemSchema } from '../signals/context.ts';
 import { signalsFileSchema } from '../signals/definitions.ts';
+import { BASES, OPERATOR_CLASSES } from '../signals/observation.ts';
 
 const nullableNumber = () => z.number().nullable();
 
@@ -486,14 +487,14 @@ export const gridResponseSchema = z
 
 export const mcRequestSchema = onScenario(
   {
-    n: z.int().min(1).optional().describe('samples (default 10,000, at most the server limit `limits.mcSamples` of /api/health)'),
+    n: z.int().min(1).optional().describe('samples (default 100,000 as the CLI, at most the server limit `limits.mcSamples` of /api/health)'),
     seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('same seed, same numbers (default 42)'),
     lhs: z.boolean().optional().describe('Latin hypercube sampling instead of plain Monte Carlo'),
     dist: z
       .union([z.record(z.string(), distributionSchema), z.array(z.string())])
       .optional()
       .describe(
-        "distributions by input path, added to (or replacing) the scenario's uncertainty block: an object `{ path: { dist, … } }` or CLI-style strings `PATH=DIST:PARAMS` (`demand.utilization=pert:0.5,0.75,0.9`)",
+        "distributions by input path, added to (or replacing) the scenario's uncertainty block — or, when it has none, the default uncertainty every surface uses (src/analysis/default-uncertainty.ts): an object `{ path: { dist, … } }` or CLI-style strings `PATH=DIST:PARAMS` (`demand.utilization=pert:0.5,0.75,0.9`)",
       ),
     correlation: correlationSchema.nullable().optional().describe("a rank-correlation matrix replacing the scenario's (null: none)"),
     bins: z.int().min(1).max(200).optional().describe('histogram bins (default 20)'),
@@ -585,6 +586,10 @@ export const observationSchema = z.object({
   supersedes: z.int().nullable(),
   supersededBy: z.int().nullable(),
   key: z.string().describe('the idempotency key: a hash of the normalized content'),
+  operator: z.enum(OPERATOR_CLASSES).nullable().describe('whose number it is: an operator class, or market (null: written before scopes existed, unclassified)'),
+  accelerator: z.string().nullable().describe('the accelerator it is about (a catalog id), where it matters'),
+  basis: z.enum(BASES).nullable().describe('money per MW: it-only, or all-in (facility included)'),
+  facilityShare: nullableNumber().describe("an all-in figure's facility share, as its source states it (converts it to IT-only)"),
 });
 
 export const observationsQuerySchema = z.strictObject({
@@ -610,6 +615,10 @@ export const observationRequestSchema = z
     url: text().nullable().optional(),
     note: text().nullable().optional(),
     supersedes: z.union([z.int(), z.string()]).nullable().optional().describe('the id of the observation this one corrects'),
+    operator: text().nullable().optional().describe(`whose number it is: ${OPERATOR_CLASSES.join(', ')}`),
+    accelerator: text().nullable().optional().describe('the accelerator it is about, a catalog id (gb200, h100…), where it matters'),
+    basis: text().nullable().optional().describe('money per MW (capex-per-mw, gp-per-mw): it-only or all-in (facility included); required there'),
+    facilityShare: z.union([z.number(), z.string()]).nullable().optional().describe("an all-in figure's facility share as its source states it, in [0, 1)"),
   })
   .describe('One observation. Checked as an import row is: every problem at once, by field.');
 
@@ -631,6 +640,10 @@ const scenarioQuery = {
 };
 
 export const statusQuerySchema = z.strictObject(scenarioQuery);
+export const nowcastQuerySchema = z.strictObject({
+  ...scenarioQuery,
+  proxies: flag().describe('also place the closest proxies (market evidence, another operator class or accelerator), labelled'),
+});
 export const calendarQuerySchema = z.strictObject({
   ...scenarioQuery,
   months: z.string().regex(/^\d+$/, 'a whole number of months').transform(Number).pipe(z.int().min(3).max(120)).optional().describe('how far ahead (default 24)'),
@@ -656,12 +669,21 @@ const tripwireInfoSchema = z.object({
   breakevenStatus: z.string().nullable(),
   reason: z.string().nullable(),
   value: nullableNumber(),
+  baseMisses: z.boolean().describe('the base case misses the target already: the value read is what the signal would need, not a tripwire'),
+});
+
+const verdictSchema = z.object({
+  target: z.literal('npv>=0'),
+  npv: nullableNumber(),
+  meets: z.boolean().nullable(),
+  text: z.string(),
 });
 
 export const statusResponseSchema = z
   .object({
     scenarioId: z.string(),
     asOf: z.string(),
+    verdict: verdictSchema,
     rows: z.array(
       z.object({
         signal: z.string(),
@@ -674,14 +696,16 @@ export const statusResponseSchema = z
         reason: z.string().nullable(),
         segment: z.string().nullable(),
         latest: observationSchema,
-        match: z.enum(['direct', 'proxy']),
-        matchedBy: z.string().nullable(),
+        match: z.enum(['direct', 'proxy', 'none']).describe('direct: the scenario\'s own scope; proxy: the closest evidence, labelled; none: nothing like-for-like (shown, not scored)'),
+        scopeNote: z.string().nullable(),
+        basis: z.enum(BASES).nullable(),
         proxyUnit: z.boolean(),
         observed: nullableNumber(),
         expected: nullableNumber(),
         expectedYear: nullableNumber(),
         clamped: z.enum(['before', 'after']).nullable(),
         tripwire: nullableNumber(),
+        needed: nullableNumber(),
         tripwireInfo: tripwireInfoSchema.nullable(),
         status: z.enum(['on track', 'watch', 'breach']).nullable(),
         why: z.string(),
@@ -694,11 +718,45 @@ export const statusResponseSchema = z
   })
   .describe('What `signalStatus` says (src/signals/status.ts).');
 
+export const nowcastResponseSchema = z
+  .object({
+    scenarioId: z.string(),
+    asOf: z.string(),
+    includeProxies: z.boolean(),
+    npvBase: nullableNumber(),
+    npvNow: nullableNumber(),
+    attribution: z
+      .array(z.object({ signal: z.string(), label: z.string(), npv: z.number() }))
+      .describe('the signals that moved, each with its Shapley value; they sum to npvNow − npvBase'),
+    placements: z.array(
+      z.object({
+        signal: z.string(),
+        label: z.string(),
+        segment: z.string().nullable(),
+        observation: observationSchema,
+        match: z.enum(['direct', 'proxy']),
+        scopeNote: z.string().nullable(),
+        driver: z.string(),
+        mode: z.enum(['set', 'scale']),
+        from: z.number(),
+        to: z.number(),
+        setting: z.number(),
+        expected: z.number(),
+        observed: z.number(),
+        adjusted: z.enum(['low', 'high', 'rounded']).nullable(),
+      }),
+    ),
+    notPlaced: z.array(z.object({ signal: z.string(), reason: z.string() })),
+    summary: z.string(),
+  })
+  .describe('What `nowcast` says (src/signals/nowcast.ts).');
+
 export const calendarResponseSchema = z
   .object({
     scenarioId: z.string(),
     asOf: z.string(),
     months: z.number(),
+    verdict: verdictSchema,
     quarters: z.array(z.object({ label: z.string(), start: z.string(), end: z.string() })),
     lines: z.array(
       z.object({
@@ -710,6 +768,27 @@ export const calendarResponseSchema = z
         compare: z.enum(['level', 'growth']),
         segment: z.string().nullable(),
         tripwireInfo: tripwireInfoSchema,
+        watch: z
+          .object({
+            rank: z.int().describe('1 = the signal the verdict depends on most'),
+            driver: z.string().nullable().describe("the input the signal's evidence bears on"),
+            voi: nullableNumber().describe("value of information: npv's swing across the driver's uncertainty (p5–p95)"),
+            range: z
+              .object({
+                path: z.string(),
+                from: z.enum(['scenario', 'default', 'swing']),
+                mode: z.enum(['set', 'scale']),
+                low: z.number(),
+                high: z.number(),
+                base: z.number(),
+                metricLow: nullableNumber(),
+                metricHigh: nullableNumber(),
+                swing: nullableNumber(),
+              })
+              .nullable(),
+            reason: z.string().describe('one line for people'),
+          })
+          .describe('why the line ranks where it does'),
         cells: z.array(
           z.object({
             quarter: z.string(),
@@ -719,6 +798,7 @@ export const calendarResponseSchema = z
             within12Months: z.boolean(),
             expected: nullableNumber(),
             tripwire: nullableNumber(),
+            needed: nullableNumber(),
           }),
         ),
       }),

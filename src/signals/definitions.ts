@@ -14,8 +14,8 @@ import { YEAR_FIELDS, SUMMARY_FIELDS } from '../model/result.ts';
 export const GOOD_DIRECTIONS = ['higher', 'lower', 'seller-higher-renter-lower'] as const;
 export type GoodDirection = (typeof GOOD_DIRECTIONS)[number];
 
-/** What a scope can name to apply directly to a scenario (else the observation is market evidence: a proxy). */
-export const SCOPE_MATCHES = ['segment', 'accelerator', 'scenario', 'operator'] as const;
+/** Which operator classes a signal scores against a scenario: `any` (the closest, as a proxy when not its own), or only its `same` class. */
+export const SCOPE_OPERATORS = ['any', 'same'] as const;
 
 const resultField = z
   .string()
@@ -71,6 +71,21 @@ const linkSchema = z
     over: resultField.optional(),
     /** An input the scenario must have for a result link to apply (capex per MW needs an owned fleet). */
     requires: inputPath.optional(),
+    /**
+     * Money per MW: the input that makes the scenario's figure all-in (an owned
+     * facility's capex per MW). The scenario is all-in when it has it, IT-only
+     * when not; an IT-only observation is compared with the scenario's figure
+     * less it. Without `itOnlyLess` the scenario's figure is all-in.
+     */
+    itOnlyLess: inputPath.optional(),
+    /** The scenario must have a segment of one of these kinds for the link to apply; `reason` says why not, for people. */
+    needs: z.strictObject({ segmentKinds: z.array(z.enum(SEGMENT_KINDS)).min(1), reason: z.string().min(1) }).optional(),
+    /**
+     * The input the signal's evidence bears on, the first of these the scenario
+     * has: its uncertainty is the signal's (value of information), and the
+     * nowcast puts the observation there. None: a result of every input.
+     */
+    driver: z.union([inputPath, z.array(inputPath).min(1)]).optional(),
     /** `month`: a yearly flow read per month (÷ 12). */
     per: z.enum(['month']).optional(),
     /** `level` compares the observed value; `growth` its annualized growth (a market's volume against the scenario's growth). */
@@ -78,7 +93,7 @@ const linkSchema = z
     tripwire: tripwireSchema.optional(),
   })
   .refine((l) => (l.input === undefined) !== (l.result === undefined), { message: 'a link has exactly one of input or result' })
-  .refine((l) => l.segments !== undefined || !`${l.input ?? ''}${l.change ?? ''}${l.techPremium ?? ''}`.includes('[*]'), {
+  .refine((l) => l.segments !== undefined || ![l.input, l.change, l.techPremium, ...[l.driver ?? []].flat()].join(' ').includes('[*]'), {
     message: 'a path with [*] needs segments: { kinds, pricing }',
   });
 export type LinkDefinition = z.output<typeof linkSchema>;
@@ -97,8 +112,14 @@ const signalSchema = z
     scope: z.strictObject({
       /** How an observation's scope maps onto a scenario, for people. */
       appliesTo: z.string().min(1),
-      /** What a scope may name to apply directly (a segment id, the accelerator id…); anything else is a proxy. */
-      matches: z.array(z.enum(SCOPE_MATCHES)).default([]),
+      /** A scope whose words name one of the scenario's segments (of the link) reads that segment. */
+      segment: z.boolean().default(false),
+      /** The accelerator matters: an observation is direct only for the scenario's own accelerator. */
+      accelerator: z.boolean().default(false),
+      /** Money per MW: every observation says it-only or all-in, and only like is compared with like. */
+      basis: z.boolean().default(false),
+      /** `same`: only observations of the scenario's own operator class are scored (a borrower's credit is its own). */
+      operators: z.enum(SCOPE_OPERATORS).default('any'),
     }),
     /** The links into the model, in order: the first that applies to a scenario is used. */
     links: z.array(linkSchema).min(1),

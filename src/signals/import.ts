@@ -8,7 +8,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { didYouMeanSuffix, type Issue, showValue } from '../model/issues.ts';
 import { isIsoDate } from './dates.ts';
 import { type SignalDefinition, unitFit } from './definitions.ts';
-import type { ObservationInput } from './observation.ts';
+import { BASES, type Basis, OPERATOR_CLASSES, type ObservationInput, type OperatorClass } from './observation.ts';
 
 /** A row read from a file, with the line it starts on. */
 export type ImportedRow = ObservationInput & { line: number };
@@ -20,8 +20,17 @@ export interface ImportResult {
 }
 
 export const REQUIRED_COLUMNS = ['signal', 'scope', 'date', 'value', 'unit', 'source'] as const;
-export const OPTIONAL_COLUMNS = ['url', 'note', 'supersedes'] as const;
+export const OPTIONAL_COLUMNS = ['url', 'note', 'supersedes', 'operator', 'accelerator', 'basis', 'facilityShare'] as const;
 const COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
+/** A CSV header names columns without regard to case (`facilityshare`, `FacilityShare`). */
+const columnOf = (name: string): string | undefined => COLUMNS.find((c) => c.toLowerCase() === name.toLowerCase());
+
+/** What a file's rows are checked against besides the signal definitions. */
+export interface ImportOptions {
+  file?: string | undefined;
+  /** The accelerator ids an observation may name (the catalog's); any id-like word when absent. */
+  accelerators?: readonly string[] | undefined;
+}
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -128,8 +137,16 @@ export function parseCsv(text: string, file?: string): { records: CsvRecord[]; i
 interface Ctx {
   file: string | undefined;
   defs: ReadonlyMap<string, SignalDefinition>;
+  accelerators: readonly string[] | undefined;
   issues: Issue[];
 }
+
+const ctxOf = (definitions: readonly SignalDefinition[], opts: ImportOptions): Ctx => ({
+  file: opts.file,
+  defs: new Map(definitions.map((d) => [d.id, d])),
+  accelerators: opts.accelerators,
+  issues: [],
+});
 
 const at = (ctx: Ctx, line: number | undefined, path: string, message: string, code = 'invalid'): void => {
   ctx.issues.push({ path, message, ...(line !== undefined && { line }), ...(ctx.file !== undefined && { file: ctx.file }), code });
@@ -192,6 +209,7 @@ function checkRow(ctx: Ctx, get: (field: string) => unknown, line: number | unde
     if (v === undefined || !Number.isSafeInteger(v) || v < 1) at(ctx, lineOf('supersedes') ?? line, 'supersedes', `expected the id of an observation (a whole number ≥ 1), got ${showValue(supRaw)}`, 'invalid_type');
     else supersedes = v;
   }
+  const sc = scopeFields(ctx, text, get, def, line, lineOf);
   if (ctx.issues.length > before) return undefined;
   return {
     line: line ?? 0,
@@ -204,20 +222,77 @@ function checkRow(ctx: Ctx, get: (field: string) => unknown, line: number | unde
     ...(url !== undefined && { url }),
     ...(note !== undefined && { note }),
     ...(supersedes !== undefined && { supersedes }),
+    ...(sc.operator !== undefined && { operator: sc.operator }),
+    ...(sc.accelerator !== undefined && { accelerator: sc.accelerator }),
+    ...(sc.basis !== undefined && { basis: sc.basis }),
+    ...(sc.facilityShare !== undefined && { facilityShare: sc.facilityShare }),
   };
 }
 
 /**
+ * The scope fields of a row (MODEL.md §6): an operator class of the list, an
+ * accelerator of the catalog, and for money per MW the basis (required there,
+ * and only there), with an all-in figure's facility share.
+ */
+function scopeFields(
+  ctx: Ctx,
+  text: (field: string, required: boolean) => string | undefined,
+  get: (field: string) => unknown,
+  def: SignalDefinition | undefined,
+  line: number | undefined,
+  lineOf: (field: string) => number | undefined,
+): { operator?: OperatorClass; accelerator?: string; basis?: Basis; facilityShare?: number } {
+  const out: { operator?: OperatorClass; accelerator?: string; basis?: Basis; facilityShare?: number } = {};
+  const where = (f: string): number | undefined => lineOf(f) ?? line;
+  const operator = text('operator', false);
+  if (operator !== undefined) {
+    const o = operator.toLowerCase();
+    if ((OPERATOR_CLASSES as readonly string[]).includes(o)) out.operator = o as OperatorClass;
+    else at(ctx, where('operator'), 'operator', `unknown operator class "${operator}"${didYouMeanSuffix(o, OPERATOR_CLASSES)} (operator classes: ${OPERATOR_CLASSES.join(', ')})`, 'unknown_scope');
+  }
+  const accelerator = text('accelerator', false);
+  if (accelerator !== undefined) {
+    const a = accelerator.toLowerCase();
+    const known = ctx.accelerators === undefined ? /^[a-z0-9][a-z0-9.-]*$/.test(a) : ctx.accelerators.includes(a);
+    if (known) out.accelerator = a;
+    else {
+      const list = ctx.accelerators === undefined ? 'an id such as gb200' : `the catalog's: ${ctx.accelerators.join(', ')}`;
+      at(ctx, where('accelerator'), 'accelerator', `unknown accelerator "${accelerator}"${didYouMeanSuffix(a, ctx.accelerators ?? [])} (${list})`, 'unknown_scope');
+    }
+  }
+  const basis = text('basis', false);
+  const perMW = def?.scope.basis === true;
+  if (basis !== undefined) {
+    const b = basis.toLowerCase();
+    if (!(BASES as readonly string[]).includes(b)) at(ctx, where('basis'), 'basis', `unknown basis "${basis}"${didYouMeanSuffix(b, BASES)} (it-only, or all-in: the facility included)`, 'unknown_scope');
+    else if (def !== undefined && !perMW) at(ctx, where('basis'), 'basis', `a basis is said only of money per MW (capex-per-mw, gp-per-mw), not of ${def.id}`, 'unknown_scope');
+    else out.basis = b as Basis;
+  } else if (perMW && def !== undefined) {
+    at(ctx, where('basis'), 'basis', `${def.id} is money per MW: say whether it is it-only or all-in (the facility included)`, 'missing');
+  }
+  const fsRaw = get('facilityShare');
+  if (fsRaw !== undefined && fsRaw !== null && !(typeof fsRaw === 'string' && fsRaw.trim() === '')) {
+    const v = typeof fsRaw === 'number' ? fsRaw : typeof fsRaw === 'string' ? parseObservationNumber(fsRaw) : undefined;
+    if (v === undefined || !(v >= 0 && v < 1)) at(ctx, where('facilityShare'), 'facilityShare', `expected the facility's share of the all-in figure, in [0, 1), got ${showValue(fsRaw)}`, 'invalid_type');
+    else if (out.basis !== 'all-in' && basis !== undefined) at(ctx, where('facilityShare'), 'facilityShare', 'a facility share converts an all-in figure to IT-only: it goes with basis all-in', 'unknown_scope');
+    else if (basis === undefined) at(ctx, where('facilityShare'), 'facilityShare', 'a facility share goes with basis all-in', 'unknown_scope');
+    else out.facilityShare = v;
+  }
+  return out;
+}
+
+/**
  * Read an observations CSV: a header row naming the columns (`signal, scope,
- * date, value, unit, source`, optionally `url, note, supersedes`, any order),
- * then one observation a row.
+ * date, value, unit, source`, optionally `url, note, supersedes` and the scope
+ * `operator, accelerator, basis, facilityShare`, any order), then one
+ * observation a row.
  *
  * @example
  * const r = readObservationsCsv('signal,scope,date,value,unit,source\npower-price,eia,2024-12-31,abc,$/MWh,EIA\n', defs, { file: 'obs.csv' });
  * formatIssue(r.issues[0]!); // 'obs.csv:2 value: expected a number, got "abc"'
  */
-export function readObservationsCsv(text: string, definitions: readonly SignalDefinition[], opts: { file?: string | undefined } = {}): ImportResult {
-  const ctx: Ctx = { file: opts.file, defs: new Map(definitions.map((d) => [d.id, d])), issues: [] };
+export function readObservationsCsv(text: string, definitions: readonly SignalDefinition[], opts: ImportOptions = {}): ImportResult {
+  const ctx = ctxOf(definitions, opts);
   const { records, issues } = parseCsv(text, opts.file);
   ctx.issues.push(...issues);
   const header = records[0];
@@ -225,7 +300,7 @@ export function readObservationsCsv(text: string, definitions: readonly SignalDe
     if (ctx.issues.length === 0) at(ctx, 1, '', `no header row: expected the columns ${REQUIRED_COLUMNS.join(', ')} (and optionally ${OPTIONAL_COLUMNS.join(', ')})`, 'csv');
     return { rows: [], issues: ctx.issues };
   }
-  const names = header.cells.map((c) => c.trim().toLowerCase());
+  const names = header.cells.map((c) => columnOf(c.trim()) ?? c.trim().toLowerCase());
   let headerOk = true;
   names.forEach((name) => {
     if (!COLUMNS.includes(name)) {
@@ -270,8 +345,8 @@ export function readObservationsCsv(text: string, definitions: readonly SignalDe
  * the CSV columns, or `{ observations: [...] }`. Issues carry the line of the
  * field (or of the object).
  */
-export function readObservationsJson(text: string, definitions: readonly SignalDefinition[], opts: { file?: string | undefined } = {}): ImportResult {
-  const ctx: Ctx = { file: opts.file, defs: new Map(definitions.map((d) => [d.id, d])), issues: [] };
+export function readObservationsJson(text: string, definitions: readonly SignalDefinition[], opts: ImportOptions = {}): ImportResult {
+  const ctx = ctxOf(definitions, opts);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) {
@@ -321,7 +396,7 @@ function lineOfNode(lc: LineCounter, node: unknown): number | undefined {
  * Read an observations file by its name's extension: `.csv` as CSV, `.json`,
  * `.yaml`, `.yml` as a list of objects.
  */
-export function readObservations(text: string, definitions: readonly SignalDefinition[], opts: { file: string }): ImportResult {
+export function readObservations(text: string, definitions: readonly SignalDefinition[], opts: ImportOptions & { file: string }): ImportResult {
   const lower = opts.file.toLowerCase();
   if (lower.endsWith('.csv')) return readObservationsCsv(text, definitions, opts);
   if (lower.endsWith('.json') || lower.endsWith('.yaml') || lower.endsWith('.yml')) return readObservationsJson(text, definitions, opts);
@@ -338,8 +413,8 @@ export function readObservations(text: string, definitions: readonly SignalDefin
  * @example
  * readObservationFields({ signal: 'power-price', scope: 'eia', date: '2024-12-31', value: '83', unit: '$/MWh', source: 'EIA' }, defs).rows[0]?.value; // 83
  */
-export function readObservationFields(fields: Readonly<Record<string, string | undefined>>, definitions: readonly SignalDefinition[]): ImportResult {
-  const ctx: Ctx = { file: undefined, defs: new Map(definitions.map((d) => [d.id, d])), issues: [] };
+export function readObservationFields(fields: Readonly<Record<string, string | undefined>>, definitions: readonly SignalDefinition[], opts: Omit<ImportOptions, 'file'> = {}): ImportResult {
+  const ctx = ctxOf(definitions, opts);
   const row = checkRow(ctx, (f) => fields[f], undefined, noLine);
   return { rows: row === undefined ? [] : [row], issues: ctx.issues };
 }

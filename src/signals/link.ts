@@ -18,6 +18,7 @@ import type { ModelResult, SummaryField, YearField } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
 import { yearOf } from './dates.ts';
 import type { LinkDefinition, SignalDefinition } from './definitions.ts';
+import type { Basis } from './observation.ts';
 
 /** A signal's link into one scenario, or why it has none. */
 export type LinkedSignal =
@@ -57,6 +58,7 @@ function whyNot(link: LinkDefinition, scenario: Scenario, segments: readonly str
   if (link.segments !== undefined && segments.length === 0) {
     return `the scenario has no ${link.segments.kinds.join(' or ')} segment priced ${link.segments.pricing}`;
   }
+  if (link.needs !== undefined && !scenario.demand.segments.some((x) => (link.needs?.segmentKinds as readonly string[]).includes(x.kind))) return link.needs.reason;
   const seg = segments[0] ?? null;
   const need = link.input ?? link.requires;
   if (need !== undefined) {
@@ -98,6 +100,25 @@ export function linkSignal(definition: SignalDefinition, scenario: Scenario): Li
   return { definition, applies: false, reason: `not linked to this scenario: ${reasons.join('; ')}` };
 }
 
+/**
+ * The input a linked signal's evidence bears on (for one segment of a segment
+ * link): the first of the link's `driver` paths the scenario has, or null
+ * (a result of every input, or none of the paths exists).
+ *
+ * @example
+ * signalDriver(linkSignal(gpuHourPrice, neocloud), neocloud, 'on-demand'); // 'demand.segments[on-demand].pricing.perAcceleratorHour'
+ */
+export function signalDriver(l: Extract<LinkedSignal, { applies: true }>, scenario: Scenario, segment: string | null): string | null {
+  const d = l.link.driver;
+  if (d === undefined) return null;
+  const seg = segment ?? l.primarySegment;
+  for (const p of typeof d === 'string' ? [d] : d) {
+    const path = forSegment(p, seg);
+    if (checkInputPath(scenario, path) === null) return path;
+  }
+  return null;
+}
+
 /** Where a date falls in a scenario's years. */
 export interface YearAt {
   /** The operating year read, 1..T. */
@@ -117,8 +138,12 @@ export function yearAt(scenario: Scenario, date: string): YearAt {
   return { t: tt, year: scenario.horizon.startYear + tt - 1, clamped };
 }
 
-/** The level of a linked signal in operating year `t` (1..T), or null where the model has no value. */
-export function levelInYear(l: Extract<LinkedSignal, { applies: true }>, scenario: Scenario, result: ModelResult, t: number, segment: string | null): number | null {
+/**
+ * The level of a linked signal in operating year `t` (1..T), or null where the
+ * model has no value. `basis: 'it-only'` reads a money-per-MW figure without
+ * the link's `itOnlyLess` input (an owned facility's capex per MW).
+ */
+export function levelInYear(l: Extract<LinkedSignal, { applies: true }>, scenario: Scenario, result: ModelResult, t: number, segment: string | null, basis: Basis | null = null): number | null {
   const link = l.link;
   const seg = segment ?? l.primarySegment;
   if (link.input !== undefined) {
@@ -154,6 +179,10 @@ export function levelInYear(l: Extract<LinkedSignal, { applies: true }>, scenari
     x = d === null || d === 0 ? null : x / d;
   }
   if (x !== null && link.per === 'month') x /= 12;
+  if (x !== null && basis === 'it-only' && link.itOnlyLess !== undefined && checkInputPath(scenario, link.itOnlyLess) === null) {
+    const less = getInput(scenario, link.itOnlyLess);
+    x -= typeof less === 'number' ? less : (less[0] ?? 0);
+  }
   return x;
 }
 
@@ -162,8 +191,8 @@ export function levelInYear(l: Extract<LinkedSignal, { applies: true }>, scenari
  * level, or for a `growth` signal the growth into year `t` from the year
  * before (for the first year, into the second), as a rate per year.
  */
-export function expectedInYear(l: Extract<LinkedSignal, { applies: true }>, scenario: Scenario, result: ModelResult, t: number, segment: string | null): number | null {
-  if (l.compare === 'level') return levelInYear(l, scenario, result, t, segment);
+export function expectedInYear(l: Extract<LinkedSignal, { applies: true }>, scenario: Scenario, result: ModelResult, t: number, segment: string | null, basis: Basis | null = null): number | null {
+  if (l.compare === 'level') return levelInYear(l, scenario, result, t, segment, basis);
   const T = scenario.horizon.years;
   if (T < 2) return null;
   const to = t === 1 ? 2 : t;
@@ -192,6 +221,12 @@ export interface Tripwire {
   result: ModelResult | null;
   /** A fixed tripwire (the useful life). */
   value: number | null;
+  /**
+   * The base case misses the target already (a breakeven that needs a change):
+   * the value read there is what the signal would need for the scenario to
+   * pay back, not a tripwire on the way down.
+   */
+  baseMisses: boolean;
 }
 
 const none = (reason: string, rest: Partial<Tripwire> = {}): Tripwire => ({
@@ -205,6 +240,7 @@ const none = (reason: string, rest: Partial<Tripwire> = {}): Tripwire => ({
   scenario: null,
   result: null,
   value: null,
+  baseMisses: false,
   ...rest,
 });
 
@@ -239,6 +275,7 @@ export function tripwireOf(l: Extract<LinkedSignal, { applies: true }>, scenario
       scenario: at,
       result: evaluate(at),
       value: null,
+      baseMisses: stack.factor > 1,
     };
   }
   const drivers = (typeof def.breakeven === 'string' ? [def.breakeven] : def.breakeven).map((p) => forSegment(p, seg));
@@ -260,14 +297,18 @@ export function tripwireOf(l: Extract<LinkedSignal, { applies: true }>, scenario
     return none(why, common);
   }
   const at = setInput(scenario, row.setting.path, row.setting.value, row.setting.mode);
-  return { ...common, kind: 'breakeven', reason: null, scenario: at, result: evaluate(at), value: null };
+  return { ...common, kind: 'breakeven', reason: null, scenario: at, result: evaluate(at), value: null, baseMisses: row.status === 'needs-change' };
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
 
-/** The tripwire's value in operating year `t`, in the signal's units; null when there is none. */
-export function tripwireInYear(l: Extract<LinkedSignal, { applies: true }>, tw: Tripwire, t: number, segment: string | null): number | null {
+/**
+ * The tripwire's value in operating year `t`, in the signal's units; null when
+ * there is none. When the base case misses the target (`tw.baseMisses`) this
+ * is the value the signal would need, not a tripwire.
+ */
+export function tripwireInYear(l: Extract<LinkedSignal, { applies: true }>, tw: Tripwire, t: number, segment: string | null, basis: Basis | null = null): number | null {
   if (tw.kind === 'input') return tw.value;
   if (tw.scenario === null || tw.result === null) return null;
-  return expectedInYear(l, tw.scenario, tw.result, t, segment);
+  return expectedInYear(l, tw.scenario, tw.result, t, segment, basis);
 }

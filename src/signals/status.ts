@@ -7,24 +7,27 @@
  * - `on track` as good as the scenario expected, or better;
  * - `watch`    worse than the scenario expected, still short of the tripwire.
  *
- * Breach is checked first: when a scenario misses its target already (its
- * tripwire lies on the good side of its own expectation), an observation
- * better than expected but short of the tripwire is still a breach.
+ * Breach is checked first. When the base case misses its target already (a
+ * breakeven tripwire that needs a change, on the good side of the scenario's
+ * own expectation), that breakeven is no tripwire: the row shows it as what
+ * the signal would need (`needed`), scores on track / watch against the
+ * expectation, and the report's verdict says the base case misses.
  *
- * Which observation: the latest (by date, then by id) of those up to the
- * as-of date whose scope names the scenario (a segment id, its accelerator,
- * its id, its operator: `scope.matches` in signals.yaml); when none does, the
- * latest of all, marked as a proxy. The trend is over the 12 months up to that
- * observation, in the same scope (one series), so a series that went quiet
- * still shows its last year; `ageDays` says how fresh it is.
+ * Which observation: like for like (src/signals/scope.ts): the latest direct
+ * one up to the as-of date; when none, the closest proxy (closeness of scope
+ * before recency), labelled; when nothing is comparable, the latest is shown
+ * and not scored. The trend is over the 12 months up to that observation, in
+ * the same series, so a series that went quiet still shows its last year;
+ * `ageDays` says how fresh it is.
  */
 import type { ModelResult } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
 import { evaluate } from '../model/engine.ts';
 import { addMonths, dayNumber, yearsBetween } from './dates.ts';
 import { type SignalDefinition, unitFit } from './definitions.ts';
-import { expectedInYear, linkSignal, type LinkedSignal, type Tripwire, tripwireInYear, tripwireOf, yearAt } from './link.ts';
-import type { Observation } from './observation.ts';
+import { expectedInYear, linkSignal, type Tripwire, tripwireInYear, tripwireOf, yearAt } from './link.ts';
+import type { Basis, Observation } from './observation.ts';
+import { fitNote, type ScopeFit, scopeFit } from './scope.ts';
 
 export type SignalState = 'on track' | 'watch' | 'breach';
 
@@ -80,67 +83,51 @@ export function trendOf(rows: readonly Observation[]): Trend | null {
   };
 }
 
-/** Whether an observation's scope names the scenario, and which segment it names. */
-export interface ScopeMatch {
-  direct: boolean;
-  /** A segment id the scope names (a segment link reads that segment). */
-  segment: string | null;
-  /** What the scope named: `segment term-contracts`, `accelerator gb200`… */
-  named: string | null;
-}
-
-const names = (scope: string, word: string): boolean => {
-  const w = word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9])${w}([^a-z0-9]|$)`).test(scope.toLowerCase());
-};
-
-/** How an observation's scope maps onto the scenario (signals.yaml `scope.matches`). */
-export function matchScope(l: LinkedSignal, scenario: Scenario, scope: string): ScopeMatch {
-  const matches = l.definition.scope.matches;
-  if (l.applies && matches.includes('segment')) {
-    for (const id of l.segments) if (names(scope, id)) return { direct: true, segment: id, named: `segment ${id}` };
-  }
-  const acc = scenario.fleet.accelerator;
-  if (matches.includes('accelerator') && acc !== undefined && names(scope, acc)) return { direct: true, segment: null, named: `accelerator ${acc}` };
-  if (matches.includes('scenario') && names(scope, scenario.id)) return { direct: true, segment: null, named: `scenario ${scenario.id}` };
-  if (matches.includes('operator') && names(scope, scenario.operator)) return { direct: true, segment: null, named: `operator ${scenario.operator}` };
-  return { direct: false, segment: null, named: null };
-}
-
-/** The observation a signal's status reads, and the window of its series to fetch for the trend. */
-export interface EvidencePick {
-  signal: string;
-  observation: Observation;
-  match: ScopeMatch;
-  window: { signal: string; scope: string; from: string; to: string };
-}
-
 const later = (a: Observation, b: Observation): boolean => a.date > b.date || (a.date === b.date && a.id > b.id);
 
 /** The key of a series window in the `windows` map of `signalStatus`. */
 export const seriesKey = (signal: string, scope: string): string => `${signal}\u0000${scope}`;
 
+/** The observation a signal's status reads, how it fits the scenario, and the window of its series to fetch for the trend. */
+export interface EvidencePick {
+  signal: string;
+  observation: Observation;
+  /** null when the signal has no link into the scenario (shown, not scored). */
+  fit: ScopeFit | null;
+  window: { signal: string; scope: string; from: string; to: string };
+}
+
 /**
- * For each signal, the observation its status reads (direct scopes first, then
- * the latest of all) among `latest` (one current row per series, as the store's
- * `latestBySeries` gives), and the window of its series to fetch.
+ * For each signal, the observation its status reads among `latest` (one
+ * current row per series, as the store's `latestBySeries` gives), up to the
+ * as-of date: a direct one first (the latest of them); else the closest proxy
+ * (closeness of scope before recency); else, when nothing can be compared,
+ * the latest of them, shown and not scored.
  */
 export function evidencePlan(definitions: readonly SignalDefinition[], scenario: Scenario, latest: readonly Observation[], asOf: string): EvidencePick[] {
   const out: EvidencePick[] = [];
   for (const def of definitions) {
     const l = linkSignal(def, scenario);
-    let best: { o: Observation; m: ScopeMatch } | undefined;
+    let best: { o: Observation; fit: ScopeFit | null } | undefined;
+    let shown: { o: Observation; fit: ScopeFit | null } | undefined;
     for (const o of latest) {
       if (o.signal !== def.id || o.date > asOf) continue;
-      const m = matchScope(l, scenario, o.scope);
-      if (best === undefined || (m.direct && !best.m.direct) || (m.direct === best.m.direct && later(o, best.o))) best = { o, m };
+      const fit = l.applies ? scopeFit(l, scenario, o) : null;
+      if (shown === undefined || later(o, shown.o)) shown = { o, fit };
+      if (fit !== null && !fit.comparable) continue;
+      if (best === undefined) best = { o, fit };
+      else {
+        const d = (fit?.distance ?? 0) - (best.fit?.distance ?? 0);
+        if (d < 0 || (d === 0 && later(o, best.o))) best = { o, fit };
+      }
     }
-    if (best === undefined) continue;
+    const pick = best ?? shown;
+    if (pick === undefined) continue;
     out.push({
       signal: def.id,
-      observation: best.o,
-      match: best.m,
-      window: { signal: def.id, scope: best.o.scope, from: addMonths(best.o.date, -12), to: best.o.date },
+      observation: pick.o,
+      fit: pick.fit,
+      window: { signal: def.id, scope: pick.o.scope, from: addMonths(pick.o.date, -12), to: pick.o.date },
     });
   }
   return out;
@@ -165,19 +152,28 @@ export interface SignalStatus {
   /** The segment read, for a segment link. */
   segment: string | null;
   latest: Observation;
-  /** `direct`: the scope names the scenario; `proxy`: market evidence. */
-  match: 'direct' | 'proxy';
-  matchedBy: string | null;
+  /**
+   * `direct`: the scope is the scenario's own; `proxy`: the closest evidence
+   * there is, labelled; `none`: nothing like-for-like (shown, not scored).
+   */
+  match: 'direct' | 'proxy' | 'none';
+  /** What makes it a proxy, or how it was converted, or why it cannot be compared. */
+  scopeNote: string | null;
+  /** Money per MW: the basis compared on (it-only or all-in). */
+  basis: Basis | null;
   /** The unit is one of the signal's proxy units (a share of users for a share of tokens). */
   proxyUnit: boolean;
-  /** What is compared: the latest value, or for a growth signal its annualized growth. */
+  /** What is compared: the latest value (converted to the basis compared on), or for a growth signal its annualized growth. */
   observed: number | null;
   /** The scenario's expected value at the latest observation's date. */
   expected: number | null;
   /** The calendar year of the model read for that date, and whether the date is outside the horizon. */
   expectedYear: number | null;
   clamped: 'before' | 'after' | null;
+  /** Past it the scenario stops paying back; null when there is none, or when the base case misses the target already (see `needed`). */
   tripwire: number | null;
+  /** When the base case misses the target already: the value the signal would need for it to pay back. */
+  needed: number | null;
   tripwireInfo: TripwireInfo | null;
   status: SignalState | null;
   /** One sentence: why this status (or why none). */
@@ -190,9 +186,19 @@ export interface SignalStatus {
   ageDays: number;
 }
 
+/** Whether the base case meets the target its tripwires are breakevens of (npv ≥ 0). */
+export interface Verdict {
+  target: 'npv>=0';
+  npv: number | null;
+  meets: boolean | null;
+  /** One sentence for people. */
+  text: string;
+}
+
 export interface StatusReport {
   scenarioId: string;
   asOf: string;
+  verdict: Verdict;
   rows: SignalStatus[];
   /** Signals of the definitions with no observation up to the as-of date. */
   withoutObservations: string[];
@@ -203,6 +209,27 @@ const worse = (good: 'higher' | 'lower', a: number, b: number): boolean => {
   const eps = TOL * Math.max(Math.abs(a), Math.abs(b));
   return good === 'higher' ? a < b - eps : a > b + eps;
 };
+
+/** A sum of money for a sentence: `−$207M`. */
+const money = (x: number): string => `${x < 0 ? '−' : ''}$${Number((Math.abs(x) / 1e6).toPrecision(4)).toLocaleString('en-US')}M`;
+
+/**
+ * The verdict of a scenario on npv ≥ 0 (what the breakeven tripwires meet).
+ *
+ * @example
+ * verdictOf(evaluate(neocloud)).text; // 'The base case misses npv ≥ 0 already (npv −$207M): …'
+ */
+export function verdictOf(result: ModelResult): Verdict {
+  const npv = result.summary.npv;
+  if (npv === null) return { target: 'npv>=0', npv, meets: null, text: 'The base case has no npv: its tripwires cannot be read.' };
+  if (npv >= 0) return { target: 'npv>=0', npv, meets: true, text: `The base case meets npv ≥ 0 (npv ${money(npv)}): each tripwire is where the evidence would make it stop paying back.` };
+  return {
+    target: 'npv>=0',
+    npv,
+    meets: false,
+    text: `The base case misses npv ≥ 0 already (npv ${money(npv)}): there is no tripwire to cross on the way down; where a breakeven exists it is shown as what the signal would need for the factory to pay back.`,
+  };
+}
 
 export interface StatusInput {
   scenario: Scenario;
@@ -245,6 +272,7 @@ export function signalStatus(input: StatusInput): StatusReport {
     const def = byId.get(pick.signal) as SignalDefinition;
     const l = linkSignal(def, scenario);
     const o = pick.observation;
+    const fit = pick.fit;
     const windowRows = (input.windows.get(seriesKey(pick.signal, o.scope)) ?? [o]).filter((r) => r.date >= pick.window.from && r.date <= pick.window.to);
     const trend = trendOf(windowRows.length > 0 ? windowRows : [o]);
     const base = {
@@ -253,49 +281,51 @@ export function signalStatus(input: StatusInput): StatusReport {
       unit: def.unit,
       compare: l.applies ? l.compare : ('level' as const),
       latest: o,
-      match: pick.match.direct ? ('direct' as const) : ('proxy' as const),
-      matchedBy: pick.match.named,
       proxyUnit: unitFit(def, o.unit) === 'proxy',
       trend,
       ageDays: Math.round(dayNumber(asOf) - dayNumber(o.date)),
     };
+    const unscored = {
+      observed: o.value,
+      expected: null,
+      expectedYear: null,
+      clamped: null,
+      tripwire: null,
+      needed: null,
+      tripwireInfo: null,
+      status: null,
+      headroom: null,
+      basis: null,
+    };
     if (!l.applies) {
-      rows.push({
-        ...base,
-        good: null,
-        role: null,
-        applies: false,
-        reason: l.reason,
-        segment: null,
-        observed: o.value,
-        expected: null,
-        expectedYear: null,
-        clamped: null,
-        tripwire: null,
-        tripwireInfo: null,
-        status: null,
-        why: `shown, not scored: ${l.reason}`,
-        headroom: null,
-      });
+      rows.push({ ...base, ...unscored, good: null, role: null, applies: false, reason: l.reason, segment: null, match: 'none', scopeNote: null, why: `shown, not scored: ${l.reason}` });
       continue;
     }
-    const segment = pick.match.segment ?? l.primarySegment;
+    if (fit === null || !fit.comparable) {
+      const why = `no like-for-like observation: the latest, ${o.scope}, is ${fit?.reason ?? 'not comparable'}`;
+      rows.push({ ...base, ...unscored, good: l.good, role: l.role, applies: true, reason: null, segment: null, match: 'none', scopeNote: fit?.reason ?? null, why: `shown, not scored: ${why}` });
+      continue;
+    }
+    const segment = fit.segment ?? l.primarySegment;
     const y = yearAt(scenario, o.date);
-    const expected = expectedInYear(l, scenario, result, y.t, segment);
+    const expected = expectedInYear(l, scenario, result, y.t, segment, fit.basis);
     const key = `${def.id}\u0000${segment ?? ''}`;
     let tw = cache.get(key);
     if (tw === undefined) {
       tw = tripwireOf(l, scenario, segment);
       cache.set(key, tw);
     }
-    const tripwire = tripwireInYear(l, tw, y.t, segment);
-    const observed = l.compare === 'growth' ? (trend?.annualGrowth ?? null) : o.value;
+    const atTripwire = tripwireInYear(l, tw, y.t, segment, fit.basis);
+    const tripwire = tw.baseMisses ? null : atTripwire;
+    const needed = tw.baseMisses ? atTripwire : null;
+    const observed = l.compare === 'growth' ? (trend?.annualGrowth ?? null) : o.value * fit.factor;
     const { scenario: _s, result: _r, ...tripwireInfo } = tw;
     let status: SignalState | null = null;
     let why: string;
     const what = l.compare === 'growth' ? 'growth' : 'value';
     const good = l.good;
     const side = good === 'higher' ? 'below' : 'above';
+    const misses = needed === null ? '' : `; the base case misses ${tw.target ?? 'its target'} already: it would need ${num(needed)} to pay back`;
     if (observed === null) {
       why = l.compare === 'growth' ? 'needs two observations of the series at least a month apart within 12 months to measure its growth' : 'no value';
     } else if (expected === null) {
@@ -305,10 +335,11 @@ export function signalStatus(input: StatusInput): StatusReport {
       why = `${what} ${num(observed)} is ${side} the tripwire ${num(tripwire)}${tw.target ? ` (${tw.kind === 'input' ? tw.driver : tw.target})` : ''}`;
     } else if (!worse(good, observed, expected)) {
       status = 'on track';
-      why = `${what} ${num(observed)} is as good as the scenario's ${num(expected)} or better`;
+      why = `${what} ${num(observed)} is as good as the scenario's ${num(expected)} or better${misses}`;
     } else {
       status = 'watch';
-      why = `${what} ${num(observed)} is worse than the scenario's ${num(expected)}${tripwire === null ? ` (no tripwire: ${tw.reason ?? ''})` : `, not yet past the tripwire ${num(tripwire)}`}`;
+      const short = tripwire !== null ? `, not yet past the tripwire ${num(tripwire)}` : needed !== null ? '' : ` (no tripwire: ${tw.reason ?? ''})`;
+      why = `${what} ${num(observed)} is worse than the scenario's ${num(expected)}${short}${misses}`;
     }
     const headroom =
       observed === null || tripwire === null || tripwire === 0 ? null : (good === 'higher' ? observed - tripwire : tripwire - observed) / Math.abs(tripwire);
@@ -319,11 +350,15 @@ export function signalStatus(input: StatusInput): StatusReport {
       applies: true,
       reason: null,
       segment: l.segments.length > 0 ? segment : null,
+      match: fit.direct ? 'direct' : 'proxy',
+      scopeNote: fitNote(fit),
+      basis: fit.basis,
       observed,
       expected,
       expectedYear: y.year,
       clamped: y.clamped,
       tripwire,
+      needed,
       tripwireInfo,
       status,
       why,
@@ -331,5 +366,5 @@ export function signalStatus(input: StatusInput): StatusReport {
     });
   }
   const seen = new Set(rows.map((r) => r.signal));
-  return { scenarioId: scenario.id, asOf, rows, withoutObservations: definitions.map((d) => d.id).filter((id) => !seen.has(id)) };
+  return { scenarioId: scenario.id, asOf, verdict: verdictOf(result), rows, withoutObservations: definitions.map((d) => d.id).filter((id) => !seen.has(id)) };
 }

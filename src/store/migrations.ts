@@ -6,7 +6,11 @@
  *
  * Never edit a shipped migration: add the next one.
  */
+import { OPERATOR_CLASSES } from '../signals/observation.ts';
 import { observationKey } from './rows.ts';
+
+/** The operator classes as an SQL list (a fixed list of our own words, no user input). */
+const SQL_OPERATORS = OPERATOR_CLASSES.map((o) => `'${o}'`).join(', ');
 
 /** What a SQLite migration may run. */
 export interface SqliteExec {
@@ -42,6 +46,10 @@ function keyOf(r: Record<string, unknown>): string {
     url: (r['url'] as string | null) ?? null,
     note: (r['note'] as string | null) ?? null,
     supersedes: r['supersedes'] === null || r['supersedes'] === undefined ? null : Number(r['supersedes']),
+    operator: null,
+    accelerator: null,
+    basis: null,
+    facilityShare: null,
   });
 }
 
@@ -198,6 +206,26 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'observation scope: operator class, accelerator, basis, facility share',
+    // Rows written before have no scope (null): they stay, unclassified, with their keys.
+    sqlite: (db) =>
+      db.exec(`
+        ALTER TABLE observations ADD COLUMN operator_class TEXT CHECK (operator_class IN (${SQL_OPERATORS}));
+        ALTER TABLE observations ADD COLUMN accelerator TEXT;
+        ALTER TABLE observations ADD COLUMN basis TEXT CHECK (basis IN ('it-only', 'all-in'));
+        ALTER TABLE observations ADD COLUMN facility_share REAL CHECK (facility_share >= 0 AND facility_share < 1);
+      `),
+    postgres: async (db) => {
+      await db.query(`
+        ALTER TABLE observations ADD COLUMN operator_class TEXT CHECK (operator_class IN (${SQL_OPERATORS}));
+        ALTER TABLE observations ADD COLUMN accelerator TEXT;
+        ALTER TABLE observations ADD COLUMN basis TEXT CHECK (basis IN ('it-only', 'all-in'));
+        ALTER TABLE observations ADD COLUMN facility_share DOUBLE PRECISION CHECK (facility_share >= 0 AND facility_share < 1);
+      `);
+    },
+  },
+  {
+    version: 5,
     name: 'observations: REPLACE cannot overwrite a row',
     // REPLACE (and INSERT OR REPLACE) resolves a conflict by deleting the old
     // row without firing DELETE triggers (unless a connection turns

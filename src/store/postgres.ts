@@ -165,8 +165,9 @@ export class PostgresStore implements ObservationStore {
         for (let start = 0; start < todo.length; start += BATCH) {
           const b = todo.slice(start, start + BATCH);
           const res = await c.query<{ id: string; key: string }>(
-            `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[])
+            `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key, operator_class, accelerator, basis, facility_share)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[],
+               $12::text[], $13::text[], $14::text[], $15::float8[])
              ON CONFLICT (key) DO NOTHING RETURNING id, key`,
             [
               b.map((r) => r.signal),
@@ -180,6 +181,10 @@ export class PostgresStore implements ObservationStore {
               b.map(() => recordedAt),
               b.map((r) => r.supersedes),
               b.map((r) => r.key),
+              b.map((r) => r.operator),
+              b.map((r) => r.accelerator),
+              b.map((r) => r.basis),
+              b.map((r) => r.facilityShare),
             ],
           );
           for (const r of res.rows) idByKey.set(r.key, Number(r.id));

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isIsoDate } from '../signals/dates.ts';
+import { BASES, OPERATOR_CLASSES, type Basis, type OperatorClass } from '../signals/observation.ts';
 import type { Observation, ObservationInput } from './types.ts';
 import { StoreInputError } from './types.ts';
 
@@ -19,6 +20,10 @@ export interface NormalizedRow {
   url: string | null;
   note: string | null;
   supersedes: number | null;
+  operator: OperatorClass | null;
+  accelerator: string | null;
+  basis: Basis | null;
+  facilityShare: number | null;
   key: string;
 }
 
@@ -46,6 +51,10 @@ export function observationKey(r: Omit<NormalizedRow, 'key'>): string {
     r.note ?? '',
     r.supersedes === null ? '' : String(r.supersedes),
   ];
+  // the scope joins the key only when it is given, so that a row written before scopes existed keeps its key
+  if (r.operator !== null || r.accelerator !== null || r.basis !== null || r.facilityShare !== null) {
+    content.push(r.operator ?? '', (r.accelerator ?? '').toLowerCase(), r.basis ?? '', r.facilityShare === null ? '' : String(r.facilityShare));
+  }
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
@@ -76,7 +85,33 @@ export function normalizeRow(r: ObservationInput, index: number): NormalizedRow 
   if (supersedes !== null && (!Number.isSafeInteger(supersedes) || supersedes < 1)) {
     throw new StoreInputError(`observation ${index + 1}: supersedes must be the id of an observation`);
   }
-  const row: NormalizedRow = { signal, scope, date, value: r.value === 0 ? 0 : r.value, unit, source, url: optional(r.url), note: optional(r.note), supersedes, key: '' };
+  const operator = r.operator ?? null;
+  if (operator !== null && !(OPERATOR_CLASSES as readonly string[]).includes(operator)) {
+    throw new StoreInputError(`observation ${index + 1}: operator must be one of ${OPERATOR_CLASSES.join(', ')}, got "${String(operator)}"`);
+  }
+  const basis = r.basis ?? null;
+  if (basis !== null && !(BASES as readonly string[]).includes(basis)) throw new StoreInputError(`observation ${index + 1}: basis must be it-only or all-in, got "${String(basis)}"`);
+  const facilityShare = r.facilityShare ?? null;
+  if (facilityShare !== null && !(typeof facilityShare === 'number' && facilityShare >= 0 && facilityShare < 1)) {
+    throw new StoreInputError(`observation ${index + 1}: facilityShare must be a share in [0, 1)`);
+  }
+  const accelerator = optional(r.accelerator);
+  const row: NormalizedRow = {
+    signal,
+    scope,
+    date,
+    value: r.value === 0 ? 0 : r.value,
+    unit,
+    source,
+    url: optional(r.url),
+    note: optional(r.note),
+    supersedes,
+    operator,
+    accelerator: accelerator === null ? null : accelerator.toLowerCase(),
+    basis,
+    facilityShare,
+    key: '',
+  };
   row.key = observationKey(row);
   return row;
 }
@@ -111,6 +146,10 @@ export function toObservation(r: Record<string, unknown>): Observation {
     supersedes: num(r['supersedes']),
     supersededBy: num(r['superseded_by']),
     key: String(r['key']),
+    operator: (r['operator_class'] as OperatorClass | null | undefined) ?? null,
+    accelerator: (r['accelerator'] as string | null | undefined) ?? null,
+    basis: (r['basis'] as Basis | null | undefined) ?? null,
+    facilityShare: num(r['facility_share']),
   };
 }
 

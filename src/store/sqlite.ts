@@ -108,8 +108,8 @@ export class SqliteStore implements ObservationStore {
     const { unique } = prepareRows(rows);
     const recordedAt = this.clock().toISOString();
     const insert = this.db.prepare(
-      `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key, operator_class, accelerator, basis, facility_share)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const addSeries = this.db.prepare(`INSERT OR IGNORE INTO series (signal, scope) VALUES (?, ?)`);
     const byKey = this.db.prepare(`SELECT id FROM observations WHERE key = ?`);
@@ -132,7 +132,7 @@ export class SqliteStore implements ObservationStore {
           if (corrected.has(r.supersedes)) throw new StoreInputError(TWO_CORRECTIONS);
           corrected.add(r.supersedes);
         }
-        const info = insert.run(r.signal, r.scope, r.date, r.value, r.unit, r.source, r.url, r.note, recordedAt, r.supersedes, r.key);
+        const info = insert.run(r.signal, r.scope, r.date, r.value, r.unit, r.source, r.url, r.note, recordedAt, r.supersedes, r.key, r.operator, r.accelerator, r.basis, r.facilityShare);
         ids.push(Number(info.lastInsertRowid));
         const s = `${r.signal}\u0000${r.scope}`;
         if (!series.has(s)) {

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { parseCorrArgument, withCorrelationOverrides } from '../../analysis/correlation.ts';
 import { type DistributionSpec, parseDistArgument } from '../../analysis/distributions.ts';
+import { effectiveUncertainty, uncertaintyOriginText, withEffectiveUncertainty } from '../../analysis/default-uncertainty.ts';
 import { AnalysisInputError } from '../../analysis/paths.ts';
 import { runMonteCarloParallel } from '../../io/mc-workers.ts';
 import type { Issue } from '../../model/issues.ts';
@@ -41,7 +42,11 @@ function placeIssues(issues: Issue[], file: string, fromCli: ReadonlySet<string>
 }
 
 export async function mcAction(io: CliIO, file: string, opts: McOptions): Promise<void> {
-  const { scenario, warnings } = loadScenarioOrFail(file);
+  const loaded = loadScenarioOrFail(file);
+  const { warnings } = loaded;
+  // its own uncertainty block, else the default every surface uses (--dist adds to it or replaces entries)
+  const { origin } = effectiveUncertainty(loaded.scenario);
+  const scenario = withEffectiveUncertainty(loaded.scenario);
   const issues: Issue[] = [];
   const distributions: Record<string, DistributionSpec> = {};
   for (const text of opts.dist ?? []) {
@@ -117,6 +122,7 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
     return;
   }
   printWarnings(io, warnings);
+  io.out(uncertaintyOriginText(origin));
   io.out(mcSummaryTables(summary));
   printWarnings(io, summary.warnings);
 }

@@ -5,14 +5,17 @@ import type { Issue } from '../../model/issues.ts';
 import type { ModelResult } from '../../model/result.ts';
 import { loadCatalog, readScenarioText, writeFileAtomic } from '../../io/files.ts';
 import { canonicalJson, scenarioHash } from '../../io/scenario-hash.ts';
-import { attempt, reportAnalyses, reportMonteCarlo } from '../../report/contents.ts';
-import type { ScenarioAnalyses, ScenarioMeta } from '../../report/html.ts';
+import { loadSignalDefinitions } from '../../io/signal-files.ts';
+import { attempt, reportAnalyses, reportMonteCarlo, reportSignals } from '../../report/contents.ts';
+import type { ScenarioAnalyses, ScenarioMeta, SignalsSection } from '../../report/html.ts';
+import { evidenceFromStore, noEvidence } from '../../store/evidence.ts';
 import { inputRows } from '../../report/inputs.ts';
 import { compareTable } from '../../report/terminal.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
 import { type CliIO, InputError, printWarnings } from '../context.ts';
 import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
+import { asOfOrFail, withStore } from '../store.ts';
 
 function intOption(name: string, raw: string | undefined, min: number, max: number, issues: Issue[]): number | undefined {
   if (raw === undefined) return undefined;
@@ -29,6 +32,14 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   const issues: Issue[] = [];
   const mc = intOption('--mc', opts.mc, 1, MAX_SAMPLES, issues);
   const seed = intOption('--seed', opts.seed, 0, Number.MAX_SAFE_INTEGER, issues) ?? 42;
+  let asOf: string | undefined;
+  try {
+    asOf = opts.signals ? asOfOrFail(opts.asOf) : undefined;
+  } catch (e) {
+    if (e instanceof InputError) issues.push(...e.issues);
+    else throw e;
+  }
+  if (!opts.signals && (opts.asOf !== undefined || opts.db !== undefined)) issues.push({ path: opts.asOf !== undefined ? '--as-of' : '--db', message: 'goes with --signals', code: 'invalid_option' });
   const out = opts.out ?? DEFAULT_REPORT_OUT;
   // load every scenario first so that all bad inputs are reported together
   const loaded: LoadedScenario[] = [];
@@ -69,11 +80,13 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
           const notes = (analyses[i] as ScenarioAnalyses).notes ?? {};
           return attempt('monteCarlo', l.scenario.id, notes, io, () => reportMonteCarlo(l.scenario, mc, seed));
         });
+  const signals = opts.signals && asOf !== undefined ? await reportSignalsFromStore(io, loaded, analyses, opts.db, asOf) : undefined;
   const command = [
     'payback report',
     ...files,
     ...(mc !== undefined ? [`--mc ${mc}`, `--seed ${seed}`] : []),
     ...(refId !== DEFAULT_REFERENCE ? [`--reference ${refId}`] : []),
+    ...(asOf !== undefined ? ['--signals', `--as-of ${asOf}`] : []),
   ].join(' ');
   // echarts loads only when a report is drawn, not on every command
   const { renderReport } = await import('../../report/html.ts');
@@ -81,6 +94,7 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
     results,
     analyses,
     ...(mcRuns !== undefined && { mc: mcRuns }),
+    ...(signals !== undefined && { signals }),
     meta: {
       version: VERSION,
       generatedAt: new Date().toISOString(),
@@ -93,4 +107,19 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   writeFileAtomic(out, html);
   io.out(compareTable(results));
   io.out(`report: ${out} (${(Buffer.byteLength(html, 'utf8') / 1e6).toFixed(2)} MB)`);
+}
+
+/** Each scenario's watch list, and its nowcast from the store's evidence up to `asOf` (a failure is a note, never a lost report). */
+async function reportSignalsFromStore(io: CliIO, loaded: readonly LoadedScenario[], analyses: ScenarioAnalyses[], db: string | undefined, asOf: string): Promise<(SignalsSection | undefined)[]> {
+  const definitions = loadSignalDefinitions();
+  return withStore(db, async (store) => {
+    const missing = await noEvidence(store, definitions, asOf);
+    const out: (SignalsSection | undefined)[] = [];
+    for (const [i, l] of loaded.entries()) {
+      const notes = ((analyses[i] as ScenarioAnalyses).notes ??= {});
+      const evidence = missing !== null ? { none: missing } : await evidenceFromStore(store, l.scenario, definitions, asOf);
+      out.push(attempt('signals', l.scenario.id, notes, io, () => reportSignals(l.scenario, definitions, asOf, evidence)));
+    }
+    return out;
+  });
 }

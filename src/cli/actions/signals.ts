@@ -2,58 +2,19 @@
  * The actions of `payback signals …`. The store (SQLite, PostgreSQL) loads
  * only when a subcommand opens it: `calendar` and `definitions` never do.
  */
-import { resolve } from 'node:path';
-import { EnvironmentError, environmentFailure } from '../../io/environment.ts';
 import { evaluate } from '../../model/engine.ts';
 import { readScenarioText } from '../../io/files.ts';
 import { scenarioHash } from '../../io/scenario-hash.ts';
-import { loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
-import { calendarTable, contextLines, definitionsTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
+import { catalogAcceleratorIds, loadContext, loadSignalDefinitions, readObservationsFile, seedObservationsPath } from '../../io/signal-files.ts';
+import { calendarTable, contextLines, definitionsTable, nowcastTable, observationsTable, runsTable, statusTable } from '../../report/signals.ts';
 import { evidenceCalendar } from '../../signals/calendar.ts';
-import { isIsoDate } from '../../signals/dates.ts';
 import { readObservationFields } from '../../signals/import.ts';
 import type { ObservationInput } from '../../signals/observation.ts';
-import { statusFromStore } from '../../store/evidence.ts';
-import { type ObservationStore, StoreInputError } from '../../store/types.ts';
+import { noEvidence, nowcastFromStore, statusFromStore } from '../../store/evidence.ts';
 import { VERSION } from '../../version.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
-
-/** Today, UTC, as the default as-of date. */
-const today = (): string => new Date().toISOString().slice(0, 10);
-
-function asOfOrFail(text: string | undefined): string {
-  if (text === undefined) return today();
-  if (!isIsoDate(text)) throw new InputError([{ path: '--as-of', message: `expected a date YYYY-MM-DD, got ${JSON.stringify(text)}`, code: 'bad_date' }]);
-  return text;
-}
-
-/** Open the store the options and the environment name; a bad request to it is bad input (exit 2). */
-async function withStore<T>(db: string | undefined, fn: (store: ObservationStore) => Promise<T>): Promise<T> {
-  const [{ openStore, storeOptionsFrom }, { redactUrl }] = await Promise.all([import('../../store/open.ts'), import('../../store/postgres.ts')]);
-  const where = storeOptionsFrom(db, process.env);
-  const name = where.databaseUrl !== undefined ? redactUrl(where.databaseUrl) : resolve(where.db ?? '');
-  let store: ObservationStore;
-  try {
-    store = await openStore(where);
-  } catch (e) {
-    // a full disk, a server that is down, a damaged file: the machine's failure, in its own words
-    const env = environmentFailure(e, { store: name });
-    if (env !== undefined) throw new EnvironmentError(env, { cause: e });
-    // else where the store is, is the user's input: a wrong path, a newer schema
-    throw new InputError([{ path: '--db', message: `cannot open the store ${name}: ${e instanceof Error ? e.message : String(e)}`, code: 'store' }]);
-  }
-  try {
-    return await fn(store);
-  } catch (e) {
-    if (e instanceof StoreInputError) throw new InputError(e.message);
-    const env = environmentFailure(e, { store: name });
-    if (env !== undefined) throw new EnvironmentError(env, { cause: e });
-    throw e;
-  } finally {
-    await store.close().catch(() => {});
-  }
-}
+import { asOfOrFail, withStore } from '../store.ts';
 
 /** Import checked rows, all or nothing, and say what happened. */
 async function importRows(io: CliIO, db: string | undefined, rows: readonly ObservationInput[], what: string, asJson: boolean): Promise<void> {
@@ -72,9 +33,10 @@ export async function signalsImport(io: CliIO, file: string, opts: { db?: string
 
 export async function signalsAdd(io: CliIO, opts: Record<string, string | boolean | undefined>): Promise<void> {
   const field = (k: string): string | undefined => (typeof opts[k] === 'string' ? (opts[k] as string) : undefined);
-  const fields = Object.fromEntries(['signal', 'scope', 'date', 'value', 'unit', 'source', 'url', 'note', 'supersedes'].map((k) => [k, field(k)]));
-  const r = readObservationFields(fields, loadSignalDefinitions());
-  if (r.issues.length > 0) throw new InputError(r.issues.map((i) => ({ ...i, path: `--${i.path}` })));
+  const fields = Object.fromEntries(['signal', 'scope', 'date', 'value', 'unit', 'source', 'url', 'note', 'supersedes', 'operator', 'accelerator', 'basis', 'facilityShare'].map((k) => [k, field(k)]));
+  const r = readObservationFields(fields, loadSignalDefinitions(), { accelerators: catalogAcceleratorIds() });
+  const flag = (path: string): string => `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (r.issues.length > 0) throw new InputError(r.issues.map((i) => ({ ...i, path: flag(i.path) })));
   await importRows(io, field('db'), r.rows, 'added', opts['json'] === true);
 }
 
@@ -114,6 +76,24 @@ export async function signalsStatus(io: CliIO, file: string, opts: { asOf?: stri
     if (report.rows.length === 0) io.out(`no observations up to ${asOf} in ${store.location}; try \`payback signals seed\``);
     io.out(contextLines(loadContext()));
     if (opts.record) io.out(`recorded: scenario ${scenario.id} saved and the run logged (payback signals runs ${scenario.id})`);
+  });
+}
+
+export async function signalsNowcast(io: CliIO, file: string, opts: { asOf?: string; withProxies?: boolean; db?: string; json?: boolean }): Promise<void> {
+  const asOf = asOfOrFail(opts.asOf);
+  const { scenario, warnings } = loadScenarioOrFail(file);
+  const definitions = loadSignalDefinitions();
+  await withStore(opts.db, async (store) => {
+    // a nowcast needs evidence: an as-of day before every observation is bad input
+    const missing = await noEvidence(store, definitions, asOf);
+    if (missing !== null) throw new InputError([{ path: '--as-of', message: missing, code: 'no_evidence' }]);
+    const n = await nowcastFromStore(store, scenario, definitions, asOf, { includeProxies: opts.withProxies === true });
+    if (opts.json) {
+      io.out(json(n));
+      return;
+    }
+    printWarnings(io, warnings);
+    io.out(nowcastTable(n, `${scenario.id} (${scenario.name ?? scenario.operator})`));
   });
 }
 

@@ -14,6 +14,9 @@ export interface ReportOptions {
   seed?: string;
   out?: string;
   reference?: string;
+  signals?: boolean;
+  asOf?: string;
+  db?: string;
 }
 
 export function reportCommand(program: Command, io: CliIO): void {
@@ -24,6 +27,9 @@ export function reportCommand(program: Command, io: CliIO): void {
     .option('--mc <n>', 'add Monte Carlo NPV and IRR histograms from n samples per scenario')
     .option('--seed <n>', 'the Monte Carlo seed', '42')
     .option('--reference <id>', 'the reference operator for structural advantages (file or built-in id)', DEFAULT_REFERENCE)
+    .option('--signals', 'add the evidence of each scenario: the watch list ranked by value of information, and the nowcast from the store')
+    .option('--as-of <date>', 'with --signals: the evidence up to this day, YYYY-MM-DD (default: today)')
+    .option('--db <path>', 'with --signals: the store (a SQLite file or a postgres:// URL; default as `payback signals`)')
     .option('--out <file>', 'where to write the report', DEFAULT_REPORT_OUT)
     .action(async (files: string[], opts: ReportOptions) => (await import('../actions/report.ts')).reportAction(io, files, opts));
 }

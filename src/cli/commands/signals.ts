@@ -16,7 +16,7 @@ export function signalsCommand(program: Command, io: CliIO): void {
   signals
     .command('import')
     .description('import observations from a .csv, .json or .yaml file: every row checked, all or nothing, idempotent')
-    .argument('<file>', 'CSV with a header (signal,scope,date,value,unit,source[,url,note,supersedes]) or a JSON/YAML list')
+    .argument('<file>', 'CSV with a header (signal,scope,date,value,unit,source[,url,note,supersedes,operator,accelerator,basis,facilityShare]) or a JSON/YAML list')
     .option('--db <path>', DB_HELP)
     .option('--json', 'print what was imported as JSON')
     .action(async (file: string, opts: { db?: string; json?: boolean }) => (await actions()).signalsImport(io, file, opts));
@@ -33,6 +33,10 @@ export function signalsCommand(program: Command, io: CliIO): void {
     .option('--url <url>', 'a link to the source')
     .option('--note <text>', 'a note')
     .option('--supersedes <id>', 'the id of the observation this one corrects')
+    .option('--operator <class>', 'whose number it is: hyperscaler, frontier-lab, neocloud, private-ai-factory, or market')
+    .option('--accelerator <id>', 'the accelerator it is about, a catalog id (gb200, h100…), where it matters')
+    .option('--basis <basis>', 'money per MW (capex-per-mw, gp-per-mw): it-only, or all-in (the facility included)')
+    .option('--facility-share <share>', "an all-in figure's facility share as its source states it, in [0, 1): converts it to IT-only")
     .option('--db <path>', DB_HELP)
     .option('--json', 'print what was added as JSON')
     .action(async (opts: Record<string, string | boolean | undefined>) => (await actions()).signalsAdd(io, opts));
@@ -66,11 +70,21 @@ export function signalsCommand(program: Command, io: CliIO): void {
 
   signals
     .command('calendar')
-    .description('quarter by quarter over the next 24 months: the value each signal should show if the scenario holds, and its tripwire')
+    .description('the watch list: the signals ranked by value of information (how much npv swings across each one\'s uncertainty), with reasons, and quarter by quarter over the next 24 months the value each should show and its tripwire')
     .argument('<scenario>', 'a scenario file or built-in id')
     .option('--as-of <date>', 'start from this day, YYYY-MM-DD (default: today)')
     .option('--json', 'print the calendar as JSON')
     .action(async (file: string, opts: { asOf?: string; json?: boolean }) => (await actions()).signalsCalendar(io, file, opts));
+
+  signals
+    .command('nowcast')
+    .description("the scenario re-run with each signal's latest like-for-like observation in place of its assumption: npv then and now, and the change attributed to each signal (Shapley)")
+    .argument('<scenario>', 'a scenario file or built-in id')
+    .option('--as-of <date>', 'the evidence up to this day, YYYY-MM-DD (default: today)')
+    .option('--with-proxies', 'also place the closest proxies (market evidence, another operator class or accelerator), labelled')
+    .option('--db <path>', DB_HELP)
+    .option('--json', 'print the nowcast as JSON')
+    .action(async (file: string, opts: { asOf?: string; withProxies?: boolean; db?: string; json?: boolean }) => (await actions()).signalsNowcast(io, file, opts));
 
   signals
     .command('definitions')

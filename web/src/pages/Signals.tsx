@@ -1,13 +1,19 @@
 /**
  * Signals: for a scenario, the status of each signal (on track / watch /
- * breach against its tripwire), one signal's history against the path the
- * scenario expects, the evidence calendar, and adding observations (a form,
- * or a CSV import) through the API.
+ * breach against its tripwire, like for like), the nowcast (the latest
+ * evidence in place of the assumptions, a waterfall of what moved npv), the
+ * watch list ranked by value of information, one signal's history against
+ * the path the scenario expects, and adding observations with their scope (a
+ * form, or a CSV import) through the API.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { evaluate } from '../../../src/model/engine.ts';
 import type { ResolvedScenario } from '../../../src/model/load.ts';
-import type { Calendar } from '../../../src/signals/calendar.ts';
+import type { Calendar, CalendarLine } from '../../../src/signals/calendar.ts';
+import type { Nowcast } from '../../../src/signals/nowcast.ts';
+import { BASES, OPERATOR_CLASSES } from '../../../src/signals/observation.ts';
+import { nowcastWaterfallOption } from '../../../src/report/charts.ts';
+import { lineName, nowcastRows, scopeClass, WATCH_REASONS, watchRange } from '../../../src/report/signals-format.ts';
 import { expectedInYear, linkSignal, tripwireInYear, tripwireOf } from '../../../src/signals/link.ts';
 import type { Observation } from '../../../src/signals/observation.ts';
 import type { SignalStatus, StatusReport } from '../../../src/signals/status.ts';
@@ -17,7 +23,7 @@ import { signalHistoryOption } from '../charts/signal-history.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Section, Status } from '../components/common.tsx';
 import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
-import { useLibrary } from '../data.ts';
+import { CATALOG, useLibrary } from '../data.ts';
 import { useApi } from '../hooks.ts';
 import { setParams } from '../route.ts';
 import { useScenarioState } from '../scenario-state.ts';
@@ -63,9 +69,14 @@ function SignalsBody({ scenario, id, asOf, params, modified }: { scenario: Resol
   const online = lib.apiOnline !== false;
   const status = useApi<StatusReport | { status: StatusReport }>(online ? `/signals/status?scenario=${encodeURIComponent(id)}&asOf=${asOf}&version=${version}` : null, rev);
   const calendar = useApi<Calendar | { calendar: Calendar }>(online ? `/signals/calendar?scenario=${encodeURIComponent(id)}&asOf=${asOf}&version=${version}` : null, rev);
+
   const signal = params['signal'] ?? DEFINITIONS[0]?.id ?? '';
   const obs = useApi<unknown>(online && signal !== '' ? `/observations?signal=${encodeURIComponent(signal)}&history=true` : null, rev);
   const report: StatusReport | undefined = status.data === undefined ? undefined : 'rows' in status.data ? status.data : status.data.status;
+  // a nowcast needs evidence up to the as-of day: asked for once the status shows some
+  const proxies = params['proxies'] === '1';
+  const hasEvidence = report !== undefined && report.asOf === asOf && report.rows.length > 0;
+  const nowcast = useApi<Nowcast>(online && hasEvidence ? `/signals/nowcast?scenario=${encodeURIComponent(id)}&asOf=${asOf}&version=${version}${proxies ? '&proxies=true' : ''}` : null, rev);
   const cal: Calendar | undefined = calendar.data === undefined ? undefined : 'lines' in calendar.data ? calendar.data : calendar.data.calendar;
   const observations = listOf<Observation>(obs.data, 'observations');
 
@@ -77,6 +88,20 @@ function SignalsBody({ scenario, id, asOf, params, modified }: { scenario: Resol
         {status.error !== undefined && <Status kind="error">{status.error}</Status>}
         {report !== undefined && <StatusBoard report={report} onPick={(sig) => setParams({ signal: sig }, { push: true })} />}
         {report === undefined && status.loading && <Status>Loading the status…</Status>}
+      </Section>
+      <Section title="Nowcast: what the evidence says now" id="nowcast">
+        <label class="toggle" style={{ display: 'flex', alignItems: 'center', gap: '0.4rem' }}>
+          <input type="checkbox" checked={proxies} onChange={(e) => setParams({ proxies: (e.currentTarget as HTMLInputElement).checked ? '1' : undefined })} data-testid="nowcast-proxies" />
+          Place proxies too (market evidence, another operator class or accelerator), labelled
+        </label>
+        {nowcast.error !== undefined && (
+          <Status kind="error" testid="nowcast-error">
+            {nowcast.error}
+          </Status>
+        )}
+        {nowcast.data !== undefined && nowcast.error === undefined && <NowcastView n={nowcast.data} />}
+        {nowcast.data === undefined && nowcast.loading && <Status>Loading the nowcast…</Status>}
+        {report !== undefined && !hasEvidence && !status.loading && <p class="muted">No evidence up to {asOf} to nowcast from: add observations below (or `payback signals seed`).</p>}
       </Section>
       <Section title="History against the scenario" id="history">
         <div class="controls">
@@ -106,8 +131,9 @@ function SignalsBody({ scenario, id, asOf, params, modified }: { scenario: Resol
         />
         <CsvImport onImported={() => setRev((r) => r + 1)} />
       </Section>
-      <Section title="Evidence calendar" id="calendar">
+      <Section title="Watch list: what to watch next" id="calendar">
         {calendar.error !== undefined && <Status kind="error">{calendar.error}</Status>}
+        {cal !== undefined && <WatchList cal={cal} />}
         {cal !== undefined && <CalendarTable cal={cal} />}
       </Section>
     </>
@@ -119,6 +145,9 @@ function StatusBoard({ report, onPick }: { report: StatusReport; onPick: (signal
   for (const r of report.rows) if (r.status !== null) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return (
     <>
+      <p class={report.verdict.meets === false ? 'note warn' : 'note'} data-testid="status-verdict">
+        {report.verdict.text}
+      </p>
       <p class="toolbar" data-testid="status-summary">
         <span class="badge on-track">on track {counts['on track']}</span>
         <span class="badge watch">watch {counts['watch']}</span>
@@ -135,7 +164,7 @@ function StatusBoard({ report, onPick }: { report: StatusReport; onPick: (signal
               </th>
               <th scope="col">Observed</th>
               <th scope="col">Scenario expects</th>
-              <th scope="col">Tripwire</th>
+              <th scope="col">{report.verdict.meets === false ? 'Tripwire / needed' : 'Tripwire'}</th>
               <th scope="col">Headroom</th>
               <th scope="col" class="text">
                 Evidence
@@ -173,17 +202,21 @@ function StatusRow({ r, onPick }: { r: SignalStatus; onPick: (signal: string) =>
         {r.compare === 'growth' && <span class="muted"> (growth/yr)</span>}
       </th>
       <td class="status-cell" data-label="Status">
-        {r.status === null ? <span class="badge">{r.applies ? 'no status' : 'not linked'}</span> : <span class={`badge ${STATE_CLASS[r.status] ?? ''}`}>{r.status}</span>}
+        {r.status === null ? (
+          <span class="badge">{!r.applies ? 'not linked' : r.match === 'none' ? 'not comparable' : 'no status'}</span>
+        ) : (
+          <span class={`badge ${STATE_CLASS[r.status] ?? ''}`}>{r.status}</span>
+        )}
       </td>
       <td data-label="Observed">{f(r.observed)}</td>
       <td data-label="Scenario expects">{f(r.expected)}</td>
-      <td data-label="Tripwire">{f(r.tripwire)}</td>
+      <td data-label="Tripwire">{r.tripwire === null && r.needed !== null ? `needs ${f(r.needed)}` : f(r.tripwire)}</td>
       <td data-label="Headroom">{r.headroom === null ? '—' : pct(r.headroom, 0)}</td>
       <td class="text" data-label="Evidence">
         <span>
-          {r.latest.date} · {r.latest.scope}
+          {r.latest.date} · {r.latest.scope} <span class="muted">({scopeClass(r.latest)})</span>
           {r.match === 'proxy' && (
-            <span class="badge" title="market evidence used as a proxy">
+            <span class="badge" title={`the closest evidence there is: ${r.scopeNote ?? ''}`} data-testid={`proxy-${r.signal}`}>
               proxy
             </span>
           )}
@@ -204,13 +237,13 @@ function History({ scenario, signal, observations, asOf }: { scenario: ResolvedS
         ? undefined
         : attempt(() => {
             const l = linkSignal(def, scenario);
-            if (!l.applies) return { reason: l.reason, expected: [], tripwire: [], segment: null as string | null };
+            if (!l.applies) return { reason: l.reason as string | null, expected: [], tripwire: [], segment: null as string | null };
             const result = evaluate(scenario);
             const seg = l.primarySegment;
             const tw = tripwireOf(l, scenario, seg);
             const years = Array.from({ length: scenario.horizon.years }, (_, i) => i + 1);
             return {
-              reason: tw.reason,
+              reason: tw.baseMisses ? 'the base case misses npv ≥ 0 already: the line is what the signal would need for it to pay back' : tw.reason,
               segment: seg,
               expected: years.map((t) => ({ year: scenario.horizon.startYear + t - 1, value: expectedInYear(l, scenario, result, t, seg) })),
               tripwire: years.map((t) => ({ year: scenario.horizon.startYear + t - 1, value: tripwireInYear(l, tw, t, seg) })),
@@ -295,7 +328,21 @@ function ObservationTable({ rows }: { rows: Observation[] }) {
 }
 
 function ObservationForm({ scenario, signal, onAdded }: { scenario: ResolvedScenario; signal: string; onAdded: (signal: string) => void }) {
-  const [form, setForm] = useState({ signal, scope: '', date: today(), value: '', unit: DEFINITIONS.find((d) => d.id === signal)?.unit ?? '', source: '', url: '', note: '' });
+  const [form, setForm] = useState({
+    signal,
+    scope: '',
+    date: today(),
+    value: '',
+    unit: DEFINITIONS.find((d) => d.id === signal)?.unit ?? '',
+    source: '',
+    url: '',
+    note: '',
+    operator: scenario.operator === 'custom' ? 'market' : scenario.operator,
+    accelerator: '',
+    basis: '',
+    facilityShare: '',
+  });
+  const perMW = DEFINITIONS.find((d) => d.id === form.signal)?.scope.basis === true;
   const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string; issues?: string[] } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: Event) => {
@@ -318,6 +365,10 @@ function ObservationForm({ scenario, signal, onAdded }: { scenario: ResolvedScen
         source: form.source,
         ...(form.url.trim() !== '' && { url: form.url.trim() }),
         ...(form.note.trim() !== '' && { note: form.note.trim() }),
+        ...(form.operator !== '' && { operator: form.operator }),
+        ...(form.accelerator.trim() !== '' && { accelerator: form.accelerator.trim() }),
+        ...(perMW && form.basis !== '' && { basis: form.basis }),
+        ...(perMW && form.facilityShare.trim() !== '' && { facilityShare: form.facilityShare.trim() }),
       });
       setMsg({ kind: 'ok', text: `Added: ${form.signal} ${form.scope} ${form.date} = ${form.value} ${form.unit}.` });
       onAdded(form.signal);
@@ -350,6 +401,49 @@ function ObservationForm({ scenario, signal, onAdded }: { scenario: ResolvedScen
           ))}
         </datalist>
       </label>
+      <label>
+        Whose number
+        <select value={form.operator} onChange={set('operator')} data-testid="obs-operator">
+          <option value="">unclassified</option>
+          {OPERATOR_CLASSES.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Accelerator (where it matters)
+        <select value={form.accelerator} onChange={set('accelerator')} data-testid="obs-accelerator">
+          <option value="">not stated</option>
+          {CATALOG.accelerators.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.id}
+            </option>
+          ))}
+        </select>
+      </label>
+      {perMW && (
+        <>
+          <label>
+            Basis (money per MW)
+            <select value={form.basis} onChange={set('basis')} required data-testid="obs-basis">
+              <option value="">choose…</option>
+              {BASES.map((b) => (
+                <option key={b} value={b}>
+                  {b === 'all-in' ? 'all-in (facility included)' : 'IT only'}
+                </option>
+              ))}
+            </select>
+          </label>
+          {form.basis === 'all-in' && (
+            <label>
+              Facility share, as the source states it (optional)
+              <input type="text" inputMode="decimal" value={form.facilityShare} onInput={set('facilityShare')} placeholder="e.g. 0.3" data-testid="obs-facility-share" />
+            </label>
+          )}
+        </>
+      )}
       <label>
         Date
         <input type="date" value={form.date} onInput={set('date')} required data-testid="obs-date" />
@@ -416,7 +510,9 @@ function CsvImport({ onImported }: { onImported: () => void }) {
   return (
     <details class="csv" data-testid="csv-import">
       <summary>Import observations from CSV</summary>
-      <p class="muted">Columns: signal, scope, date, value, unit, source (and optionally url, note, supersedes). Rows already stored are skipped.</p>
+      <p class="muted">
+        Columns: signal, scope, date, value, unit, source (and optionally url, note, supersedes, and the scope: operator, accelerator, basis — required for money per MW — and facilityShare). Rows already stored are skipped.
+      </p>
       <label>
         CSV file <input type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)} data-testid="csv-file" />
       </label>
@@ -445,10 +541,117 @@ function CsvImport({ onImported }: { onImported: () => void }) {
   );
 }
 
+/** The nowcast: its sentence, the waterfall from npv of the base case to npv now, and the table of what was placed. */
+function NowcastView({ n }: { n: Nowcast }) {
+  const option = useMemo(() => nowcastWaterfallOption(n), [n]);
+  const rows = nowcastRows(n);
+  return (
+    <>
+      <p data-testid="nowcast-summary">{n.summary}</p>
+      {n.attribution.length > 0 && <Chart option={option} height={Math.max(260, 150 + 34 * (n.attribution.length + 2))} testid="chart-nowcast" />}
+      <div class="table-wrap">
+        <table data-testid="nowcast-table">
+          <thead>
+            <tr>
+              <th scope="col" class="text">
+                Signal
+              </th>
+              <th scope="col" class="text">
+                Input
+              </th>
+              <th scope="col" class="text">
+                Assumption → evidence
+              </th>
+              <th scope="col">Δ npv (Shapley)</th>
+              <th scope="col">Running npv</th>
+              <th scope="col" class="text">
+                Evidence
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                {r.map((c, j) => (
+                  <td key={j} class={j === 3 || j === 4 ? '' : 'text'}>
+                    {c}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {n.notPlaced.length > 0 && (
+        <details>
+          <summary>Not placed ({n.notPlaced.length})</summary>
+          <ul class="muted">
+            {n.notPlaced.map((x) => (
+              <li key={x.signal}>
+                {x.signal}: {x.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
+  );
+}
+
+/** The watch list: the signals ranked by value of information, with the reasons of the first rows. */
+function WatchList({ cal }: { cal: Calendar }) {
+  const next = (l: CalendarLine): string => {
+    const c = l.cells[0];
+    const f = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : l.compare === 'growth' ? pct(x, 1) : formatSignal(l.unit, x));
+    return c === undefined ? '—' : c.needed !== null ? `needs ${f(c.needed)}` : f(c.tripwire);
+  };
+  return (
+    <>
+      <p class="muted" data-testid="watch-verdict">
+        {cal.verdict.text} Ranked by value of information: how much npv swings across each signal's uncertainty (the p5–p95 of its input in the distributions the Monte Carlo samples).
+      </p>
+      <div class="table-wrap">
+        <table data-testid="watch-list">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col" class="text">
+                Signal
+              </th>
+              <th scope="col">NPV swing</th>
+              <th scope="col" class="text">
+                Across (p5–p95)
+              </th>
+              <th scope="col">{cal.verdict.meets === false ? 'Tripwire / needed' : 'Tripwire'}</th>
+              <th scope="col" class="text">
+                Why watch
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {cal.lines.map((l) => (
+              <tr key={`${l.signal}:${l.segment ?? ''}`} data-testid={`watch-${l.watch.rank}`}>
+                <td>{l.watch.rank}</td>
+                <th scope="row" class="text">
+                  {lineName(l)}
+                </th>
+                <td>{l.watch.voi === null ? '—' : formatSignal('$/MW', l.watch.voi)}</td>
+                <td class="text">{watchRange(l)}</td>
+                <td>{next(l)}</td>
+                <td class="text why">{l.watch.rank <= WATCH_REASONS ? l.watch.reason : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 function CalendarTable({ cal }: { cal: Calendar }) {
   return (
     <>
-      <p class="muted">What each signal should show quarter by quarter if the scenario holds, and its tripwire (in brackets). The first four quarters are the next 12 months.</p>
+      <p class="muted">What each signal should show quarter by quarter if the scenario holds, and its tripwire (in brackets; for a base case that misses npv ≥ 0, what it would need). The quarters within the next 12 months are in full colour.</p>
       <div class="table-wrap">
         <table data-testid="calendar">
           <thead>
@@ -465,7 +668,7 @@ function CalendarTable({ cal }: { cal: Calendar }) {
             {cal.lines.map((l) => (
               <tr key={`${l.signal}:${l.segment ?? ''}`}>
                 <th scope="row" class="text">
-                  {l.label}
+                  {l.watch.rank}. {l.label}
                   {l.segment !== null && <span class="muted"> · {l.segment}</span>}
                 </th>
                 {l.cells.map((c) => {
@@ -474,6 +677,7 @@ function CalendarTable({ cal }: { cal: Calendar }) {
                     <td key={c.quarter} class={c.within12Months ? '' : 'muted'}>
                       {f(c.expected)}
                       {c.tripwire !== null && <span class="muted"> ({f(c.tripwire)})</span>}
+                      {c.needed !== null && <span class="muted"> (needs {f(c.needed)})</span>}
                     </td>
                   );
                 })}

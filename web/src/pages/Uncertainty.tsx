@@ -1,10 +1,12 @@
 /**
  * Uncertainty: Monte Carlo over the scenario's `uncertainty:` block (or, when
- * it has none, default ranges on the main drivers), run in a Web Worker with
+ * it has none, the default uncertainty every surface uses), run in a Web Worker with
  * a progress bar and a cancel button; probabilities, histograms, driver importance.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { DEFAULT_SEED, type McSummary, type MonteCarloOptions } from '../../../src/analysis/monte-carlo.ts';
+import { effectiveUncertainty, type UncertaintyOrigin, withEffectiveUncertainty } from '../../../src/analysis/default-uncertainty.ts';
+import { DEFAULT_SAMPLES, DEFAULT_SEED, type McSummary, type MonteCarloOptions } from '../../../src/analysis/monte-carlo.ts';
+import { inputInfo } from '../../../src/analysis/paths.ts';
 import type { McMetric } from '../../../src/analysis/columnar.ts';
 import { describeDistribution, type DistributionSpec } from '../../../src/analysis/distributions.ts';
 import type { Issue } from '../../../src/model/issues.ts';
@@ -23,42 +25,24 @@ import { useScenarioState } from '../scenario-state.ts';
 
 const SAMPLE_CHOICES = [2_000, 10_000, 20_000, 50_000, 100_000, 250_000, 500_000];
 
-/** A default distribution for a main driver, when the scenario has no `uncertainty:` block. */
-function defaultSpec(sl: Slider): DistributionSpec | undefined {
-  const b = sl.base;
-  const kind = sl.driver.info.kind;
-  const r = (x: number): number => Number(x.toPrecision(6));
-  const tri = (min: number, mode: number, max: number, scale: boolean): DistributionSpec => ({ dist: 'triangular', min: r(min), mode: r(mode), max: r(max), ...(scale && { scale: true }) });
-  if (sl.key === 'utilization') return { dist: 'pert', min: 0.75, mode: 1, max: 1.15, scale: true };
-  if (sl.key === 'tokensPerYear') return tri(0.5, 1, 1.5, true);
-  if (sl.key.startsWith('price.')) return tri(0.7, 1, 1.2, true);
-  if (sl.key.startsWith('decline.')) return tri(b - 0.1, b, b + 0.05, false);
-  if (sl.key === 'capex') return tri(0.9, 1, 1.25, true);
-  if (sl.key === 'rent') return tri(0.85, 1, 1.2, true);
-  if (sl.key === 'power') return tri(0.8, 1, 1.4, true);
-  if (sl.key === 'softwareGain') return tri(Math.max(-0.5, b - 0.1), b, b + 0.1, false);
-  if (sl.key === 'wacc') return tri(Math.max(0, b - 0.02), b, b + 0.03, false);
-  if (sl.key === 'paidShare' && kind === 'share') return tri(0.85, 1, 1.1, true);
-  return undefined;
-}
-
 interface UncertainInput {
   key: string;
   path: string;
   label: string;
   spec: DistributionSpec;
-  from: 'file' | 'default';
 }
 
-function uncertainInputs(s: ResolvedScenario, sliders: readonly Slider[]): UncertainInput[] {
-  const block = s.uncertainty ?? {};
-  if (Object.keys(block).length > 0) return Object.entries(block).map(([path, spec]) => ({ key: path, path, label: path, spec, from: 'file' }));
-  const out: UncertainInput[] = [];
-  for (const sl of sliders) {
-    const spec = defaultSpec(sl);
-    if (spec !== undefined) out.push({ key: sl.key, path: sl.path, label: sl.label, spec, from: 'default' });
-  }
-  return out;
+/** The scenario's own uncertainty block, else the default every surface uses (src/analysis/default-uncertainty.ts). */
+function uncertainInputs(s: ResolvedScenario): { origin: UncertaintyOrigin; inputs: UncertainInput[] } {
+  const { origin, distributions } = effectiveUncertainty(s);
+  const label = (path: string): string => {
+    try {
+      return inputInfo(s, path).label;
+    } catch {
+      return path;
+    }
+  };
+  return { origin, inputs: Object.entries(distributions).map(([path, spec]) => ({ key: path, path, label: label(path), spec })) };
 }
 
 type RunState =
@@ -84,26 +68,24 @@ export function Uncertainty({ params }: { params: Record<string, string> }) {
 
 function McBody({ scenario, params }: { scenario: ResolvedScenario; params: Record<string, string> }) {
   const sliders = useMemo(() => slidersFor(scenario), [scenario]);
-  const inputs = useMemo(() => uncertainInputs(scenario, sliders), [scenario, sliders]);
+  const { origin, inputs } = useMemo(() => uncertainInputs(scenario), [scenario]);
   const off = new Set((params['off'] ?? '').split(',').filter((x) => x !== ''));
-  const n = Number(params['n'] ?? '10000');
+  const n = Number(params['n'] ?? String(DEFAULT_SAMPLES));
   const seed = Number(params['seed'] ?? String(DEFAULT_SEED));
   const lhs = params['lhs'] === '1';
   const used = inputs.filter((i) => !off.has(i.key));
   const options: MonteCarloOptions = useMemo(
     () => ({
-      n: Number.isSafeInteger(n) && n > 0 ? n : 10000,
+      n: Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_SAMPLES,
       seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : DEFAULT_SEED,
       lhs,
-      ...(inputs[0]?.from === 'default' && { distributions: Object.fromEntries(used.map((i) => [i.path, i.spec])) }),
     }),
-    [n, seed, lhs, used.map((i) => i.key).join(','), inputs],
+    [n, seed, lhs],
   );
-  // a file's uncertainty block with some inputs switched off: run the scenario without them
+  // the same run as the CLI, the report and the API; with some inputs switched off, the scenario without them
   const runScenario = useMemo(() => {
-    if (inputs[0]?.from !== 'file' || off.size === 0) return scenario;
-    const u = Object.fromEntries(Object.entries(scenario.uncertainty ?? {}).filter(([k]) => !off.has(k)));
-    return { ...scenario, uncertainty: u };
+    if (off.size === 0) return withEffectiveUncertainty(scenario);
+    return { ...scenario, uncertainty: Object.fromEntries(used.map((i) => [i.key, i.spec])) };
   }, [scenario, inputs, params['off']]);
   const runKey = JSON.stringify([runScenario, options]);
 
@@ -155,9 +137,9 @@ function McBody({ scenario, params }: { scenario: ResolvedScenario; params: Reco
     <>
       <Section title="Uncertain inputs" id="mc-inputs">
         <p class="muted">
-          {inputs[0]?.from === 'file'
+          {origin === 'scenario'
             ? 'From the scenario file’s uncertainty: block (edit it on Explore).'
-            : 'This scenario has no uncertainty: block, so the main drivers get default ranges (× = a multiplier of the base value; a ramp keeps its shape). Add an uncertainty: block on Explore to set your own.'}
+            : 'This scenario has no uncertainty: block, so it gets the default uncertainty that the CLI (payback mc), the report and the API use too (× = a multiplier of the base value; a ramp keeps its shape). Add an uncertainty: block on Explore to set your own.'}
         </p>
         <div class="table-wrap">
           <table data-testid="mc-inputs">
@@ -181,7 +163,7 @@ function McBody({ scenario, params }: { scenario: ResolvedScenario; params: Reco
             </thead>
             <tbody>
               {inputs.map((i) => {
-                const d = run.status === 'done' ? run.summary.drivers.find((x) => x.path === i.path || x.path === (sliders.find((s) => s.key === i.key)?.path ?? '')) : undefined;
+                const d = run.status === 'done' ? run.summary.drivers.find((x) => x.path === i.path) : undefined;
                 return (
                   <tr key={i.key}>
                     <td>
@@ -210,7 +192,7 @@ function McBody({ scenario, params }: { scenario: ResolvedScenario; params: Reco
           <label>
             Samples
             <select value={String(options.n)} onChange={(e) => setParams({ n: (e.currentTarget as HTMLSelectElement).value })} disabled={running} data-testid="mc-samples">
-              {[...new Set([...SAMPLE_CHOICES, options.n ?? 10000])].sort((a, b) => a - b).map((c) => (
+              {[...new Set([...SAMPLE_CHOICES, options.n ?? DEFAULT_SAMPLES])].sort((a, b) => a - b).map((c) => (
                 <option key={c} value={String(c)}>
                   {c.toLocaleString('en-US')}
                 </option>

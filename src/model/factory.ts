@@ -1,0 +1,1015 @@
+/**
+ * MODEL.md §3: one factory, one sample, from the build to the horizon. This is
+ * the one place where a year of the model is computed — capacity, demand, the
+ * funnel, revenue, costs, tax pools, debt service, the flows and the
+ * summary's running sums. `evaluate` runs it once, recording every line of
+ * every year (§4); the Monte Carlo runs it for each sample of a block,
+ * recording nothing.
+ *
+ * `runFactory` reads a sample's inputs from a vector of slots (`Layout`) and
+ * keeps its state in locals: one function with the year loop inside, so the
+ * engine keeps every running value in registers. What it needs between years
+ * (generations, capex and debt by year, the flows) lives in a `FactoryPlan`
+ * made once per scenario structure and reused.
+ */
+import { irrFast } from './finance.ts';
+import { IRR_NONE, irrRootClass } from './irr-class.ts';
+import {
+  acceleratorCount,
+  acceleratorHoursSold,
+  allocatedCost,
+  billedTokens as billedOf,
+  capacityComputeUnits,
+  demandedTokens,
+  energyMWh,
+  generationCapex,
+  growth,
+  imputedValue,
+  isProfitable,
+  itDepreciationPerYear,
+  leaseCost,
+  lossPoolAfter,
+  owedAtHorizon,
+  paybackPeriod,
+  perAcceleratorHourRevenue,
+  perMTokRevenue,
+  perTokenCost,
+  powerCost,
+  powInt,
+  rentCost,
+  servedComputeTokensMode,
+  subscriptionRevenue,
+  subscriptionUsers,
+  taxWithCarryForward,
+  throughputPerAccelerator,
+} from './lines.ts';
+import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type YearRow } from './result.ts';
+import { KIND_CODES, KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type Structure } from './slots.ts';
+
+/** The metrics the Monte Carlo reports, in order. */
+export const MC_METRICS = ['npv', 'irr', 'equityIrr', 'paybackYears', 'grossProfitPerMW', 'revenuePerMW', 'profitableShare', 'strategicNpv'] as const;
+export type McMetric = (typeof MC_METRICS)[number];
+
+/** What "pays back within its life" means for an owned and for a rented fleet (the Monte Carlo's P(payback ≤ life)). */
+export const LIFE_DEFINITIONS = {
+  own: 'paybackYears ≤ fleet.usefulLifeYears',
+  rent: 'cumulative free cash flow ≥ 0 at the end of the compute rent term (fleet.rentTermYears, or the horizon if shorter): a rented fleet has no capex to pay back, so its commitment is what must be earned back',
+} as const;
+
+/** What a recorded run gives: every line of every year (MODEL.md §4), the summary and the warnings. */
+export interface Recording {
+  years: YearRow[];
+  /** per segment, its rows for t = 1..T */
+  segments: SegmentYearRow[][];
+  summary: Summary;
+  warnings: ModelWarning[];
+  /** a year's values were not all finite: the caller fixes the rows field by field */
+  needsFix: boolean;
+}
+
+export function newRecording(): Recording {
+  return { years: [], segments: [], summary: newSummary(), warnings: [], needsFix: false };
+}
+
+/**
+ * A sample's summary metrics (NaN: no value), the IRRs' root classes
+ * (`irr-class.ts`, computed when `classify` is set) and what the Monte Carlo's
+ * flags need.
+ */
+export interface FactoryMetrics {
+  npv: number;
+  irr: number;
+  equityIrr: number;
+  paybackYears: number;
+  grossProfitPerMW: number;
+  revenuePerMW: number;
+  profitableShare: number;
+  strategicNpv: number;
+  irrClass: number;
+  equityIrrClass: number;
+  /** cumulative fcf at the end of the compute rent term (rented fleets) */
+  cumAtRentTerm: number;
+}
+
+export function newFactoryMetrics(): FactoryMetrics {
+  return { npv: 0, irr: 0, equityIrr: 0, paybackYears: 0, grossProfitPerMW: 0, revenuePerMW: 0, profitableShare: 0, strategicNpv: 0, irrClass: IRR_NONE, equityIrrClass: IRR_NONE, cumAtRentTerm: 0 };
+}
+
+/**
+ * The structure of a scenario compiled for `runFactory`: its slot layout, its
+ * modes and pricing forms, and the scratch arrays a run fills (one run at a
+ * time).
+ */
+export interface FactoryPlan {
+  readonly T: number;
+  readonly startYear: number;
+  readonly layout: Layout;
+  readonly nSeg: number;
+  readonly own: boolean;
+  readonly ownFacility: boolean;
+  readonly leaseFacility: boolean;
+  readonly tokensMode: boolean;
+  readonly hasPower: boolean;
+  readonly refresh: boolean;
+  readonly hasDebt: boolean;
+  readonly straight: boolean;
+  readonly bookValue: boolean;
+  readonly kinds: Int32Array;
+  readonly cash: Uint8Array;
+  readonly billedAll: Uint8Array;
+  // each segment's slots
+  readonly sShare: Int32Array;
+  readonly sIntensity: Int32Array;
+  readonly sHidden: Int32Array;
+  readonly sPrice: Int32Array;
+  readonly sChange: Int32Array;
+  readonly sDiscount: Int32Array;
+  readonly sArpu: Int32Array;
+  readonly sTokensPerUser: Int32Array;
+  readonly sArpuChange: Int32Array;
+  readonly sUsageGrowth: Int32Array;
+  readonly sPremium: Int32Array;
+  // scratch: by generation, by t = 0..T, by segment
+  readonly genCapex: Float64Array;
+  readonly genDep: Float64Array;
+  readonly capexAt: Float64Array;
+  readonly draws: Float64Array;
+  readonly principalDue: Float64Array;
+  readonly fcf: Float64Array;
+  readonly eq: Float64Array;
+  readonly disc: Float64Array;
+  readonly work: Float64Array;
+  readonly workAbs: Float64Array;
+  readonly segG: Float64Array;
+  readonly segGArpu: Float64Array;
+  readonly segGUsage: Float64Array;
+  readonly segPremium: Float64Array;
+  readonly segQ: Float64Array;
+  readonly segB: Float64Array;
+  readonly segR: Float64Array;
+  readonly segV: Float64Array;
+  readonly segAux: Float64Array;
+  /** a year's values for `recordYear` (a recorded run) */
+  readonly rv: Float64Array;
+  /** what the steps of a run hand on (`A`) */
+  readonly acc: Float64Array;
+}
+
+export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
+  const T = st.T;
+  const nSeg = st.kinds.length;
+  const segSlots = (k: keyof Layout['segments'][number]): Int32Array => Int32Array.from(layout.segments.map((s) => s[k]));
+  const years = (): Float64Array => new Float64Array(T + 1);
+  const segs = (): Float64Array => new Float64Array(nSeg);
+  return {
+    T,
+    startYear: st.startYear,
+    layout,
+    nSeg,
+    own: st.own,
+    ownFacility: st.facilityMode === 'own',
+    leaseFacility: st.facilityMode === 'lease',
+    tokensMode: st.tokensMode,
+    hasPower: st.hasPower,
+    refresh: st.refresh,
+    hasDebt: st.hasDebt,
+    straight: st.straight,
+    bookValue: st.bookValue,
+    kinds: Int32Array.from(st.kinds.map((k) => KIND_CODES[k])),
+    cash: Uint8Array.from(st.cash.map(Number)),
+    billedAll: Uint8Array.from(st.reasoningBilled.map(Number)),
+    sShare: segSlots('share'),
+    sIntensity: segSlots('intensity'),
+    sHidden: segSlots('hidden'),
+    sPrice: segSlots('price'),
+    sChange: segSlots('change'),
+    sDiscount: segSlots('discount'),
+    sArpu: segSlots('arpu'),
+    sTokensPerUser: segSlots('tokensPerUser'),
+    sArpuChange: segSlots('arpuChange'),
+    sUsageGrowth: segSlots('usageGrowth'),
+    sPremium: segSlots('techPremium'),
+    genCapex: years(),
+    genDep: years(),
+    capexAt: years(),
+    draws: years(),
+    principalDue: years(),
+    fcf: years(),
+    eq: years(),
+    disc: years(),
+    work: years(),
+    workAbs: years(),
+    segG: segs(),
+    segGArpu: segs(),
+    segGUsage: segs(),
+    segPremium: segs(),
+    segQ: segs(),
+    segB: segs(),
+    segR: segs(),
+    segV: segs(),
+    segAux: segs(),
+    rv: new Float64Array(RV_COUNT),
+    acc: new Float64Array(A_COUNT),
+  };
+}
+
+const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
+
+/**
+ * Run one factory over its horizon: a sample's inputs in `x` (a vector of
+ * `plan.layout.count` slots); its metrics into `m`; every line into `rec`
+ * when given. `classify` asks for the IRRs' root classes (the Monte Carlo's).
+ *
+ * @example
+ * const plan = factoryPlan(structureOf(s), layout);
+ * extractInputs(s, layout, x);
+ * runFactory(plan, x, m, newRecording(), false);
+ */
+export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean): void {
+  schedules(plan, x);
+  const recd = rec === null ? null : beginRecording(plan, x, rec);
+  yearsOf(plan, x, recd);
+  summarize(plan, x, m, recd, classify);
+}
+
+// Each loop over the years sits in a function of its own with nothing after it: a loop compiled on stack
+// replacement mid-way through a function that goes on after it would be compiled without feedback for the
+// rest, and V8 can re-enter that code, and bail out of it, on every call. What the steps hand on lives in
+// `plan.acc` (indices `A`).
+
+/** §3.1 the fleet and its generations, §3.4 the facility, §3.6 the capex and debt schedules and the commitments after the horizon. */
+function schedules(plan: FactoryPlan, x: Float64Array): void {
+  const { T, layout: l, own, refresh, hasDebt, leaseFacility, genCapex, genDep, capexAt, draws, principalDue, acc } = plan;
+  const itMW = x[l.itMW] as number;
+  const N = acceleratorCount(itMW, x[l.kW] as number);
+  const L = own ? (x[l.usefulLife] as number) : T;
+  const D = own ? (x[l.depreciationYears] as number) : T;
+  const residualFrac = own ? (x[l.residualValue] as number) : 0;
+  const G = own ? (refresh ? Math.floor((T - 1) / L) + 1 : 1) : 0;
+  const facCapex = plan.ownFacility ? (x[l.facilityCapexPerMW] as number) * itMW : 0;
+  const facLife = plan.ownFacility ? (x[l.facilityLife] as number) : 1;
+  acc[A.N] = N;
+  acc[A.L] = L;
+  acc[A.D] = D;
+  acc[A.G] = G;
+  acc[A.residual] = residualFrac;
+  acc[A.facCapex] = facCapex;
+  acc[A.facLife] = facLife;
+  acc[A.facDep] = plan.ownFacility ? facCapex / facLife : 0;
+  capexAt.fill(0);
+  draws.fill(0);
+  principalDue.fill(0);
+  capexAt[0] = facCapex;
+  generations(plan, N * (x[l.capexPerAccelerator] as number), x[l.capexChangePerYear] as number, G, L, D, residualFrac);
+  if (hasDebt) debtSchedule(plan, x[l.debtShare] as number, x[l.debtTerm] as number);
+  const leaseTerm = leaseFacility ? (x[l.leaseTerm] as number) : 0;
+  const rentTerm = own ? 0 : (x[l.rentTerm] as number);
+  const commitRate = hasDebt ? (x[l.debtRate] as number) : (x[l.wacc] as number);
+  acc[A.owedAfter] =
+    owedAfterHorizon(T, leaseTerm, leaseCost(itMW, x[l.leasePerKWMonth] as number, 1), x[l.leaseEscalation] as number, commitRate) +
+    owedAfterHorizon(T, rentTerm, rentCost(N, x[l.rentPerHour] as number, 1), x[l.rentChange] as number, commitRate);
+}
+
+/** §3.1 generation k, bought at b_k = k·L: its capex K_k and yearly depreciation; capex by t and in all. */
+function generations(plan: FactoryPlan, firstCapex: number, capexChange: number, G: number, L: number, D: number, residualFrac: number): void {
+  const { genCapex, genDep, capexAt } = plan;
+  let total = capexAt[0] as number;
+  for (let k = 0; k < G; k++) {
+    const b = k * L;
+    const capex = generationCapex(firstCapex, capexChange, b);
+    genCapex[k] = capex;
+    genDep[k] = itDepreciationPerYear(capex, residualFrac, D);
+    capexAt[b] = (capexAt[b] as number) + capex;
+    total += capex;
+  }
+  plan.acc[A.totalCapex] = total;
+}
+
+/** §3.6 debt: each capex event draws share · capex, repaid straight or bullet. */
+function debtSchedule(plan: FactoryPlan, share: number, term: number): void {
+  const { T, capexAt, draws, principalDue, straight } = plan;
+  for (let t = 0; t <= T; t++) {
+    const loan = share * (capexAt[t] as number);
+    if (loan <= 0) continue;
+    draws[t] = loan;
+    for (let j = 1; j <= term && t + j <= T; j++) principalDue[t + j] = (principalDue[t + j] as number) + (straight ? loan / term : j === term ? loan : 0);
+  }
+}
+
+/**
+ * §3.6 the payments of years T + 1 … term (`first · g(change, j)`, the lease or the rent of year j), owed
+ * at T: each discounted at `rate` from its year back to T.
+ */
+function owedAfterHorizon(T: number, term: number, first: number, change: number, rate: number): number {
+  let owed = 0;
+  for (let j = T + 1; j <= term; j++) owed += owedAtHorizon(first * growth(change, j), rate, j - T);
+  return owed;
+}
+
+/** The years 1..T: capacity, demand, revenue, costs, the funnel, taxes, debt and the flows; the summary's running sums into `plan.acc`. */
+function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): void {
+  const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc } = plan;
+  const { genCapex, genDep, capexAt, draws, principalDue, fcf, eq, disc, segG, segGArpu, segGUsage, segPremium, segQ, segB, segR, segV, segAux } = plan;
+  const { sShare, sIntensity, sHidden, sPrice, sDiscount, sArpu, sTokensPerUser, sChange, sArpuChange, sUsageGrowth, sPremium } = plan;
+  // the inputs
+  const itMW = x[l.itMW] as number;
+  const pue = x[l.pue] as number;
+  const powerPrice = x[l.powerPrice] as number;
+  const powerEscalation = x[l.powerEscalation] as number;
+  const idle = x[l.idle] as number;
+  const leasePerKWMonth = x[l.leasePerKWMonth] as number;
+  const leaseEscalation = x[l.leaseEscalation] as number;
+  const leaseTerm = leaseFacility ? (x[l.leaseTerm] as number) : 0;
+  const tokensPerSecond = x[l.tokensPerSecond] as number;
+  const perfGainPerYear = x[l.perfGainPerYear] as number;
+  const maintenancePct = x[l.maintenance] as number;
+  const rentPerHour = x[l.rentPerHour] as number;
+  const rentChange = x[l.rentChange] as number;
+  const rentTerm = own ? 0 : (x[l.rentTerm] as number);
+  const softwareGain = x[l.softwareGain] as number;
+  const tokensPerYear = x[l.tokensPerYear] as number;
+  const growthPerYear = x[l.growthPerYear] as number;
+  const maxUtilization = x[l.maxUtilization] as number;
+  const wacc = x[l.wacc] as number;
+  const taxRate = x[l.taxRate] as number;
+  const debtRate = x[l.debtRate] as number;
+  const fixedPerMWYear = x[l.fixedPerMWYear] as number;
+  const otherCostPerMTok = x[l.otherCostPerMTok] as number;
+  const minMargin = x[l.minMargin] as number;
+
+  const N = acc[A.N] as number;
+  const L = acc[A.L] as number;
+  const D = acc[A.D] as number;
+  const G = acc[A.G] as number;
+  const residualFrac = acc[A.residual] as number;
+  const facCapex = acc[A.facCapex] as number;
+  const facLife = acc[A.facLife] as number;
+  const facDep = acc[A.facDep] as number;
+  const owedAfter = acc[A.owedAfter] as number;
+
+  // year 0: the build
+  const f0 = 0 - (capexAt[0] as number);
+  fcf[0] = f0;
+  eq[0] = (draws[0] as number) - (capexAt[0] as number);
+  disc[0] = f0 / powInt(1 + wacc, 0);
+  let npv = disc[0] as number;
+  let cumulative = f0;
+  let minCumulative = Math.min(0, f0);
+  let cumAtRentTerm = f0;
+  let outstanding = draws[0] as number;
+  let taxPool = 0;
+  let leveredPool = 0;
+  let svPV = 0;
+  let active = 0;
+  let revSum = 0;
+  let gpSum = 0;
+  let tokensSum = 0;
+  let profitableSum = 0;
+  // the yearly multipliers g(r, t), carried forward year to year: g_{t+1} = g_t · (1 + r)
+  let gSoftware = 1;
+  let gPower = 1;
+  let gLease = 1;
+  let gRent = 1;
+  let gDemand = 1;
+  let factorsFor = -1;
+  let perfFactor = 1;
+
+  for (let t = 1; t <= T; t++) {
+    if (t > 1) {
+      gSoftware *= 1 + softwareGain;
+      gPower *= 1 + powerEscalation;
+      gLease *= 1 + leaseEscalation;
+      gRent *= 1 + rentChange;
+      gDemand *= 1 + growthPerYear;
+    }
+
+    // §3.1 the fleet in service and its capacity
+    let k = 0;
+    let inService = true;
+    if (own) {
+      k = Math.floor((t - 1) / L);
+      inService = k < G;
+    }
+    const b = own && inService ? k * L : 0;
+    if (b !== factorsFor) {
+      // the hardware bought at b: its throughput, and the premium of its hour
+      factorsFor = b;
+      perfFactor = powInt(perfGainPerYear, b);
+      for (let j = 0; j < nSeg; j++) segPremium[j] = powInt(x[sPremium[j] as number] as number, b);
+    }
+    const Nt = inService ? N : 0;
+    const C = capacityComputeUnits(Nt, throughputPerAccelerator(tokensPerSecond, perfFactor, gSoftware));
+
+    // §3.2 demand
+    let w = 0;
+    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + t - 1] as number) * (x[sIntensity[j] as number] as number);
+    let U: number;
+    let u: number;
+    let unmet = 0;
+    if (tokensMode) {
+      const Dt = demandedTokens(tokensPerYear, gDemand);
+      U = servedComputeTokensMode(Dt, w, maxUtilization, C);
+      u = C === 0 ? 0 : U / C;
+      const left = Dt - U / w;
+      unmet = left > Dt * 1e-12 ? left : 0;
+    } else {
+      u = x[l.utilization + t - 1] as number;
+      U = u * C;
+    }
+    const Q = U / w;
+
+    // §3.3 revenue and strategic value per segment
+    let R = 0;
+    let V = 0;
+    for (let j = 0; j < nSeg; j++) {
+      const s = x[(sShare[j] as number) + t - 1] as number;
+      const Qi = s * Q;
+      const Bi = billedOf(Qi, x[sHidden[j] as number] as number, billedAll[j] === 1);
+      let Ri = 0;
+      let Vi = 0;
+      let aux = 0;
+      switch (kinds[j]) {
+        // each yearly multiplier g(r, t) is carried forward from the year before where it is used
+        case KIND_PER_MTOK: {
+          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
+          segG[j] = g;
+          Ri = perMTokRevenue(Bi, x[sPrice[j] as number] as number, g, x[sDiscount[j] as number] as number);
+          break;
+        }
+        case KIND_SUBSCRIPTION: {
+          const gUsage = t === 1 ? 1 : (segGUsage[j] as number) * (1 + (x[sUsageGrowth[j] as number] as number));
+          const gArpu = t === 1 ? 1 : (segGArpu[j] as number) * (1 + (x[sArpuChange[j] as number] as number));
+          segGUsage[j] = gUsage;
+          segGArpu[j] = gArpu;
+          aux = subscriptionUsers(Qi, x[sTokensPerUser[j] as number] as number, gUsage);
+          Ri = subscriptionRevenue(aux, x[sArpu[j] as number] as number, gArpu);
+          break;
+        }
+        case KIND_PER_HOUR: {
+          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
+          segG[j] = g;
+          aux = acceleratorHoursSold((s * (x[sIntensity[j] as number] as number)) / w, u, Nt);
+          Ri = perAcceleratorHourRevenue(aux, x[sPrice[j] as number] as number, g, segPremium[j] as number);
+          break;
+        }
+        case KIND_IMPUTED: {
+          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
+          segG[j] = g;
+          Vi = imputedValue(Bi, x[sPrice[j] as number] as number, g);
+          break;
+        }
+        default:
+          break;
+      }
+      segQ[j] = Qi;
+      segB[j] = Bi;
+      segR[j] = Ri;
+      segV[j] = Vi;
+      segAux[j] = aux;
+      R += Ri;
+      V += Vi;
+    }
+
+    // §3.4 costs
+    const power = hasPower && inService ? powerCost(energyMWh(itMW, pue, idle, u), powerPrice, gPower) : 0;
+    const lease = leaseFacility ? leaseCost(itMW, leasePerKWMonth, gLease) : 0;
+    const rent = own ? 0 : rentCost(N, rentPerHour, gRent);
+    const maintenance = own && inService ? maintenancePct * (genCapex[k] as number) : 0;
+    const fixedOpex = fixedPerMWYear * itMW;
+    const otherCost = perTokenCost(otherCostPerMTok, Q);
+    let depreciation = t <= facLife ? facDep : 0;
+    let writeOff = 0;
+    let residual = 0;
+    for (let j = 0; j < G; j++) {
+      const start = 1 + j * L;
+      const last = start + L - 1;
+      const gd = genDep[j] as number;
+      if (t >= start && t <= Math.min(start + D - 1, last)) depreciation += gd;
+      if (last === t && last <= T) {
+        // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L; exactly 0 when D ≤ L
+        // (written this way, not as a difference, so a fully depreciated generation leaves no rounding dust)
+        if (D > L) writeOff += gd * (D - L);
+        residual += residualFrac * (genCapex[j] as number);
+      }
+    }
+    const cogs = power + lease + rent + maintenance + fixedOpex + otherCost + depreciation;
+    const opexCash = cogs - depreciation;
+
+    // §3.5 profit and the funnel
+    const grossProfit = R - cogs;
+    const ebitda = R - opexCash;
+    const ebit = ebitda - depreciation - writeOff;
+    let profitable = 0;
+    for (let j = 0; j < nSeg; j++) {
+      if (cash[j] !== 1) continue;
+      const Ri = segR[j] as number;
+      if (!(Ri > 0)) continue;
+      const Qi = segQ[j] as number;
+      if (isProfitable(Ri, allocatedCost(x[sIntensity[j] as number] as number, cogs, U, Qi), minMargin)) profitable += Qi;
+    }
+
+    // §3.6 cash flows, taxes, financing
+    const tax = taxWithCarryForward(ebit, taxRate, taxPool);
+    taxPool = lossPoolAfter(ebit, taxPool);
+    const capex = capexAt[t] as number;
+    const terminal = t === T && plan.bookValue ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+    const owed = t === T ? owedAfter : 0;
+    const flow = ebitda - tax - capex + residual + terminal - owed;
+    fcf[t] = flow;
+    cumulative += flow;
+    if (cumulative < minCumulative) minCumulative = cumulative;
+    if (!own && t === Math.min(rentTerm, T)) cumAtRentTerm = cumulative;
+
+    const out0 = outstanding;
+    const interest = hasDebt ? debtRate * out0 : 0;
+    const principal = principalDue[t] as number;
+    const draw = draws[t] as number;
+    let outNext = out0 + draw - principal;
+    if (Math.abs(outNext) < 1e-6 * Math.max(1, draws[0] as number)) outNext = 0;
+    outstanding = outNext;
+    const repaidAtHorizon = t === T ? outNext : 0;
+    const leveredTax = taxWithCarryForward(ebit - interest, taxRate, leveredPool);
+    leveredPool = lossPoolAfter(ebit - interest, leveredPool);
+    const equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon - owed : 0);
+    eq[t] = equity;
+
+    // §3.7 the summary's running sums
+    if (Nt > 0) {
+      active++;
+      revSum += R / itMW;
+      gpSum += grossProfit / itMW;
+    }
+    tokensSum += Q;
+    profitableSum += profitable;
+    const discount = powInt(1 + wacc, t);
+    svPV += (V * (1 - taxRate)) / discount;
+    const d = flow / discount;
+    disc[t] = d;
+    npv += d;
+
+    if (recd !== null) {
+      const v = plan.rv;
+      v[RV.k] = own ? (inService ? k : -1) : 0;
+      v[RV.Nt] = Nt;
+      v[RV.C] = C;
+      v[RV.u] = u;
+      v[RV.Q] = Q;
+      v[RV.U] = U;
+      v[RV.unmet] = unmet;
+      v[RV.R] = R;
+      v[RV.V] = V;
+      v[RV.power] = power;
+      v[RV.lease] = lease;
+      v[RV.rent] = rent;
+      v[RV.maintenance] = maintenance;
+      v[RV.fixedOpex] = fixedOpex;
+      v[RV.otherCost] = otherCost;
+      v[RV.depreciation] = depreciation;
+      v[RV.writeOff] = writeOff;
+      v[RV.cogs] = cogs;
+      v[RV.grossProfit] = grossProfit;
+      v[RV.ebitda] = ebitda;
+      v[RV.ebit] = ebit;
+      v[RV.tax] = tax;
+      v[RV.capex] = capex;
+      v[RV.residual] = residual;
+      v[RV.terminal] = terminal;
+      v[RV.owed] = owed;
+      v[RV.flow] = flow;
+      v[RV.cumulative] = cumulative;
+      v[RV.draw] = draw;
+      v[RV.outstanding] = outNext;
+      v[RV.interest] = interest;
+      v[RV.principal] = principal;
+      v[RV.repaid] = repaidAtHorizon;
+      v[RV.leveredTax] = leveredTax;
+      v[RV.equity] = equity;
+      v[RV.book] = bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife);
+      v[RV.itMW] = itMW;
+      v[RV.minMargin] = minMargin;
+      recordYear(plan, x, recd, t);
+    }
+    // what the summary needs, handed on (written every year: nothing may follow the loop)
+    acc[A.npv] = npv;
+    acc[A.svPV] = svPV;
+    acc[A.active] = active;
+    acc[A.revSum] = revSum;
+    acc[A.gpSum] = gpSum;
+    acc[A.tokens] = tokensSum;
+    acc[A.profitable] = profitableSum;
+    acc[A.minCumulative] = minCumulative;
+    acc[A.cumAtRentTerm] = cumAtRentTerm;
+  }
+}
+
+/** §3.6, §3.7 the summary metrics into `m`; recording, the whole summary and its warnings. */
+function summarize(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, recd: RecordState | null, classify: boolean): void {
+  const { T, hasDebt, fcf, eq, disc, capexAt, acc, tokensMode } = plan;
+  const npv = acc[A.npv] as number;
+  const svPV = acc[A.svPV] as number;
+  const active = acc[A.active] as number;
+  const revSum = acc[A.revSum] as number;
+  const gpSum = acc[A.gpSum] as number;
+  const tokensSum = acc[A.tokens] as number;
+  const profitableSum = acc[A.profitable] as number;
+  const totalCapex = acc[A.totalCapex] as number;
+  const owedAfter = acc[A.owedAfter] as number;
+  const itMW = x[plan.layout.itMW] as number;
+  const n = T + 1;
+  const irr = irrFast(fcf, n);
+  const irrClass = classify ? irrRootClass(fcf, n, irr, plan.work, plan.workAbs) : IRR_NONE;
+  let equityIrr = irr;
+  let equityIrrClass = irrClass;
+  if (hasDebt) {
+    equityIrr = irrFast(eq, n);
+    equityIrrClass = classify ? irrRootClass(eq, n, equityIrr, plan.work, plan.workAbs) : IRR_NONE;
+  }
+  const payback = totalCapex === 0 ? 0 : paybackPeriod(fcf, n);
+  m.npv = finiteOrNaN(npv);
+  m.irr = irr === null ? Number.NaN : finiteOrNaN(irr);
+  m.equityIrr = equityIrr === null ? Number.NaN : finiteOrNaN(equityIrr);
+  m.paybackYears = payback === null ? Number.NaN : finiteOrNaN(payback);
+  m.grossProfitPerMW = active === 0 ? Number.NaN : finiteOrNaN(gpSum / active);
+  m.revenuePerMW = active === 0 ? Number.NaN : finiteOrNaN(revSum / active);
+  m.profitableShare = tokensSum === 0 ? Number.NaN : finiteOrNaN(profitableSum / tokensSum);
+  m.strategicNpv = finiteOrNaN(npv + svPV);
+  m.irrClass = irrClass;
+  m.equityIrrClass = equityIrrClass;
+  m.cumAtRentTerm = acc[A.cumAtRentTerm] as number;
+  if (recd === null) return;
+
+  // the whole summary and its warnings (a recorded run)
+  const s = recd.rec.summary;
+  const warnings = recd.rec.warnings;
+  if (irr === null) {
+    warnings.push({
+      code: 'irr-none',
+      field: 'irr',
+      message: totalCapex === 0 ? 'irr: no capex, the cash flows never change sign' : 'irr: the cash flows have no internal rate of return in (−99 %, 1000 %)',
+    });
+  }
+  if (hasDebt && equityIrr === null) {
+    warnings.push({ code: 'equity-irr-none', field: 'equityIrr', message: 'equityIrr: the equity cash flows have no internal rate of return in (−99 %, 1000 %)' });
+  }
+  if (payback === null) {
+    warnings.push({ code: 'payback-never', field: 'paybackYears', message: `paybackYears: the cumulative free cash flow never turns positive within ${T} years` });
+  }
+  s.npv = npv;
+  s.irr = irr;
+  s.equityIrr = equityIrr;
+  s.paybackYears = payback;
+  s.discountedPaybackYears = totalCapex === 0 ? 0 : paybackPeriod(disc, n);
+  s.peakFunding = Math.max(0, -(acc[A.minCumulative] as number));
+  s.capexPerMW = (capexAt[0] as number) / itMW;
+  s.totalCapex = totalCapex;
+  s.revenuePerMW = active === 0 ? null : revSum / active;
+  s.grossProfitPerMW = active === 0 ? null : gpSum / active;
+  s.ebitdaPerMW = active === 0 ? null : recd.ebitdaSum / active;
+  s.strategicRevenuePerMW = active === 0 ? null : recd.strategicRevSum / active;
+  s.grossMargin = div(recd.gpTotal, recd.revenueTotal);
+  s.totalTokens = tokensSum;
+  s.billedTokens = recd.billedSum;
+  s.monetizableTokens = recd.monetizableSum;
+  s.profitableTokens = profitableSum;
+  s.strategicTokens = recd.strategicTokensSum;
+  s.hiddenReasoningTokens = recd.hiddenSum;
+  s.unmetTokens = tokensMode ? recd.unmetSum : null;
+  s.monetizableShare = div(recd.monetizableSum, tokensSum);
+  s.profitableShare = div(profitableSum, tokensSum);
+  s.costPerMTok = tokensSum === 0 ? null : (recd.cogsSum / tokensSum) * 1e6;
+  s.realizedPricePerMTok = recd.billedSum === 0 ? null : (recd.revenueTotal / recd.billedSum) * 1e6;
+  s.totalRevenue = recd.revenueTotal;
+  s.totalGrossProfit = recd.gpTotal;
+  s.minDscr = hasDebt ? recd.minDscr : null;
+  s.maxLtv = hasDebt ? recd.maxLtv : null;
+  s.leaseCommitment = recd.leaseCommitment;
+  s.leaseCommitmentPV = recd.leaseCommitmentPV;
+  s.commitmentsAfterHorizon = owedAfter;
+  s.strategicValuePV = svPV;
+  s.strategicNpv = npv + svPV;
+}
+
+/** Net book value at the end of year t of the generations still held and of the owned facility. */
+function bookValueAtEnd(plan: FactoryPlan, t: number, G: number, L: number, D: number, facCapex: number, facDep: number, facLife: number): number {
+  let book = facCapex - facDep * Math.min(t, facLife);
+  const T = plan.T;
+  for (let j = 0; j < G; j++) {
+    const start = 1 + j * L;
+    if (start - 1 > t) continue; // not bought yet
+    const last = start + L - 1;
+    if (last <= T && last <= t) continue; // sold
+    const yearsDep = Math.max(0, Math.min(t - start + 1, D, L));
+    book += (plan.genCapex[j] as number) - (plan.genDep[j] as number) * yearsDep;
+  }
+  return book;
+}
+
+// ---------------------------------------------------------------------------
+// Recording (evaluate): the rows of §4, made from what the year computed
+
+/** What a recorded run carries between its years. */
+interface RecordState {
+  rec: Recording;
+  /** what of the lease and rent commitments is still due after year j, j = 0..their last year */
+  committed: Float64Array;
+  leaseCommitment: number;
+  leaseCommitmentPV: number;
+  ebitdaSum: number;
+  strategicRevSum: number;
+  billedSum: number;
+  monetizableSum: number;
+  strategicTokensSum: number;
+  hiddenSum: number;
+  cogsSum: number;
+  revenueTotal: number;
+  gpTotal: number;
+  unmetSum: number;
+  minDscr: number | null;
+  maxLtv: number | null;
+}
+
+/** The commitments of a recorded run (the lease and rent of every committed year, past T too) and its build row. */
+function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): RecordState {
+  const N = plan.acc[A.N] as number;
+  const owedAfter = plan.acc[A.owedAfter] as number;
+  const T = plan.T;
+  const l = plan.layout;
+  const itMW = x[l.itMW] as number;
+  const leaseTerm = plan.leaseFacility ? (x[l.leaseTerm] as number) : 0;
+  const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
+  const years = Math.max(leaseTerm, rentTerm);
+  const r = x[plan.hasDebt ? l.debtRate : l.wacc] as number;
+  const pay = new Float64Array(years + 1);
+  let total = 0;
+  let pv = 0;
+  for (let j = 1; j <= years; j++) {
+    let c = 0;
+    if (j <= leaseTerm) c += leaseCost(itMW, x[l.leasePerKWMonth] as number, growth(x[l.leaseEscalation] as number, j));
+    if (j <= rentTerm) c += rentCost(N, x[l.rentPerHour] as number, growth(x[l.rentChange] as number, j));
+    pay[j] = c;
+    total += c;
+    pv += c / powInt(1 + r, j);
+  }
+  const committed = new Float64Array(years + 1);
+  for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+  rec.years = [];
+  rec.warnings = [];
+  rec.needsFix = false;
+  rec.segments = [];
+  for (let j = 0; j < plan.nSeg; j++) rec.segments.push(new Array<SegmentYearRow>(T));
+  const y0 = newBuildYearRow(plan.startYear - 1);
+  const capex0 = plan.capexAt[0] as number;
+  const draw0 = plan.draws[0] as number;
+  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
+  y0.capex = capex0;
+  y0.draws = draw0;
+  y0.fcf = 0 - capex0;
+  y0.cumulativeFcf = y0.fcf;
+  y0.equityCashFlow = draw0 - capex0;
+  y0.debtOutstanding = draw0;
+  rec.years.push(y0);
+  if (owedAfter > 0) {
+    const parts: string[] = [];
+    if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
+    if (rentTerm > T) parts.push(`the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}`);
+    const past = years - T;
+    rec.warnings.push({
+      code: 'commitments-after-horizon',
+      field: 'commitmentsAfterHorizon',
+      t: T,
+      message:
+        `${parts.join(' and ')}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
+        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${Math.round(owedAfter).toLocaleString('en-US')} taken from that year's flows; ` +
+        `set horizon.years: ${years} to model those years`,
+    });
+  }
+  return {
+    rec,
+    committed,
+    leaseCommitment: total,
+    leaseCommitmentPV: pv,
+    ebitdaSum: 0,
+    strategicRevSum: 0,
+    billedSum: 0,
+    monetizableSum: 0,
+    strategicTokensSum: 0,
+    hiddenSum: 0,
+    cogsSum: 0,
+    revenueTotal: 0,
+    gpTotal: 0,
+    unmetSum: 0,
+    minDscr: null,
+    maxLtv: plan.hasDebt && capex0 > 0 ? draw0 / capex0 : null,
+  };
+}
+
+/** Where the steps of a run hand on what the next needs (`plan.acc`). */
+const A = {
+  N: 0,
+  L: 1,
+  D: 2,
+  G: 3,
+  residual: 4,
+  facCapex: 5,
+  facLife: 6,
+  facDep: 7,
+  totalCapex: 8,
+  owedAfter: 9,
+  npv: 10,
+  svPV: 11,
+  active: 12,
+  revSum: 13,
+  gpSum: 14,
+  tokens: 15,
+  profitable: 16,
+  minCumulative: 17,
+  cumAtRentTerm: 18,
+} as const;
+const A_COUNT = 19;
+
+/** Where the year loop leaves a year's values for `recordYear` (a recorded run): all doubles, no object per year. */
+const RV = {
+  k: 0,
+  Nt: 1,
+  C: 2,
+  u: 3,
+  Q: 4,
+  U: 5,
+  unmet: 6,
+  R: 7,
+  V: 8,
+  power: 9,
+  lease: 10,
+  rent: 11,
+  maintenance: 12,
+  fixedOpex: 13,
+  otherCost: 14,
+  depreciation: 15,
+  writeOff: 16,
+  cogs: 17,
+  grossProfit: 18,
+  ebitda: 19,
+  ebit: 20,
+  tax: 21,
+  capex: 22,
+  residual: 23,
+  terminal: 24,
+  owed: 25,
+  flow: 26,
+  cumulative: 27,
+  draw: 28,
+  outstanding: 29,
+  interest: 30,
+  principal: 31,
+  repaid: 32,
+  leveredTax: 33,
+  equity: 34,
+  book: 35,
+  itMW: 36,
+  minMargin: 37,
+} as const;
+export const RV_COUNT = 38;
+
+/**
+ * The rows of year t, from `plan.rv` and the segment scratch: each segment's
+ * (its funnel: allocated cost, margin, monetizable, profitable), then the
+ * year's. Rows start from the shared literals of `result.ts` (one shape for
+ * all) and take their values field by field.
+ */
+function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
+  const rec = st.rec;
+  const v = plan.rv;
+  const year = plan.startYear + t - 1;
+  const { segQ, segB, segR, segV, segAux, kinds } = plan;
+  const cogs = v[RV.cogs] as number;
+  const U = v[RV.U] as number;
+  const minMargin = v[RV.minMargin] as number;
+  let billed = 0;
+  let hidden = 0;
+  let monetizable = 0;
+  let profitable = 0;
+  let strategic = 0;
+  let check = 0;
+  for (let j = 0; j < plan.nSeg; j++) {
+    const Qi = segQ[j] as number;
+    const Bi = segB[j] as number;
+    const Ri = segR[j] as number;
+    const Vi = segV[j] as number;
+    const aux = segAux[j] as number;
+    const kind = kinds[j];
+    const cost = allocatedCost(x[plan.sIntensity[j] as number] as number, cogs, U, Qi);
+    const hasCost = cost === cost;
+    const prof = isProfitable(Ri, cost, minMargin);
+    const hiddenTokens = Qi * (x[plan.sHidden[j] as number] as number);
+    const sr = newSegmentYearRow(t, year);
+    sr.monetizable = Ri > 0;
+    sr.profitable = prof;
+    sr.tokenShare = x[(plan.sShare[j] as number) + t - 1] as number;
+    sr.tokens = Qi;
+    sr.billedTokens = Bi;
+    sr.hiddenReasoningTokens = hiddenTokens;
+    sr.revenue = Ri;
+    sr.strategicValue = Vi;
+    if (hasCost) {
+      sr.cost = cost;
+      sr.grossProfit = Ri - cost;
+      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+    }
+    if (kind === KIND_SUBSCRIPTION) sr.users = aux;
+    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
+    rec.segments[j]![t - 1] = sr;
+    if (plan.cash[j] === 1) billed += Bi;
+    hidden += hiddenTokens;
+    if (Ri > 0) monetizable += Qi;
+    if (prof) profitable += Qi;
+    if (Vi > 0) strategic += Qi;
+    check += Qi + Bi + Ri + Vi + aux + (hasCost ? cost + (sr.grossMargin ?? 0) : 0);
+  }
+  const R = v[RV.R] as number;
+  const V = v[RV.V] as number;
+  const Q = v[RV.Q] as number;
+  const Nt = v[RV.Nt] as number;
+  const itMW = v[RV.itMW] as number;
+  const grossProfit = v[RV.grossProfit] as number;
+  const ebitda = v[RV.ebitda] as number;
+  const interest = v[RV.interest] as number;
+  const principal = v[RV.principal] as number;
+  const outstanding = v[RV.outstanding] as number;
+  const service = interest + principal;
+  const k = v[RV.k] as number;
+  const row = newYearRow(t, year);
+  row.accelerators = Nt;
+  row.generation = k >= 0 ? k : null;
+  row.capacityTokens = v[RV.C] as number;
+  row.utilization = v[RV.u] as number;
+  row.tokens = Q;
+  row.billedTokens = billed;
+  row.hiddenReasoningTokens = hidden;
+  row.monetizableTokens = monetizable;
+  row.profitableTokens = profitable;
+  row.strategicTokens = strategic;
+  const unmet = plan.tokensMode ? (v[RV.unmet] as number) : null;
+  row.unmetTokens = unmet;
+  row.revenue = R;
+  row.strategicValue = V;
+  row.power = v[RV.power] as number;
+  row.lease = v[RV.lease] as number;
+  row.rent = v[RV.rent] as number;
+  row.maintenance = v[RV.maintenance] as number;
+  row.fixedOpex = v[RV.fixedOpex] as number;
+  row.otherCost = v[RV.otherCost] as number;
+  row.depreciation = v[RV.depreciation] as number;
+  row.writeOff = v[RV.writeOff] as number;
+  row.cogs = cogs;
+  row.grossProfit = grossProfit;
+  row.grossMargin = div(grossProfit, R);
+  row.ebitda = ebitda;
+  row.ebit = v[RV.ebit] as number;
+  row.tax = v[RV.tax] as number;
+  row.capex = v[RV.capex] as number;
+  row.residual = v[RV.residual] as number;
+  row.terminalValue = v[RV.terminal] as number;
+  row.commitmentsAfterHorizon = v[RV.owed] as number;
+  row.fcf = v[RV.flow] as number;
+  row.cumulativeFcf = v[RV.cumulative] as number;
+  row.draws = v[RV.draw] as number;
+  row.debtOutstanding = outstanding;
+  row.interest = interest;
+  row.principal = principal;
+  row.debtRepaidAtHorizon = v[RV.repaid] as number;
+  row.leveredTax = v[RV.leveredTax] as number;
+  row.equityCashFlow = v[RV.equity] as number;
+  row.dscr = service > 0 ? ebitda / service : null;
+  row.ltv = plan.hasDebt ? div(outstanding, v[RV.book] as number) : null;
+  row.commitmentRemaining = t < st.committed.length ? (st.committed[t] as number) : 0;
+  row.revenuePerMW = R / itMW;
+  row.grossProfitPerMW = grossProfit / itMW;
+  row.ebitdaPerMW = ebitda / itMW;
+  row.strategicRevenuePerMW = (R + V) / itMW;
+  row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+  row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+  rec.years.push(row);
+  if (unmet !== null && unmet > 0) {
+    rec.warnings.push({ code: 'unmet-demand', message: `year ${year}: ${unmet.toExponential(3)} tokens of demand exceed capacity and are not served`, field: 'unmetTokens', t });
+  }
+  if (Nt > 0) {
+    st.ebitdaSum += ebitda / itMW;
+    st.strategicRevSum += (R + V) / itMW;
+  }
+  st.billedSum += billed;
+  st.monetizableSum += monetizable;
+  st.strategicTokensSum += strategic;
+  st.hiddenSum += hidden;
+  st.cogsSum += cogs;
+  st.revenueTotal += R;
+  st.gpTotal += grossProfit;
+  st.unmetSum += unmet ?? 0;
+  if (row.dscr !== null) st.minDscr = st.minDscr === null ? row.dscr : Math.min(st.minDscr, row.dscr);
+  if (row.ltv !== null) st.maxLtv = st.maxLtv === null ? row.ltv : Math.max(st.maxLtv, row.ltv);
+  // the last guard against NaN/Infinity, cheap: one sum of this year's values;
+  // only a non-finite sum sends the rows through the field-by-field fix
+  for (let q = 0; q < RV_COUNT; q++) check += v[q] as number;
+  check += (row.dscr ?? 0) + (row.grossMargin ?? 0) + (row.ltv ?? 0) + (row.costPerMTok ?? 0) + (row.realizedPricePerMTok ?? 0) + (R + V + grossProfit + ebitda) / itMW + row.commitmentRemaining;
+  if (!Number.isFinite(check)) rec.needsFix = true;
+}
