@@ -439,8 +439,8 @@ describe('Monte Carlo', () => {
   });
   it('a run past its time budget is stopped (422); past the queue, 429; the pool recovers', async () => {
     const pool = new WorkerPool({ size: 1, queueMax: 1 });
-    // refuseMillis: Infinity, so that the run starts (its estimate is over the budget) and the timer stops it
-    const s = await testApp({ limits: { bodyBytes: 100_000, mcSamples: 2_000_000, mcMillis: 400, mcConcurrent: 1, refuseMillis: Infinity }, pool });
+    // refuseMillis, jobBytes: Infinity, so that the run starts (its estimates are over the budget) and the timer stops it
+    const s = await testApp({ limits: { bodyBytes: 100_000, mcSamples: 2_000_000, mcMillis: 400, mcConcurrent: 1, refuseMillis: Infinity, jobBytes: Infinity }, pool });
     try {
       const slow = postJson(s.app, '/api/mc', { id: 'hyperscaler-base', n: 2_000_000, dist });
       await new Promise((r) => setTimeout(r, 50));
