@@ -1,5 +1,7 @@
 /** Breakeven tables, a 21×21 grid and `setInput`, per built-in archetype: the targets of issue 3. */
 import { breakeven } from '../src/analysis/breakeven.ts';
+import { uncertaintyFor } from '../src/analysis/default-uncertainty.ts';
+import { designPoint } from '../src/analysis/design-point.ts';
 import { grid } from '../src/analysis/grid.ts';
 import { setInput } from '../src/analysis/paths.ts';
 import { readScenarioFile } from '../src/io/files.ts';
@@ -30,6 +32,17 @@ export function analysisBench(): BenchRow[] {
       unit: 'ms',
       detail: `${report.rows.length} drivers, ${report.evaluations} evaluations`,
       target: 50,
+    });
+  }
+  for (const id of builtinsInArchetypeOrder()) {
+    const s = load(id);
+    const distributions = uncertaintyFor(s).distributions;
+    const d = designPoint(s, { n: 0, distributions });
+    rows.push({
+      name: `analysis: design point search (FORM, no Monte Carlo) ${id}`,
+      millis: timeMillis(() => designPoint(s, { n: 0, distributions }), 3),
+      unit: 'ms',
+      detail: `${d.inputs.length} uncertain inputs, ${d.branches.length || 1} combination(s) of discrete values, ${d.solver.evaluations} evaluations`,
     });
   }
   const s = load('hyperscaler-base');

@@ -10,8 +10,10 @@ npx tsc --noEmit
 echo "== system packages the suites need (installed from Debian's packages when missing)"
 bash scripts/ensure-debian.sh chromium chromium || [ $? -eq 3 ]
 bash scripts/ensure-debian.sh soffice libreoffice-calc || [ $? -eq 3 ]
+bash scripts/ensure-debian.sh zsh zsh || [ $? -eq 3 ]     # the shell completion scripts
+bash scripts/ensure-debian.sh fish fish || [ $? -eq 3 ]
 bash scripts/ensure-postgres.sh install || [ $? -eq 3 ]
-echo "== dashboard build (served by the browser tests)"
-npm run --silent build:web
+echo "== build: the library and CLI into dist/, the dashboard into web/dist (the package, CLI and browser tests use them)"
+node scripts/build.mjs
 echo "== tests"
 npx vitest run

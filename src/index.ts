@@ -1,6 +1,9 @@
 /**
- * inference-payback: the library. Everything here is pure (no files, no clock),
- * so it runs the same in Node, a worker and the browser.
+ * inference-payback: the library. Everything here is pure (no files, no clock,
+ * no `node:` module reachable from it; a test walks the compiled import graph),
+ * so it runs the same in Node, a worker and the browser. What needs Node is in
+ * `inference-payback/node` (files, workbooks, worker threads) and
+ * `inference-payback/server` (the HTTP API).
  */
 export { evaluate, generationSchedule, pricingKind, isCashPricing, type Generation } from './model/engine.ts';
 export {
@@ -55,7 +58,11 @@ export {
   type Summary,
   type ModelWarning,
 } from './model/result.ts';
-export { paybackStack, scaleCashRevenue, stackSourceOf, STACK_SOURCES, type PaybackStack, type StackSource, type StackSourceKey } from './analysis/payback-stack.ts';
+export { paybackStack, scaleCashRevenue, stackSourceOf, STACK_SOURCES, STACK_PAYER_SOURCES, STACK_GROUPINGS, type PaybackStack, type PaybackStackOptions, type StackGrouping, type StackSource, type StackSourceKey, type StackKindKey } from './analysis/payback-stack.ts';
+export { PAYERS, PAYER_LABELS, DEFAULT_PAYER, payerOf, type Payer } from './model/payers.ts';
+export { conditions, conditionPaths, CONDITIONS, type ConditionsOptions, type ConditionsReport, type ConditionRow, type ConditionInput, type ConditionKey, type ConditionDef } from './analysis/conditions.ts';
+export { designPoint, unreachableIssue, type DesignPointOptions, type DesignPointReport, type DesignPointInput, type DesignPointBranch } from './analysis/design-point.ts';
+export { uncertaintyFor } from './analysis/default-uncertainty.ts';
 export { internalSweep, withInternalShare, INTERNAL_KINDS, type InternalSweep, type InternalPoint } from './analysis/internal.ts';
 export { advantages, advantageCoalition, ADVANTAGE_GROUPS, type Advantages, type AdvantagePart, type AdvantageGroup } from './analysis/advantages.ts';
 export { parseInputPath, getInput, setInput, inputInfo, checkInputPath, listInputPaths, AnalysisInputError, PAID_SHARE, type InputInfo, type InputKind, type SetMode, type ParsedInputPath, type PathStep } from './analysis/paths.ts';
@@ -64,10 +71,8 @@ export { makeDriver, makeDrivers, defaultDriverPaths, type Driver, type DriverSe
 export { breakeven, type BreakevenOptions, type BreakevenReport, type BreakevenRow, type BreakevenStatus } from './analysis/breakeven.ts';
 export { tornado, swingRange, DEFAULT_SWING, type TornadoOptions, type TornadoReport, type TornadoRow, type DriverRange } from './analysis/tornado.ts';
 export { grid, contourOf, axisValues, type GridOptions, type GridAxis, type GridReport, type GridAxisResult } from './analysis/grid.ts';
-export { buildWorkbook, writeXlsx, type WorkbookOptions } from './report/xlsx.ts';
 export { yearsCsv, segmentsCsv, resultJson } from './report/export.ts';
 export { renderReport, type ReportInput, type ReportMeta, type ScenarioMeta, type ScenarioAnalyses, type MonteCarloSection } from './report/html.ts';
-export { createApp, DEFAULT_LIMITS, type AppDeps, type ServerLimits } from './server/app.ts';
 export { parseSignalDefinitions, normalizeUnit, unitFit, SIGNAL_IDS, readObservations, readObservationsCsv, readObservationsJson, readObservationFields, linkSignal, expectedInYear, tripwireOf, tripwireInYear, yearAt, signalStatus, evidencePlan, seriesKey, trendOf, scopeFit, verdictOf, evidenceCalendar, nowcast, shapley, OPERATOR_CLASSES, BASES, parseContext, type SignalDefinition, type LinkedSignal, type Tripwire, type SignalStatus, type StatusReport, type SignalState, type Trend, type Calendar, type CalendarLine, type WatchValue, type Nowcast, type NowcastPlacement, type NowcastAttribution, type ScopeFit, type Verdict, type OperatorClass, type Basis, type ImportedRow, type Observation, type ObservationInput, type ContextItem } from './signals/index.ts';
 export { monteCarlo, prepareMonteCarlo, defaultUncertainty, effectiveUncertainty, withEffectiveUncertainty, uncertaintySwing, runChunk, summarizeMonteCarlo, chunkBounds, MC_METRICS, createRng, stream, parseDistArgument, validateDistribution, compileDistribution, DIST_SYNTAX_HELP, validateCorrelation, imanConover, prepareImanConover, type MonteCarloOptions, type MonteCarloPlan, type McSummary, type McResult, type McSamples, type McDriverSummary, type Importance, type ChunkResult, type McMetric, type Rng, type DistributionSpec, type Sampler, type ValueRange, type CorrelationSpec, type UncertaintyOrigin, type UncertaintySwing } from './analysis/mc.ts';
 export { VERSION } from './version.ts';

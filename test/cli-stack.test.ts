@@ -58,6 +58,26 @@ describe('payback stack', () => {
     expect(out).not.toMatch(/NaN/);
   });
 
+  it('--by payer: enterprise budgets one bar beside consumers; --json says so', async () => {
+    const { code, out } = await cli('stack', 'hyperscaler-base', '--by', 'payer');
+    expect(code).toBe(0);
+    expect(out).toContain('(by payer)');
+    expect(cells(out, 'Enterprise budgets').slice(1, 3)).toEqual(['cloud-api, batch', '$7.94M']);
+    expect(cells(out, 'Consumers').slice(1, 3)).toEqual(['consumer-sub', '$6.32M']);
+    expect(cells(out, 'Cash today')[1]).toBe('$14.26M');
+    expect(out).toContain('Enterprise budgets (cloud-api, batch) cover 75.7 % of what this capacity needs.');
+    const j = JSON.parse((await cli('stack', 'neocloud-base', '--by', 'payer', '--json')).out) as { by: string; sources: { key: string; segments: string[] }[] };
+    expect(j.by).toBe('payer');
+    expect(j.sources.find((x) => x.key === 'platform')?.segments).toEqual(['term-contracts']);
+    expect(j.sources.find((x) => x.key === 'developer')?.segments).toEqual(['on-demand']);
+  });
+
+  it('--by with another word exits 2', async () => {
+    const r = await cli('stack', 'hyperscaler-base', '--by', 'payers');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('expected kind or payer, got "payers"');
+  });
+
   it('bad input exits 2', async () => {
     const r = await cli('stack', 'hyperscaler-bse');
     expect(r.code).toBe(2);

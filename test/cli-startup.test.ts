@@ -37,6 +37,7 @@ const runs: Record<string, string[]> = {
   run: ['run', 'hyperscaler-base'],
   compare: ['compare'],
   calendar: ['signals', 'calendar', 'neocloud-base', '--as-of', '2026-01-01'],
+  completion: ['completion', 'bash'],
   // the control: a command that opens the store loads both drivers, and the hook sees them
   list: ['signals', 'list'],
 };
@@ -48,7 +49,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('what a command loads', () => {
-  for (const name of ['help', 'validate', 'run', 'compare', 'calendar']) {
+  for (const name of ['help', 'validate', 'run', 'compare', 'calendar', 'completion']) {
     it(`\`payback ${runs[name]!.join(' ')}\` loads none of ${HEAVY.join(', ')}`, () => {
       const pkgs = loaded[name]!;
       expect(pkgs.has('commander')).toBe(true);

@@ -9,14 +9,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { MC_METRICS } from '../src/analysis/columnar.ts';
 import type { DistributionSpec } from '../src/analysis/distributions.ts';
 import { monteCarlo, type MonteCarloOptions } from '../src/analysis/monte-carlo.ts';
 import { runCli } from '../src/cli/run-cli.ts';
 import { defaultWorkers, runMonteCarloParallel, SCENARIO_YEARS_PER_WORKER } from '../src/io/mc-workers.ts';
-import { inputColumnName } from '../src/report/samples-export.ts';
+import { inputColumnNames, METRIC_COLUMNS, snakeCase } from '../src/report/samples-export.ts';
+import { VERSION } from '../src/version.ts';
 import { base, readYaml, ROOT, scenario } from './helpers.ts';
 
 const SETS = readYaml('test/fixtures/mc-uncertainty.yaml') as Record<string, Record<string, DistributionSpec>>;
@@ -90,6 +91,28 @@ describe('exported samples', () => {
     keepSamples: true,
     distributions: { 'finance.taxRate': { dist: 'uniform', min: 0.1, max: 0.3 } },
   }).samples!;
+  const inputNames = inputColumnNames(expected.inputs);
+  const metricNames = MC_METRICS.map((m) => METRIC_COLUMNS[m].name);
+
+  it('column names suit pandas: snake case, as short as stays unique, _multiplier for a scaled input', () => {
+    expect(snakeCase('pricePerMWh')).toBe('price_per_mwh');
+    expect(snakeCase('perMTok')).toBe('per_mtok');
+    expect(snakeCase('kWPerAccelerator')).toBe('kw_per_accelerator');
+    expect(snakeCase('leasePerKWMonth')).toBe('lease_per_kw_month');
+    expect(snakeCase('cloud-api')).toBe('cloud_api');
+    expect(
+      inputColumnNames([
+        { path: 'demand.utilization', mode: 'scale' },
+        { path: 'finance.debt.rate', mode: 'set' },
+        { path: 'site.power.pricePerMWh', mode: 'set' },
+        { path: 'demand.segments[cloud-api].pricing.perMTok', mode: 'set' },
+        { path: 'demand.segments[batch].pricing.perMTok', mode: 'set' },
+        { path: 'finance.npv', mode: 'set' },
+      ]),
+    ).toEqual(['utilization_multiplier', 'rate', 'price_per_mwh', 'cloud_api_pricing_per_mtok', 'batch_pricing_per_mtok', 'finance_npv']);
+    for (const name of [...inputNames, ...metricNames]) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(new Set([...inputNames, ...metricNames, 'sample']).size).toBe(inputNames.length + metricNames.length + 1);
+  });
 
   it('Parquet reads back (hyparquet) with the same values, null where a metric has none', async () => {
     const file = join(dir, 'samples.parquet');
@@ -99,19 +122,33 @@ describe('exported samples', () => {
     const bytes = readFileSync(file);
     const rows = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) })) as Record<string, number | null>[];
     expect(rows).toHaveLength(3000);
-    expect(Object.keys(rows[0]!)).toEqual(['sample', ...expected.inputs.map((x) => inputColumnName(x.path, x.mode)), ...MC_METRICS]);
+    expect(Object.keys(rows[0]!)).toEqual(['sample', ...inputNames, ...metricNames]);
     let nulls = 0;
     for (let i = 0; i < 3000; i++) {
       const row = rows[i]!;
       expect(row['sample']).toBe(i);
-      for (const x of expected.inputs) expect(row[inputColumnName(x.path, x.mode)]).toBe(x.values[i]);
+      expected.inputs.forEach((x, j) => expect(row[inputNames[j]!]).toBe(x.values[i]));
       for (const m of MC_METRICS) {
         const v = expected.metrics[m][i] as number;
         if (Number.isNaN(v)) nulls++;
-        expect(row[m]).toBe(Number.isNaN(v) ? null : v);
+        expect(row[METRIC_COLUMNS[m].name]).toBe(Number.isNaN(v) ? null : v);
       }
     }
     expect(nulls).toBeGreaterThan(0); // the fixture has samples without an equity IRR
+    // the run and the units table travel in the file's key-value metadata
+    const meta = Object.fromEntries((parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).key_value_metadata ?? []).map((kv) => [kv.key, kv.value]));
+    expect(meta['seed']).toBe('9');
+    expect(meta['n']).toBe('3000');
+    expect(meta['sampling']).toBe('latin-hypercube');
+    expect(meta['engine_version']).toBe(VERSION);
+    expect(JSON.parse(meta['scenario']!)).toMatchObject({ id: 'mc-tokens' });
+    const distributions = JSON.parse(meta['distributions']!) as Record<string, { distribution: DistributionSpec; mode: string; unit: string }>;
+    expect(distributions['finance.taxRate']).toMatchObject({ distribution: { dist: 'uniform', min: 0.1, max: 0.3 }, mode: 'set' });
+    expect(Object.keys(distributions)).toHaveLength(expected.inputs.length);
+    const columns = JSON.parse(meta['columns']!) as { name: string; path: string | null; unit: string }[];
+    expect(columns.map((c) => c.name)).toEqual(['sample', ...inputNames, ...metricNames]);
+    expect(columns.find((c) => c.name === 'npv')).toMatchObject({ path: null, unit: 'USD' });
+    expect(columns.find((c) => c.path === 'finance.taxRate')?.unit).not.toBe('');
   });
 
   it('CSV has the same columns and values', async () => {
@@ -124,7 +161,8 @@ describe('exported samples', () => {
     expect(head[0]).toBe('sample');
     const row = lines[1234 + 1]!.split(',');
     const col = (name: string): string => row[head.indexOf(name)] as string;
-    expect(Number(col('finance.taxRate'))).toBe(expected.inputs.find((x) => x.path === 'finance.taxRate')!.values[1234]);
+    const tax = expected.inputs.findIndex((x) => x.path === 'finance.taxRate');
+    expect(Number(col(inputNames[tax]!))).toBe(expected.inputs[tax]!.values[1234]);
     expect(Number(col('npv'))).toBe(expected.metrics.npv[1234]);
   });
 
@@ -132,6 +170,17 @@ describe('exported samples', () => {
     const r = await cli(...args, '--samples', join(dir, 'samples.xlsx'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/should end in \.parquet or \.csv/);
+  });
+
+  it('- streams the CSV to standard output (the summary goes to standard error); with --json it is refused', () => {
+    const o = spawnSync(process.execPath, [BIN, ...args, '--samples', '-'], { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 << 20 });
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe(readFileSync(join(dir, 'samples.csv'), 'utf8'));
+    expect(o.stderr).toContain('P(NPV ≥ 0)');
+    const both = spawnSync(process.execPath, [BIN, ...args, '--samples', '-', '--json'], { encoding: 'utf8', cwd: ROOT });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--samples - and --json both want standard output');
+    expect(both.stdout).toBe('');
   });
 });
 

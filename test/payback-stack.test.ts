@@ -1,6 +1,7 @@
 /** The payback stack (MODEL.md §5): the requirement round-trips to npv = 0, the sources add up, dead ends are reasons. */
 import { describe, expect, it } from 'vitest';
-import { paybackStack, scaleCashRevenue, STACK_SOURCES, stackSourceOf } from '../src/analysis/payback-stack.ts';
+import { paybackStack, scaleCashRevenue, STACK_PAYER_SOURCES, STACK_SOURCES, stackSourceOf } from '../src/analysis/payback-stack.ts';
+import { PAYERS, payerOf } from '../src/model/payers.ts';
 import { evaluate } from '../src/model/engine.ts';
 import { BUILT_INS, base, near, nonFinitePaths, scenario, withPatch } from './helpers.ts';
 
@@ -159,5 +160,57 @@ describe('paybackStack dead ends are a reason, never NaN', () => {
     expect(stack.factor).toBeNull();
     expect(stack.reason).toMatch(/positive .* even with no cash revenue/);
     expect(nonFinitePaths(stack)).toEqual([]);
+  });
+});
+
+describe('paybackStack by payer (issue 19)', () => {
+  for (const id of BUILT_INS) {
+    it(`${id}: the payer bars sum to cash revenue per MW; every cash segment in its payer's bar, once`, () => {
+      const s = scenario(base(id));
+      const r = evaluate(s);
+      const byKind = paybackStack(s);
+      const byPayer = paybackStack(s, { by: 'payer' });
+      expect(byPayer.by).toBe('payer');
+      expect(byKind.by).toBe('kind');
+      expect(byPayer.sources.map((x) => x.key)).toEqual([...PAYERS]);
+      expect(byPayer.sources.map((x) => x.label)).toEqual(STACK_PAYER_SOURCES.map((x) => x.label));
+      // the same cash: the requirement and everything but the grouping are the same numbers
+      const { sources: a, by: _a, ...restPayer } = byPayer;
+      const { sources: b, by: _b, ...restKind } = byKind;
+      expect(restPayer).toEqual(restKind);
+      // the cash segments are partitioned exactly: each in one payer's bar, the one it names
+      const cash = byKind.sources.flatMap((x) => x.segments).sort();
+      expect(byPayer.sources.flatMap((x) => x.segments).sort()).toEqual(cash);
+      for (const src of byPayer.sources) {
+        for (const segId of src.segments) expect(payerOf(s.demand.segments.find((x) => x.id === segId)!)).toBe(src.key);
+      }
+      // Σ bars = cash revenue per MW = the engine's revenuePerMW, to rounding (sums in another order)
+      const total = byPayer.sources.reduce((acc, x) => acc + x.revenuePerMW, 0);
+      near(total, r.summary.revenuePerMW as number, 'Σ payer bars', 1e-13, 0);
+      near(total, byPayer.cashRevenuePerMW, 'Σ payer bars = cash', 1e-13, 0);
+      near(total, byKind.sources.reduce((acc, x) => acc + x.revenuePerMW, 0), 'Σ payer = Σ kind', 1e-13, 0);
+      expect(nonFinitePaths(byPayer)).toEqual([]);
+    });
+  }
+
+  it('hyperscaler: enterprise budgets are one bar beside consumers', () => {
+    const st = paybackStack(scenario(base('hyperscaler-base')), { by: 'payer' });
+    const seg = (key: string) => st.sources.find((x) => x.key === key)?.segments;
+    expect(seg('enterprise')).toEqual(['cloud-api', 'batch']);
+    expect(seg('consumer')).toEqual(['consumer-sub']);
+    expect(st.strategicSegments).toEqual(['internal-product']);
+  });
+
+  it('a payer given on a segment moves its cash to that bar', () => {
+    const raw = withPatch(base('hyperscaler-base'), (r: any) => {
+      r.demand.segments[0].payer = 'developer';
+    });
+    const st = paybackStack(scenario(raw), { by: 'payer' });
+    expect(st.sources.find((x) => x.key === 'developer')?.segments).toEqual(['cloud-api']);
+    expect(st.sources.find((x) => x.key === 'enterprise')?.segments).toEqual(['batch']);
+  });
+
+  it('a grouping that is not one is a RangeError', () => {
+    expect(() => paybackStack(scenario(base('neocloud-base')), { by: 'customer' as 'kind' })).toThrow(/kind or payer/);
   });
 });

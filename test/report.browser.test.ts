@@ -57,6 +57,7 @@ function expectedCharts(withMc: boolean): string[] {
       `Cash flows and cumulative payback — ${s.name}`,
       `Tornado — NPV, ${s.id}`,
       `Payback stack — ${s.id}`,
+      `Payback stack by payer — ${s.id}`,
     );
     if (s.internal) titles.push(`Internal inference — ${s.id}`);
     if (!s.reference) titles.push(`Structural advantages — ${s.id} vs hyperscaler-base`);

@@ -196,9 +196,9 @@ describe('renderReport', () => {
     const svgs = html.match(/<svg /g) ?? [];
     const expected =
       1 +
-      analyses.reduce((n, a) => n + 4 + (a.tornado ? 1 : 0) + (a.paybackStack ? 1 : 0) + (a.internal?.available ? 1 : 0) + (a.advantages ? 1 : 0), 0);
+      analyses.reduce((n, a) => n + 4 + (a.tornado ? 1 : 0) + (a.paybackStack ? 1 : 0) + (a.paybackStackByPayer ? 1 : 0) + (a.internal?.available ? 1 : 0) + (a.advantages ? 1 : 0), 0);
     expect(svgs.length).toBe(expected);
-    expect(svgs.length).toBeGreaterThanOrEqual(1 + 4 * 4 + 4 + 4 + 3 + 3);
+    expect(svgs.length).toBeGreaterThanOrEqual(1 + 4 * 4 + 4 + 4 + 4 + 3 + 3);
   });
 
   it('escapes every text it shows', () => {

@@ -78,6 +78,8 @@ describe('meta', () => {
       'POST /api/tornado',
       'POST /api/grid',
       'POST /api/mc',
+      'POST /api/conditions',
+      'POST /api/designpoint',
       'GET /api/signals',
       'GET /api/observations',
       'POST /api/observations',
@@ -311,6 +313,11 @@ describe('analyses', () => {
     expect(r.status).toBe(200);
     expect(r.body.scenarioId).toBe('hyperscaler-base');
     expect(r.body.sources).toHaveLength(5);
+    expect(r.body.by).toBe('kind');
+    const p = await postJson(t.app, '/api/stack', { id: 'hyperscaler-base', by: 'payer' });
+    expect(p.status).toBe(200);
+    expect(p.body.sources.map((x: { key: string }) => x.key)).toEqual(['enterprise', 'consumer', 'developer', 'platform', 'internal']);
+    expect((await postJson(t.app, '/api/stack', { id: 'hyperscaler-base', by: 'buyer' })).status).toBe(400);
     expect((await postJson(t.app, '/api/stack', { id: 'x-none' })).status).toBe(404);
   });
   it('POST /api/internal with steps, and out-of-range steps', async () => {
@@ -396,6 +403,43 @@ describe('sensitivity', () => {
     expect(bad.body.issues.some((i: { path: string }) => i.path === 'target')).toBe(true);
     const noX = await postJson(t.app, '/api/grid', { id: 'neocloud-base', y: { path: 'finance.wacc', lo: 0.05, hi: 0.15, n: 3 } });
     expect(noX.body.issues[0].path).toBe('x');
+  });
+});
+
+describe('What has to work at the same time', () => {
+  it('POST /api/designpoint gives what the library gives (default uncertainty, n up to the limit)', async () => {
+    const r = await postJson(t.app, '/api/designpoint', { id: 'neocloud-base', version: 0, n: 2000, seed: 5 });
+    expect(r.status).toBe(200);
+    const { designPoint } = await import('../src/analysis/design-point.ts');
+    const { uncertaintyFor } = await import('../src/analysis/default-uncertainty.ts');
+    const { readScenarioFile } = await import('../src/io/files.ts');
+    const s = readScenarioFile('neocloud-base');
+    if (!s.ok) throw new Error('neocloud-base');
+    const direct = designPoint(s.scenario, { n: 2000, seed: 5, distributions: uncertaintyFor(s.scenario).distributions });
+    expect(r.body).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect(r.body.monteCarlo.n).toBe(2000);
+    const dflt = await postJson(t.app, '/api/designpoint', { id: 'neocloud-base', version: 0, n: 0 });
+    expect(dflt.body.monteCarlo).toBeNull();
+    expect(dflt.body.beta).toBe(r.body.beta);
+  });
+  it('designpoint: an unreachable target is a 400 with the closest point; a bad target, more samples than the limit', async () => {
+    const r = await postJson(t.app, '/api/designpoint', { id: 'neocloud-base', n: 0, target: 'npv>=1T' });
+    expect(r.status).toBe(400);
+    expect(r.body.issues[0]).toMatchObject({ path: 'target', code: 'unreachable_target' });
+    expect(r.body.issues[0].message).toContain('the closest point found gives npv =');
+    const bad = await postJson(t.app, '/api/designpoint', { id: 'neocloud-base', n: 0, target: 'npv>0' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe('target');
+    expect((await postJson(t.app, '/api/designpoint', { id: 'neocloud-base', n: 5001 })).status).toBe(413);
+  });
+  it('POST /api/conditions: the eight conditions, reproducible for a seed', async () => {
+    const a = await postJson(t.app, '/api/conditions', { id: 'hyperscaler-base', n: 2000, seed: 4 });
+    expect(a.status).toBe(200);
+    expect(a.body.conditions).toHaveLength(8);
+    expect(a.body.n).toBe(2000);
+    const b = await postJson(t.app, '/api/conditions', { id: 'hyperscaler-base', n: 2000, seed: 4 });
+    expect(b.body).toEqual(a.body);
+    expect((await postJson(t.app, '/api/conditions', { id: 'hyperscaler-base' })).body.n).toBe(5000);
   });
 });
 

@@ -335,6 +335,34 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('What has to be true: the design point panel shows what `payback designpoint` prints, and changes with the target', async () => {
+    const { page, errors } = await openPage('#/truth?s=neocloud-base');
+    await page.waitForSelector('[data-testid="designpoint-table"]', { timeout: 90_000 });
+    const summary = (await page.textContent('[data-testid="designpoint-summary"]')) ?? '';
+    // the same sentence as the CLI: the same function formats the same numbers (test/cli-conditions.test.ts)
+    // neocloud-base's own uncertainty block: `payback designpoint neocloud-base` prints the same
+    expect(summary).toMatch(/The most likely way this reaches the target: β = 0\.954, first-order P\(reach\) = Φ\(−β\) = 17\.0 %; Monte Carlo \(100,000 samples, seed 42\): 15\.2 %\./);
+    const first = await page.$$eval('[data-testid="designpoint-table"] tbody tr:first-child > *', (cs) => cs.map((c) => (c.textContent ?? '').trim()));
+    expect(first).toEqual(['Term contracts (multi-year GPU-hour): price change', '−5.00 %', '−5.52 %', '−4.32 %', '+0.68 pp', '41.6 %']);
+    await page.locator('#designpoint').screenshot({ path: join(OUT, 'web-truth-designpoint.png') });
+    await page.selectOption('[data-testid="truth-target"]', 'payback<=life');
+    await expect.poll(async () => (await page.textContent('[data-testid="designpoint-summary"]')) ?? '', { timeout: 90_000 }).toMatch(/Target payback ≤ useful life/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('Stack: the sources by payer, enterprise budgets one bar beside consumers', async () => {
+    const { page, errors } = await openPage('#/stack?s=hyperscaler-base');
+    await settled(page, 1);
+    await page.selectOption('[data-testid="stack-by"]', 'payer');
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/by=payer/);
+    await page.waitForSelector('[data-testid="stack-table"] >> text=Enterprise budgets');
+    const rows = await page.$$eval('[data-testid="stack-table"] tbody th', (hs) => hs.map((h) => (h.textContent ?? '').trim()));
+    expect(rows.slice(0, 2)).toEqual(['Enterprise budgets', 'Consumers']);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('Signals: an observation added through the form is there after a reload and a server restart', async () => {
     const { page, errors } = await openPage('#/signals?s=neocloud-base');
     await page.waitForSelector('[data-testid="obs-form"]');

@@ -190,3 +190,17 @@ export function uncertaintyOriginText(origin: UncertaintyOrigin): string {
     ? "Distributions: the scenario's uncertainty block."
     : 'The scenario has no uncertainty block, so its default uncertainty is sampled (src/analysis/default-uncertainty.ts): utilization × pert(0.75, 1, 1.15); each price × triangular(0.7, 1, 1.2) and its yearly change −10 to +5 points; the paid share × (0.85, 1, 1.1); capex × (0.9, 1, 1.25); compute rent × (0.85, 1, 1.2); power × (0.8, 1, 1.4); lease × (0.9, 1, 1.25); useful life ±1 year; software gain ±10 points; wacc −2 to +3 points; a debt rate −1 to +3 points; each clipped to its valid range. Add an uncertainty block to use your own.';
 }
+
+/**
+ * What to hand `monteCarlo` as its `distributions` for this scenario (none
+ * when it has its own block, which the Monte Carlo reads itself; else the
+ * default), whether it has its own, and the sentence that says so.
+ *
+ * @example
+ * monteCarlo(s, { n, seed, distributions: uncertaintyFor(s).distributions });
+ */
+export function uncertaintyFor(s: Scenario): { distributions: Record<string, DistributionSpec>; own: boolean; origin: string } {
+  const e = effectiveUncertainty(s);
+  const own = e.origin === 'scenario';
+  return { distributions: own ? {} : e.distributions, own, origin: uncertaintyOriginText(e.origin) };
+}

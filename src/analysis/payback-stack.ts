@@ -7,17 +7,32 @@
  * segment's revenue is linear in its price, so cash revenue scales by `f` in
  * every year, at the same mix and volume. npv is not linear in `f` (taxes and
  * the loss carry-forward bend it), so `f` is solved by a bracket and Brent.
+ *
+ * The sources are grouped by segment kind (paid API, subscriptions, capacity
+ * contracts…) or by payer (enterprise budgets, consumers, developers,
+ * platforms, internal): the same cash, cut two ways, so that enterprise
+ * budgets are one bar of the stack, not the whole (issue 19).
  */
 import { evaluate, isCashPricing, pricingKind } from '../model/engine.ts';
 import type { ModelResult } from '../model/result.ts';
 import { brent } from '../model/root.ts';
+import { PAYER_LABELS, PAYERS, payerOf, type Payer } from '../model/payers.ts';
 import type { Pricing, Scenario, Segment } from '../model/schema.ts';
 
-/** The sources of cash revenue in the stack, by segment kind. */
-export type StackSourceKey = 'paid-api' | 'subscription' | 'capacity-contract' | 'batch' | 'other-cash';
+/** How the stack cuts cash revenue into sources: by segment kind, or by who pays. */
+export type StackGrouping = 'kind' | 'payer';
 
-/** The stack's sources in order, with the label people read. */
-export const STACK_SOURCES: readonly { key: StackSourceKey; label: string }[] = [
+/** The groupings, the default first. */
+export const STACK_GROUPINGS: readonly StackGrouping[] = ['kind', 'payer'];
+
+/** The sources of cash revenue in the stack by segment kind. */
+export type StackKindKey = 'paid-api' | 'subscription' | 'capacity-contract' | 'batch' | 'other-cash';
+
+/** A source of the stack: a kind of segment, or a payer. */
+export type StackSourceKey = StackKindKey | Payer;
+
+/** The stack's sources by kind in order, with the label people read. */
+export const STACK_SOURCES: readonly { key: StackKindKey; label: string }[] = [
   { key: 'paid-api', label: 'Paid API / enterprise' },
   { key: 'subscription', label: 'Subscriptions' },
   { key: 'capacity-contract', label: 'Capacity contracts' },
@@ -25,11 +40,21 @@ export const STACK_SOURCES: readonly { key: StackSourceKey; label: string }[] = 
   { key: 'other-cash', label: 'Other cash' },
 ];
 
+/** The stack's sources by payer in order (`PAYERS`), with the label people read. */
+export const STACK_PAYER_SOURCES: readonly { key: Payer; label: string }[] = PAYERS.map((key) => ({ key, label: PAYER_LABELS[key] }));
+
+/** Options of `paybackStack`. */
+export interface PaybackStackOptions {
+  /** group the sources by segment kind (default) or by payer */
+  by?: StackGrouping;
+}
+
 /** The largest price factor tried before the requirement is called unreachable. */
 export const STACK_MAX_FACTOR = 1e6;
 
 /** One source of cash in the stack. */
 export interface StackSource {
+  /** a segment kind's source (`by: 'kind'`) or a payer (`by: 'payer'`) */
   key: StackSourceKey;
   label: string;
   /** ids of the cash-priced segments in it (empty when the scenario has none) */
@@ -45,6 +70,8 @@ export interface StackSource {
 /** What `paybackStack` says. */
 export interface PaybackStack {
   scenarioId: string;
+  /** how `sources` cut the cash: by segment kind or by payer */
+  by: StackGrouping;
   wacc: number;
   /** npv of the scenario as it stands */
   npv: number | null;
@@ -60,7 +87,7 @@ export interface PaybackStack {
   gapPerMW: number | null;
   /** `cash / required`; null without a requirement */
   cashShareOfRequired: number | null;
-  /** the five sources, in `STACK_SOURCES` order, empty ones included */
+  /** the five sources, in `STACK_SOURCES` (by kind) or `STACK_PAYER_SOURCES` (by payer) order, empty ones included; their revenue sums to `cashRevenuePerMW` */
   sources: StackSource[];
   /** imputed strategic value per MW-year (not cash, not in the requirement) */
   strategicValuePerMW: number;
@@ -75,7 +102,7 @@ export interface PaybackStack {
 }
 
 /** The stack source a cash segment belongs to, by its kind. */
-export function stackSourceOf(kind: Segment['kind']): StackSourceKey {
+export function stackSourceOf(kind: Segment['kind']): StackKindKey {
   switch (kind) {
     case 'paid-api':
     case 'subscription':
@@ -129,26 +156,32 @@ const segmentSum = (r: ModelResult, idx: readonly number[], field: 'revenue' | '
  * The payback stack: the cash revenue per MW-year that earns the wacc (npv = 0,
  * found by scaling all cash prices by one factor), what each source brings
  * today and its share of that requirement, the strategic value beside it, and
- * the gap. When no factor ≥ 0 reaches npv = 0 (no cash segment, no cash
- * revenue to scale, or npv positive even with no cash at all), the requirement
- * is null and `reason` says why.
+ * the gap. The sources are the segment kinds, or with `by: 'payer'` the
+ * payers (each cash segment in exactly one source either way). When no
+ * factor ≥ 0 reaches npv = 0 (no cash segment, no cash revenue to scale, or
+ * npv positive even with no cash at all), the requirement is null and
+ * `reason` says why.
  *
  * @example
  * const s = paybackStack(scenario);
  * s.requiredRevenuePerMW;             // 12.9e6 ($ per MW-year)
  * s.sources[0]?.shareOfRequired;      // 0.31: "paid API covers 31 % of what this capacity needs"
  * s.gapPerMW;                         // required − cash today
+ * paybackStack(scenario, { by: 'payer' }).sources.map((x) => x.key); // ['enterprise', 'consumer', 'developer', 'platform', 'internal']
  */
-export function paybackStack(scenario: Scenario): PaybackStack {
+export function paybackStack(scenario: Scenario, options: PaybackStackOptions = {}): PaybackStack {
+  const by = options.by ?? 'kind';
+  if (!STACK_GROUPINGS.includes(by)) throw new RangeError(`by: "${String(by)}" is not a grouping of the stack; expected ${STACK_GROUPINGS.join(' or ')}`);
   const base = evaluate(scenario);
   const segs = scenario.demand.segments;
   const kinds = segs.map((s) => pricingKind(s.pricing));
-  const bySource = new Map<StackSourceKey, number[]>(STACK_SOURCES.map((x) => [x.key, []]));
+  const list: readonly { key: StackSourceKey; label: string }[] = by === 'payer' ? STACK_PAYER_SOURCES : STACK_SOURCES;
+  const bySource = new Map<StackSourceKey, number[]>(list.map((x) => [x.key, []]));
   const strategicIdx: number[] = [];
   const unpriced: string[] = [];
   segs.forEach((s, i) => {
     const k = kinds[i];
-    if (k !== undefined && isCashPricing(k)) bySource.get(stackSourceOf(s.kind))?.push(i);
+    if (k !== undefined && isCashPricing(k)) bySource.get(by === 'payer' ? payerOf(s) : stackSourceOf(s.kind))?.push(i);
     else if (k === 'imputed') strategicIdx.push(i);
     else unpriced.push(s.id);
   });
@@ -166,7 +199,7 @@ export function paybackStack(scenario: Scenario): PaybackStack {
   }
   const share = (x: number): number | null => (required === null || required === 0 ? null : x / required);
 
-  const sources: StackSource[] = STACK_SOURCES.map(({ key, label }) => {
+  const sources: StackSource[] = list.map(({ key, label }) => {
     const idx = bySource.get(key) ?? [];
     const revenuePerMW = perMWAverage(base, segmentSum(base, idx, 'revenue'));
     return {
@@ -181,6 +214,7 @@ export function paybackStack(scenario: Scenario): PaybackStack {
 
   return {
     scenarioId: scenario.id,
+    by,
     wacc: scenario.finance.wacc,
     npv: base.summary.npv,
     factor: solved.factor,

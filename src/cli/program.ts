@@ -24,7 +24,26 @@ import { tornadoCommand } from './commands/tornado.ts';
 import { gridCommand } from './commands/grid.ts';
 import { signalsCommand } from './commands/signals.ts';
 import { mcCommand } from './commands/mc.ts';
+import { conditionsCommand } from './commands/conditions.ts';
+import { designPointCommand } from './commands/designpoint.ts';
+import { completionCommand } from './commands/completion.ts';
 import { VERSION } from '../version.ts';
+
+/** What every command shares, at the end of `payback --help`. */
+export const PROGRAM_NOTES = `
+Files: a scenario argument is a file (YAML or JSON), a built-in id (hyperscaler-base, …) or
+  - for standard input; - as an output file (export --json -, --xlsx -, report --out -,
+  mc --samples -) writes to standard output.
+Output: tables for people; --json on every command for programs (stdout stays clean:
+  warnings and progress go to stderr).
+Exit codes: 0 ok; 2 bad input or usage (every problem listed), also when no command is
+  given (this help is printed); 1 an internal error.
+Environment:
+  PAYBACK_DB      the store (a SQLite file or a postgres:// URL) when --db is not given
+  DATABASE_URL    a PostgreSQL store when neither --db nor PAYBACK_DB is given
+  PAYBACK_TOKEN   serve: the bearer token that writes need (required beyond loopback)
+  PAYBACK_DEBUG   set to 1 to print the stack trace of an internal error
+Shell completion: source <(payback completion bash)   (or zsh; fish: payback completion fish | source)`;
 
 export function makeProgram(io: CliIO): Command {
   const program = new Command('payback')
@@ -35,7 +54,8 @@ export function makeProgram(io: CliIO): Command {
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
       writeErr: (s) => io.err(s.trimEnd()),
-    });
+    })
+    .addHelpText('after', PROGRAM_NOTES);
   runCommand(program, io);
   compareCommand(program, io);
   validateCommand(program, io);
@@ -55,6 +75,9 @@ export function makeProgram(io: CliIO): Command {
   gridCommand(program, io);
   signalsCommand(program, io);
   mcCommand(program, io);
+  conditionsCommand(program, io);
+  designPointCommand(program, io);
+  completionCommand(program, io);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(true).configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   return program;
 }

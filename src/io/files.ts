@@ -3,7 +3,7 @@
  * and scenario files, and writing files so that nothing is left half-written.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
@@ -15,6 +15,42 @@ import { inArchetypeOrder } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
 
 const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** The file name `-`: standard input where a file is read, standard output where one is written. */
+export const STDIO = '-';
+/** How issues name standard input. */
+export const STDIN_NAME = '<stdin>';
+
+let stdinCache: string | undefined;
+
+/**
+ * Standard input as text, read to its end once: every `-` of one command
+ * reads the same text. Blocks until the writer closes it, as `cat` does.
+ */
+export function stdinText(): string {
+  if (stdinCache !== undefined) return stdinCache;
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      // a non-blocking descriptor with nothing yet: wait a little, then read again
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  stdinCache = Buffer.concat(chunks).toString('utf8');
+  return stdinCache;
+}
 
 /** The repository's `data/` directory. */
 export function dataDir(): string {
@@ -68,18 +104,17 @@ function displayName(path: string): string {
 }
 
 /**
- * Read a scenario file by path, or a built-in by id (`neocloud-base`), and
- * resolve it. Problems, a missing file included, come back as issues.
- *
- * @example
- * const r = readScenarioFile('neocloud-base');
- * if (!r.ok) console.error(formatIssues(r.issues));
- */
-/**
  * The text of a scenario file or built-in (its line comments cite the sources),
- * undefined when there is no such file or it cannot be read.
+ * standard input for `-`, undefined when there is no such file or it cannot be read.
  */
 export function readScenarioText(pathOrId: string): string | undefined {
+  if (pathOrId === STDIO) {
+    try {
+      return stdinText();
+    } catch {
+      return undefined;
+    }
+  }
   const path = isFile(pathOrId) ? pathOrId : builtinPath(pathOrId);
   if (path === undefined) return undefined;
   try {
@@ -89,7 +124,30 @@ export function readScenarioText(pathOrId: string): string | undefined {
   }
 }
 
+/**
+ * Read a scenario file by path, a built-in by id (`neocloud-base`) or
+ * standard input (`-`), and resolve it. Problems, a missing file included,
+ * come back as issues.
+ *
+ * @example
+ * const r = readScenarioFile('neocloud-base');
+ * if (!r.ok) console.error(formatIssues(r.issues));
+ */
 export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalog()): ResolveResult {
+  if (pathOrId === STDIO) {
+    let text: string;
+    try {
+      text = stdinText();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return { ok: false, issues: [{ path: '', message: `cannot read standard input: ${why}`, file: STDIN_NAME, code: 'unreadable' }], warnings: [] };
+    }
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > MAX_FILE_BYTES) {
+      return { ok: false, issues: [{ path: '', message: `standard input holds ${mb(size)}: a scenario file may be at most ${mb(MAX_FILE_BYTES)} (MODEL.md §2)`, file: STDIN_NAME, code: 'too_big' }], warnings: [] };
+    }
+    return loadCheckedScenarioText(text, catalog, { file: STDIN_NAME });
+  }
   const path = isFile(pathOrId) ? pathOrId : builtinPath(pathOrId);
   if (path === undefined) {
     const ids = builtinScenarioIds();
@@ -122,41 +180,82 @@ export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalo
 
 const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MB`;
 
+/** A file being written in pieces, invisible under its name until `commit`. */
+export interface AtomicFile {
+  /** append bytes or UTF-8 text */
+  write(data: string | Uint8Array): void;
+  /** flush it to disk and rename it over the target: readers see the old file or the new, never half of it */
+  commit(): void;
+  /** drop it: the target is left as it was */
+  abort(): void;
+}
+
+/**
+ * Open `path` for writing in pieces: a temporary file in the same directory,
+ * renamed over the target on `commit`, removed on `abort`. For output too big
+ * to hold in memory as one string (every Monte Carlo sample).
+ *
+ * @example
+ * const f = openAtomic('samples.csv');
+ * try { f.write('a,b\n'); f.write('1,2\n'); f.commit(); } catch (e) { f.abort(); throw e; }
+ */
+export function openAtomic(path: string): AtomicFile {
+  // a device or a pipe (/dev/stdout, a FIFO) is written to in place, never renamed over
+  const special = isSpecial(path);
+  const tmp = special ? path : join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw asEnvironmentError(err, path);
+  }
+  let open = true;
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  const drop = (): void => {
+    close();
+    if (!special) rmSync(tmp, { force: true });
+  };
+  return {
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      try {
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      } catch (err) {
+        // a full or read-only disk is told as such, naming the file asked for (not the temporary one)
+        throw asEnvironmentError(err, path);
+      }
+    },
+    commit() {
+      try {
+        if (!special) fsyncSync(fd);
+        close();
+        if (!special) renameSync(tmp, path);
+      } catch (err) {
+        drop();
+        throw asEnvironmentError(err, path);
+      }
+    },
+    abort: drop,
+  };
+}
+
 /**
  * Write a file so that readers see the old content or the new, never half of
  * it: write a temporary file in the same directory, flush it, rename it over.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  // a device or a pipe (/dev/stdout) is written to, never renamed over
-  if (isSpecial(path)) {
-    try {
-      writeAll(path, bytes, false);
-    } catch (err) {
-      throw asEnvironmentError(err, path);
-    }
-    return;
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const f = openAtomic(path);
   try {
-    writeAll(tmp, bytes, true);
-    renameSync(tmp, path);
+    f.write(data);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    // a full or read-only disk is told as such, naming the file asked for (not the temporary one)
-    throw asEnvironmentError(err, path);
+    f.abort();
+    throw err;
   }
-}
-
-function writeAll(path: string, bytes: Uint8Array, sync: boolean): void {
-  const fd = openSync(path, 'w');
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    if (sync) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  f.commit();
 }
 
 function isSpecial(path: string): boolean {

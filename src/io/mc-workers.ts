@@ -10,7 +10,7 @@
  * outcome says how far it got.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AnalysisInputError } from '../analysis/paths.ts';
 import {
   assembleSummary,
@@ -30,6 +30,7 @@ import {
 } from '../analysis/monte-carlo.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { WorkerReply, WorkerRequest } from './mc-worker.ts';
+import { moduleBeside, startWorker } from './worker-start.ts';
 
 export interface ParallelOptions {
   /** worker threads (default: `defaultWorkers` of the run); 1 runs in this thread */
@@ -40,6 +41,13 @@ export interface ParallelOptions {
   onProgress?: (done: number, total: number) => void;
   /** called once the run is checked and about to start */
   onStart?: (run: { n: number; chunks: number; workers: number }) => void;
+  /**
+   * With `keepSamples` on workers: hand the samples back in the shared memory
+   * the workers summarized them in, instead of copies in memory of their own
+   * (the default). Saves a copy of every column — what a caller that only
+   * streams them to a file wants (`payback mc --samples`).
+   */
+  sharedSamples?: boolean;
 }
 
 export type ParallelOutcome =
@@ -68,7 +76,8 @@ export function defaultWorkers(scenarioYears: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(scenarioYears / SCENARIO_YEARS_PER_WORKER)));
 }
 
-const WORKER_ENTRY = new URL('./mc-worker-entry.mjs', import.meta.url);
+/** `mc-worker.js` in the compiled package, `mc-worker.ts` (booted through tsx) from source. */
+const WORKER_ENTRY = moduleBeside('mc-worker', import.meta.url);
 
 /**
  * Run a Monte Carlo over `workers` threads (the main thread when 1, or when
@@ -127,6 +136,7 @@ async function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: M
       replies.map((r) => r.result),
       pool,
       options.keepSamples === true,
+      p.sharedSamples === true,
     );
     return { status: 'done', result, workers: count };
   } catch (e) {
@@ -145,7 +155,7 @@ const sharedBuffer: BufferAlloc = (bytes) => new SharedArrayBuffer(bytes);
  * the same order, as `summarizeMonteCarlo`. The columns live in shared
  * memory; every part lands by its index, whichever worker computed it.
  */
-async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], pool: WorkerPool, keepSamples: boolean): Promise<McResult> {
+async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], pool: WorkerPool, keepSamples: boolean, sharedSamples: boolean): Promise<McResult> {
   const cols = gatherChunks(plan, chunks, sharedBuffer);
   const same = sameMetrics(cols);
   const distinct = await pool.run(
@@ -170,7 +180,7 @@ async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], p
     drivers.flatMap((r) => r.parts),
     keepSamples,
   );
-  if (result.samples === undefined) return result;
+  if (result.samples === undefined || sharedSamples) return result;
   // the samples leave in memory of their own, not shared
   const own = (x: Float64Array): Float64Array => x.slice();
   const metricCols = Object.fromEntries(Object.entries(result.samples.metrics).map(([m, x]) => [m, own(x)])) as typeof result.samples.metrics;
@@ -209,7 +219,7 @@ class WorkerPool {
   ) {
     signal?.addEventListener('abort', this.onAbort);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_ENTRY, { workerData: data });
+      const w = startWorker(WORKER_ENTRY, { workerData: data });
       this.workers.push(w);
       w.on('message', (msg: WorkerReply) => this.receive(w, msg));
       w.on('error', (e) => this.fail(e));

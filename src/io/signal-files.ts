@@ -8,8 +8,8 @@ import { join, relative } from 'node:path';
 import { formatIssues, type Issue } from '../model/issues.ts';
 import { type ContextItem, parseContext } from '../signals/context.ts';
 import { parseSignalDefinitions, type SignalDefinition } from '../signals/definitions.ts';
-import { type ImportResult, readObservations } from '../signals/import.ts';
-import { dataDir, loadCatalog } from './files.ts';
+import { type ImportResult, readObservations, readObservationsCsv, readObservationsJson } from '../signals/import.ts';
+import { dataDir, loadCatalog, STDIN_NAME, STDIO, stdinText } from './files.ts';
 
 const shown = (path: string): string => {
   const rel = relative(process.cwd(), path);
@@ -42,8 +42,33 @@ export function loadContext(): ContextItem[] {
 /** The accelerator ids an observation may name: the shipped catalog's. */
 export const catalogAcceleratorIds = (): string[] => loadCatalog().accelerators.map((a) => a.id);
 
-/** Read and check an observations file (.csv, .json, .yaml); a missing file is an issue. */
-export function readObservationsFile(path: string, definitions: readonly SignalDefinition[] = loadSignalDefinitions()): ImportResult {
+/** The observation formats: by a file's extension, or `--format` for standard input. */
+export const OBSERVATION_FORMATS = ['csv', 'json', 'yaml'] as const;
+export type ObservationFormat = (typeof OBSERVATION_FORMATS)[number];
+
+/** The format of observations read from standard input without `--format`: JSON or YAML unless the first line is a CSV header. */
+export function sniffObservationFormat(text: string): ObservationFormat {
+  const first = text.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
+  if (/^\s*[[{]/.test(first)) return 'json';
+  return first.includes(',') && !/:\s/.test(first) && !first.trimStart().startsWith('-') ? 'csv' : 'yaml';
+}
+
+/**
+ * Read and check an observations file (.csv, .json, .yaml), or standard input
+ * for `-` (its format from `format`, else sniffed); a missing file is an issue.
+ */
+export function readObservationsFile(path: string, definitions: readonly SignalDefinition[] = loadSignalDefinitions(), format?: ObservationFormat): ImportResult {
+  const accelerators = catalogAcceleratorIds();
+  if (path === STDIO) {
+    let text: string;
+    try {
+      text = stdinText();
+    } catch (e) {
+      return { rows: [], issues: [{ path: '', message: `cannot read standard input: ${e instanceof Error ? e.message : String(e)}`, file: STDIN_NAME, code: 'unreadable' }] };
+    }
+    const f = format ?? sniffObservationFormat(text);
+    return f === 'csv' ? readObservationsCsv(text, definitions, { file: STDIN_NAME, accelerators }) : readObservationsJson(text, definitions, { file: STDIN_NAME, accelerators });
+  }
   const file = shown(path);
   let text: string;
   try {
@@ -52,5 +77,6 @@ export function readObservationsFile(path: string, definitions: readonly SignalD
     const issue: Issue = { path: '', message: `cannot read the file: ${e instanceof Error ? e.message : String(e)}`, file, code: 'unreadable' };
     return { rows: [], issues: [issue] };
   }
-  return readObservations(text, definitions, { file, accelerators: catalogAcceleratorIds() });
+  if (format !== undefined) return format === 'csv' ? readObservationsCsv(text, definitions, { file, accelerators }) : readObservationsJson(text, definitions, { file, accelerators });
+  return readObservations(text, definitions, { file, accelerators });
 }

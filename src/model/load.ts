@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
 import { V1_KEYS, v1Findings } from './migrate.ts';
 import { MAX_FILE_BYTES } from './bounds.ts';
+import { DEFAULT_PAYER } from './payers.ts';
 import {
   type Catalog,
   type CatalogRow,
@@ -219,9 +220,13 @@ function yamlMessage(e: YAMLError, text: string): string {
  * const r = resolveScenario(parseScenarioText(text).value, catalog);
  * if (!r.ok) console.error(formatIssues(r.issues));
  */
-export function resolveScenario(raw: unknown, catalog: Catalog, opts: SourceContext = {}): ResolveResult {
+export function resolveScenario(input: unknown, catalog: Catalog, opts: SourceContext = {}): ResolveResult {
+  const raw = withoutSchemaKey(input);
   const parsed = scenarioSchema.safeParse(raw);
   const errors = parsed.success ? [] : fromZod(parsed.error.issues, scenarioSchema, raw, []);
+  if (raw !== input && typeof (input as Record<string, unknown>)['$schema'] !== 'string') {
+    errors.push({ path: ['$schema'], message: `expected a string (the URL or path of the scenario JSON Schema), got ${JSON.stringify((input as Record<string, unknown>)['$schema'])}`, code: 'invalid_type' });
+  }
   const rules = crossFieldRules(raw, catalog);
   errors.push(...rules.errors);
   const warnings = finalizeWarnings(rules.warnings, raw, opts);
@@ -274,11 +279,23 @@ function fill(data: Scenario, catalog: Catalog): ResolvedScenario {
       fleet.depreciationYears = fleet.usefulLifeYears;
     }
   }
+  for (const seg of s.demand.segments) seg.payer ??= DEFAULT_PAYER[seg.kind];
   if (s.demand.tokensPerYear !== undefined) {
     s.demand.growthPerYear ??= 0;
     s.demand.maxUtilization ??= 1;
   }
   return { ...s, fleet: { ...fleet, kWPerAccelerator, tokensPerSecond } };
+}
+
+/**
+ * A scenario without its top-level `$schema` key: a JSON file names its JSON
+ * Schema that way for editors (as a YAML file does in its modeline comment);
+ * it is not part of the scenario.
+ */
+function withoutSchemaKey(raw: unknown): unknown {
+  if (!isRecord(raw) || !('$schema' in raw)) return raw;
+  const { $schema: _schema, ...rest } = raw;
+  return rest;
 }
 
 // ---------------------------------------------------------------------------
@@ -315,6 +332,8 @@ export function parseCatalogText(text: string, opts: { file?: string | undefined
 /** The JSON Schema of scenario files (what a file may say: defaults optional). */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(scenarioSchema, { io: 'input' }) as Record<string, unknown>;
+  // a JSON scenario may name this schema in its own `$schema` key (the loader ignores it)
+  const properties = { $schema: { type: 'string', description: 'the URL or path of this JSON Schema, for editors; ignored by the loader' }, ...(rest['properties'] as Record<string, unknown>) };
   return {
     $schema,
     $id: 'urn:inference-payback:scenario:v2',
@@ -323,6 +342,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
       'A scenario of the inference payback model (MODEL.md §2). Rules across fields (fleet and facility modes, ' +
       'share sums, catalog ids) are checked by the loader, not by this schema.',
     ...rest,
+    properties,
   };
 }
 

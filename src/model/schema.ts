@@ -27,6 +27,7 @@ const wholeYears = () => num().int().min(1).max(MAX_YEARS);
 const nonNeg = () => num().min(0);
 
 import { OPERATORS } from './operators.ts';
+import { PAYERS } from './payers.ts';
 
 export { OPERATORS };
 export const SEGMENT_KINDS = [
@@ -140,6 +141,8 @@ export const segmentSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes'),
   label: z.string().optional(),
   kind: z.enum(SEGMENT_KINDS),
+  /** who pays: enterprise | consumer | developer | platform | internal; default from the kind (payers.ts) */
+  payer: z.enum(PAYERS).optional(),
   tokenShare: series(share01()),
   computeIntensity: num().gt(0).max(MAX_AMOUNT).default(1),
   hiddenReasoningShare: num().min(0).lt(1).default(0),

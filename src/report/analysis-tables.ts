@@ -9,7 +9,7 @@ import type { InputKind } from '../analysis/paths.ts';
 import type { TornadoReport } from '../analysis/tornado.ts';
 import type { SummaryField } from '../model/result.ts';
 import { count, group, millions, NONE, noValue, pct, price, ratio, tokens, yearsFmt } from './format.ts';
-import { toCsv } from './terminal.ts';
+import { toCsv } from './csv.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
 const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };

@@ -48,8 +48,8 @@ export function reportMonteCarlo(s: Scenario, n: number, seed: number): MonteCar
 
 /**
  * The analyses of one scenario for the report, each with its defaults: what
- * has to be true for `npv ≥ 0`, the npv tornado (±20 %), the payback stack,
- * the internal-inference sweep, and the structural advantages against
+ * has to be true for `npv ≥ 0`, the npv tornado (±20 %), the payback stack
+ * (by segment kind and by payer), the internal-inference sweep, and the structural advantages against
  * `reference` (none for the reference itself).
  *
  * @example
@@ -60,12 +60,14 @@ export function reportAnalyses(s: Scenario, reference: Scenario | undefined, io:
   const be = attempt('breakeven', s.id, notes, io, () => breakeven(s));
   const torn = attempt('tornado', s.id, notes, io, () => tornado(s));
   const stack = attempt('paybackStack', s.id, notes, io, () => paybackStack(s));
+  const byPayer = attempt('paybackStackByPayer', s.id, notes, io, () => paybackStack(s, { by: 'payer' }));
   const internal = attempt('internal', s.id, notes, io, () => internalSweep(s));
   const adv = reference === undefined || reference.id === s.id ? undefined : attempt('advantages', s.id, notes, io, () => advantages(s, reference));
   return {
     ...(be !== undefined && { breakeven: be }),
     ...(torn !== undefined && { tornado: torn }),
     ...(stack !== undefined && { paybackStack: stack }),
+    ...(byPayer !== undefined && { paybackStackByPayer: byPayer }),
     ...(internal !== undefined && { internal }),
     ...(adv !== undefined && { advantages: adv }),
     notes,

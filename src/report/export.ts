@@ -4,7 +4,7 @@
  * nothing is recomputed.
  */
 import { SEGMENT_YEAR_FIELDS, YEAR_FIELDS, type ModelResult } from '../model/result.ts';
-import { toCsv } from './terminal.ts';
+import { toCsv } from './csv.ts';
 
 /**
  * One row per year (`t = 0..T`), the columns `t, year` and YEAR_FIELDS; a

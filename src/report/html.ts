@@ -45,6 +45,8 @@ export interface ScenarioAnalyses {
   /** the tornado of one metric (npv by default) */
   tornado?: TornadoReport;
   paybackStack?: PaybackStack;
+  /** the same stack with its sources by payer (enterprise, consumer, developer, platform, internal) */
+  paybackStackByPayer?: PaybackStack;
   internal?: InternalSweep;
   /** against the reference operator; absent for the reference itself */
   advantages?: Advantages;
@@ -52,7 +54,7 @@ export interface ScenarioAnalyses {
   notes?: Partial<Record<AnalysisKey, string>>;
 }
 
-export type AnalysisKey = 'breakeven' | 'tornado' | 'paybackStack' | 'internal' | 'advantages' | 'monteCarlo' | 'signals';
+export type AnalysisKey = 'breakeven' | 'tornado' | 'paybackStack' | 'paybackStackByPayer' | 'internal' | 'advantages' | 'monteCarlo' | 'signals';
 
 /** What the report says about one scenario's provenance. */
 export interface ScenarioMeta {
@@ -274,6 +276,9 @@ function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): 
   return `<p class="note">${esc(m.origin)}</p>${chart(npvChart, `${id}-npv`, { height: 340 })}${irrChart}${probs}${drivers}${warnings}`;
 }
 
+/** The chart's title: by kind as it always was, by payer said so. */
+export const stackChartTitle = (s: PaybackStack): string => `Payback stack${s.by === 'payer' ? ' by payer' : ''} — ${s.scenarioId}`;
+
 function paybackStackBlock(s: PaybackStack, id: string): string {
   const rows = s.sources
     .filter((x) => x.segments.length > 0)
@@ -285,9 +290,9 @@ function paybackStackBlock(s: PaybackStack, id: string): string {
   rows.push(['Required to earn the wacc (npv = 0)', 'all cash prices × ' + (s.factor === null ? '—' : s.factor.toLocaleString('en-US', { maximumFractionDigits: 3 })), millions(s.requiredRevenuePerMW), s.requiredRevenuePerMW === null ? '—' : '100.0 %']);
   rows.push([s.gapPerMW !== null && s.gapPerMW < 0 ? 'Surplus' : 'Gap', '', millions(s.gapPerMW, 2, true), '']);
   return (
-    chart(paybackStackOption(s, `Payback stack — ${s.scenarioId}`), id) +
+    chart(paybackStackOption(s, stackChartTitle(s)), id) +
     (s.reason !== null ? `<p class="note">${esc(s.reason)}</p>` : '') +
-    table(['Source', 'Segments', '$ per MW-year', 'Share of required'], rows, { numeric: [2, 3] }) +
+    table([s.by === 'payer' ? 'Payer' : 'Source', 'Segments', '$ per MW-year', 'Share of required'], rows, { numeric: [2, 3] }) +
     (s.unpricedSegments.length > 0 ? `<p class="note">Segments with neither cash nor strategic value: ${esc(s.unpricedSegments.join(', '))}.</p>` : '')
   );
 }
@@ -382,7 +387,13 @@ function scenarioSection(
     { title: 'Tornado', body: an.tornado ? tornadoBlock(an.tornado, `${sid}-tornado`) : notComputed('The tornado', notes.tornado) },
     {
       title: 'Payback stack',
-      body: an.paybackStack ? paybackStackBlock(an.paybackStack, `${sid}-stack`) : notComputed('The payback stack', notes.paybackStack),
+      body:
+        (an.paybackStack ? paybackStackBlock(an.paybackStack, `${sid}-stack`) : notComputed('The payback stack', notes.paybackStack)) +
+        (an.paybackStackByPayer
+          ? `<p class="note">The same cash by who pays: enterprise budgets are one bar beside consumers, developers, platforms and internal chargebacks.</p>${paybackStackBlock(an.paybackStackByPayer, `${sid}-stack-payer`)}`
+          : notes.paybackStackByPayer !== undefined
+            ? notComputed('The payback stack by payer', notes.paybackStackByPayer)
+            : ''),
     },
     { title: 'Internal inference', body: an.internal ? internalBlock(an.internal, `${sid}-internal`) : notComputed('The internal-inference sweep', notes.internal) },
     {

@@ -70,6 +70,7 @@ const UNITS: Record<string, string> = {
   maxUtilization: 'share of capacity',
   label: '',
   kind: '',
+  payer: '',
   tokenShare: 'share of tokens',
   computeIntensity: 'compute units per token',
   hiddenReasoningShare: 'share of tokens',

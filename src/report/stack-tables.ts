@@ -24,6 +24,11 @@ const VERB: Record<StackSourceKey, string> = {
   'capacity-contract': 'cover',
   batch: 'covers',
   'other-cash': 'covers',
+  enterprise: 'cover',
+  consumer: 'cover',
+  developer: 'cover',
+  platform: 'cover',
+  internal: 'covers',
 };
 
 const list = (ids: readonly string[]): string => ids.join(', ');
@@ -59,7 +64,7 @@ export function stackSentences(s: PaybackStack): string[] {
 /** The stack as a table (sources with cash, cash today, the requirement, the gap, strategic value) and its sentences. */
 export function stackTable(s: PaybackStack, title: string): string {
   const has = s.requiredRevenuePerMW !== null;
-  const head = ['Source', 'Segments', '$ / MW-yr today', 'Share of requirement', '$ / MW-yr at requirement'];
+  const head = [s.by === 'payer' ? 'Payer' : 'Source', 'Segments', '$ / MW-yr today', 'Share of requirement', '$ / MW-yr at requirement'];
   const rows: string[][] = s.sources
     .filter((x) => x.segments.length > 0)
     .map((x) => [x.label, list(x.segments), millions(x.revenuePerMW), pct(x.shareOfRequired), millions(x.revenuePerMWAtRequired)]);
@@ -70,7 +75,7 @@ export function stackTable(s: PaybackStack, title: string): string {
   if (s.strategicSegments.length > 0) {
     rows.push(['Strategic value (imputed, not cash)', list(s.strategicSegments), millions(s.strategicValuePerMW), pct(s.strategicShareOfRequired), '']);
   }
-  return [`Payback stack — ${title}`, table(head, rows, 2), ...stackSentences(s)].join('\n');
+  return [`Payback stack — ${title}${s.by === 'payer' ? ' (by payer)' : ''}`, table(head, rows, 2), ...stackSentences(s)].join('\n');
 }
 
 /** The sweep as a table: today's mix first, then each internal share. */

@@ -108,12 +108,4 @@ export function fullYearsTable(r: ModelResult): string {
   return table(head, rows);
 }
 
-/** Comma-separated values with a header row; numbers raw, text quoted when needed. */
-export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): string {
-  const cell = (v: string | number | boolean | null): string => {
-    if (v === null) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
-}
+export { csvCell, toCsv } from './csv.ts';

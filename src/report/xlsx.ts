@@ -20,6 +20,7 @@ import { HOURS_PER_YEAR, seriesAt } from '../model/lines.ts';
 import type { ModelResult, PricingKind, SegmentResult, SegmentYearField, SummaryField, YearField } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import { VERSION } from '../version.ts';
+import { describeBounds, inputBounds } from './input-bounds.ts';
 
 /** Options of `buildWorkbook`. */
 export interface WorkbookOptions {
@@ -346,12 +347,18 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     row.getCell(4).value = spec.source;
     if (spec.note !== undefined) row.getCell(1).note = spec.note;
     const values = Array.isArray(spec.value) ? spec.value : [spec.value];
+    const editable = isEditable(spec);
     values.forEach((v, i) => {
       const c = row.getCell(IN_VALUE_COL + i);
       c.value = v;
       if (spec.fmt !== undefined) c.numFmt = spec.fmt;
-      if (spec.name !== undefined) c.fill = INPUT_FILL;
-      if (spec.choices !== undefined) c.dataValidation = { type: 'list', allowBlank: false, formulae: [`"${spec.choices.join(',')}"`] };
+      if (editable) {
+        c.fill = INPUT_FILL;
+        // the sheet is protected (no password) so formulas are not overwritten by accident; inputs stay open
+        c.protection = { locked: false };
+        const rule = inputValidation(spec, v, c.address);
+        if (rule !== undefined) c.dataValidation = rule;
+      }
     });
     if (spec.name !== undefined) {
       const first = `$${colName(IN_VALUE_COL)}$${rIn}`;
@@ -372,6 +379,9 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   if ((s.sources ?? []).length === 0) wsIn.getCell(rIn++, 1).value = '(the scenario lists no sources)';
   rIn++;
   wsIn.getCell(rIn, 1).value = 'Yellow cells are inputs: change them and Model and Summary recompute. Rows without a name describe the structure; changing them needs a re-export.';
+  wsIn.getCell(rIn + 1, 1).value =
+    'Each yellow cell accepts what the loader accepts (MODEL.md §2): a value out of range is refused. The sheets are protected without a password, so formulas are not overwritten by accident (Review → Unprotect Sheet lifts it).';
+  finishSheet(wsIn, '1:1');
 
   // ---- Model
   const M = new Rows('Model');
@@ -850,6 +860,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   styleHeader(h2);
   M.layout(3);
   writeLines(wsM, M, FIRST_COL, T);
+  finishSheet(wsM, '1:2');
 
   // ---- Summary
   const S = new Rows('Summary');
@@ -883,12 +894,12 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     });
   start('irrStart', result.summary.irr, 'fcf');
   start('equityIrrStart', result.summary.equityIrr, 'the equity cash flows');
-  sline('paybackYears', 'years', 'first t with cumulative fcf ≥ 0, interpolated (the smallest crossing on Model); 0 without capex; blank if never', `IF(${sv('totalCapex')}=0,0,IF(COUNT(${span('paybackCandidate')})=0,"",MIN(${span('paybackCandidate')})))`);
+  sline('paybackYears', 'years', `first t with cumulative fcf ≥ 0, interpolated (the smallest crossing on Model); 0 without capex; "${NEVER}" if never`, `IF(${sv('totalCapex')}=0,0,IF(COUNT(${span('paybackCandidate')})=0,"${NEVER}",MIN(${span('paybackCandidate')})))`);
   sline(
     'discountedPaybackYears',
     'years',
-    'the same on discounted flows',
-    `IF(${sv('totalCapex')}=0,0,IF(COUNT(${span('discountedPaybackCandidate')})=0,"",MIN(${span('discountedPaybackCandidate')})))`,
+    `the same on discounted flows ("${NEVER}" if never)`,
+    `IF(${sv('totalCapex')}=0,0,IF(COUNT(${span('discountedPaybackCandidate')})=0,"${NEVER}",MIN(${span('discountedPaybackCandidate')})))`,
   );
   sline('peakFunding', 'usd', '−MIN(cumulative fcf), at least 0', `MAX(0,-MIN(${span('cumulativeFcf', 0)}))`);
   sline('capexPerMW', 'usdPerMW', 'capex at t = 0 / itMW', `Model!$${col(0)}$${M.r('capex')}/itMW`);
@@ -970,7 +981,9 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     row.getCell(1).note = `MODEL.md §3.7 ${it.note}`;
     row.getCell(3).value = UNIT[it.unit].label;
     row.getCell(4).value = it.note;
-    writeCell(row.getCell(2), resolveSv(it.at(0)), it.cached?.(0), UNIT[it.unit].fmt);
+    // a payback never reached reads "never", as the CLI and the report say it
+    const cached = it.cached?.(0);
+    writeCell(row.getCell(2), resolveSv(it.at(0)), cached === null && NEVER_LINES.has(it.key) ? NEVER : cached, UNIT[it.unit].fmt);
     if (it.bold) row.getCell(1).font = { bold: true };
   }
   r++;
@@ -990,8 +1003,64 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     'Blank cells are the engine\'s null (no value): e.g. a margin without revenue, an IRR that does not exist.',
   ];
   for (const line of about) wsS.getCell(r++, 1).value = line;
+  finishSheet(wsS, '1:1');
 
   return wb;
+}
+
+// ---------------------------------------------------------------------------
+// Validation, protection and printing
+
+/** What a payback that is never reached reads, in the Summary as on the CLI. */
+const NEVER = 'never';
+const NEVER_LINES = new Set(['paybackYears', 'discountedPaybackYears']);
+
+/** An input a person may change in the workbook: named, and not a structure row or a constant. */
+const isEditable = (spec: InputSpec): boolean => spec.name !== undefined && !(spec.note ?? '').startsWith('structure') && !spec.path.startsWith('(constant)');
+
+/**
+ * The data validation of an input cell: its list of choices, TRUE/FALSE for a
+ * flag, else the bounds the loader checks (`input-bounds.ts`, from the same
+ * schema), with a message naming them. Excel and LibreOffice refuse a value
+ * outside them.
+ */
+function inputValidation(spec: InputSpec, value: InputValue, address: string): ExcelJS.DataValidation | undefined {
+  const messages = (rule: string): Pick<ExcelJS.DataValidation, 'showErrorMessage' | 'errorStyle' | 'errorTitle' | 'error' | 'showInputMessage' | 'promptTitle' | 'prompt'> => ({
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: 'Out of range',
+    error: `${spec.path} must be ${rule} (MODEL.md §2).`,
+    showInputMessage: true,
+    promptTitle: spec.path.slice(0, 32),
+    prompt: `${rule} (${spec.unit})`.slice(0, 255),
+  });
+  if (spec.choices !== undefined) return { type: 'list', allowBlank: false, formulae: [`"${spec.choices.join(',')}"`], ...messages(`one of ${spec.choices.join(', ')}`) };
+  if (typeof value === 'boolean') return { type: 'custom', allowBlank: false, formulae: [`ISLOGICAL(${address})`], ...messages('TRUE or FALSE') };
+  if (typeof value !== 'number') return undefined;
+  const b = inputBounds(spec.path);
+  if (b === undefined) return undefined;
+  const type = b.integer ? 'whole' : 'decimal';
+  const base = { allowBlank: false, ...messages(describeBounds(b)) };
+  if (b.min !== null && b.max !== null) {
+    if (!b.minExclusive && !b.maxExclusive) return { type, operator: 'between', formulae: [b.min, b.max], ...base };
+    const lo = `${address}${b.minExclusive ? '>' : '>='}${b.min}`;
+    const hi = `${address}${b.maxExclusive ? '<' : '<='}${b.max}`;
+    const whole = b.integer ? `,${address}=INT(${address})` : '';
+    return { type: 'custom', formulae: [`AND(ISNUMBER(${address}),${lo},${hi}${whole})`], ...base };
+  }
+  if (b.min !== null) return { type, operator: b.minExclusive ? 'greaterThan' : 'greaterThanOrEqual', formulae: [b.min], ...base };
+  if (b.max !== null) return { type, operator: b.maxExclusive ? 'lessThan' : 'lessThanOrEqual', formulae: [b.max], ...base };
+  return { type, operator: 'between', formulae: [-1e300, 1e300], ...base };
+}
+
+/** Protect a sheet without a password (inputs were unlocked) and print it one page wide, its header rows on every page. */
+function finishSheet(ws: ExcelJS.Worksheet, headerRows: string): void {
+  void ws.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
+  ws.pageSetup.orientation = 'landscape';
+  ws.pageSetup.fitToPage = true;
+  ws.pageSetup.fitToWidth = 1;
+  ws.pageSetup.fitToHeight = 0;
+  ws.pageSetup.printTitlesRow = headerRows;
 }
 
 function styleHeader(row: ExcelJS.Row): void {
@@ -1001,11 +1070,11 @@ function styleHeader(row: ExcelJS.Row): void {
   });
 }
 
-function writeCell(cell: ExcelJS.Cell, spec: CellSpec, cached: Cached, fmt: string): void {
+function writeCell(cell: ExcelJS.Cell, spec: CellSpec, cached: Cached | string, fmt: string): void {
   if (spec === null) return;
   if (typeof spec === 'number') cell.value = spec;
   else if (cached === undefined) cell.value = { formula: spec.f };
-  else cell.value = { formula: spec.f, result: cached === null ? '' : (cached as number) };
+  else cell.value = { formula: spec.f, result: cached === null ? '' : (cached as number | string) };
   cell.numFmt = fmt;
 }
 

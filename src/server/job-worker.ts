@@ -36,3 +36,6 @@ parentPort?.on('message', (m: JobRequest) => {
     parentPort?.postMessage(reply, transfer);
   })();
 });
+
+// loaded: the pool may send jobs (their time budgets start now)
+parentPort?.postMessage({ ready: true });

@@ -6,10 +6,12 @@
  */
 import { advantages } from '../analysis/advantages.ts';
 import { breakeven, type BreakevenOptions } from '../analysis/breakeven.ts';
+import { conditions, type ConditionsOptions } from '../analysis/conditions.ts';
+import { designPoint, type DesignPointOptions } from '../analysis/design-point.ts';
 import { grid, type GridOptions } from '../analysis/grid.ts';
 import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
-import { paybackStack } from '../analysis/payback-stack.ts';
+import { paybackStack, type StackGrouping } from '../analysis/payback-stack.ts';
 import { tornado, type TornadoOptions } from '../analysis/tornado.ts';
 import { canonicalJson, scenarioHash } from '../io/scenario-hash.ts';
 import { evaluate } from '../model/engine.ts';
@@ -63,13 +65,15 @@ export type LoadJobResult = ResolveResult | { ok: false; issues: []; warnings: [
 export interface Jobs {
   load: { in: LoadJob; out: LoadJobResult };
   run: { in: { scenario: Scenario }; out: ModelResult };
-  stack: { in: { scenario: Scenario }; out: ReturnType<typeof paybackStack> };
+  stack: { in: { scenario: Scenario; by?: StackGrouping }; out: ReturnType<typeof paybackStack> };
   advantages: { in: { scenario: Scenario; reference: Scenario }; out: ReturnType<typeof advantages> };
   mc: { in: { scenario: Scenario; options: MonteCarloOptions }; out: { summary: ReturnType<typeof monteCarlo>['summary'] } };
   grid: { in: { scenario: Scenario; options: GridOptions }; out: ReturnType<typeof grid> };
   breakeven: { in: { scenario: Scenario; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
   tornado: { in: { scenario: Scenario; options: TornadoOptions }; out: ReturnType<typeof tornado> };
   internal: { in: { scenario: Scenario; steps?: number }; out: ReturnType<typeof internalSweep> };
+  conditions: { in: { scenario: Scenario; options: ConditionsOptions }; out: ReturnType<typeof conditions> };
+  designpoint: { in: { scenario: Scenario; options: DesignPointOptions }; out: ReturnType<typeof designPoint> };
   report: { in: ReportJob; out: string };
   xlsx: { in: { scenario: JobScenario; catalog: Catalog }; out: Uint8Array };
   status: {
@@ -156,8 +160,10 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     }
     case 'run':
       return evaluate((input as Jobs['run']['in']).scenario) as Out;
-    case 'stack':
-      return paybackStack((input as Jobs['stack']['in']).scenario) as Out;
+    case 'stack': {
+      const i = input as Jobs['stack']['in'];
+      return paybackStack(i.scenario, i.by === undefined ? {} : { by: i.by }) as Out;
+    }
     case 'advantages': {
       const i = input as Jobs['advantages']['in'];
       return advantages(i.scenario, i.reference) as Out;
@@ -182,6 +188,14 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     case 'internal': {
       const i = input as Jobs['internal']['in'];
       return internalSweep(i.scenario, i.steps === undefined ? {} : { steps: i.steps }) as Out;
+    }
+    case 'conditions': {
+      const i = input as Jobs['conditions']['in'];
+      return conditions(i.scenario, i.options) as Out;
+    }
+    case 'designpoint': {
+      const i = input as Jobs['designpoint']['in'];
+      return designPoint(i.scenario, i.options) as Out;
     }
     case 'report':
       return (await report(input as ReportJob)) as Out;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { scenarioJsonSchema } from '../model/load.ts';
 import { VERSION } from '../version.ts';
 import type { RouteSpec } from './routes.ts';
-import { errorSchema, issueSchema, SCENARIO_VALUES } from './schemas.ts';
+import { errorSchema, EXACTLY_ONE_SCENARIO, issueSchema, SCENARIO_VALUES, scenarioRefSchema } from './schemas.ts';
 
 const REF = '#/components/schemas/';
 
@@ -23,6 +23,26 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too many heavy jobs at once; retry shortly.',
   500: 'An unexpected failure; the message says what, no stack.',
   503: 'The server has no store (start it with --db) or the module is not available.',
+};
+
+/** What each tag of operations is about. */
+const TAG_TEXT: Record<string, string> = {
+  meta: 'The server itself: health, the accelerator catalog, the scenario JSON Schema and this description.',
+  scenarios: 'Built-in and saved scenarios: list, read a version, save a new version, validate a text.',
+  analyses: 'The model and its analyses on one scenario (or several): run, compare, breakeven, tornado, grid, stack, internal inference, structural advantages, Monte Carlo.',
+  downloads: 'Files: the self-contained HTML report and the XLSX workbook with live formulas.',
+  signals: 'The signal monitor: definitions, observations (add, import), status and calendar of a scenario.',
+};
+
+/** "Exactly one of id, yaml, scenario" as JSON Schema: each alone satisfies one branch, two satisfy two (and fail `oneOf`); `version` only with `id`. */
+const EXACTLY_ONE = {
+  // each branch names its property too, so it reads on its own (the object's `properties` give the types)
+  oneOf: [
+    { title: 'by id', properties: { id: {} }, required: ['id'] },
+    { title: 'as YAML or JSON text', properties: { yaml: {} }, required: ['yaml'] },
+    { title: 'as a scenario object', properties: { scenario: {} }, required: ['scenario'] },
+  ],
+  dependentRequired: { version: ['id'] },
 };
 
 /** `/api/scenarios/:id` → `/api/scenarios/{id}`. */
@@ -55,6 +75,7 @@ export function openApiDocument(specs: readonly RouteSpec[], opts: { writesNeedT
   };
   name(issueSchema, 'Issue');
   name(errorSchema, 'Error');
+  name(scenarioRefSchema, 'ScenarioRef');
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
@@ -116,11 +137,14 @@ export function openApiDocument(specs: readonly RouteSpec[], opts: { writesNeedT
       errors.add(415);
     }
     if (spec.write === true) errors.add(401);
+    // while the server trusts loopback (no token), every request naming another host is refused (DNS rebinding)
+    if (!opts.writesNeedToken) errors.add(403);
     for (const s of [...errors].sort((a, b) => a - b)) {
       responses[String(s)] = { description: STATUS_TEXT[s] ?? 'An error.', content: { 'application/json': { schema: { $ref: `${REF}Error` } } } };
     }
     op['responses'] = responses;
-    if (spec.write === true) op['security'] = opts.writesNeedToken ? [{ bearer: [] }] : [{ bearer: [] }, {}];
+    // reads and computations are open (an empty list says so); writes take the bearer token
+    op['security'] = spec.write === true ? (opts.writesNeedToken ? [{ bearer: [] }] : [{ bearer: [] }, {}]) : [];
     const path = openApiPath(spec.path);
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[spec.method] = op;
@@ -131,6 +155,7 @@ export function openApiDocument(specs: readonly RouteSpec[], opts: { writesNeedT
     uri: (id) => REF + id,
     unrepresentable: 'any',
     override: (ctx) => {
+      if (EXACTLY_ONE_SCENARIO.has(ctx.zodSchema as unknown as z.ZodType)) Object.assign(ctx.jsonSchema, structuredClone(EXACTLY_ONE));
       if (SCENARIO_VALUES.has(ctx.zodSchema as unknown as z.ZodType)) {
         for (const k of Object.keys(ctx.jsonSchema)) if (k !== 'description') delete (ctx.jsonSchema as Record<string, unknown>)[k];
         ctx.jsonSchema.$ref = `${REF}Scenario`;
@@ -156,7 +181,7 @@ export function openApiDocument(specs: readonly RouteSpec[], opts: { writesNeedT
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],
-    tags: [...new Set(specs.map((s) => s.tag))].map((t) => ({ name: t })),
+    tags: [...new Set(specs.map((s) => s.tag))].map((t) => ({ name: t, ...(TAG_TEXT[t] !== undefined && { description: TAG_TEXT[t] }) })),
     paths,
     components: {
       schemas,

@@ -5,13 +5,11 @@
  * a while idle. A job over its time budget, or whose client went away, is
  * stopped by terminating its worker (a replacement starts when needed).
  *
- * The workers are TypeScript like the rest of the package: each starts
- * through a small bootstrap that registers tsx's loader in it first.
+ * A worker is `job-worker.js` in the compiled package, `job-worker.ts`
+ * booted through tsx from source (`io/worker-start.ts`); it says when it is ready.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
+import { moduleBeside, startWorker } from '../io/worker-start.ts';
 import type { Issue } from '../model/issues.ts';
 import type { JobKind, Jobs } from './jobs.ts';
 
@@ -99,25 +97,11 @@ interface Slot {
   timer?: NodeJS.Timeout | undefined;
 }
 
-const WORKER = new URL('./job-worker.ts', import.meta.url);
+const WORKER = moduleBeside('job-worker', import.meta.url);
 
-let tsxApi: string | undefined;
-/** The file URL of tsx's ESM register API (`tsx/esm/api`, import condition). */
-function tsxApiUrl(): string {
-  if (tsxApi === undefined) {
-    const dir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-    tsxApi = pathToFileURL(join(dir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  }
-  return tsxApi;
-}
-
-function startWorker(module: URL, heapMb: number | undefined): Worker {
-  const resourceLimits = heapMb === undefined ? undefined : { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, heapMb / 16)) };
-  const opts = resourceLimits === undefined ? {} : { resourceLimits };
-  if (!module.pathname.endsWith('.ts')) return new Worker(module, opts);
-  const boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); })
-  .then(() => require('node:worker_threads').parentPort.postMessage({ ready: true }));`;
-  return new Worker(boot, { eval: true, ...opts });
+/** A worker's heap cap: past `heapMb` of old generation the worker ends (ERR_WORKER_OUT_OF_MEMORY), not the process. */
+function heapLimits(heapMb: number | undefined): WorkerOptions {
+  return heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, heapMb / 16)) } };
 }
 
 /** How often the resident memory is read while jobs run, ms. */
@@ -207,7 +191,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker(WORKER, this.heapMb);
+    const worker = startWorker(WORKER, heapLimits(this.heapMb));
     // Only a running job keeps the process alive (dispatch refs the worker).
     worker.unref();
     const slot: Slot = { worker, ready: false, job: null };

@@ -6,9 +6,10 @@
  * tornado, internal sweep) in the worker pool, so the server keeps answering.
  */
 import type { z } from 'zod';
-import { withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
+import { uncertaintyFor, withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
+import { unreachableIssue } from '../analysis/design-point.ts';
 import { DEFAULT_SAMPLES, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
 import { nonFiniteIssues } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
@@ -26,6 +27,10 @@ import {
   breakevenResponseSchema,
   compareRequestSchema,
   compareResponseSchema,
+  conditionsRequestSchema,
+  conditionsResponseSchema,
+  designPointRequestSchema,
+  designPointResponseSchema,
   gridRequestSchema,
   gridResponseSchema,
   internalRequestSchema,
@@ -110,7 +115,8 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json(await ctx.jobs.compute('stack', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.stack), { signal: c.req.raw.signal, what: 'the payback stack' }));
+      const input = { scenario: l.scenario, ...(body.by !== undefined && { by: body.by }) };
+      return c.json(await ctx.jobs.compute('stack', input, costOf(l.scenario, EVALUATIONS.stack), { signal: c.req.raw.signal, what: 'the payback stack' }));
     },
   );
 
@@ -282,6 +288,57 @@ export function analysisRoutes(ctx: ServerContext): void {
       return c.json(result);
     },
   );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/conditions',
+      operationId: 'conditions',
+      tag: 'analyses',
+      summary: 'What has to work at the same time: the eight conditions, npv when one fails or alone holds, how often they hold (`payback conditions --json`)',
+      description: 'Bounded like /api/mc: more samples than `limits.mcSamples` answers 413, a run past `limits.mcMillis` 422. It runs in a worker thread.',
+      body: conditionsRequestSchema,
+      responses: { 200: { description: 'the conditions', schema: conditionsResponseSchema } },
+      errors: [404, 413, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      const n = samplesOf(ctx, body.n);
+      const l = await library.load(body);
+      const options = { n, ...(body.seed !== undefined && { seed: body.seed }), distributions: uncertaintyFor(l.scenario).distributions };
+      const bytes = checkSamples(ctx, l.scenario, n, Object.keys(options.distributions).length, 'the conditions');
+      return c.json(await ctx.jobs.run('conditions', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the conditions', bytes, budgetHint: budgetHint(ctx, n) }));
+    },
+  );
+
+  routes.add(
+    {
+      method: 'post',
+      path: '/api/designpoint',
+      operationId: 'designPoint',
+      tag: 'analyses',
+      summary: 'The design point (FORM): the most likely way the target is missed or reached, β and Φ(−β) beside the Monte Carlo (`payback designpoint --json`)',
+      description:
+        'A target that no values of the uncertain inputs can cross answers 400 with the closest point found. Bounded like /api/mc: more samples than `limits.mcSamples` answers 413, a run past `limits.mcMillis` 422.',
+      body: designPointRequestSchema,
+      responses: { 200: { description: 'the design point', schema: designPointResponseSchema } },
+      errors: [404, 413, 422, 429, 503],
+    },
+    async (c, { body }) => {
+      const n = body.n === 0 ? 0 : samplesOf(ctx, body.n);
+      const l = await library.load(body);
+      checkTargetAndDrivers(l.scenario, body.target, 'target', []);
+      const options = {
+        n,
+        ...(body.target !== undefined && { target: body.target }),
+        ...(body.seed !== undefined && { seed: body.seed }),
+        distributions: uncertaintyFor(l.scenario).distributions,
+      };
+      const bytes = checkSamples(ctx, l.scenario, n, Object.keys(options.distributions).length, 'the design point');
+      const d = await ctx.jobs.run('designpoint', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the design point', bytes, budgetHint: budgetHint(ctx, n) });
+      if (d.status === 'unreachable') throw badRequest('unreachable target', [unreachableIssue(d)]);
+      return c.json(d);
+    },
+  );
 }
 
 /** Model evaluations each quick analysis makes, at most (a bracket and Brent for the stack; the coalitions of the attribution). */
@@ -289,6 +346,29 @@ export const EVALUATIONS = { run: 1, stack: 60, advantages: 70 } as const;
 
 /** The estimated ms of `evaluations` runs of a scenario. */
 const costOf = (s: Scenario, evaluations: number): number => evaluationCost(workloadOf(s), evaluations).millis;
+
+/** The budget of a run of `n` samples (refused past it, 422, before anything is allocated); its estimated bytes. */
+function checkSamples(ctx: ServerContext, s: Scenario, n: number, inputs: number, what: string): number {
+  if (n === 0) return 0;
+  const estimate = monteCarloCost(s, workloadOf(s), n, inputs);
+  checkEstimate(estimate, budgetOf(ctx.deps.limits), what, 'n', `ask for fewer samples (n = ${n}) or a scenario with fewer segments or years`);
+  return estimate.bytes;
+}
+
+/** Samples of a run: as asked (at most the server's limit, else 413), by default the CLI's 100,000 or the limit. */
+function samplesOf(ctx: ServerContext, asked: number | undefined): number {
+  const max = ctx.deps.limits.mcSamples;
+  const n = asked ?? Math.min(DEFAULT_SAMPLES, max);
+  if (n > max) {
+    throw new HttpError(413, `Monte Carlo is limited to ${max} samples per request on this server`, [{ path: 'n', message: `${n} samples asked, the limit is ${max} (limits.mcSamples)`, code: 'too_big' }]);
+  }
+  return n;
+}
+
+const budgetHint = (ctx: ServerContext, n: number): { path: string; message: string } => ({
+  path: 'n',
+  message: `${n} samples did not finish within ${ctx.deps.limits.mcMillis} ms (limits.mcMillis); ask for fewer`,
+});
 
 /** Most cells of a grid on this server (101 × 101). */
 export const GRID_MAX_CELLS = 10_201;

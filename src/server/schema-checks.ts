@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import type { Advantages } from '../analysis/advantages.ts';
 import type { BreakevenReport } from '../analysis/breakeven.ts';
+import type { ConditionsReport } from '../analysis/conditions.ts';
+import type { DesignPointReport } from '../analysis/design-point.ts';
 import type { GridReport } from '../analysis/grid.ts';
 import type { InternalSweep } from '../analysis/internal.ts';
 import type { McSummary } from '../analysis/monte-carlo.ts';
@@ -29,6 +31,8 @@ import type {
   internalResponseSchema,
   modelResultSchema,
   stackResponseSchema,
+  conditionsResponseSchema,
+  designPointResponseSchema,
 } from './schemas.ts';
 
 /**
@@ -41,6 +45,8 @@ type Check<T extends true> = T;
 
 export type Checks = [
   Check<Same<z.output<typeof stackResponseSchema>, PaybackStack>>,
+  Check<Same<z.output<typeof conditionsResponseSchema>, ConditionsReport>>,
+  Check<Same<z.output<typeof designPointResponseSchema>, DesignPointReport>>,
   Check<Same<z.output<typeof internalResponseSchema>, InternalSweep>>,
   Check<Same<z.output<typeof advantagesResponseSchema>, Advantages>>,
   Check<Same<z.output<typeof breakevenResponseSchema>, BreakevenReport>>,

@@ -53,13 +53,20 @@ export const scenarioRefShape = {
   scenario: scenarioValue().optional(),
 };
 
-export const scenarioRefSchema = z
-  .strictObject(scenarioRefShape)
-  .describe('A scenario named by `id` (+ `version`), given as `yaml` text, or as a `scenario` object: exactly one of the three.');
+/** The bodies that name their scenario by exactly one of `id`, `yaml`, `scenario`; the OpenAPI document says so with a `oneOf`. */
+export const EXACTLY_ONE_SCENARIO = new WeakSet<z.ZodType>();
+const exactlyOne = <T extends z.ZodType>(schema: T): T => {
+  EXACTLY_ONE_SCENARIO.add(schema);
+  return schema;
+};
+
+export const scenarioRefSchema = exactlyOne(
+  z.strictObject(scenarioRefShape).describe('A scenario named by `id` (+ `version`), given as `yaml` text, or as a `scenario` object: exactly one of the three.'),
+);
 
 /** A request on one scenario with options. */
 const onScenario = <S extends z.ZodRawShape>(shape: S, description: string) =>
-  z.strictObject({ ...scenarioRefShape, ...shape }).describe(`${description} Name the scenario by exactly one of id, yaml or scenario.`);
+  exactlyOne(z.strictObject({ ...scenarioRefShape, ...shape }).describe(`${description} Name the scenario by exactly one of id, yaml or scenario.`));
 
 /** A query flag: `true`, `1`, `yes` or `false`, `0`, `no`. */
 const flag = () =>
@@ -232,11 +239,15 @@ export const catalogResponseSchema = z.object({
 // ---------------------------------------------------------------------------
 // Payback stack, internal inference, structural advantages
 
-export const stackRequestSchema = onScenario({}, 'The payback stack of one scenario.');
+export const stackRequestSchema = onScenario(
+  { by: z.enum(['kind', 'payer']).optional().describe('group the sources by segment kind (default) or by payer (`payback stack --by`)') },
+  'The payback stack of one scenario.',
+);
 
 export const stackResponseSchema = z
   .object({
     scenarioId: z.string(),
+    by: z.enum(['kind', 'payer']).describe('how the sources cut the cash: by segment kind or by payer'),
     wacc: z.number(),
     npv: nullableNumber(),
     factor: nullableNumber().describe('the factor on every cash price at which npv = 0'),
@@ -247,7 +258,9 @@ export const stackResponseSchema = z
     cashShareOfRequired: nullableNumber(),
     sources: z.array(
       z.object({
-        key: z.enum(['paid-api', 'subscription', 'capacity-contract', 'batch', 'other-cash']),
+        key: z
+          .enum(['paid-api', 'subscription', 'capacity-contract', 'batch', 'other-cash', 'enterprise', 'consumer', 'developer', 'platform', 'internal'])
+          .describe('a segment kind (by kind) or a payer (by payer)'),
         label: z.string(),
         segments: z.array(z.string()),
         revenuePerMW: z.number(),
@@ -563,6 +576,123 @@ export const mcSummarySchema = z
   .describe('What `payback mc --json` prints (src/analysis/monte-carlo.ts McSummary).');
 
 export const mcResponseSchema = z.object({ summary: mcSummarySchema });
+
+// ---------------------------------------------------------------------------
+// What has to work at the same time: the eight conditions and the design point
+
+const mcSamples = () => z.int().min(1).optional().describe('Monte Carlo samples (default 100,000 or the server limit `limits.mcSamples`, whichever is less)');
+const mcSeed = () => z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('same seed, same numbers (default 42)');
+const warningList = z.array(z.object({ code: z.string(), message: z.string() }));
+
+export const conditionsRequestSchema = onScenario(
+  { n: mcSamples(), seed: mcSeed() },
+  "The eight conditions of one scenario (`payback conditions`); the uncertain inputs are its uncertainty block, else the default uncertainty.",
+);
+
+const conditionKey = z.enum(['enterprise', 'consumer', 'internal', 'platform', 'utilization', 'costPerToken', 'premiumDemand', 'capital']);
+
+export const conditionsResponseSchema = z
+  .object({
+    scenario: z.object({ id: z.string(), name: z.string() }),
+    n: z.int(),
+    seed: z.int(),
+    npvBase: nullableNumber(),
+    npvAllFail: nullableNumber().describe('npv with every condition at its low end'),
+    conditions: z.array(
+      z.object({
+        key: conditionKey,
+        label: z.string().describe("the seed's words"),
+        maps: z.string().describe('the MODEL.md inputs of the group, in words'),
+        paths: z.array(z.string()),
+        uncertain: z.array(
+          z.object({
+            path: z.string(),
+            label: z.string(),
+            unit: z.string(),
+            kind: inputKind,
+            integer: z.boolean(),
+            mode: setMode,
+            better: z.enum(['up', 'down', 'none']),
+            p10: z.number(),
+            median: z.number(),
+            p90: z.number(),
+            low: z.number(),
+          }),
+        ),
+        npvAloneFails: nullableNumber(),
+        npvAloneHolds: nullableNumber(),
+        pHolds: nullableNumber(),
+      }),
+    ),
+    pNpv: z.number(),
+    pAllHold: nullableNumber(),
+    pNpvGivenAllHold: nullableNumber(),
+    pNpvGivenAnyFails: nullableNumber(),
+    counts: z.object({ allHold: z.int(), anyFails: z.int() }),
+    outside: z.array(z.string()).describe('uncertain inputs in no condition'),
+    definitions: z.object({ holds: z.string(), lowEnd: z.string(), better: z.string() }),
+    warnings: warningList,
+  })
+  .describe('What `conditions` says (src/analysis/conditions.ts).');
+
+export const designPointRequestSchema = onScenario(
+  {
+    target: z.string().optional().describe('the target, as `payback designpoint --target` takes it (default npv>=0)'),
+    n: z.int().min(0).optional().describe('Monte Carlo samples for the estimate beside the first-order one (0: none; default 100,000 or the server limit, whichever is less)'),
+    seed: mcSeed(),
+  },
+  "The design point (FORM) of one scenario (`payback designpoint`); the uncertain inputs are its uncertainty block, else the default uncertainty. A target no values of the inputs can cross answers 400 with the closest point.",
+);
+
+export const designPointResponseSchema = z
+  .object({
+    scenario: z.object({ id: z.string(), name: z.string() }),
+    target: z.object({ text: z.string(), describe: z.string(), metric: targetMetric, op: z.enum(['>=', '<=']), threshold: z.number() }),
+    status: z.enum(['found', 'unreachable']),
+    event: z.enum(['miss', 'reach']).describe('miss: the medians meet the target and the design point is the most likely way to miss it; reach: the other way round'),
+    base: z.object({ metric: nullableNumber(), met: z.boolean() }),
+    median: z.object({ metric: nullableNumber(), met: z.boolean() }),
+    beta: nullableNumber().describe('the reliability index β'),
+    probability: nullableNumber().describe('first-order probability of the event, Φ(−β)'),
+    probabilityMet: nullableNumber(),
+    monteCarlo: z.object({ n: z.int(), seed: z.int(), probabilityMet: z.number(), probability: z.number() }).nullable(),
+    inputs: z.array(
+      z.object({
+        path: z.string(),
+        label: z.string(),
+        unit: z.string(),
+        kind: inputKind,
+        integer: z.boolean(),
+        mode: setMode,
+        distribution: z.string(),
+        base: z.number(),
+        median: z.number(),
+        value: z.number().describe('at the design point'),
+        change: z.number(),
+        changePct: nullableNumber(),
+        z: nullableNumber(),
+        importance: nullableNumber().describe('share of β² (α², or γ² with correlation)'),
+        discrete: z.boolean(),
+      }),
+    ),
+    metricAtPoint: nullableNumber(),
+    setting: z.array(driverSetting).describe('the setInput calls, in order, that put the scenario at the design point'),
+    branches: z.array(
+      z.object({
+        values: z.array(z.object({ path: z.string(), value: z.number() })),
+        probability: z.number(),
+        marginAtMedians: nullableNumber(),
+        beta: nullableNumber(),
+        pMiss: z.number(),
+        iterations: z.int(),
+        converged: z.boolean(),
+      }),
+    ),
+    solver: z.object({ method: z.string(), iterations: z.int(), evaluations: z.int(), converged: z.boolean(), optimality: nullableNumber() }),
+    definitions: z.object({ transform: z.string(), importance: z.string(), probability: z.string() }),
+    warnings: warningList,
+  })
+  .describe('What `designPoint` says (src/analysis/design-point.ts).');
 
 // ---------------------------------------------------------------------------
 // Signals

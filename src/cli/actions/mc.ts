@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { parseCorrArgument, withCorrelationOverrides } from '../../analysis/correlation.ts';
 import { type DistributionSpec, parseDistArgument } from '../../analysis/distributions.ts';
@@ -6,40 +5,11 @@ import { effectiveUncertainty, uncertaintyOriginText, withEffectiveUncertainty }
 import { AnalysisInputError } from '../../analysis/paths.ts';
 import { runMonteCarloParallel } from '../../io/mc-workers.ts';
 import type { Issue } from '../../model/issues.ts';
-import { parseScenarioText } from '../../model/load.ts';
 import { mcSummaryTables } from '../../report/mc-tables.ts';
 import type { McOptions } from '../commands/mc.ts';
-import { type CliIO, InputError, json, printWarnings } from '../context.ts';
+import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
-
-/** Where the issues of the scenario's own uncertainty and correlation blocks are in its file. */
-function placeIssues(issues: Issue[], file: string, fromCli: ReadonlySet<string>): Issue[] {
-  let locate: ((path: readonly PropertyKey[]) => { line: number; column: number } | undefined) | undefined;
-  try {
-    if (statSync(file).isFile()) locate = parseScenarioText(readFileSync(file, 'utf8')).locate;
-  } catch {
-    locate = undefined;
-  }
-  return issues.map((issue) => {
-    const u = /^uncertainty\["((?:[^"\\]|\\.)*)"\](?:\.(\w+))?/.exec(issue.path);
-    if (u !== null) {
-      const key = JSON.parse(`"${u[1]}"`) as string;
-      if (fromCli.has(key)) return { ...issue, file: '--dist' };
-      const pos = locate?.(u[2] === undefined ? ['uncertainty', key] : ['uncertainty', key, u[2]]);
-      return { ...issue, file, ...(pos ?? {}) };
-    }
-    const c = /^correlation(?:\.(paths|matrix))?(?:\[(\d+)\])?(?:\[(\d+)\])?/.exec(issue.path);
-    if (c !== null && issue.code !== 'invalid_corr_argument') {
-      const segs: PropertyKey[] = ['correlation'];
-      if (c[1] !== undefined) segs.push(c[1]);
-      if (c[2] !== undefined) segs.push(Number(c[2]));
-      if (c[3] !== undefined) segs.push(Number(c[3]));
-      const pos = locate?.(segs);
-      return { ...issue, file, ...(pos ?? {}) };
-    }
-    return issue;
-  });
-}
+import { placeIssues } from '../uncertainty-issues.ts';
 
 export async function mcAction(io: CliIO, file: string, opts: McOptions): Promise<void> {
   const loaded = loadScenarioOrFail(file);
@@ -63,8 +33,10 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   // the Parquet writer loads only when samples are to be written
   const samplesExport = opts.samples === undefined ? undefined : await import('../../report/samples-export.ts');
   if (opts.samples !== undefined && samplesExport?.samplesFormat(opts.samples) === null) {
-    issues.push({ path: '', message: `--samples: "${opts.samples}" should end in .parquet or .csv`, code: 'invalid_option' });
+    issues.push({ path: '', message: `--samples: "${opts.samples}" should end in .parquet or .csv (or be - for CSV on standard output)`, code: 'invalid_option' });
   }
+  const samplesToStdout = opts.samples === '-';
+  if (samplesToStdout && opts.json) issues.push({ path: '--samples', message: '--samples - and --json both want standard output: write the samples to a file, or drop --json', code: 'invalid_option' });
   if (issues.length > 0) throw new InputError(issues);
   const correlation = withCorrelationOverrides(scenario.correlation, pairs);
   const options = {
@@ -90,6 +62,8 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   try {
     outcome = await runMonteCarloParallel(scenario, options, {
       ...(opts.workers !== undefined && { workers: opts.workers }),
+      // the samples are only streamed to their file: no copy of every column
+      sharedSamples: true,
       signal: controller.signal,
       onStart: (run) => {
         if (bar === null) io.err(`payback mc: ${run.n.toLocaleString('en-US')} samples, seed ${opts.seed}, ${run.workers === 1 ? 'one thread' : `${run.workers} workers`}…`);
@@ -114,15 +88,21 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   const { summary, samples } = outcome.result;
   io.err(`payback mc: ${summary.n.toLocaleString('en-US')} samples in ${seconds.toFixed(2)} s (${Math.round(summary.n / seconds).toLocaleString('en-US')} samples/s, ${outcome.workers} worker${outcome.workers === 1 ? '' : 's'})`);
   if (opts.samples !== undefined && samples !== undefined && samplesExport !== undefined) {
-    samplesExport.writeSamples(opts.samples, samples);
-    io.err(`payback mc: wrote ${summary.n.toLocaleString('en-US')} samples to ${opts.samples}`);
+    if (samplesToStdout) {
+      for (const block of samplesExport.samplesCsvBlocks(samples, summary)) await writeStdout(io, block);
+    } else {
+      samplesExport.writeSamples(opts.samples, samples, summary);
+      io.err(`payback mc: wrote ${summary.n.toLocaleString('en-US')} samples to ${opts.samples}`);
+    }
   }
   if (opts.json) {
     io.out(json(summary));
     return;
   }
+  // with the samples on standard output, the summary goes beside the progress, to standard error
+  const show = samplesToStdout ? io.err : io.out;
   printWarnings(io, warnings);
-  io.out(uncertaintyOriginText(origin));
-  io.out(mcSummaryTables(summary));
+  show(uncertaintyOriginText(origin));
+  show(mcSummaryTables(summary));
   printWarnings(io, summary.warnings);
 }

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { MAX_SAMPLES } from '../../analysis/monte-carlo.ts';
 import type { Issue } from '../../model/issues.ts';
 import type { ModelResult } from '../../model/result.ts';
-import { loadCatalog, readScenarioText, writeFileAtomic } from '../../io/files.ts';
+import { loadCatalog, readScenarioText, STDIO, writeFileAtomic } from '../../io/files.ts';
 import { canonicalJson, scenarioHash } from '../../io/scenario-hash.ts';
 import { loadSignalDefinitions } from '../../io/signal-files.ts';
 import { attempt, reportAnalyses, reportMonteCarlo, reportSignals } from '../../report/contents.ts';
@@ -13,7 +13,7 @@ import { inputRows } from '../../report/inputs.ts';
 import { compareTable } from '../../report/terminal.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
-import { type CliIO, InputError, printWarnings } from '../context.ts';
+import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
 import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
 import { asOfOrFail, withStore } from '../store.ts';
 
@@ -41,6 +41,7 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   }
   if (!opts.signals && (opts.asOf !== undefined || opts.db !== undefined)) issues.push({ path: opts.asOf !== undefined ? '--as-of' : '--db', message: 'goes with --signals', code: 'invalid_option' });
   const out = opts.out ?? DEFAULT_REPORT_OUT;
+  if (out === STDIO && opts.json) issues.push({ path: '--out', message: '--out - and --json both want standard output: write the report to a file, or drop --json' });
   // load every scenario first so that all bad inputs are reported together
   const loaded: LoadedScenario[] = [];
   const load = (f: string): LoadedScenario | undefined => {
@@ -103,10 +104,20 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
       ...(reference !== undefined && { reference: reference.scenario.id }),
     },
   });
+  const bytes = Buffer.byteLength(html, 'utf8');
+  if (out === STDIO) {
+    await writeStdout(io, html);
+    io.err(compareTable(results));
+    return;
+  }
   mkdirSync(dirname(resolve(out)), { recursive: true });
   writeFileAtomic(out, html);
+  if (opts.json) {
+    io.out(json({ out, bytes, scenarios: results.map((r) => ({ id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, summary: r.summary })) }));
+    return;
+  }
   io.out(compareTable(results));
-  io.out(`report: ${out} (${(Buffer.byteLength(html, 'utf8') / 1e6).toFixed(2)} MB)`);
+  io.out(`report: ${out} (${(bytes / 1e6).toFixed(2)} MB)`);
 }
 
 /** Each scenario's watch list, and its nowcast from the store's evidence up to `asOf` (a failure is a note, never a lost report). */

@@ -100,11 +100,16 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks = {
       allowedHosts: allowedHostsOf(host, opts.allowedHost, env),
     });
     server = await listen(app, { host, port });
-    io.out(`payback serve: listening on ${server.url}`);
-    io.out(`  store: ${store.kind} ${store.location}`);
-    io.out(`  writes: ${token === undefined ? 'open to loopback (no PAYBACK_TOKEN)' : 'need Authorization: Bearer $PAYBACK_TOKEN'}`);
-    if (!existsSync(join(webDir, 'index.html'))) io.out('  dashboard: not built yet (npm run build:web); the API works meanwhile');
-    io.out(`  API description: ${server.url}api/openapi.json`);
+    const dashboard = existsSync(join(webDir, 'index.html'));
+    if (opts.json) {
+      io.out(JSON.stringify({ url: server.url, store: { kind: store.kind, location: store.location }, writes: token === undefined ? 'loopback' : 'token', dashboard, openapi: `${server.url}api/openapi.json` }));
+    } else {
+      io.out(`payback serve: listening on ${server.url}`);
+      io.out(`  store: ${store.kind} ${store.location}`);
+      io.out(`  writes: ${token === undefined ? 'open to loopback (no PAYBACK_TOKEN)' : 'need Authorization: Bearer $PAYBACK_TOKEN'}`);
+      if (!dashboard) io.out('  dashboard: not built yet (npm run build:web); the API works meanwhile');
+      io.out(`  API description: ${server.url}api/openapi.json`);
+    }
     hooks.onListening?.(server.url);
     // the first heavy request should not wait for a worker to load
     pool.warm();

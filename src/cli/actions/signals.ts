@@ -25,10 +25,10 @@ async function importRows(io: CliIO, db: string | undefined, rows: readonly Obse
   });
 }
 
-export async function signalsImport(io: CliIO, file: string, opts: { db?: string; json?: boolean }): Promise<void> {
-  const r = readObservationsFile(file);
+export async function signalsImport(io: CliIO, file: string, opts: { format?: 'csv' | 'json' | 'yaml'; db?: string; json?: boolean }): Promise<void> {
+  const r = readObservationsFile(file, undefined, opts.format);
   if (r.issues.length > 0) throw new InputError(r.issues);
-  await importRows(io, opts.db, r.rows, file, Boolean(opts.json));
+  await importRows(io, opts.db, r.rows, file === '-' ? '<stdin>' : file, Boolean(opts.json));
 }
 
 export async function signalsAdd(io: CliIO, opts: Record<string, string | boolean | undefined>): Promise<void> {

@@ -1,11 +1,11 @@
-import { paybackStack } from '../../analysis/payback-stack.ts';
+import { paybackStack, type StackGrouping } from '../../analysis/payback-stack.ts';
 import { stackTable } from '../../report/stack-tables.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
 
-export function stackAction(io: CliIO, file: string, opts: { json?: boolean }): void {
+export function stackAction(io: CliIO, file: string, opts: { json?: boolean; by?: StackGrouping }): void {
   const { scenario, warnings } = loadScenarioOrFail(file);
-  const stack = paybackStack(scenario);
+  const stack = paybackStack(scenario, { by: opts.by ?? 'kind' });
   if (opts.json) {
     io.out(json(stack));
     return;

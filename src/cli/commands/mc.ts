@@ -14,7 +14,8 @@ export interface McOptions {
   samples?: string;
 }
 
-const wholeNumber =
+/** A whole-number option in [min, max] (`_` separators allowed), or a usage error naming it. */
+export const wholeNumber =
   (what: string, min: number, max: number) =>
   (text: string): number => {
     const v = /^\d[\d_]*$/.test(text.trim()) ? Number(text.trim().replace(/_/g, '')) : Number.NaN;
@@ -35,7 +36,7 @@ export function mcCommand(program: Command, io: CliIO): void {
     .option('--dist <PATH=DIST:PARAMS>', "a distribution for an input, added to or replacing the scenario's uncertainty block (repeatable); see below", collect)
     .option('--corr <PATH_A,PATH_B=RHO>', 'a rank correlation between two uncertain inputs, induced by Iman–Conover (repeatable)', collect)
     .option('--json', 'print the summary as JSON (the same bytes for the same seed and n, whatever --workers)')
-    .option('--samples <file>', "write every sample's inputs and metrics to a .parquet or .csv file")
+    .option('--samples <file>', "write every sample's inputs and metrics to a .parquet or .csv file, streamed (- : CSV on standard output, the summary then on standard error)")
     .addHelpText(
       'after',
       `\n${DIST_SYNTAX_HELP}\n\nExamples:\n  payback mc neocloud-base --dist 'demand.utilization*=pert:0.8,1,1.1' --dist 'finance.debt.rate=triangular:0.08,0.1,0.15'\n  payback mc my-factory.yaml -n 200000 --lhs --corr 'site.power.pricePerMWh,finance.wacc=0.4' --samples out.parquet\n\nTimings and progress go to stderr; Ctrl-C stops the run (exit 130) and writes nothing.`,

@@ -17,6 +17,7 @@ export interface ReportOptions {
   signals?: boolean;
   asOf?: string;
   db?: string;
+  json?: boolean;
 }
 
 export function reportCommand(program: Command, io: CliIO): void {
@@ -30,6 +31,7 @@ export function reportCommand(program: Command, io: CliIO): void {
     .option('--signals', 'add the evidence of each scenario: the watch list ranked by value of information, and the nowcast from the store')
     .option('--as-of <date>', 'with --signals: the evidence up to this day, YYYY-MM-DD (default: today)')
     .option('--db <path>', 'with --signals: the store (a SQLite file or a postgres:// URL; default as `payback signals`)')
-    .option('--out <file>', 'where to write the report', DEFAULT_REPORT_OUT)
+    .option('--out <file>', 'where to write the report; - for standard output (the comparison then goes to standard error)', DEFAULT_REPORT_OUT)
+    .option('--json', 'print what was written as JSON: { out, bytes, scenarios: [{ id, name, operator, summary }] }')
     .action(async (files: string[], opts: ReportOptions) => (await import('../actions/report.ts')).reportAction(io, files, opts));
 }

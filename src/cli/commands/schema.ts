@@ -5,5 +5,6 @@ export function schemaCommand(program: Command, io: CliIO): void {
   program
     .command('schema')
     .description('the JSON Schema of scenario files (editors use it to complete and check them)')
+    .option('--json', 'JSON (what it always prints; accepted like every command\'s --json)')
     .action(async () => (await import('../actions/schema.ts')).schemaAction(io));
 }

@@ -6,6 +6,7 @@ export interface ServeOptions {
   port: string;
   db?: string;
   allowedHost?: string[];
+  json?: boolean;
 }
 
 export function serveCommand(program: Command, io: CliIO): void {
@@ -20,5 +21,6 @@ export function serveCommand(program: Command, io: CliIO): void {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--db <path>', 'the store: a SQLite file or a postgres:// URL (default PAYBACK_DB, DATABASE_URL, or .payback/payback.db)')
+    .option('--json', 'once listening, print one JSON line { url, store, writes, dashboard, openapi } instead of the text')
     .action(async (opts: ServeOptions) => (await import('../actions/serve.ts')).serve(opts, io));
 }

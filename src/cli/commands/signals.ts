@@ -3,7 +3,7 @@
  * the store (`--db PATH`, else `PAYBACK_DB`, else a PostgreSQL `DATABASE_URL`,
  * else `./.payback/payback.db`). "Today" is read in the actions, never in `signals/`.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { CliIO } from '../context.ts';
 
 const DB_HELP = 'the store: a SQLite file or a postgres:// URL (default: $PAYBACK_DB, else a postgres $DATABASE_URL, else ./.payback/payback.db)';
@@ -16,10 +16,11 @@ export function signalsCommand(program: Command, io: CliIO): void {
   signals
     .command('import')
     .description('import observations from a .csv, .json or .yaml file: every row checked, all or nothing, idempotent')
-    .argument('<file>', 'CSV with a header (signal,scope,date,value,unit,source[,url,note,supersedes,operator,accelerator,basis,facilityShare]) or a JSON/YAML list')
+    .argument('<file>', 'CSV with a header (signal,scope,date,value,unit,source[,url,note,supersedes,operator,accelerator,basis,facilityShare]) or a JSON/YAML list; - reads standard input')
+    .addOption(new Option('--format <format>', 'the format, when the file name does not say it (default for -: CSV if the first line is a CSV header, else JSON/YAML)').choices(['csv', 'json', 'yaml']))
     .option('--db <path>', DB_HELP)
     .option('--json', 'print what was imported as JSON')
-    .action(async (file: string, opts: { db?: string; json?: boolean }) => (await actions()).signalsImport(io, file, opts));
+    .action(async (file: string, opts: { format?: 'csv' | 'json' | 'yaml'; db?: string; json?: boolean }) => (await actions()).signalsImport(io, file, opts));
 
   signals
     .command('add')
@@ -61,7 +62,7 @@ export function signalsCommand(program: Command, io: CliIO): void {
   signals
     .command('status')
     .description('for each signal with observations: expected value, tripwire, latest observation, status (on track / watch / breach), 12-month trend')
-    .argument('<scenario>', 'a scenario file or built-in id')
+    .argument('<scenario>', 'a scenario file, a built-in id, or - for standard input')
     .option('--as-of <date>', 'ignore observations after this day, YYYY-MM-DD (default: today)')
     .option('--record', 'also save this scenario\'s version and log the run, so its estimate can be followed over time')
     .option('--db <path>', DB_HELP)
@@ -71,7 +72,7 @@ export function signalsCommand(program: Command, io: CliIO): void {
   signals
     .command('calendar')
     .description('the watch list: the signals ranked by value of information (how much npv swings across each one\'s uncertainty), with reasons, and quarter by quarter over the next 24 months the value each should show and its tripwire')
-    .argument('<scenario>', 'a scenario file or built-in id')
+    .argument('<scenario>', 'a scenario file, a built-in id, or - for standard input')
     .option('--as-of <date>', 'start from this day, YYYY-MM-DD (default: today)')
     .option('--json', 'print the calendar as JSON')
     .action(async (file: string, opts: { asOf?: string; json?: boolean }) => (await actions()).signalsCalendar(io, file, opts));

@@ -6,7 +6,7 @@
 import { useMemo } from 'preact/hooks';
 import { advantages } from '../../../src/analysis/advantages.ts';
 import { internalSweep } from '../../../src/analysis/internal.ts';
-import { paybackStack } from '../../../src/analysis/payback-stack.ts';
+import { paybackStack, type StackGrouping } from '../../../src/analysis/payback-stack.ts';
 import type { ResolvedScenario } from '../../../src/model/load.ts';
 import { advantagesOption, internalSweepOption, paybackStackOption } from '../../../src/report/charts.ts';
 import { millions, pct } from '../../../src/report/format.ts';
@@ -31,17 +31,41 @@ export function Stack({ params }: { params: Record<string, string> }) {
   );
 }
 
+const GROUPINGS: readonly { value: StackGrouping; label: string }[] = [
+  { value: 'kind', label: 'segment kind' },
+  { value: 'payer', label: 'who pays' },
+];
+
 function StackBody({ scenario, params }: { scenario: ResolvedScenario; params: Record<string, string> }) {
-  const stack = useMemo(() => attempt(() => paybackStack(scenario)), [scenario]);
+  const by: StackGrouping = params['by'] === 'payer' ? 'payer' : 'kind';
+  const stack = useMemo(() => attempt(() => paybackStack(scenario, { by })), [scenario, by]);
   const sweep = useMemo(() => attempt(() => internalSweep(scenario)), [scenario]);
-  const stackOpt = useMemo(() => (stack.ok ? paybackStackOption(stack.value, `Payback stack — ${scenario.name ?? scenario.id}`) : undefined), [stack]);
+  const stackOpt = useMemo(
+    () => (stack.ok ? paybackStackOption(stack.value, `Payback stack${by === 'payer' ? ' by payer' : ''} — ${scenario.name ?? scenario.id}`) : undefined),
+    [stack],
+  );
   const sweepOpt = useMemo(
     () => (sweep.ok && sweep.value.available ? internalSweepOption(sweep.value, `Internal inference — ${scenario.name ?? scenario.id}`) : undefined),
     [sweep],
   );
   return (
     <>
-      <Section title="Payback stack" id="stack">
+      <Section
+        title="Payback stack"
+        id="stack"
+        actions={
+          <label class="picker">
+            <span>sources by</span>
+            <select value={by} onChange={(e) => setParams({ by: (e.currentTarget as HTMLSelectElement).value }, { push: true })} data-testid="stack-by">
+              {GROUPINGS.map((g) => (
+                <option key={g.value} value={g.value}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        }
+      >
         {!stack.ok && <Status kind="error">{stack.error}</Status>}
         {stack.ok && stackOpt !== undefined && (
           <>
@@ -50,7 +74,7 @@ function StackBody({ scenario, params }: { scenario: ResolvedScenario; params: R
               <table data-testid="stack-table">
                 <thead>
                   <tr>
-                    <th scope="col">Source of cash</th>
+                    <th scope="col">{by === 'payer' ? 'Who pays' : 'Source of cash'}</th>
                     <th scope="col">Segments</th>
                     <th scope="col">Today ($/MW-yr)</th>
                     <th scope="col">Share of required</th>

@@ -3,13 +3,17 @@
  * base value; the tornado of a metric; a grid of two drivers with the
  * breakeven contour.
  */
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { unreachableIssue } from '../../../src/analysis/design-point.ts';
+import { DEFAULT_SAMPLES, DEFAULT_SEED } from '../../../src/analysis/monte-carlo.ts';
 import { breakeven, resolveTarget, type BreakevenReport, type BreakevenRow } from '../../../src/analysis/breakeven.ts';
 import { grid, type GridReport } from '../../../src/analysis/grid.ts';
 import { tornado } from '../../../src/analysis/tornado.ts';
 import type { ResolvedScenario } from '../../../src/model/load.ts';
 import type { SummaryField } from '../../../src/model/result.ts';
 import { tornadoOption } from '../../../src/report/charts.ts';
+import { DESIGN_POINT_HEAD, designPointRows, designPointSentences } from '../../../src/report/conditions-format.ts';
+import { uncertaintyFor } from '../../../src/analysis/default-uncertainty.ts';
 import { count, pct } from '../../../src/report/format.ts';
 import { gridHeatmapOption } from '../charts/grid-heatmap.ts';
 import { Chart } from '../components/Chart.tsx';
@@ -17,6 +21,7 @@ import { Section, Status } from '../components/common.tsx';
 import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
 import { slidersFor, type Slider } from '../drivers.ts';
 import { esc } from '../html.ts';
+import type { DesignPointMessage, DesignPointRequest } from '../designpoint.worker.ts';
 import { breakevenStatusText, formatInput, formatMetric, METRIC_CHOICES, metricLabel } from '../format.ts';
 import { setParams } from '../route.ts';
 import { useScenarioState } from '../scenario-state.ts';
@@ -111,7 +116,112 @@ function TruthBody({ scenario, params }: { scenario: ResolvedScenario; params: R
         {torOpt !== undefined && tor.ok && <Chart option={torOpt} height={Math.max(300, 130 + 34 * tor.value.rows.length)} testid="chart-tornado" />}
       </Section>
       <GridSection scenario={scenario} params={params} metric={metric} targetText={targetText} />
+      <DesignPointSection scenario={scenario} targetText={targetText} />
     </>
+  );
+}
+
+type DesignPointState =
+  | { status: 'running'; key: string }
+  | { status: 'done'; key: string; message: DesignPointMessage }
+  | { status: 'error'; key: string; message: string };
+
+/**
+ * The design point (FORM) for the page's target: the most likely way the
+ * target is missed (or reached), β and Φ(−β) beside the Monte Carlo, each
+ * input's importance. It runs in a worker whenever the scenario or the target
+ * changes (the previous run is stopped), with the CLI's defaults: 100,000
+ * samples, seed 42, the scenario's uncertainty block else the default one.
+ */
+function DesignPointSection({ scenario, targetText }: { scenario: ResolvedScenario; targetText: string }) {
+  const uncertainty = useMemo(() => uncertaintyFor(scenario), [scenario]);
+  const request: DesignPointRequest = useMemo(
+    () => ({ scenario, options: { target: targetText, n: DEFAULT_SAMPLES, seed: DEFAULT_SEED, distributions: uncertainty.distributions } }),
+    [scenario, targetText, uncertainty],
+  );
+  const origin = uncertainty.origin;
+  const key = JSON.stringify(request);
+  const [state, setState] = useState<DesignPointState>({ status: 'running', key });
+  const worker = useRef<Worker | null>(null);
+  useEffect(() => {
+    worker.current?.terminate();
+    const w = new Worker(new URL('../designpoint.worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    setState({ status: 'running', key });
+    w.onmessage = (e: MessageEvent<DesignPointMessage>) => {
+      if (worker.current !== w) return;
+      setState({ status: 'done', key, message: e.data });
+      w.terminate();
+      worker.current = null;
+    };
+    w.onerror = (e) => {
+      if (worker.current !== w) return;
+      setState({ status: 'error', key, message: e.message || 'the worker failed' });
+      worker.current = null;
+    };
+    w.postMessage(request);
+    return () => {
+      w.terminate();
+      if (worker.current === w) worker.current = null;
+    };
+  }, [key]);
+  const m = state.status === 'done' && state.key === key ? state.message : undefined;
+  const report = m?.type === 'done' ? m.report : undefined;
+  return (
+    <Section title="The most likely way it misses (or reaches) the target" id="designpoint">
+      <p class="muted">
+        The design point (first-order reliability, FORM): the combination of the uncertain inputs, nearest their medians in probability, at which the target is just met. {origin}
+      </p>
+      {(state.status === 'running' || state.key !== key) && <Status testid="designpoint-running">Searching for the design point and sampling 100,000 scenarios…</Status>}
+      {state.status === 'error' && state.key === key && <Status kind="error">{state.message}</Status>}
+      {m?.type === 'error' && (
+        <Status kind="error" testid="designpoint-error">
+          {m.issues.length > 0 ? m.issues.map((i) => `${i.path === '' ? '' : `${i.path}: `}${i.message}`).join(' · ') : m.message}
+        </Status>
+      )}
+      {report !== undefined && report.status === 'unreachable' && (
+        <Status kind="error" testid="designpoint-unreachable">
+          {unreachableIssue(report).message}
+        </Status>
+      )}
+      {report !== undefined && (
+        <>
+          <ul class="note" data-testid="designpoint-summary">
+            {designPointSentences(report).map((t, i) => (
+              <li key={i}>{t}</li>
+            ))}
+          </ul>
+          <div class="table-wrap">
+            <table data-testid="designpoint-table">
+              <thead>
+                <tr>
+                  {DESIGN_POINT_HEAD.map((h, i) => (
+                    <th scope="col" key={h} class={i === 0 ? 'text' : undefined}>
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {designPointRows(report).map((row, r) => (
+                  <tr key={report.inputs[r]?.path ?? r}>
+                    {row.map((cell, i) =>
+                      i === 0 ? (
+                        <th scope="row" class="text" key={i}>
+                          {cell}
+                        </th>
+                      ) : (
+                        <td key={i}>{cell}</td>
+                      ),
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </Section>
   );
 }
 
