@@ -97,9 +97,10 @@ describe('refused before anything is allocated', () => {
   }, 60_000);
 
   it('POST /api/mc estimated past its time budget: 422 compute_budget before it starts', async () => {
-    const t = await testApp({ limits: { bodyBytes: 200_000, mcSamples: 2_000_000, mcMillis: 50 } });
+    // memory left unbounded: the time is what refuses it (about 20 s of samples against a budget of 2 s)
+    const t = await testApp({ limits: { bodyBytes: 200_000, mcSamples: 2_000_000, mcMillis: 2_000, jobBytes: Infinity } });
     apps.push(t);
-    const r = await postJson(t.app, '/api/mc', { id: 'hyperscaler-base', n: 200_000, dist: ['demand.utilization=uniform:0.5,0.9'] });
+    const r = await postJson(t.app, '/api/mc', { id: 'hyperscaler-base', n: 2_000_000, dist: ['demand.utilization=uniform:0.5,0.9'] });
     expect(r.status).toBe(422);
     expect(r.body.error).toMatch(/would run past its time budget/);
     expect(r.body.issues[0]).toMatchObject({ path: 'n', code: 'compute_budget' });
