@@ -8,7 +8,7 @@ import type { GridAxisResult, GridReport } from '../analysis/grid.ts';
 import type { InputKind } from '../analysis/paths.ts';
 import type { TornadoReport } from '../analysis/tornado.ts';
 import type { SummaryField } from '../model/result.ts';
-import { count, millions, NONE, pct, price, ratio, tokens, yearsFmt } from './format.ts';
+import { count, group, millions, NONE, noValue, pct, price, ratio, tokens, yearsFmt } from './format.ts';
 import { toCsv } from './csv.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
@@ -20,7 +20,6 @@ function table(head: string[], rows: string[][]): string {
   return t.toString();
 }
 
-const group = (x: number, digits: number): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const minus = (neg: boolean, s: string): string => (neg ? `−${s}` : s);
 
 /** `$ per M tokens` → `/M tok`: the unit after a money amount. */
@@ -54,7 +53,7 @@ function moneyAmount(x: number): string {
  * `−30.0 %/yr`, `73.0 %`, `5 y`, `2.50×`.
  */
 export function formatInput(kind: InputKind, unit: string, x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   switch (kind) {
     case 'money':
       return `${moneyAmount(x)}${perUnit(unit)}`;
@@ -73,7 +72,7 @@ export function formatInput(kind: InputKind, unit: string, x: number | null): st
 
 /** A change of an input, signed: `+$0.47/M tok`, `−5.2 pts`, `+1 y`. */
 export function formatInputChange(kind: InputKind, unit: string, dx: number | null): string {
-  if (dx === null) return NONE;
+  if (noValue(dx)) return NONE;
   const sign = dx > 0 ? '+' : dx < 0 ? '−' : '';
   const a = Math.abs(dx);
   switch (kind) {
@@ -91,7 +90,7 @@ export function formatInputChange(kind: InputKind, unit: string, dx: number | nu
   }
 }
 
-const signedPct = (x: number | null): string => (x === null ? NONE : `${x > 0 ? '+' : ''}${pct(x)}`);
+const signedPct = (x: number | null): string => (noValue(x) ? NONE : `${x > 0 ? '+' : ''}${pct(x)}`);
 
 type FieldKind = 'money' | 'perMW' | 'rate' | 'share' | 'years' | 'tokens' | 'price' | 'ratio';
 
@@ -172,7 +171,7 @@ export function formatMetric(f: SummaryField, x: number | null): string {
 
 /** A difference of a summary metric (a swing), unsigned. */
 function formatMetricDelta(f: SummaryField, x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const kind = FIELD_KIND[f];
   if (kind === 'rate' || kind === 'share') return `${group(x * 100, 1)} pts`;
   if (kind === 'money') return millions(x, 0);

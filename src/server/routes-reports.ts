@@ -1,11 +1,15 @@
 /** Downloads: the HTML report (one scenario or several) and the XLSX workbook of one; both built in the worker pool. */
 import type { z } from 'zod';
 import type { ServerContext } from './app.ts';
+import { budgetOf, checkEstimate, monteCarloCost, workloadOf } from './budget.ts';
 import { HttpError } from './http.ts';
 import type { JobScenario } from './jobs.ts';
 import { DEFAULT_REFERENCE, loadAll } from './requests.ts';
 import { builtinsInArchetypeOrder, type LoadedScenario } from './scenarios.ts';
 import { reportRequestSchema, xlsxRequestSchema } from './schemas.ts';
+
+/** Uncertain inputs of a report's Monte Carlo without an uncertainty block (its default drivers), at most. */
+const REPORT_MC_INPUTS = 12;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -61,6 +65,14 @@ export function reportRoutes(ctx: ServerContext): void {
         ]);
       }
       const { loaded, reference } = await reportScenarios(ctx, body);
+      let bytes = 0;
+      if (body.mc !== undefined) {
+        // one Monte Carlo a scenario, one after the other: the memory of the largest, the time of all
+        const costs = loaded.map((l) => monteCarloCost(l.scenario, workloadOf(l.scenario), body.mc as number, Math.max(REPORT_MC_INPUTS, Object.keys(l.scenario.uncertainty ?? {}).length)));
+        bytes = Math.max(...costs.map((e) => e.bytes));
+        const estimate = { bytes, millis: costs.reduce((a, e) => a + e.millis, 0) };
+        checkEstimate(estimate, budgetOf(deps.limits), 'the report', 'mc', `ask for fewer samples (mc = ${body.mc}) or fewer scenarios`);
+      }
       const html = await ctx.jobs.run(
         'report',
         {
@@ -71,7 +83,7 @@ export function reportRoutes(ctx: ServerContext): void {
           command: 'POST /api/report',
           ...(body.mc !== undefined && { mc: { n: body.mc, seed: body.seed ?? 42 } }),
         },
-        { signal: c.req.raw.signal, what: 'the report' },
+        { signal: c.req.raw.signal, what: 'the report', bytes },
       );
       return c.body(html, 200, {
         'Content-Type': 'text/html; charset=utf-8',
