@@ -58,9 +58,9 @@ export const LIFE_DEFINITIONS = {
 
 /**
  * What a recorded run gives: every line of every year (MODEL.md §4) as
- * numbers, from which `yearRows` and `segmentRows` make the rows of §4 (when
- * someone reads them: an analysis that reads only the summary never pays for
- * them), the summary and the warnings.
+ * numbers, from which `yearRows` and `segmentRows` make the rows of §4, the
+ * summary and the warnings. The values live in the plan's buffers, reused by
+ * its next run: make the rows first.
  */
 export interface Recording {
   /** year t's values at `(t − 1) · YEAR_VALUES`, in the order of `RV` then `YX` */
@@ -76,8 +76,10 @@ export interface Recording {
   needsFix: boolean;
 }
 
+const NO_VALUES = new Float64Array(0);
+
 export function newRecording(): Recording {
-  return { yearValues: new Float64Array(0), segmentValues: new Float64Array(0), capex0: 0, draws0: 0, summary: newSummary(), warnings: [], needsFix: false };
+  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -160,10 +162,14 @@ export interface FactoryPlan {
   readonly segR: Float64Array;
   readonly segV: Float64Array;
   readonly segAux: Float64Array;
-  /** a year's values for `recordYear` (a recorded run) */
-  readonly rv: Float64Array;
   /** what the steps of a run hand on (`A`) */
   readonly acc: Float64Array;
+  /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
+  readonly yearValues: Float64Array;
+  readonly segmentValues: Float64Array;
+  /** commitments by year, 0..`MAX_COMMITMENT_YEARS` (a recorded run), reused */
+  committed: Float64Array;
+  pay: Float64Array;
 }
 
 export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
@@ -220,12 +226,18 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     segR: segs(),
     segV: segs(),
     segAux: segs(),
-    rv: new Float64Array(RV_COUNT),
     acc: new Float64Array(A_COUNT),
+    yearValues: new Float64Array(T * YEAR_VALUES),
+    segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
+    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
   };
 }
 
 const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/** The commitment years a plan keeps room for (MODEL.md §2: terms are at most 50 years); longer ones get their own arrays. */
+const MAX_COMMITMENT_YEARS = 50;
 const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
 
 /**
@@ -386,6 +398,7 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
   let gLease = 1;
   let gRent = 1;
   let gDemand = 1;
+  let discount = 1;
   let factorsFor = -1;
   let perfFactor = 1;
 
@@ -557,52 +570,54 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
     }
     tokensSum += Q;
     profitableSum += profitable;
-    const discount = powInt(1 + wacc, t);
+    discount *= 1 + wacc; // (1 + wacc)^t, carried forward
     svPV += (V * (1 - taxRate)) / discount;
     const d = flow / discount;
     disc[t] = d;
     npv += d;
 
     if (recd !== null) {
-      const v = plan.rv;
-      v[RV.k] = own ? (inService ? k : -1) : 0;
-      v[RV.Nt] = Nt;
-      v[RV.C] = C;
-      v[RV.u] = u;
-      v[RV.Q] = Q;
-      v[RV.U] = U;
-      v[RV.unmet] = unmet;
-      v[RV.R] = R;
-      v[RV.V] = V;
-      v[RV.power] = power;
-      v[RV.lease] = lease;
-      v[RV.rent] = rent;
-      v[RV.maintenance] = maintenance;
-      v[RV.fixedOpex] = fixedOpex;
-      v[RV.otherCost] = otherCost;
-      v[RV.depreciation] = depreciation;
-      v[RV.writeOff] = writeOff;
-      v[RV.cogs] = cogs;
-      v[RV.grossProfit] = grossProfit;
-      v[RV.ebitda] = ebitda;
-      v[RV.ebit] = ebit;
-      v[RV.tax] = tax;
-      v[RV.capex] = capex;
-      v[RV.residual] = residual;
-      v[RV.terminal] = terminal;
-      v[RV.owed] = owed;
-      v[RV.flow] = flow;
-      v[RV.cumulative] = cumulative;
-      v[RV.draw] = draw;
-      v[RV.outstanding] = outNext;
-      v[RV.interest] = interest;
-      v[RV.principal] = principal;
-      v[RV.repaid] = repaidAtHorizon;
-      v[RV.leveredTax] = leveredTax;
-      v[RV.equity] = equity;
-      v[RV.book] = bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife);
-      v[RV.itMW] = itMW;
-      v[RV.minMargin] = minMargin;
+      // year t's lines straight into the recording's values
+      const v = plan.yearValues;
+      const o = (t - 1) * YEAR_VALUES;
+      v[o + RV.k] = own ? (inService ? k : -1) : 0;
+      v[o + RV.Nt] = Nt;
+      v[o + RV.C] = C;
+      v[o + RV.u] = u;
+      v[o + RV.Q] = Q;
+      v[o + RV.U] = U;
+      v[o + RV.unmet] = unmet;
+      v[o + RV.R] = R;
+      v[o + RV.V] = V;
+      v[o + RV.power] = power;
+      v[o + RV.lease] = lease;
+      v[o + RV.rent] = rent;
+      v[o + RV.maintenance] = maintenance;
+      v[o + RV.fixedOpex] = fixedOpex;
+      v[o + RV.otherCost] = otherCost;
+      v[o + RV.depreciation] = depreciation;
+      v[o + RV.writeOff] = writeOff;
+      v[o + RV.cogs] = cogs;
+      v[o + RV.grossProfit] = grossProfit;
+      v[o + RV.ebitda] = ebitda;
+      v[o + RV.ebit] = ebit;
+      v[o + RV.tax] = tax;
+      v[o + RV.capex] = capex;
+      v[o + RV.residual] = residual;
+      v[o + RV.terminal] = terminal;
+      v[o + RV.owed] = owed;
+      v[o + RV.flow] = flow;
+      v[o + RV.cumulative] = cumulative;
+      v[o + RV.draw] = draw;
+      v[o + RV.outstanding] = outNext;
+      v[o + RV.interest] = interest;
+      v[o + RV.principal] = principal;
+      v[o + RV.repaid] = repaidAtHorizon;
+      v[o + RV.leveredTax] = leveredTax;
+      v[o + RV.equity] = equity;
+      v[o + RV.book] = hasDebt ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+      v[o + RV.itMW] = itMW;
+      v[o + RV.minMargin] = minMargin;
       recordYear(plan, x, recd, t);
     }
     // what the summary needs, handed on (written every year: nothing may follow the loop)
@@ -726,8 +741,9 @@ function bookValueAtEnd(plan: FactoryPlan, t: number, G: number, L: number, D: n
 /** What a recorded run carries between its years. */
 interface RecordState {
   rec: Recording;
-  /** what of the lease and rent commitments is still due after year j, j = 0..their last year */
+  /** what of the lease and rent commitments is still due after year j, j = 0..`commitYears` (the plan's buffer) */
   committed: Float64Array;
+  commitYears: number;
   leaseCommitment: number;
   leaseCommitmentPV: number;
   ebitdaSum: number;
@@ -755,7 +771,12 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
   const years = Math.max(leaseTerm, rentTerm);
   const r = x[plan.hasDebt ? l.debtRate : l.wacc] as number;
-  const pay = new Float64Array(years + 1);
+  if (plan.pay.length < years + 1) {
+    plan.pay = new Float64Array(years + 1);
+    plan.committed = new Float64Array(years + 1);
+  }
+  const pay = plan.pay;
+  const committed = plan.committed;
   let total = 0;
   let pv = 0;
   for (let j = 1; j <= years; j++) {
@@ -766,10 +787,10 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
     total += c;
     pv += c / powInt(1 + r, j);
   }
-  const committed = new Float64Array(years + 1);
+  committed[years] = 0;
   for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
-  rec.yearValues = new Float64Array(T * YEAR_VALUES);
-  rec.segmentValues = new Float64Array(plan.nSeg * T * SEGMENT_VALUES);
+  rec.yearValues = plan.yearValues;
+  rec.segmentValues = plan.segmentValues;
   rec.warnings = [];
   rec.needsFix = false;
   const capex0 = plan.capexAt[0] as number;
@@ -794,6 +815,7 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   return {
     rec,
     committed,
+    commitYears: years,
     leaseCommitment: total,
     leaseCommitmentPV: pv,
     ebitdaSum: 0,
@@ -888,19 +910,20 @@ const MONETIZABLE = 1;
 const PROFITABLE = 2;
 
 /**
- * Year t of a recorded run, from `plan.rv` and the segment scratch, into the
+ * Year t of a recorded run, from its lines (written by the year loop) and the segment scratch, into the
  * recording's values: each segment's funnel (allocated cost, monetizable,
  * profitable), the year's, the sums the summary needs, and the warnings.
  */
 function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
   const rec = st.rec;
-  const v = plan.rv;
   const T = plan.T;
+  const yv = rec.yearValues;
+  const base = (t - 1) * YEAR_VALUES;
   const year = plan.startYear + t - 1;
   const { segQ, segB, segR, segV, segAux } = plan;
-  const cogs = v[RV.cogs] as number;
-  const U = v[RV.U] as number;
-  const minMargin = v[RV.minMargin] as number;
+  const cogs = yv[base + RV.cogs] as number;
+  const U = yv[base + RV.U] as number;
+  const minMargin = yv[base + RV.minMargin] as number;
   const shareAt = plan.constantShares ? 0 : t - 1;
   const sv = rec.segmentValues;
   let billed = 0;
@@ -935,29 +958,23 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     if (Vi > 0) strategic += Qi;
     check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
   }
-  const R = v[RV.R] as number;
-  const V = v[RV.V] as number;
-  const Q = v[RV.Q] as number;
-  const Nt = v[RV.Nt] as number;
-  const itMW = v[RV.itMW] as number;
-  const grossProfit = v[RV.grossProfit] as number;
-  const ebitda = v[RV.ebitda] as number;
-  const service = (v[RV.interest] as number) + (v[RV.principal] as number);
-  const committed = t < st.committed.length ? (st.committed[t] as number) : 0;
-  const yv = rec.yearValues;
-  const base = (t - 1) * YEAR_VALUES;
-  for (let q = 0; q < RV_COUNT; q++) {
-    const value = v[q] as number;
-    yv[base + q] = value;
-    check += value;
-  }
+  const R = yv[base + RV.R] as number;
+  const V = yv[base + RV.V] as number;
+  const Q = yv[base + RV.Q] as number;
+  const Nt = yv[base + RV.Nt] as number;
+  const itMW = yv[base + RV.itMW] as number;
+  const grossProfit = yv[base + RV.grossProfit] as number;
+  const ebitda = yv[base + RV.ebitda] as number;
+  const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
+  const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
+  for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
   yv[base + YX.billed] = billed;
   yv[base + YX.hidden] = hidden;
   yv[base + YX.monetizable] = monetizable;
   yv[base + YX.profitable] = profitable;
   yv[base + YX.strategic] = strategic;
   yv[base + YX.committed] = committed;
-  const unmet = plan.tokensMode ? (v[RV.unmet] as number) : 0;
+  const unmet = plan.tokensMode ? (yv[base + RV.unmet] as number) : 0;
   if (unmet > 0) {
     rec.warnings.push({ code: 'unmet-demand', message: `year ${year}: ${unmet.toExponential(3)} tokens of demand exceed capacity and are not served`, field: 'unmetTokens', t });
   }
@@ -974,7 +991,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   st.gpTotal += grossProfit;
   st.unmetSum += unmet;
   const dscr = service > 0 ? ebitda / service : null;
-  const ltv = plan.hasDebt ? div(v[RV.outstanding] as number, v[RV.book] as number) : null;
+  const ltv = plan.hasDebt ? div(yv[base + RV.outstanding] as number, yv[base + RV.book] as number) : null;
   if (dscr !== null) st.minDscr = st.minDscr === null ? dscr : Math.min(st.minDscr, dscr);
   if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
   // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
@@ -1003,67 +1020,65 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
   y0.debtOutstanding = rec.draws0;
   rows.push(y0);
   const yv = rec.yearValues;
-  let b = 0;
-  const at = (q: number): number => yv[b + q] as number;
   for (let t = 1; t <= T; t++) {
-    b = (t - 1) * YEAR_VALUES;
-    const R = at(RV.R);
-    const V = at(RV.V);
-    const Q = at(RV.Q);
-    const itMW = at(RV.itMW);
-    const cogs = at(RV.cogs);
-    const grossProfit = at(RV.grossProfit);
-    const ebitda = at(RV.ebitda);
-    const interest = at(RV.interest);
-    const principal = at(RV.principal);
-    const outstanding = at(RV.outstanding);
-    const billed = at(YX.billed);
+    const b = (t - 1) * YEAR_VALUES;
+    const R = (yv[b + RV.R] as number);
+    const V = (yv[b + RV.V] as number);
+    const Q = (yv[b + RV.Q] as number);
+    const itMW = (yv[b + RV.itMW] as number);
+    const cogs = (yv[b + RV.cogs] as number);
+    const grossProfit = (yv[b + RV.grossProfit] as number);
+    const ebitda = (yv[b + RV.ebitda] as number);
+    const interest = (yv[b + RV.interest] as number);
+    const principal = (yv[b + RV.principal] as number);
+    const outstanding = (yv[b + RV.outstanding] as number);
+    const billed = (yv[b + YX.billed] as number);
     const service = interest + principal;
-    const k = at(RV.k);
+    const k = (yv[b + RV.k] as number);
     const row = newYearRow(t, plan.startYear + t - 1);
-    row.accelerators = at(RV.Nt);
+    row.accelerators = (yv[b + RV.Nt] as number);
     row.generation = k >= 0 ? k : null;
-    row.capacityTokens = at(RV.C);
-    row.utilization = at(RV.u);
+    row.capacityTokens = (yv[b + RV.C] as number);
+    row.utilization = (yv[b + RV.u] as number);
     row.tokens = Q;
     row.billedTokens = billed;
-    row.hiddenReasoningTokens = at(YX.hidden);
-    row.monetizableTokens = at(YX.monetizable);
-    row.profitableTokens = at(YX.profitable);
-    row.strategicTokens = at(YX.strategic);
-    row.unmetTokens = plan.tokensMode ? at(RV.unmet) : null;
+    row.hiddenReasoningTokens = (yv[b + YX.hidden] as number);
+    row.monetizableTokens = (yv[b + YX.monetizable] as number);
+    row.profitableTokens = (yv[b + YX.profitable] as number);
+    row.strategicTokens = (yv[b + YX.strategic] as number);
+    row.unmetTokens = plan.tokensMode ? (yv[b + RV.unmet] as number) : null;
     row.revenue = R;
     row.strategicValue = V;
-    row.power = at(RV.power);
-    row.lease = at(RV.lease);
-    row.rent = at(RV.rent);
-    row.maintenance = at(RV.maintenance);
-    row.fixedOpex = at(RV.fixedOpex);
-    row.otherCost = at(RV.otherCost);
-    row.depreciation = at(RV.depreciation);
-    row.writeOff = at(RV.writeOff);
+    row.power = (yv[b + RV.power] as number);
+    row.lease = (yv[b + RV.lease] as number);
+    row.rent = (yv[b + RV.rent] as number);
+    row.maintenance = (yv[b + RV.maintenance] as number);
+    row.fixedOpex = (yv[b + RV.fixedOpex] as number);
+    row.otherCost = (yv[b + RV.otherCost] as number);
+    row.depreciation = (yv[b + RV.depreciation] as number);
+    row.writeOff = (yv[b + RV.writeOff] as number);
     row.cogs = cogs;
     row.grossProfit = grossProfit;
     row.grossMargin = div(grossProfit, R);
     row.ebitda = ebitda;
-    row.ebit = at(RV.ebit);
-    row.tax = at(RV.tax);
-    row.capex = at(RV.capex);
-    row.residual = at(RV.residual);
-    row.terminalValue = at(RV.terminal);
-    row.commitmentsAfterHorizon = at(RV.owed);
-    row.fcf = at(RV.flow);
-    row.cumulativeFcf = at(RV.cumulative);
-    row.draws = at(RV.draw);
+    row.ebit = (yv[b + RV.ebit] as number);
+    row.tax = (yv[b + RV.tax] as number);
+    row.capex = (yv[b + RV.capex] as number);
+    row.residual = (yv[b + RV.residual] as number);
+    row.terminalValue = (yv[b + RV.terminal] as number);
+    row.commitmentsAfterHorizon = (yv[b + RV.owed] as number);
+    row.fcf = (yv[b + RV.flow] as number);
+    row.cumulativeFcf = (yv[b + RV.cumulative] as number);
+    row.draws = (yv[b + RV.draw] as number);
     row.debtOutstanding = outstanding;
     row.interest = interest;
     row.principal = principal;
-    row.debtRepaidAtHorizon = at(RV.repaid);
-    row.leveredTax = at(RV.leveredTax);
-    row.equityCashFlow = at(RV.equity);
+    row.debtRepaidAtHorizon = (yv[b + RV.repaid] as number);
+    row.leveredTax = (yv[b + RV.leveredTax] as number);
+    row.equityCashFlow = (yv[b + RV.equity] as number);
     row.dscr = service > 0 ? ebitda / service : null;
-    row.ltv = plan.hasDebt ? div(outstanding, at(RV.book)) : null;
-    row.commitmentRemaining = at(YX.committed);
+    row.ltv = plan.hasDebt ? div(outstanding, (yv[b + RV.book] as number)) : null;
+    row.commitmentRemaining = (yv[b + YX.committed] as number);
     row.revenuePerMW = R / itMW;
     row.grossProfitPerMW = grossProfit / itMW;
     row.ebitdaPerMW = ebitda / itMW;
