@@ -164,6 +164,10 @@ export interface FactoryPlan {
   readonly segAux: Float64Array;
   /** what the steps of a run hand on (`A`) */
   readonly acc: Float64Array;
+  /** by year t = 1..T: capacity in compute units, the generation in service (−1: none) and its purchase year b_k */
+  readonly capacity: Float64Array;
+  readonly genIn: Float64Array;
+  readonly bought: Float64Array;
   /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
   readonly yearValues: Float64Array;
   readonly segmentValues: Float64Array;
@@ -227,6 +231,9 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     segV: segs(),
     segAux: segs(),
     acc: new Float64Array(A_COUNT),
+    capacity: years(),
+    genIn: years(),
+    bought: years(),
     yearValues: new Float64Array(T * YEAR_VALUES),
     segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
     committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
@@ -244,17 +251,33 @@ const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN)
  * Run one factory over its horizon: a sample's inputs in `x` (a vector of
  * `plan.layout.count` slots); its metrics into `m`; every line into `rec`
  * when given. `classify` asks for the IRRs' root classes (the Monte Carlo's).
+ * `served`, when given, is the compute the factory serves each year (index t,
+ * from a market shared between factories, MODEL.md §8) in place of its own
+ * demand.
  *
  * @example
  * const plan = factoryPlan(structureOf(s), layout);
  * extractInputs(s, layout, x);
  * runFactory(plan, x, m, newRecording(), false);
  */
-export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean): void {
+export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean, served: Float64Array | null = null): void {
   schedules(plan, x);
   const recd = rec === null ? null : beginRecording(plan, x, rec);
-  yearsOf(plan, x, recd);
+  yearsOf(plan, x, recd, served);
   summarize(plan, x, m, recd, classify);
+}
+
+/**
+ * §3.1 a factory's capacity in compute units by year t = 1..T (index t of the
+ * plan's buffer, valid until its next run), without running the rest: what a
+ * market shared between factories (MODEL.md §8) allocates its demand across.
+ *
+ * @example
+ * const C = factoryCapacity(plan, x); // C[t], t = 1..T
+ */
+export function factoryCapacity(plan: FactoryPlan, x: Float64Array): Float64Array {
+  schedules(plan, x);
+  return plan.capacity;
 }
 
 // Each loop over the years sits in a function of its own with nothing after it: a loop compiled on stack
@@ -295,6 +318,32 @@ function schedules(plan: FactoryPlan, x: Float64Array): void {
   acc[A.owedAfter] =
     owedAfterHorizon(T, leaseTerm, leaseCost(itMW, x[l.leasePerKWMonth] as number, 1), x[l.leaseEscalation] as number, commitRate) +
     owedAfterHorizon(T, rentTerm, rentCost(N, x[l.rentPerHour] as number, 1), x[l.rentChange] as number, commitRate);
+  fleetCapacity(plan, N, L, G, x[l.tokensPerSecond] as number, x[l.perfGainPerYear] as number, x[l.softwareGain] as number);
+}
+
+/** §3.1 each year's generation in service (−1: none), its purchase year b_k and the capacity `C_t = N_t · τ_t · 3600 · H`. */
+function fleetCapacity(plan: FactoryPlan, N: number, L: number, G: number, tokensPerSecond: number, perfGainPerYear: number, softwareGain: number): void {
+  const { T, own, capacity, genIn, bought } = plan;
+  let gSoftware = 1;
+  let perfFor = -1;
+  let perfFactor = 1;
+  for (let t = 1; t <= T; t++) {
+    if (t > 1) gSoftware *= 1 + softwareGain;
+    let k = 0;
+    let inService = true;
+    if (own) {
+      k = Math.floor((t - 1) / L);
+      inService = k < G;
+    }
+    const b = own && inService ? k * L : 0;
+    if (b !== perfFor) {
+      perfFor = b;
+      perfFactor = powInt(perfGainPerYear, b);
+    }
+    genIn[t] = inService ? k : -1;
+    bought[t] = b;
+    capacity[t] = capacityComputeUnits(inService ? N : 0, throughputPerAccelerator(tokensPerSecond, perfFactor, gSoftware));
+  }
 }
 
 /** §3.1 generation k, bought at b_k = k·L: its capex K_k and yearly depreciation; capex by t and in all. */
@@ -334,7 +383,7 @@ function owedAfterHorizon(T: number, term: number, first: number, change: number
 }
 
 /** The years 1..T: capacity, demand, revenue, costs, the funnel, taxes, debt and the flows; the summary's running sums into `plan.acc`. */
-function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): void {
+function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null): void {
   const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc } = plan;
   const { genCapex, genDep, capexAt, draws, principalDue, fcf, eq, disc, segG, segGArpu, segGUsage, segPremium, segQ, segB, segR, segV, segAux } = plan;
   const { sShare, sIntensity, sHidden, sPrice, sDiscount, sArpu, sTokensPerUser, sChange, sArpuChange, sUsageGrowth, sPremium } = plan;
@@ -347,13 +396,10 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
   const leasePerKWMonth = x[l.leasePerKWMonth] as number;
   const leaseEscalation = x[l.leaseEscalation] as number;
   const leaseTerm = leaseFacility ? (x[l.leaseTerm] as number) : 0;
-  const tokensPerSecond = x[l.tokensPerSecond] as number;
-  const perfGainPerYear = x[l.perfGainPerYear] as number;
   const maintenancePct = x[l.maintenance] as number;
   const rentPerHour = x[l.rentPerHour] as number;
   const rentChange = x[l.rentChange] as number;
   const rentTerm = own ? 0 : (x[l.rentTerm] as number);
-  const softwareGain = x[l.softwareGain] as number;
   const tokensPerYear = x[l.tokensPerYear] as number;
   const growthPerYear = x[l.growthPerYear] as number;
   const maxUtilization = x[l.maxUtilization] as number;
@@ -393,40 +439,32 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
   let tokensSum = 0;
   let profitableSum = 0;
   // the yearly multipliers g(r, t), carried forward year to year: g_{t+1} = g_t · (1 + r)
-  let gSoftware = 1;
   let gPower = 1;
   let gLease = 1;
   let gRent = 1;
   let gDemand = 1;
   let discount = 1;
   let factorsFor = -1;
-  let perfFactor = 1;
 
   for (let t = 1; t <= T; t++) {
     if (t > 1) {
-      gSoftware *= 1 + softwareGain;
       gPower *= 1 + powerEscalation;
       gLease *= 1 + leaseEscalation;
       gRent *= 1 + rentChange;
       gDemand *= 1 + growthPerYear;
     }
 
-    // §3.1 the fleet in service and its capacity
-    let k = 0;
-    let inService = true;
-    if (own) {
-      k = Math.floor((t - 1) / L);
-      inService = k < G;
-    }
-    const b = own && inService ? k * L : 0;
+    // §3.1 the fleet in service and its capacity (fleetCapacity)
+    const k = plan.genIn[t] as number;
+    const inService = k >= 0;
+    const b = plan.bought[t] as number;
     if (b !== factorsFor) {
-      // the hardware bought at b: its throughput, and the premium of its hour
+      // the premium of an hour of the hardware bought at b
       factorsFor = b;
-      perfFactor = powInt(perfGainPerYear, b);
       for (let j = 0; j < nSeg; j++) segPremium[j] = powInt(x[sPremium[j] as number] as number, b);
     }
     const Nt = inService ? N : 0;
-    const C = capacityComputeUnits(Nt, throughputPerAccelerator(tokensPerSecond, perfFactor, gSoftware));
+    const C = plan.capacity[t] as number;
 
     // §3.2 demand
     let w = 0;
@@ -435,7 +473,11 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
     let U: number;
     let u: number;
     let unmet = 0;
-    if (tokensMode) {
+    if (served !== null) {
+      // a market shared between factories decided what this one serves (MODEL.md §8)
+      U = served[t] as number;
+      u = C === 0 ? 0 : U / C;
+    } else if (tokensMode) {
       const Dt = demandedTokens(tokensPerYear, gDemand);
       U = servedComputeTokensMode(Dt, w, maxUtilization, C);
       u = C === 0 ? 0 : U / C;
