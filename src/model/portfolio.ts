@@ -1,0 +1,897 @@
+/**
+ * MODEL.md §8: a portfolio of factories built over the years, consolidated on
+ * the calendar. Each vintage is a scenario run through `runFactory` (the one
+ * computation of a year, `factory.ts`) — with its own taxes, debt and
+ * commitments — and, when the vintages share a market, with the compute that
+ * market gives it (`portfolio-market.ts`). Consolidation adds up their lines
+ * on the calendar and recomputes the ratios from the sums; the revenue gap and
+ * the depreciation wall are computed from the consolidated lines.
+ *
+ * `evaluatePortfolio` records every line (the result of `payback run`);
+ * `evaluatePortfolioSummary` the summary alone (what analyses search and
+ * sweep); `runPortfolio` is the one function both and the Monte Carlo call.
+ */
+import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, RV, segmentRows, SEGMENT_VALUES, SV, YEAR_VALUES, yearRows, YX } from './factory.ts';
+import { irrFast } from './finance.ts';
+import { IRR_NONE, irrRootClass } from './irr-class.ts';
+import { paybackPeriod, powInt } from './lines.ts';
+import type { ResolvedScenario } from './load.ts';
+import { isPortfolio, type Portfolio, type PortfolioVintage } from './portfolio-load.ts';
+import {
+  allocateMarket,
+  type AllocationScratch,
+  applyMarket,
+  extractPortfolioInputs,
+  makePortfolioLayout,
+  marketDemand,
+  marketMixWeight,
+  type MarketVintage,
+  newAllocationScratch,
+  type PortfolioLayout,
+} from './portfolio-market.ts';
+import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newYearRow, type PricingKind, type SegmentResult, type Summary, SUMMARY_FIELDS, type YearRow, YEAR_FIELDS, SEGMENT_YEAR_FIELDS, newSummary } from './result.ts';
+import { extractInputs, hasStructure, KIND_CODES, type Layout, makeLayout, type Structure, structureOf } from './slots.ts';
+
+export { isPortfolio, type Portfolio, type PortfolioVintage };
+
+/** A consolidated calendar year: the lines of §4 summed (ratios recomputed), and the MW of the vintages operating in it. */
+export type PortfolioYearRow = YearRow & { installedMW: number | null };
+
+/** The summary of §3.7 over the portfolio, and its size. */
+export type PortfolioSummary = Summary & {
+  /** MW of all vintages */
+  builtMW: number;
+  /** Σ over vintages of their MW × years with accelerators in service: the denominator of the per-MW figures */
+  installedMWYears: number;
+  /** the largest revenue gap of a year (required − revenue), and its year */
+  maxRevenueGap: number | null;
+  maxRevenueGapYear: number | null;
+};
+
+/** A vintage inside the portfolio: its own lines (on its calendar years) and summary, its npv at the portfolio's wacc to its own build. */
+export interface VintageResult {
+  id: string;
+  buildYear: number;
+  template: string;
+  itMW: number;
+  summary: Summary;
+  years: YearRow[];
+}
+
+/**
+ * One year of the buildout's revenue gap (MODEL.md §8): the revenue the
+ * installed base requires (a utility's revenue requirement) against the cash
+ * revenue it earns; and the depreciation wall, depreciation as a share of
+ * revenue.
+ */
+export interface RevenueGapRow {
+  year: number;
+  /** power, leases, rent, maintenance, fixed opex and per-token cost of the installed base */
+  cashCost: number;
+  /** Σ over vintages in service of `K · crf(wacc, L)` of the IT generation in service, and of an owned facility over its first lifeYears years */
+  capitalCharge: number;
+  /** IT and facility depreciation (write-offs excluded) */
+  depreciation: number;
+  /** `cashCost + (capitalCharge − τ · depreciation) / (1 − τ)` */
+  requiredRevenue: number;
+  /** `requiredRevenue / (1 − endUserMargin)`: what the end users must earn for their margin; null without `gap:` */
+  requiredEndUser: number | null;
+  revenue: number;
+  /** `requiredRevenue − revenue`: positive is a shortfall */
+  gap: number;
+  /** the depreciation wall: `depreciation / revenue`; null without revenue */
+  depreciationShare: number | null;
+}
+
+export interface PortfolioResult {
+  portfolio: Portfolio;
+  /** calendar years startYear − 1 (t = 0, the first builds) … startYear + years − 1 */
+  years: PortfolioYearRow[];
+  /** each segment (by id) consolidated on the calendar */
+  segments: SegmentResult[];
+  vintages: VintageResult[];
+  summary: PortfolioSummary;
+  revenueGap: RevenueGapRow[];
+  warnings: ModelWarning[];
+}
+
+/** What `evaluatePortfolioSummary` gives. */
+export interface PortfolioSummaryResult {
+  portfolio: Portfolio;
+  summary: PortfolioSummary;
+  warnings: ModelWarning[];
+}
+
+// ---------------------------------------------------------------------------
+// Compiling: one factory plan per vintage, kept for the next run of the same structure
+
+/** A vintage compiled: its plan, its inputs, and what the market needs of it. */
+export interface CompiledVintage extends MarketVintage {
+  st: Structure;
+  plan: FactoryPlan;
+  kinds: Int32Array;
+  metrics: FactoryMetrics;
+}
+
+/** A portfolio compiled for `runPortfolio`: its vintages' plans and inputs, its own inputs (`px`) and the calendar's scratch. */
+export interface CompiledPortfolio {
+  Y: number;
+  startYear: number;
+  shared: boolean;
+  vintages: CompiledVintage[];
+  layout: PortfolioLayout;
+  px: Float64Array;
+  /** calendar index 0..Y: consolidated free cash flow, equity flow, discounted flow, scratch */
+  fcf: Float64Array;
+  eq: Float64Array;
+  disc: Float64Array;
+  work: Float64Array;
+  workAbs: Float64Array;
+  /** calendar index 1..Y: market demand (tokens), mix weight, unmet tokens */
+  D: Float64Array;
+  w: Float64Array;
+  unmet: Float64Array;
+  alloc: AllocationScratch;
+}
+
+/** A vintage as it runs: its scenario, with the market's segments when the demand is shared (their values come from `applyMarket`). */
+export function vintageScenario(p: Portfolio, v: PortfolioVintage): ResolvedScenario {
+  const d = p.demand;
+  if (d === undefined) return v.scenario;
+  return { ...v.scenario, demand: { tokensPerYear: 0, growthPerYear: 0, maxUtilization: d.maxUtilization, segments: d.segments } };
+}
+
+function compile(p: Portfolio): CompiledPortfolio {
+  const Y = p.years;
+  const shared = p.demand !== undefined;
+  const layout = makePortfolioLayout(Y, p.demand?.segments.length ?? 0);
+  const vintages = p.vintages.map((v): CompiledVintage => {
+    const s = vintageScenario(p, v);
+    const st = structureOf(s);
+    const vl = makeLayout(st.T, st.kinds.length);
+    const T = st.T;
+    return {
+      st,
+      plan: factoryPlan(st, vl),
+      layout: vl,
+      x: new Float64Array(vl.count),
+      kinds: Int32Array.from(st.kinds.map((k) => KIND_CODES[k])),
+      metrics: newFactoryMetrics(),
+      off: v.buildYear - p.startYear,
+      T,
+      hasPower: st.hasPower,
+      cap: new Float64Array(T + 1),
+      bought: new Float64Array(T + 1),
+      served: new Float64Array(T + 1),
+      buildYear: v.buildYear,
+    };
+  });
+  const cal = (): Float64Array => new Float64Array(Y + 1);
+  return {
+    Y,
+    startYear: p.startYear,
+    shared,
+    vintages,
+    layout,
+    px: new Float64Array(layout.count),
+    fcf: cal(),
+    eq: cal(),
+    disc: cal(),
+    work: cal(),
+    workAbs: cal(),
+    D: cal(),
+    w: cal(),
+    unmet: cal(),
+    alloc: newAllocationScratch(vintages.length),
+  };
+}
+
+function sameShape(c: CompiledPortfolio, p: Portfolio): boolean {
+  if (c.Y !== p.years || c.startYear !== p.startYear || c.shared !== (p.demand !== undefined) || c.vintages.length !== p.vintages.length) return false;
+  if (c.shared && c.layout.segments.length !== p.demand?.segments.length) return false;
+  for (let k = 0; k < p.vintages.length; k++) {
+    const v = p.vintages[k] as PortfolioVintage;
+    const cv = c.vintages[k] as CompiledVintage;
+    if (cv.buildYear !== v.buildYear || !hasStructure(cv.st, vintageScenario(p, v))) return false;
+  }
+  return true;
+}
+
+// Analyses evaluate many portfolios of one structure; the last few compiled ones are kept, most recent first.
+const compiledCache: CompiledPortfolio[] = [];
+const COMPILED_CACHE_SIZE = 4;
+
+/**
+ * The compiled form of a portfolio with its inputs written in (every
+ * vintage's slots, the portfolio's own, the market's segments applied to
+ * each vintage): ready for `runPortfolio`. Reused for portfolios of the same
+ * structure; valid until the next call.
+ */
+export function compilePortfolio(p: Portfolio, cached = true): CompiledPortfolio {
+  let c: CompiledPortfolio | undefined;
+  if (cached) {
+    const i = compiledCache.findIndex((x) => sameShape(x, p));
+    if (i >= 0) {
+      c = compiledCache[i] as CompiledPortfolio;
+      if (i > 0) {
+        compiledCache.splice(i, 1);
+        compiledCache.unshift(c);
+      }
+    }
+  }
+  if (c === undefined) {
+    c = compile(p);
+    if (cached) {
+      compiledCache.unshift(c);
+      if (compiledCache.length > COMPILED_CACHE_SIZE) compiledCache.pop();
+    }
+  }
+  extractPortfolioInputs(p, c.layout, c.px);
+  p.vintages.forEach((v, k) => extractInputs(vintageScenario(p, v), (c.vintages[k] as CompiledVintage).layout, (c.vintages[k] as CompiledVintage).x));
+  return c;
+}
+
+// ---------------------------------------------------------------------------
+// Running
+
+/** What a run of a portfolio gives the Monte Carlo (NaN: no value), and the flags it needs. */
+export interface PortfolioMetrics {
+  npv: number;
+  irr: number;
+  equityIrr: number;
+  paybackYears: number;
+  grossProfitPerMW: number;
+  revenuePerMW: number;
+  profitableShare: number;
+  strategicNpv: number;
+  irrClass: number;
+  equityIrrClass: number;
+  /** the portfolio's wacc in this run */
+  wacc: number;
+  /** `max over vintages of (buildYear − startYear + its useful life)`: payback within it is "within life" (`PORTFOLIO_LIFE`) */
+  life: number;
+}
+
+export function newPortfolioMetrics(): PortfolioMetrics {
+  return { npv: 0, irr: 0, equityIrr: 0, paybackYears: 0, grossProfitPerMW: 0, revenuePerMW: 0, profitableShare: 0, strategicNpv: 0, irrClass: IRR_NONE, equityIrrClass: IRR_NONE, wacc: 0, life: 0 };
+}
+
+/** What "pays back within its life" means for a portfolio (the Monte Carlo's P(payback ≤ life), the target `payback<=life`). */
+export const PORTFOLIO_LIFE =
+  'paybackYears of the consolidated flows (from startYear − 1) ≤ the last year in which a vintage retires its first generation: max over vintages of (buildYear − startYear + fleet.usefulLifeYears; a rented fleet its horizon)';
+
+/** What a recorded run keeps of each vintage, and the calendar's sums. */
+interface PortfolioRecording {
+  /** calendar index c = 0..Y, `YEAR_VALUES` each (the recorded lines of `factory.ts`, summed) */
+  cal: Float64Array;
+  installedMW: Float64Array;
+  operating: Int32Array;
+  /** the generation of the one vintage operating in a year (−2: several, −1: none in service) */
+  generation: Float64Array;
+  tokensModeAny: Uint8Array;
+  capitalCharge: Float64Array;
+  vintages: { rec: Recording; npv: number; svPV: number }[];
+  rows: boolean;
+  segments: Map<string, { label: string; kind: string; pricingKind: PricingKind; values: Float64Array; allProfitable: Uint8Array; any: Uint8Array }>;
+  totals: {
+    capex0: number;
+    builtMW: number;
+    leaseCommitment: number;
+    leaseCommitmentPV: number;
+    commitmentsAfterHorizon: number;
+    ebitdaMW: number;
+    strategicRevMW: number;
+    anyDebt: boolean;
+    anyTokens: boolean;
+  };
+  warnings: ModelWarning[];
+  /** the consolidated flows' metrics and the in-service sums (set by the run) */
+  sums: Sums;
+}
+
+const crf = (rate: number, years: number): number => (rate === 0 ? 1 / years : rate / (1 - Math.pow(1 + rate, -years)));
+
+/**
+ * Run a compiled portfolio: the market (when shared) allocated, every vintage
+ * run, their flows consolidated on the calendar; the metrics into `m`, and
+ * every line into `rec` when given.
+ */
+function runCompiled(c: CompiledPortfolio, m: PortfolioMetrics, rec: PortfolioRecording | null, classify: boolean): void {
+  const { Y, vintages, layout: pl, px, fcf, eq, disc } = c;
+  const W = px[pl.wacc] as number;
+  fcf.fill(0);
+  eq.fill(0);
+  if (c.shared) {
+    marketDemand(pl, px, c.D);
+    marketMixWeight(pl, px, c.w);
+    for (const v of vintages) {
+      applyMarket(pl, px, v.layout, v.kinds, v.x, v.off, v.T, v.off + 1 <= Y ? (c.D[Math.max(1, v.off + 1)] as number) : 0);
+      const C = factoryCapacity(v.plan, v.x);
+      v.cap.set(C);
+      v.bought.set(v.plan.bought);
+    }
+    allocateMarket(pl, px, vintages, c.D, c.w, c.unmet, c.alloc);
+  }
+  let totalCapex = 0;
+  let revSum = 0;
+  let gpSum = 0;
+  let mwYears = 0;
+  let tokens = 0;
+  let profitable = 0;
+  let svPV = 0;
+  let life = 0;
+  for (let k = 0; k < vintages.length; k++) {
+    const v = vintages[k] as CompiledVintage;
+    const plan = v.plan;
+    const r = rec === null ? null : newRecording();
+    runFactory(plan, v.x, v.metrics, r, false, c.shared ? v.served : null);
+    const acc = plan.acc;
+    const itMW = v.x[v.layout.itMW] as number;
+    totalCapex += acc[ACC.totalCapex] as number;
+    revSum += (acc[ACC.revSum] as number) * itMW;
+    gpSum += (acc[ACC.gpSum] as number) * itMW;
+    mwYears += (acc[ACC.active] as number) * itMW;
+    tokens += acc[ACC.tokens] as number;
+    profitable += acc[ACC.profitable] as number;
+    const L = plan.own ? (acc[ACC.L] as number) : v.T;
+    if (v.off + L > life) life = v.off + L;
+    // its flows on the calendar; its npv at the portfolio's wacc to its own build; its strategic value at the portfolio's wacc
+    let vNpv = 0;
+    let vSv = 0;
+    let dv = 1;
+    for (let t = 0; t <= v.T; t++) {
+      const f = plan.fcf[t] as number;
+      fcf[v.off + t] = (fcf[v.off + t] as number) + f;
+      eq[v.off + t] = (eq[v.off + t] as number) + (plan.eq[t] as number);
+      if (t > 0) dv *= 1 + W;
+      vNpv += f / dv;
+      if (t > 0) vSv += (plan.strategicAt[t] as number) / dv;
+    }
+    svPV += vSv / powInt(1 + W, v.off);
+    if (rec !== null && r !== null) {
+      rec.vintages[k] = { rec: r, npv: vNpv, svPV: vSv };
+      recordVintage(c, v, r, rec, W);
+    }
+  }
+  let npv = 0;
+  let discount = 1;
+  let cum = 0;
+  let minCum = 0;
+  for (let i = 0; i <= Y; i++) {
+    if (i > 0) discount *= 1 + W;
+    const d = (fcf[i] as number) / discount;
+    disc[i] = d;
+    npv += d;
+    cum += fcf[i] as number;
+    if (cum < minCum) minCum = cum;
+  }
+  const n = Y + 1;
+  const irr = irrFast(fcf, n);
+  const anyDebt = vintages.some((v) => v.plan.hasDebt);
+  const equityIrr = anyDebt ? irrFast(eq, n) : irr;
+  const payback = totalCapex === 0 ? 0 : paybackPeriod(fcf, n);
+  const fin = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
+  m.npv = fin(npv);
+  m.irr = irr === null ? Number.NaN : fin(irr);
+  m.equityIrr = equityIrr === null ? Number.NaN : fin(equityIrr);
+  m.paybackYears = payback === null ? Number.NaN : fin(payback);
+  m.grossProfitPerMW = mwYears === 0 ? Number.NaN : fin(gpSum / mwYears);
+  m.revenuePerMW = mwYears === 0 ? Number.NaN : fin(revSum / mwYears);
+  m.profitableShare = tokens === 0 ? Number.NaN : fin(profitable / tokens);
+  m.strategicNpv = fin(npv + svPV);
+  m.irrClass = classify ? irrRootClass(fcf, n, irr, c.work, c.workAbs) : IRR_NONE;
+  m.equityIrrClass = classify ? (anyDebt ? irrRootClass(eq, n, equityIrr, c.work, c.workAbs) : m.irrClass) : IRR_NONE;
+  m.wacc = W;
+  m.life = life;
+  if (rec === null) return;
+  rec.totals.anyDebt = anyDebt;
+  rec.sums = { npv, irr, equityIrr, payback, minCum, totalCapex, revSum, gpSum, mwYears, tokens, profitable, svPV };
+}
+
+/** One vintage's recorded lines added to the calendar, with its capital charge for the revenue gap. */
+function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, rec: PortfolioRecording, W: number): void {
+  const { cal } = rec;
+  const plan = v.plan;
+  const x = v.x;
+  const vl = v.layout;
+  const T = v.T;
+  const itMW = x[vl.itMW] as number;
+  const yv = r.yearValues;
+  const summary = r.summary;
+  const tot = rec.totals;
+  // its build (t = 0) on the calendar
+  const b0 = v.off * YEAR_VALUES;
+  cal[b0 + RV.capex] = (cal[b0 + RV.capex] as number) + r.capex0;
+  cal[b0 + RV.draw] = (cal[b0 + RV.draw] as number) + r.draws0;
+  cal[b0 + RV.flow] = (cal[b0 + RV.flow] as number) - r.capex0;
+  cal[b0 + RV.equity] = (cal[b0 + RV.equity] as number) + r.draws0 - r.capex0;
+  cal[b0 + RV.outstanding] = (cal[b0 + RV.outstanding] as number) + r.draws0;
+  if (plan.hasDebt) cal[b0 + RV.book] = (cal[b0 + RV.book] as number) + r.capex0;
+  if (v.off > 0) cal[b0 + YX.committed] = (cal[b0 + YX.committed] as number) + (summary.leaseCommitment ?? 0);
+  tot.capex0 += r.capex0;
+  tot.builtMW += itMW;
+  tot.leaseCommitment += summary.leaseCommitment ?? 0;
+  tot.leaseCommitmentPV += (summary.leaseCommitmentPV ?? 0) / powInt(1 + W, v.off);
+  tot.commitmentsAfterHorizon += summary.commitmentsAfterHorizon ?? 0;
+  const active = plan.acc[ACC.active] as number;
+  tot.ebitdaMW += (summary.ebitdaPerMW ?? 0) * active * itMW;
+  tot.strategicRevMW += (summary.strategicRevenuePerMW ?? 0) * active * itMW;
+  if (plan.tokensMode && !c.shared) tot.anyTokens = true;
+  // its years
+  const L = plan.own ? (plan.acc[ACC.L] as number) : T;
+  const facLife = plan.ownFacility ? (x[vl.facilityLife] as number) : 0;
+  const facCharge = plan.ownFacility ? (plan.acc[ACC.facCapex] as number) * crf(W, facLife) : 0;
+  for (let t = 1; t <= T; t++) {
+    const ci = v.off + t;
+    const src = (t - 1) * YEAR_VALUES;
+    const dst = ci * YEAR_VALUES;
+    for (let q = 0; q < YEAR_VALUES; q++) cal[dst + q] = (cal[dst + q] as number) + (yv[src + q] as number);
+    rec.installedMW[ci] = (rec.installedMW[ci] as number) + itMW;
+    const k = yv[src + RV.k] as number;
+    const op = rec.operating[ci] as number;
+    rec.operating[ci] = op + 1;
+    rec.generation[ci] = op === 0 ? ((yv[src + RV.Nt] as number) > 0 ? k : -1) : -2;
+    if (plan.tokensMode && !c.shared) rec.tokensModeAny[ci] = 1;
+    let charge = t <= facLife ? facCharge : 0;
+    if (plan.own && k >= 0 && (yv[src + RV.Nt] as number) > 0) charge += (plan.genCapex[k] as number) * crf(W, L);
+    rec.capitalCharge[ci] = (rec.capitalCharge[ci] as number) + charge;
+  }
+  // its segments, by id
+  if (rec.rows) {
+    const sv = r.segmentValues;
+    const ids = v.st.segmentIds;
+    for (let j = 0; j < ids.length; j++) {
+      const id = ids[j] as string;
+      let seg = rec.segments.get(id);
+      if (seg === undefined) {
+        seg = {
+          label: v.st.segmentLabels[j] as string,
+          kind: v.st.segmentKinds[j] as string,
+          pricingKind: v.st.kinds[j] as PricingKind,
+          values: new Float64Array((c.Y + 1) * SEGMENT_VALUES),
+          allProfitable: new Uint8Array(c.Y + 1).fill(1),
+          any: new Uint8Array(c.Y + 1),
+        };
+        rec.segments.set(id, seg);
+      }
+      for (let t = 1; t <= T; t++) {
+        const ci = v.off + t;
+        const src = (j * T + t - 1) * SEGMENT_VALUES;
+        const dst = ci * SEGMENT_VALUES;
+        for (const f of [SV.tokens, SV.billed, SV.hidden, SV.revenue, SV.value, SV.aux]) seg.values[dst + f] = (seg.values[dst + f] as number) + (sv[src + f] as number);
+        const cost = sv[src + SV.cost] as number;
+        if (cost === cost) seg.values[dst + SV.cost] = (seg.values[dst + SV.cost] as number) + cost;
+        seg.any[ci] = 1;
+        if (((sv[src + SV.flags] as number) & 2) === 0 && (sv[src + SV.tokens] as number) > 0) seg.allProfitable[ci] = 0;
+      }
+    }
+  }
+}
+
+function newPortfolioRecording(Y: number, rows: boolean): PortfolioRecording {
+  return {
+    cal: new Float64Array((Y + 1) * YEAR_VALUES),
+    installedMW: new Float64Array(Y + 1),
+    operating: new Int32Array(Y + 1),
+    generation: new Float64Array(Y + 1).fill(-1),
+    tokensModeAny: new Uint8Array(Y + 1),
+    capitalCharge: new Float64Array(Y + 1),
+    vintages: [],
+    rows,
+    segments: new Map(),
+    totals: { capex0: 0, builtMW: 0, leaseCommitment: 0, leaseCommitmentPV: 0, commitmentsAfterHorizon: 0, ebitdaMW: 0, strategicRevMW: 0, anyDebt: false, anyTokens: false },
+    warnings: [],
+    sums: { npv: 0, irr: null, equityIrr: null, payback: null, minCum: 0, totalCapex: 0, revSum: 0, gpSum: 0, mwYears: 0, tokens: 0, profitable: 0, svPV: 0 },
+  };
+}
+
+/**
+ * Run a portfolio for the Monte Carlo: the metrics of its consolidated flows
+ * into `m` (its compiled form's inputs as they stand: a sample's).
+ */
+export function runPortfolio(c: CompiledPortfolio, m: PortfolioMetrics, classify: boolean): void {
+  runCompiled(c, m, null, classify);
+}
+
+// ---------------------------------------------------------------------------
+// The result
+
+interface Sums {
+  npv: number;
+  irr: number | null;
+  equityIrr: number | null;
+  payback: number | null;
+  minCum: number;
+  totalCapex: number;
+  revSum: number;
+  gpSum: number;
+  mwYears: number;
+  tokens: number;
+  profitable: number;
+  svPV: number;
+}
+
+const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/**
+ * Evaluate a resolved portfolio (MODEL.md §8): the consolidated yearly lines
+ * on the calendar, each segment consolidated by id, each vintage's own lines
+ * and summary (its npv at the portfolio's wacc to its own build), the
+ * portfolio's summary, the revenue gap and the depreciation wall.
+ *
+ * @example
+ * const r = evaluatePortfolio(portfolio);
+ * r.summary.npv;                  // at the portfolio's wacc, t = 0 in startYear − 1
+ * r.revenueGap.map((g) => g.gap); // required − earned, by calendar year
+ */
+export function evaluatePortfolio(p: Portfolio): PortfolioResult {
+  const c = compilePortfolio(p);
+  const m = newPortfolioMetrics();
+  const rec = newPortfolioRecording(c.Y, true);
+  runCompiled(c, m, rec, false);
+  const summary = makeSummary(p, c, rec);
+  const years = makeYears(p, c, rec);
+  const revenueGap = makeRevenueGap(p, c, rec);
+  fillGapSummary(summary, revenueGap);
+  const vintages = p.vintages.map((v, k): VintageResult => {
+    const cv = c.vintages[k] as CompiledVintage;
+    const slot = rec.vintages[k] as { rec: Recording; npv: number; svPV: number };
+    const s = { ...slot.rec.summary, npv: slot.npv, strategicValuePV: slot.svPV, strategicNpv: slot.npv + slot.svPV };
+    return { id: v.id, buildYear: v.buildYear, template: v.template, itMW: cv.x[cv.layout.itMW] as number, summary: s, years: yearRows(cv.plan, slot.rec) };
+  });
+  const segments = makeSegments(c, rec);
+  const result: PortfolioResult = { portfolio: p, years, segments, vintages, summary, revenueGap, warnings: makeWarnings(p, c, rec) };
+  sanitizePortfolio(result);
+  return result;
+}
+
+/**
+ * The summary and warnings of `evaluatePortfolio(p)`, the same numbers,
+ * without the rows: what analyses that search or sweep an input read.
+ *
+ * @example
+ * evaluatePortfolioSummary(p).summary.npv === evaluatePortfolio(p).summary.npv; // true
+ */
+export function evaluatePortfolioSummary(p: Portfolio): PortfolioSummaryResult {
+  const c = compilePortfolio(p);
+  const m = newPortfolioMetrics();
+  const rec = newPortfolioRecording(c.Y, false);
+  runCompiled(c, m, rec, false);
+  const summary = makeSummary(p, c, rec);
+  fillGapSummary(summary, makeRevenueGap(p, c, rec));
+  const r = { portfolio: p, summary, warnings: makeWarnings(p, c, rec) };
+  fixObject(r.warnings, r.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, 'maxRevenueGap'], 'summary: ');
+  return r;
+}
+
+function makeSummary(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording): PortfolioSummary {
+  const sums = rec.sums;
+  const { cal, totals } = rec;
+  const Y = c.Y;
+  let R = 0;
+  let GP = 0;
+  let Q = 0;
+  let billed = 0;
+  let monetizable = 0;
+  let strategic = 0;
+  let hidden = 0;
+  let cogs = 0;
+  let unmet = 0;
+  let minDscr: number | null = null;
+  let maxLtv: number | null = null;
+  for (let i = 0; i <= Y; i++) {
+    const b = i * YEAR_VALUES;
+    const book = cal[b + RV.book] as number;
+    if (totals.anyDebt && book > 0) {
+      const ltv = (cal[b + RV.outstanding] as number) / book;
+      maxLtv = maxLtv === null ? ltv : Math.max(maxLtv, ltv);
+    }
+    if (i === 0) continue;
+    R += cal[b + RV.R] as number;
+    GP += cal[b + RV.grossProfit] as number;
+    Q += cal[b + RV.Q] as number;
+    billed += cal[b + YX.billed] as number;
+    monetizable += cal[b + YX.monetizable] as number;
+    strategic += cal[b + YX.strategic] as number;
+    hidden += cal[b + YX.hidden] as number;
+    cogs += cal[b + RV.cogs] as number;
+    unmet += c.shared ? (c.unmet[i] as number) : (cal[b + RV.unmet] as number);
+    const service = (cal[b + RV.interest] as number) + (cal[b + RV.principal] as number);
+    if (totals.anyDebt && service > 0) {
+      const d = (cal[b + RV.ebitda] as number) / service;
+      minDscr = minDscr === null ? d : Math.min(minDscr, d);
+    }
+  }
+  const s = newSummary() as PortfolioSummary;
+  const n = Y + 1;
+  s.npv = sums.npv;
+  s.irr = sums.irr;
+  s.equityIrr = sums.equityIrr;
+  s.paybackYears = sums.payback;
+  s.discountedPaybackYears = sums.totalCapex === 0 ? 0 : paybackPeriod(c.disc, n);
+  s.peakFunding = Math.max(0, -sums.minCum);
+  s.capexPerMW = totals.capex0 / totals.builtMW;
+  s.totalCapex = sums.totalCapex;
+  const mw = sums.mwYears;
+  s.revenuePerMW = mw === 0 ? null : sums.revSum / mw;
+  s.grossProfitPerMW = mw === 0 ? null : sums.gpSum / mw;
+  s.ebitdaPerMW = mw === 0 ? null : totals.ebitdaMW / mw;
+  s.strategicRevenuePerMW = mw === 0 ? null : totals.strategicRevMW / mw;
+  s.grossMargin = div(GP, R);
+  s.totalTokens = Q;
+  s.billedTokens = billed;
+  s.monetizableTokens = monetizable;
+  s.profitableTokens = sums.profitable;
+  s.strategicTokens = strategic;
+  s.hiddenReasoningTokens = hidden;
+  s.unmetTokens = c.shared || totals.anyTokens ? unmet : null;
+  s.monetizableShare = div(monetizable, Q);
+  s.profitableShare = div(sums.profitable, Q);
+  s.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+  s.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+  s.totalRevenue = R;
+  s.totalGrossProfit = GP;
+  s.minDscr = totals.anyDebt ? minDscr : null;
+  s.maxLtv = totals.anyDebt ? maxLtv : null;
+  s.leaseCommitment = totals.leaseCommitment;
+  s.leaseCommitmentPV = totals.leaseCommitmentPV;
+  s.commitmentsAfterHorizon = totals.commitmentsAfterHorizon;
+  s.strategicValuePV = sums.svPV;
+  s.strategicNpv = sums.npv + sums.svPV;
+  s.builtMW = totals.builtMW;
+  s.installedMWYears = mw;
+  s.maxRevenueGap = null;
+  s.maxRevenueGapYear = null;
+  return s;
+}
+
+function fillGapSummary(s: PortfolioSummary, gap: readonly RevenueGapRow[]): void {
+  for (const g of gap) {
+    if (s.maxRevenueGap === null || g.gap > s.maxRevenueGap) {
+      s.maxRevenueGap = g.gap;
+      s.maxRevenueGapYear = g.year;
+    }
+  }
+}
+
+function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording): PortfolioYearRow[] {
+  const { cal } = rec;
+  const rows: PortfolioYearRow[] = [];
+  let cum = 0;
+  for (let i = 0; i <= c.Y; i++) {
+    const b = i * YEAR_VALUES;
+    const year = p.startYear - 1 + i;
+    const flow = c.fcf[i] as number;
+    cum += flow;
+    if (i === 0 || (rec.operating[i] as number) === 0) {
+      // a year without operating vintages carries only builds
+      const row = newBuildYearRow(year) as PortfolioYearRow;
+      row.t = i;
+      row.capex = cal[b + RV.capex] as number;
+      row.draws = cal[b + RV.draw] as number;
+      row.fcf = flow;
+      row.cumulativeFcf = cum;
+      row.equityCashFlow = c.eq[i] as number;
+      row.debtOutstanding = cal[b + RV.outstanding] as number;
+      row.installedMW = i === 0 ? null : 0;
+      rows.push(row);
+      continue;
+    }
+    const R = cal[b + RV.R] as number;
+    const V = cal[b + RV.V] as number;
+    const Q = cal[b + RV.Q] as number;
+    const C = cal[b + RV.C] as number;
+    const U = cal[b + RV.U] as number;
+    const mw = rec.installedMW[i] as number;
+    const cogs = cal[b + RV.cogs] as number;
+    const gp = cal[b + RV.grossProfit] as number;
+    const ebitda = cal[b + RV.ebitda] as number;
+    const interest = cal[b + RV.interest] as number;
+    const principal = cal[b + RV.principal] as number;
+    const outstanding = cal[b + RV.outstanding] as number;
+    const billed = cal[b + YX.billed] as number;
+    const service = interest + principal;
+    const row = newYearRow(i, year) as PortfolioYearRow;
+    const gen = rec.generation[i] as number;
+    row.accelerators = cal[b + RV.Nt] as number;
+    row.generation = gen >= 0 ? gen : null;
+    row.capacityTokens = C;
+    row.utilization = C === 0 ? 0 : U / C;
+    row.tokens = Q;
+    row.billedTokens = billed;
+    row.hiddenReasoningTokens = cal[b + YX.hidden] as number;
+    row.monetizableTokens = cal[b + YX.monetizable] as number;
+    row.profitableTokens = cal[b + YX.profitable] as number;
+    row.strategicTokens = cal[b + YX.strategic] as number;
+    row.unmetTokens = c.shared ? (c.unmet[i] as number) : rec.tokensModeAny[i] === 1 ? (cal[b + RV.unmet] as number) : null;
+    row.revenue = R;
+    row.strategicValue = V;
+    row.power = cal[b + RV.power] as number;
+    row.lease = cal[b + RV.lease] as number;
+    row.rent = cal[b + RV.rent] as number;
+    row.maintenance = cal[b + RV.maintenance] as number;
+    row.fixedOpex = cal[b + RV.fixedOpex] as number;
+    row.otherCost = cal[b + RV.otherCost] as number;
+    row.depreciation = cal[b + RV.depreciation] as number;
+    row.writeOff = cal[b + RV.writeOff] as number;
+    row.cogs = cogs;
+    row.grossProfit = gp;
+    row.grossMargin = div(gp, R);
+    row.ebitda = ebitda;
+    row.ebit = cal[b + RV.ebit] as number;
+    row.tax = cal[b + RV.tax] as number;
+    row.capex = cal[b + RV.capex] as number;
+    row.residual = cal[b + RV.residual] as number;
+    row.terminalValue = cal[b + RV.terminal] as number;
+    row.commitmentsAfterHorizon = cal[b + RV.owed] as number;
+    row.fcf = flow;
+    row.cumulativeFcf = cum;
+    row.draws = cal[b + RV.draw] as number;
+    row.debtOutstanding = outstanding;
+    row.interest = interest;
+    row.principal = principal;
+    row.debtRepaidAtHorizon = cal[b + RV.repaid] as number;
+    row.leveredTax = cal[b + RV.leveredTax] as number;
+    row.equityCashFlow = c.eq[i] as number;
+    row.dscr = service > 0 ? ebitda / service : null;
+    row.ltv = rec.totals.anyDebt ? div(outstanding, cal[b + RV.book] as number) : null;
+    row.commitmentRemaining = cal[b + YX.committed] as number;
+    row.revenuePerMW = R / mw;
+    row.grossProfitPerMW = gp / mw;
+    row.ebitdaPerMW = ebitda / mw;
+    row.strategicRevenuePerMW = (R + V) / mw;
+    row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+    row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+    row.installedMW = mw;
+    rows.push(row);
+  }
+  return rows;
+}
+
+function makeRevenueGap(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording): RevenueGapRow[] {
+  const { cal } = rec;
+  const tau = c.px[c.layout.taxRate] as number;
+  const margin = p.gap?.endUserMargin;
+  const out: RevenueGapRow[] = [];
+  for (let i = 1; i <= c.Y; i++) {
+    if ((rec.operating[i] as number) === 0) continue;
+    const b = i * YEAR_VALUES;
+    const dep = cal[b + RV.depreciation] as number;
+    const cashCost = (cal[b + RV.cogs] as number) - dep;
+    const charge = rec.capitalCharge[i] as number;
+    const required = cashCost + (charge - tau * dep) / (1 - tau);
+    const revenue = cal[b + RV.R] as number;
+    out.push({
+      year: p.startYear - 1 + i,
+      cashCost,
+      capitalCharge: charge,
+      depreciation: dep,
+      requiredRevenue: required,
+      requiredEndUser: margin === undefined ? null : required / (1 - margin),
+      revenue,
+      gap: required - revenue,
+      depreciationShare: revenue === 0 ? null : dep / revenue,
+    });
+  }
+  return out;
+}
+
+function makeSegments(c: CompiledPortfolio, rec: PortfolioRecording): SegmentResult[] {
+  const out: SegmentResult[] = [];
+  const totalTokens = (i: number): number => rec.cal[i * YEAR_VALUES + RV.Q] as number;
+  for (const [id, seg] of rec.segments) {
+    const years = [];
+    for (let i = 1; i <= c.Y; i++) {
+      if (seg.any[i] !== 1) continue;
+      const b = i * SEGMENT_VALUES;
+      const v = seg.values;
+      const Ri = v[b + SV.revenue] as number;
+      const cost = v[b + SV.cost] as number;
+      const row = newSegmentYearRow(i, c.startYear - 1 + i);
+      const tokens = v[b + SV.tokens] as number;
+      const all = totalTokens(i);
+      row.tokenShare = all === 0 ? 0 : tokens / all;
+      row.tokens = tokens;
+      row.billedTokens = v[b + SV.billed] as number;
+      row.hiddenReasoningTokens = v[b + SV.hidden] as number;
+      row.revenue = Ri;
+      row.strategicValue = v[b + SV.value] as number;
+      row.cost = cost;
+      row.grossProfit = Ri - cost;
+      row.grossMargin = Ri === 0 ? null : (Ri - cost) / Ri;
+      row.monetizable = Ri > 0;
+      row.profitable = Ri > 0 && seg.allProfitable[i] === 1;
+      if (seg.pricingKind === 'subscription') row.users = v[b + SV.aux] as number;
+      else if (seg.pricingKind === 'perAcceleratorHour') row.acceleratorHours = v[b + SV.aux] as number;
+      years.push(row);
+    }
+    out.push({ id, label: seg.label, kind: seg.kind, pricingKind: seg.pricingKind, years });
+  }
+  return out;
+}
+
+/** The portfolio's warnings: each vintage's own (named), the market's unmet demand and idle vintages, and the consolidated flows'. */
+function makeWarnings(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording): ModelWarning[] {
+  const out: ModelWarning[] = [];
+  const sums = rec.sums;
+  p.vintages.forEach((v, k) => {
+    const r = rec.vintages[k]?.rec;
+    if (r === undefined) return;
+    for (const w of r.warnings) {
+      if (w.code === 'irr-none' || w.code === 'equity-irr-none' || w.code === 'payback-never') continue;
+      out.push({ ...w, message: `vintage ${v.id}: ${w.message}` });
+    }
+  });
+  if (c.shared) {
+    const years: number[] = [];
+    for (let i = 1; i <= c.Y; i++) if ((c.unmet[i] as number) > 0) years.push(c.startYear - 1 + i);
+    if (years.length > 0) out.push({ code: 'unmet-demand', field: 'unmetTokens', message: `the market's demand exceeds the installed capacity in ${spanText(years)}: those tokens are not served` });
+    c.vintages.forEach((cv, k) => {
+      const idle: number[] = [];
+      for (let t = 1; t <= cv.T; t++) if ((cv.cap[t] as number) > 0 && (cv.served[t] as number) === 0) idle.push(cv.buildYear + t - 1);
+      if (idle.length > 0) {
+        out.push({ code: 'vintage-idle', field: 'utilization', message: `vintage ${(p.vintages[k] as PortfolioVintage).id} idles in ${spanText(idle)}: newer, cheaper capacity covers the market (an overbuild)` });
+      }
+    });
+  }
+  if (sums.irr === null) out.push({ code: 'irr-none', field: 'irr', message: sums.totalCapex === 0 ? 'irr: no capex, the cash flows never change sign' : 'irr: the consolidated cash flows have no internal rate of return in (−99 %, 1000 %)' });
+  if (rec.totals.anyDebt && sums.equityIrr === null) out.push({ code: 'equity-irr-none', field: 'equityIrr', message: 'equityIrr: the consolidated equity cash flows have no internal rate of return in (−99 %, 1000 %)' });
+  if (sums.payback === null) out.push({ code: 'payback-never', field: 'paybackYears', message: `paybackYears: the consolidated free cash flow never turns positive by ${c.startYear + c.Y - 1}` });
+  return out;
+}
+
+/** `2029`, `2029–2031`, `2029–2031, 2034`. */
+function spanText(years: readonly number[]): string {
+  const parts: string[] = [];
+  let a = years[0] as number;
+  let b = a;
+  for (let k = 1; k <= years.length; k++) {
+    const y = years[k];
+    if (y !== undefined && y === b + 1) {
+      b = y;
+      continue;
+    }
+    parts.push(a === b ? String(a) : `${a}–${b}`);
+    if (y !== undefined) {
+      a = y;
+      b = y;
+    }
+  }
+  return parts.join(', ');
+}
+
+function fixObject(warnings: ModelWarning[], obj: Record<string, number | null>, keys: readonly string[], where: string, t?: number): void {
+  for (const key of keys) {
+    const v = obj[key];
+    if (v !== null && v !== undefined && !Number.isFinite(v)) {
+      obj[key] = null;
+      warnings.push({ code: 'not-finite', field: key, message: `${where}${key} has no finite value (inputs out of a numeric range); reported as null`, ...(t === undefined ? {} : { t }) });
+    }
+  }
+}
+
+/** "No NaN or Infinity in any output": such a value becomes null with a warning. */
+function sanitizePortfolio(r: PortfolioResult): void {
+  const w = r.warnings;
+  for (const y of r.years) fixObject(w, y as unknown as Record<string, number | null>, [...YEAR_FIELDS, 'installedMW'], `year ${y.year}: `, y.t);
+  for (const s of r.segments) for (const y of s.years) fixObject(w, y as unknown as Record<string, number | null>, SEGMENT_YEAR_FIELDS, `segment ${s.id}, year ${y.year}: `, y.t);
+  for (const v of r.vintages) {
+    for (const y of v.years) fixObject(w, y as unknown as Record<string, number | null>, YEAR_FIELDS, `vintage ${v.id}, year ${y.year}: `, y.t);
+    fixObject(w, v.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, `vintage ${v.id}: summary: `);
+  }
+  for (const g of r.revenueGap) fixObject(w, g as unknown as Record<string, number | null>, ['cashCost', 'capitalCharge', 'depreciation', 'requiredRevenue', 'requiredEndUser', 'revenue', 'gap', 'depreciationShare'], `revenue gap ${g.year}: `);
+  fixObject(w, r.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, 'builtMW', 'installedMWYears', 'maxRevenueGap'], 'summary: ');
+}
+
+/**
+ * MODEL.md §2: a portfolio whose evaluation yields a non-finite value is an
+ * input error naming the line and the year (the result holds null and a
+ * `not-finite` warning).
+ */
+export function portfolioNonFinite(r: { warnings: readonly ModelWarning[] }): { path: string; message: string; code: string }[] {
+  return r.warnings
+    .filter((w) => w.code === 'not-finite')
+    .map((w) => ({ path: w.field ?? '', message: `${w.message.replace(/; reported as null$/, '')}: the inputs overflow the model's arithmetic (MODEL.md §2) — bring the extreme values in`, code: 'not_finite' }));
+}
+
+export type { Layout };
