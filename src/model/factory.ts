@@ -271,6 +271,16 @@ export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics
 }
 
 /**
+ * A run's flows and running sums without its summary (no IRR, no payback):
+ * `plan.fcf`, `plan.eq`, `plan.strategicAt` and `plan.acc` as `runFactory`
+ * leaves them — what a portfolio's Monte Carlo consolidates (MODEL.md §8).
+ */
+export function runFactoryFlows(plan: FactoryPlan, x: Float64Array, served: Float64Array | null = null): void {
+  schedules(plan, x);
+  yearsOf(plan, x, null, served);
+}
+
+/**
  * §3.1 a factory's capacity in compute units by year t = 1..T (index t of the
  * plan's buffer, valid until its next run), without running the rest: what a
  * market shared between factories (MODEL.md §8) allocates its demand across.

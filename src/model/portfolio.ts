@@ -11,7 +11,7 @@
  * `evaluatePortfolioSummary` the summary alone (what analyses search and
  * sweep); `runPortfolio` is the one function both and the Monte Carlo call.
  */
-import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, RV, segmentRows, SEGMENT_VALUES, SV, YEAR_VALUES, yearRows, YX } from './factory.ts';
+import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, runFactoryFlows, RV, segmentRows, SEGMENT_VALUES, SV, YEAR_VALUES, yearRows, YX } from './factory.ts';
 import { irrFast } from './finance.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import { paybackPeriod, powInt } from './lines.ts';
@@ -324,7 +324,8 @@ function runCompiled(c: CompiledPortfolio, m: PortfolioMetrics, rec: PortfolioRe
     const v = vintages[k] as CompiledVintage;
     const plan = v.plan;
     const r = rec === null ? null : newRecording();
-    runFactory(plan, v.x, v.metrics, r, false, c.shared ? v.served : null);
+    if (r === null) runFactoryFlows(plan, v.x, c.shared ? v.served : null);
+    else runFactory(plan, v.x, v.metrics, r, false, c.shared ? v.served : null);
     const acc = plan.acc;
     const itMW = v.x[v.layout.itMW] as number;
     totalCapex += acc[ACC.totalCapex] as number;
