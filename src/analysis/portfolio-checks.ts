@@ -9,8 +9,8 @@ import { loadPortfolioText, type Portfolio, type PortfolioCheck, type PortfolioR
 import type { PortfolioDistribution } from '../model/portfolio-schema.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { DistributionSpec } from './distributions.ts';
-import { prepareMonteCarlo } from './monte-carlo.ts';
-import { checkInputPath, getInput } from './paths.ts';
+import { multiplierRange, prepareMonteCarlo } from './monte-carlo.ts';
+import { checkInputPath, getInput, inputInfo } from './paths.ts';
 import { checkUncertainty, pathSegments } from './scenario-checks.ts';
 
 const tidy = (x: number): number => Number(x.toPrecision(12));
@@ -72,10 +72,40 @@ export function portfolioUncertainty(p: Portfolio, templates: ReadonlyMap<string
       } catch {
         continue;
       }
-      out[path] = (typeof b === 'number' ? asCommonShock(spec, b) : undefined) ?? spec;
+      const clipped = clipToPortfolio(p, path, (typeof b === 'number' ? asCommonShock(spec, b) : undefined) ?? spec);
+      if (clipped !== undefined) out[path] = clipped;
     }
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * A template's distribution cut to what the portfolio's vintages can take
+ * together (a utilization ramp of one template scaled by 1.15 may overflow a
+ * vintage of another that peaks at 88 %): its bounds clipped, a discrete one's
+ * values outside dropped; undefined when nothing is left.
+ */
+function clipToPortfolio(p: Portfolio, path: string, spec: DistributionSpec): DistributionSpec | undefined {
+  const info = inputInfo(p, path);
+  const valueRange = { min: info.min, max: info.max, minExclusive: false, maxExclusive: false, integer: info.integer };
+  const r = spec.scale === true ? multiplierRange(info.allValues ?? (typeof info.value === 'number' ? [info.value] : info.value), valueRange) : valueRange;
+  const clamp = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.min(r.max, Math.max(r.min, x)));
+  if (spec.dist === 'discrete') {
+    const keep = (spec.values ?? []).map((v, i) => ({ v, w: spec.weights?.[i] })).filter((x) => x.v >= r.min && x.v <= r.max);
+    if (keep.length === 0) return undefined;
+    return { ...spec, values: keep.map((x) => x.v), ...(spec.weights !== undefined && { weights: keep.map((x) => x.w ?? 0) }) };
+  }
+  if (spec.dist === 'fixed') return { ...spec, value: clamp(spec.value) as number };
+  if (spec.dist === 'normal' || spec.dist === 'lognormal') {
+    const out = { ...spec };
+    if (spec.min !== undefined) out.min = clamp(spec.min) as number;
+    if (spec.max !== undefined) out.max = clamp(spec.max) as number;
+    return out;
+  }
+  const min = clamp(spec.min);
+  const max = clamp(spec.max);
+  if (min === undefined || max === undefined || !(min < max)) return undefined;
+  return { ...spec, min, max, ...(spec.mode !== undefined && { mode: Math.min(max, Math.max(min, spec.mode)) }) };
 }
 
 /**

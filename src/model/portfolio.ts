@@ -664,8 +664,8 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     const year = p.startYear - 1 + i;
     const flow = c.fcf[i] as number;
     cum += flow;
-    if (i === 0 || (rec.operating[i] as number) === 0) {
-      // a year without operating vintages carries only builds
+    if (i === 0) {
+      // the year before the first: it carries only builds
       const row = newBuildYearRow(year) as PortfolioYearRow;
       row.t = i;
       row.capex = cal[b + RV.capex] as number;
@@ -674,7 +674,7 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
       row.cumulativeFcf = cum;
       row.equityCashFlow = c.eq[i] as number;
       row.debtOutstanding = cal[b + RV.outstanding] as number;
-      row.installedMW = i === 0 ? null : 0;
+      row.installedMW = null;
       rows.push(row);
       continue;
     }
@@ -737,10 +737,11 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     row.dscr = service > 0 ? ebitda / service : null;
     row.ltv = rec.totals.anyDebt ? div(outstanding, cal[b + RV.book] as number) : null;
     row.commitmentRemaining = cal[b + YX.committed] as number;
-    row.revenuePerMW = R / mw;
-    row.grossProfitPerMW = gp / mw;
-    row.ebitdaPerMW = ebitda / mw;
-    row.strategicRevenuePerMW = (R + V) / mw;
+    // a year without a vintage on its site (before the first build, after the last horizon) has no per-MW figures
+    row.revenuePerMW = mw === 0 ? null : R / mw;
+    row.grossProfitPerMW = mw === 0 ? null : gp / mw;
+    row.ebitdaPerMW = mw === 0 ? null : ebitda / mw;
+    row.strategicRevenuePerMW = mw === 0 ? null : (R + V) / mw;
     row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
     row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
     row.installedMW = mw;
