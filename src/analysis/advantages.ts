@@ -43,9 +43,11 @@
  * is exact both ways: the parts sum to `npv/itMW` of the operator minus that of
  * the reference, and swapping the two flips every sign.
  */
-import { evaluateSummary } from '../model/engine.ts';
 import { seriesAt } from '../model/lines.ts';
+import type { ResolvedScenario } from '../model/load.ts';
+import { rebaseScenario } from '../model/rebase.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
+import { isPortfolio, type Portfolio, type Subject, summaryOf } from './subject.ts';
 
 export const ADVANTAGE_GROUPS = ['power', 'silicon', 'distribution', 'pricing', 'balanceSheet'] as const;
 export type AdvantageGroup = (typeof ADVANTAGE_GROUPS)[number];
@@ -186,13 +188,14 @@ const popcount = (m: number): number => {
  * a.difference;                                  // −2.2e7 ($ npv per MW)
  * a.parts.find((p) => p.group === 'balanceSheet'); // { npvPerMW: −4.1e6, shareOfDifference: 0.19, … }
  */
-export function advantages(operator: Scenario, reference: Scenario): Advantages {
-  const itMW = operator.site.itMW;
+export function advantages(operator: Subject, reference: Scenario): Advantages {
+  const itMW = isPortfolio(operator) ? operator.vintages.reduce((a, v) => a + v.scenario.site.itMW, 0) : operator.site.itMW;
   const v: (number | null)[] = new Array<number | null>(FULL + 1).fill(null);
   const coalitions: AdvantageCoalition[] = [];
+  const coalition = (groups: AdvantageGroup[]): Subject => (isPortfolio(operator) ? portfolioCoalition(operator, reference, groups) : advantageCoalition(operator, reference, groups));
   for (let mask = 0; mask <= FULL; mask++) {
     const groups = groupsOf(mask);
-    const npv = evaluateSummary(advantageCoalition(operator, reference, groups)).summary.npv;
+    const npv = summaryOf(coalition(groups)).summary.npv;
     v[mask] = npv === null ? null : npv / itMW;
     coalitions.push({ fromOperator: groups, npvPerMW: v[mask] ?? null });
   }
@@ -224,9 +227,47 @@ export function advantages(operator: Scenario, reference: Scenario): Advantages 
     parts,
     coalitions,
     evaluations: FULL + 1,
-    notes: pairNotes(operator, reference),
+    notes: isPortfolio(operator) ? portfolioNotes(operator, reference) : pairNotes(operator, reference),
     reason: complete ? null : 'npv has no finite value in some coalition, so the attribution is not defined',
   };
+}
+
+/**
+ * A portfolio's coalition (MODEL.md §8): each vintage's, against the
+ * reference re-based to the vintage's build year (it meets the same market
+ * year); each vintage keeps its horizon (its place on the calendar) and, with
+ * a shared market, the market keeps its demand — the reference's pricing is
+ * laid on the market's segments when pricing comes from the reference. npv
+ * per MW is over the MW of all vintages.
+ */
+export function portfolioCoalition(operator: Portfolio, reference: Scenario, fromOperator: Iterable<AdvantageGroup>): Portfolio {
+  const groups = [...fromOperator];
+  const rebased = new Map<number, Scenario>();
+  const refFor = (year: number): Scenario => {
+    let r = rebased.get(year);
+    if (r === undefined) {
+      r = rebaseScenario(reference as ResolvedScenario, year);
+      rebased.set(year, r);
+    }
+    return r;
+  };
+  const vintages = operator.vintages.map((v) => {
+    const c = advantageCoalition(v.scenario, refFor(v.buildYear), groups);
+    return { ...v, scenario: { ...c, horizon: v.scenario.horizon } };
+  });
+  const d = operator.demand;
+  if (d === undefined || groups.includes('pricing')) return { ...operator, vintages };
+  return { ...operator, vintages, demand: { ...d, segments: pricedSegments(d.segments, refFor(operator.startYear).demand.segments) } };
+}
+
+function portfolioNotes(op: Portfolio, ref: Scenario): string[] {
+  const notes = [
+    `${op.id} is a portfolio of ${op.vintages.length} vintages: each is compared with ${ref.id} re-based to its build year, keeps its own horizon (its place on the calendar), and npv per MW is over all ${op.vintages.reduce((a, v) => a + v.scenario.site.itMW, 0).toLocaleString('en-US')} MW`,
+  ];
+  if (op.demand !== undefined) notes.push(`its vintages share one market: the distribution group keeps the market's demand, and ${ref.id}'s pricing is laid on the market's segments`);
+  const first = op.vintages[0];
+  if (first !== undefined) notes.push(...pairNotes(first.scenario, ref).filter((n) => !n.startsWith('horizons differ')));
+  return notes;
 }
 
 function pairNotes(op: Scenario, ref: Scenario): string[] {
