@@ -56,6 +56,21 @@ export interface VintageResult {
   itMW: number;
   summary: Summary;
   years: YearRow[];
+  /** what its capital charge in the revenue gap is made of (MODEL.md §8), by its year t = 0..T */
+  capital: VintageCapital;
+}
+
+/** A vintage's capital as the revenue gap charges it: `K · crf(wacc, L)` for the IT generation in service, and its owned facility over its first lifeYears years. */
+export interface VintageCapital {
+  /** K of the IT generation in service in year t (0 when none), t = 0..T */
+  itCapexInService: number[];
+  /** L, the useful life the IT charge is spread over; null for a rented fleet */
+  usefulLifeYears: number | null;
+  /** the owned facility's capex (0 without one), charged in its first `facilityLifeYears` operating years */
+  facilityCapex: number;
+  facilityLifeYears: number | null;
+  /** the charge at the portfolio's wacc, t = 0..T */
+  charge: number[];
 }
 
 /**
@@ -270,7 +285,7 @@ interface PortfolioRecording {
   generation: Float64Array;
   tokensModeAny: Uint8Array;
   capitalCharge: Float64Array;
-  vintages: { rec: Recording; npv: number; svPV: number }[];
+  vintages: { rec: Recording; npv: number; svPV: number; capital: VintageCapital }[];
   rows: boolean;
   segments: Map<string, { label: string; kind: string; pricingKind: PricingKind; values: Float64Array; allProfitable: Uint8Array; any: Uint8Array }>;
   totals: {
@@ -350,8 +365,7 @@ function runCompiled(c: CompiledPortfolio, m: PortfolioMetrics, rec: PortfolioRe
     }
     svPV += vSv / powInt(1 + W, v.off);
     if (rec !== null && r !== null) {
-      rec.vintages[k] = { rec: r, npv: vNpv, svPV: vSv };
-      recordVintage(c, v, r, rec, W);
+      rec.vintages[k] = { rec: r, npv: vNpv, svPV: vSv, capital: recordVintage(c, v, r, rec, W) };
     }
   }
   let npv = 0;
@@ -390,7 +404,7 @@ function runCompiled(c: CompiledPortfolio, m: PortfolioMetrics, rec: PortfolioRe
 }
 
 /** One vintage's recorded lines added to the calendar, with its capital charge for the revenue gap. */
-function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, rec: PortfolioRecording, W: number): void {
+function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, rec: PortfolioRecording, W: number): VintageCapital {
   const { cal } = rec;
   const plan = v.plan;
   const x = v.x;
@@ -422,6 +436,13 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
   const L = plan.own ? (plan.acc[ACC.L] as number) : T;
   const facLife = plan.ownFacility ? (x[vl.facilityLife] as number) : 0;
   const facCharge = plan.ownFacility ? (plan.acc[ACC.facCapex] as number) * crf(W, facLife) : 0;
+  const capital: VintageCapital = {
+    itCapexInService: new Array<number>(T + 1).fill(0),
+    usefulLifeYears: plan.own ? L : null,
+    facilityCapex: plan.ownFacility ? (plan.acc[ACC.facCapex] as number) : 0,
+    facilityLifeYears: plan.ownFacility ? facLife : null,
+    charge: new Array<number>(T + 1).fill(0),
+  };
   for (let t = 1; t <= T; t++) {
     const ci = v.off + t;
     const src = (t - 1) * YEAR_VALUES;
@@ -434,7 +455,11 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
     rec.generation[ci] = op === 0 ? ((yv[src + RV.Nt] as number) > 0 ? k : -1) : -2;
     if (plan.tokensMode && !c.shared) rec.tokensModeAny[ci] = 1;
     let charge = t <= facLife ? facCharge : 0;
-    if (plan.own && k >= 0 && (yv[src + RV.Nt] as number) > 0) charge += (plan.genCapex[k] as number) * crf(W, L);
+    if (plan.own && k >= 0 && (yv[src + RV.Nt] as number) > 0) {
+      capital.itCapexInService[t] = plan.genCapex[k] as number;
+      charge += (plan.genCapex[k] as number) * crf(W, L);
+    }
+    capital.charge[t] = charge;
     rec.capitalCharge[ci] = (rec.capitalCharge[ci] as number) + charge;
   }
   // its segments, by id
@@ -467,6 +492,7 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
       }
     }
   }
+  return capital;
 }
 
 function newPortfolioRecording(Y: number, rows: boolean): PortfolioRecording {
@@ -536,9 +562,9 @@ export function evaluatePortfolio(p: Portfolio): PortfolioResult {
   fillGapSummary(summary, revenueGap);
   const vintages = p.vintages.map((v, k): VintageResult => {
     const cv = c.vintages[k] as CompiledVintage;
-    const slot = rec.vintages[k] as { rec: Recording; npv: number; svPV: number };
+    const slot = rec.vintages[k] as PortfolioRecording['vintages'][number];
     const s = { ...slot.rec.summary, npv: slot.npv, strategicValuePV: slot.svPV, strategicNpv: slot.npv + slot.svPV };
-    return { id: v.id, buildYear: v.buildYear, template: v.template, itMW: cv.x[cv.layout.itMW] as number, summary: s, years: yearRows(cv.plan, slot.rec) };
+    return { id: v.id, buildYear: v.buildYear, template: v.template, itMW: cv.x[cv.layout.itMW] as number, summary: s, years: yearRows(cv.plan, slot.rec), capital: slot.capital };
   });
   const segments = makeSegments(c, rec);
   const result: PortfolioResult = { portfolio: p, years, segments, vintages, summary, revenueGap, warnings: makeWarnings(p, c, rec) };

@@ -9,8 +9,8 @@ export async function runAction(io: CliIO, file: string, opts: RunOptions): Prom
     const result = evaluatePortfolioOrFail(loaded.subject);
     if (opts.json) {
       // MODEL.md §8: { portfolio, years (calendar), vintages, summary, revenueGap }, then the segments and warnings
-      const { portfolio, years, vintages, summary, revenueGap, segments, warnings } = result;
-      io.out(json({ portfolio, years, vintages, summary, revenueGap, segments, warnings }));
+      const { portfolioJson } = await import('../../report/portfolio-export.ts');
+      io.out(portfolioJson(result).trimEnd());
       return;
     }
     const t = await import('../../report/portfolio-tables.ts');
