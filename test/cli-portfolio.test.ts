@@ -130,3 +130,23 @@ describe('bad portfolios exit 2 with every problem', () => {
     expect(missing.err).toMatch(/vintages\[0\]\.scenario: no such scenario file "\.\/nope\.yaml"/);
   });
 });
+
+describe('payback report with a portfolio', () => {
+  it('adds a portfolio section: key figures, the four charts of the buildout, the gap by year, the vintages, the analyses', async () => {
+    const out = join(dir, 'report.html');
+    const { code } = await cli('report', 'neocloud-base', 'industry-revenue-gap', '--out', out);
+    expect(code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    const section = html.slice(html.indexOf('<section class="page portfolio"'), html.indexOf('</section>', html.indexOf('<section class="page portfolio"')));
+    expect(section).toContain('AI industry — the revenue gap of the buildout');
+    for (const id of ['mw', 'gap', 'wall', 'util']) expect(section).toMatch(new RegExp(`<figure class="chart" id="p1-industry-revenue-gap-${id}"><svg`));
+    expect(section).toContain('Installed MW by vintage');
+    expect(section).toContain('Utilization by vintage under the shared market');
+    expect(section).toMatch(/<table class="gap">/);
+    expect(section).toMatch(/<table class="vintages">/);
+    expect(section).toMatch(/What has to be true/);
+    expect(section).toMatch(/Payback stack/);
+    expect(section).toContain('https://www.sequoiacap.com/article/ais-600b-question/');
+    expect(html).toMatch(/<a href="#p1-industry-revenue-gap">Portfolio: AI industry/);
+  }, 120_000);
+});

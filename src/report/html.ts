@@ -107,6 +107,8 @@ export interface ReportInput {
   mc?: readonly (MonteCarloSection | undefined)[];
   /** with `--signals`: one per result, same order */
   signals?: readonly (SignalsSection | undefined)[];
+  /** portfolios (MODEL.md §8), each rendered by `portfolioSection` (`portfolio-html.ts`), after the scenarios */
+  portfolios?: readonly { id: string; title: string; html: string }[];
   meta: ReportMeta;
 }
 
@@ -129,15 +131,15 @@ const safeUrl = (u: string): string | undefined => (/^https?:\/\/[^\s"'<>]+$/i.t
 /** The size charts are drawn at; they scale down with the page. */
 export const CHART_SIZE: SvgSize = { width: 880, height: 400 };
 
-function chart(option: ChartOption, id: string, size: Partial<SvgSize> = {}): string {
+export function chart(option: ChartOption, id: string, size: Partial<SvgSize> = {}): string {
   return `<figure class="chart" id="${esc(id)}">${renderSvg(option, { ...CHART_SIZE, ...size })}</figure>`;
 }
 
-function notComputed(what: string, note: string | undefined): string {
+export function notComputed(what: string, note: string | undefined): string {
   return `<p class="missing">${esc(what)} not computed${note ? `: ${esc(note)}` : '.'}</p>`;
 }
 
-interface TableOptions {
+export interface TableOptions {
   cls?: string;
   /** cells are HTML already (escaped by the caller) */
   rawCells?: boolean;
@@ -145,7 +147,7 @@ interface TableOptions {
   numeric?: readonly number[];
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
+export function table(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
   const cell = (c: string): string => (opts.rawCells ? c : esc(c));
   const cls = (i: number): string => (opts.numeric?.includes(i) ? ' class="n"' : '');
   return `<table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
@@ -174,7 +176,7 @@ function warningsHtml(r: ModelResult): string {
 
 const signed = (s: string, x: number | null): string => (x !== null && x > 0 ? `+${s}` : s);
 
-function breakevenBlock(b: BreakevenReport): string {
+export function breakevenBlock(b: BreakevenReport): string {
   const rows = b.rows.map((r) => {
     const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
     return [
@@ -197,7 +199,7 @@ function breakevenBlock(b: BreakevenReport): string {
   })}`;
 }
 
-function tornadoBlock(t: TornadoReport, id: string): string {
+export function tornadoBlock(t: TornadoReport, id: string): string {
   const metricName = t.metric === 'npv' ? 'NPV' : t.metric;
   const option = tornadoOption(t, {
     title: `Tornado — ${metricName}, ${t.scenarioId}`,
@@ -223,7 +225,7 @@ function tornadoBlock(t: TornadoReport, id: string): string {
   );
 }
 
-function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): string {
+export function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): string {
   const s = m.summary;
   const npv = s.metrics.npv;
   const irr = s.metrics.irr;
@@ -279,7 +281,7 @@ function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): 
 /** The chart's title: by kind as it always was, by payer said so. */
 export const stackChartTitle = (s: PaybackStack): string => `Payback stack${s.by === 'payer' ? ' by payer' : ''} — ${s.scenarioId}`;
 
-function paybackStackBlock(s: PaybackStack, id: string): string {
+export function paybackStackBlock(s: PaybackStack, id: string): string {
   const rows = s.sources
     .filter((x) => x.segments.length > 0)
     .map((x) => [x.label, x.segments.join(', '), millions(x.revenuePerMW), x.shareOfRequired === null ? '—' : pct(x.shareOfRequired)]);
@@ -306,7 +308,7 @@ function internalBlock(s: InternalSweep, id: string): string {
   return chart(internalSweepOption(s, `Internal inference — ${s.scenarioId}`), id) + `<p class="note">${esc(today)}</p>`;
 }
 
-function advantagesBlock(a: Advantages, id: string): string {
+export function advantagesBlock(a: Advantages, id: string): string {
   const rows = a.parts.map((p) => [p.label, p.inputs, millions(p.npvPerMW, 2, true), p.shareOfDifference === null ? '—' : pct(p.shareOfDifference)]);
   rows.push(['Difference', '', millions(a.difference, 2, true), a.difference === null ? '—' : '100.0 %']);
   return (
@@ -541,6 +543,7 @@ export function renderReport(input: ReportInput): string {
   const toc = [
     `<li><a href="#comparison">Operator comparison</a></li>`,
     ...results.map((r, i) => `<li><a href="#s${i + 1}-${slug(r.scenario.id)}">${esc(r.scenario.name ?? r.scenario.id)}</a></li>`),
+    ...(input.portfolios ?? []).map((p) => `<li><a href="#${esc(p.id)}">${esc(p.title)}</a></li>`),
     `<li><a href="#assumptions">Assumptions</a></li>`,
   ].join('');
   const metaLine = [
@@ -569,6 +572,7 @@ ${compareTableHtml(results)}${chart(compareBarsOption(results), 'comparison-bars
 <nav class="toc"><strong>Contents</strong><ol>${toc}</ol></nav></header>
 ${comparison}
 ${scenarios}
+${(input.portfolios ?? []).map((p) => p.html).join('\n')}
 ${assumptionsSection(results, meta)}
 </body>
 </html>
