@@ -24,6 +24,7 @@ import { tornadoCommand } from './commands/tornado.ts';
 import { gridCommand } from './commands/grid.ts';
 import { signalsCommand } from './commands/signals.ts';
 import { mcCommand } from './commands/mc.ts';
+import { workerCommand } from './commands/worker.ts';
 import { conditionsCommand } from './commands/conditions.ts';
 import { designPointCommand } from './commands/designpoint.ts';
 import { completionCommand } from './commands/completion.ts';
@@ -75,6 +76,7 @@ export function makeProgram(io: CliIO): Command {
   gridCommand(program, io);
   signalsCommand(program, io);
   mcCommand(program, io);
+  workerCommand(program, io);
   conditionsCommand(program, io);
   designPointCommand(program, io);
   completionCommand(program, io);

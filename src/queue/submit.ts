@@ -1,0 +1,202 @@
+/**
+ * A Monte Carlo run spread over machines through the PostgreSQL queue: the
+ * run is checked and planned here, its payload stored once, one job per
+ * chunk put on the queue; any number of `payback worker`s (and, with
+ * `workers`, this process too) evaluate the chunks; their columns come back
+ * as bytes, are put together here in sample order and summarized by the same
+ * code as a run on one thread (`summarizeMonteCarlo`), so the result is the
+ * same to the bit as `--workers 1`. Every row of the run is removed when it
+ * ends, however it ends; Ctrl-C (the signal) takes its chunks off the queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { AnalysisInputError } from '../analysis/paths.ts';
+import { type ChunkResult, type McResult, type MonteCarloOptions, prepareMonteCarlo, summarizeMonteCarlo } from '../analysis/monte-carlo.ts';
+import type { Scenario } from '../model/schema.ts';
+import { decodeChunk } from './chunk-codec.ts';
+import { openQueue, QUEUE_NAME, type QueueConnection } from './pg-queue.ts';
+import { encodeRunPayload } from './run-payload.ts';
+import { type QueueWorker, type QueueWorkerEvent, startQueueWorker } from './worker.ts';
+
+/** Seconds a worker may hold a chunk before it is taken for dead and the chunk goes to another (default). */
+export const DEFAULT_CHUNK_TIMEOUT_SECONDS = 30;
+/** Times a chunk is handed out again after its worker died or timed out, before the run fails. */
+export const CHUNK_RETRIES = 10;
+
+export interface QueueRunOptions {
+  /** the queue: postgres://user@host:port/database */
+  url: string;
+  /** the schema of the queue's tables (default `payback_queue`) */
+  schema?: string;
+  /** chunks this process evaluates too, while its run lasts (default 0: only submit and gather) */
+  workers?: number;
+  /** seconds a worker may hold a chunk before another gets it (default 30); a chunk must take less */
+  chunkTimeoutSeconds?: number;
+  /** stops the run when it fires: its chunks are taken off the queue */
+  signal?: AbortSignal;
+  onStart?: (run: { n: number; chunks: number; workers: number; location: string; run: string }) => void;
+  /** samples gathered so far */
+  onProgress?: (done: number, total: number) => void;
+  /** nothing has come back for a while: are there workers? */
+  onWaiting?: (message: string) => void;
+  /** what this process's own slots do (with `workers`) */
+  onWorkerEvent?: (e: QueueWorkerEvent) => void;
+}
+
+export type QueueOutcome =
+  | { status: 'done'; result: McResult; workers: number; chunks: number; retried: number }
+  | { status: 'interrupted'; done: number; total: number };
+
+/** Queries over the job ids of a run go this many at a time. */
+const ID_BATCH = 1_000;
+const batches = <T,>(xs: readonly T[]): T[][] => Array.from({ length: Math.ceil(xs.length / ID_BATCH) }, (_, k) => xs.slice(k * ID_BATCH, (k + 1) * ID_BATCH));
+
+/**
+ * Run a Monte Carlo through the queue at `q.url`. Throws an
+ * `AnalysisInputError` when the run is ill-posed (before connecting), an
+ * `EnvironmentError` (exit 2) when the queue cannot be opened, and an Error
+ * when a chunk fails on a worker or is given up after CHUNK_RETRIES.
+ *
+ * @example
+ * const out = await runMonteCarloOnQueue(scenario, { n: 1_000_000, seed: 42 }, { url: 'postgres://payback@db.internal/payback', workers: 2 });
+ * if (out.status === 'done') console.log(out.result.summary.probabilities);
+ */
+export async function runMonteCarloOnQueue(scenario: Scenario, options: MonteCarloOptions, q: QueueRunOptions): Promise<QueueOutcome> {
+  const prepared = prepareMonteCarlo(scenario, options);
+  if (!prepared.ok) throw new AnalysisInputError(prepared.issues);
+  const plan = prepared.plan;
+  const local = q.workers ?? 0;
+  const timeout = q.chunkTimeoutSeconds ?? DEFAULT_CHUNK_TIMEOUT_SECONDS;
+  if (!Number.isSafeInteger(local) || local < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${local}`);
+  if (!Number.isSafeInteger(timeout) || timeout < 1 || timeout > 86_399) throw new RangeError(`the chunk timeout must be a whole number of seconds in [1, 86399], got ${timeout}`);
+  const K = plan.chunks.length;
+  const conn = await openQueue(q.url, { ...(q.schema !== undefined && { schema: q.schema }), connections: 3 + local });
+  const { pool, boss, schema } = conn;
+  const run = randomUUID();
+  const jobIds = plan.chunks.map(() => randomUUID());
+  let worker: QueueWorker | null = null;
+  let aborted = q.signal?.aborted === true;
+  let wake: (() => void) | undefined;
+  const onAbort = (): void => {
+    aborted = true;
+    wake?.();
+  };
+  q.signal?.addEventListener('abort', onAbort);
+  try {
+    if (aborted) return { status: 'interrupted', done: 0, total: plan.n };
+    const { bytes, hash } = encodeRunPayload(scenario, options);
+    const label = `${scenario.id}, ${plan.n.toLocaleString('en-US')} samples, seed ${plan.seed}`;
+    await pool.query(`INSERT INTO ${schema}.mc_runs (id, hash, payload, chunks, label) VALUES ($1, $2, $3, $4, $5)`, [run, hash, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), K, label]);
+    for (const ids of batches(jobIds.map((id, chunk) => ({ id, chunk })))) {
+      await boss.insert(ids.map(({ id, chunk }) => ({ id, name: QUEUE_NAME, data: { run, chunk }, expireInSeconds: timeout, retryLimit: CHUNK_RETRIES, retryDelay: 0 })));
+    }
+    q.onStart?.({ n: plan.n, chunks: K, workers: local, location: conn.location, run });
+    if (local > 0) worker = await startQueueWorker({ conn }, { slots: local, threads: local > 1, ...(q.onWorkerEvent !== undefined && { onEvent: q.onWorkerEvent }) });
+    const { results, done } = await gather(conn, plan.chunks, run, jobIds, q, () => aborted, (w) => (wake = w));
+    if (results === null) return { status: 'interrupted', done, total: plan.n };
+    const retried = await retriedChunks(conn, jobIds);
+    return { status: 'done', result: summarizeMonteCarlo(plan, results, options.keepSamples === true), workers: local, chunks: K, retried };
+  } finally {
+    q.signal?.removeEventListener('abort', onAbort);
+    await worker?.stop({ now: aborted }).catch(() => {});
+    // the run's rows, however it ended: its jobs, then the run (its results go with it)
+    try {
+      for (const ids of batches(jobIds)) await boss.deleteJob(QUEUE_NAME, ids);
+      await pool.query(`DELETE FROM ${schema}.mc_runs WHERE id = $1`, [run]);
+    } catch {
+      // the database is gone: the workers drop the run once it is abandoned
+    }
+    await conn.close();
+  }
+}
+
+/** Every chunk's result, in chunk order, as it comes back (null when stopped first), and the samples gathered. */
+async function gather(
+  conn: QueueConnection,
+  chunks: readonly { start: number; size: number }[],
+  run: string,
+  jobIds: readonly string[],
+  q: QueueRunOptions,
+  aborted: () => boolean,
+  setWake: (wake: () => void) => void,
+): Promise<{ results: ChunkResult[] | null; done: number }> {
+  const { pool, schema } = conn;
+  const K = chunks.length;
+  const total = chunks.reduce((s, c) => s + c.size, 0);
+  const results = new Array<ChunkResult | undefined>(K);
+  let got = 0;
+  let done = 0;
+  let lastNews = Date.now();
+  let lastBeat = Date.now();
+  let lastCheck = Date.now();
+  let waitingSaid = false;
+  let pause = 20;
+  while (got < K) {
+    if (aborted()) return { results: null, done };
+    // bytea comes back as hex text, which pg decodes natively (pg's binary result mode mangles bytea: its bytes pass through a string)
+    const { rows } = await pool.query<{ chunk: number; data: Buffer | null; error: string | null }>(`DELETE FROM ${schema}.mc_results WHERE run_id = $1 RETURNING chunk, data, error`, [run]);
+    for (const row of rows) {
+      if (row.error !== null) throw new Error(`chunk ${row.chunk} of the run failed on a worker: ${row.error}`);
+      if (results[row.chunk] !== undefined || row.data === null) continue;
+      const r = decodeChunk(row.data);
+      const want = chunks[row.chunk];
+      if (want === undefined || r.index !== row.chunk || r.start !== want.start || r.size !== want.size) {
+        throw new Error(`chunk ${row.chunk} came back as chunk ${r.index} [${r.start}, +${r.size}): not the chunk of this run`);
+      }
+      results[row.chunk] = r;
+      got++;
+      done += r.size;
+      q.onProgress?.(done, total);
+    }
+    const t = Date.now();
+    if (rows.length > 0) {
+      lastNews = t;
+      pause = 20;
+      continue;
+    }
+    if (t - lastBeat > 5_000) {
+      lastBeat = t;
+      const beat = await pool.query(`UPDATE ${schema}.mc_runs SET seen_at = now() WHERE id = $1`, [run]);
+      if (beat.rowCount === 0) throw new Error('the run was dropped from the queue: a worker took it for abandoned (this process was not heard of for a minute)');
+    }
+    if (t - lastCheck > 2_000) {
+      lastCheck = t;
+      const missing = jobIds.filter((_, k) => results[k] === undefined);
+      for (const ids of batches(missing)) {
+        const failed = await pool.query<{ chunk: string; output: { message?: string; value?: { message?: string } } | null; retry_count: number }>(
+          `SELECT data->>'chunk' AS chunk, output, retry_count FROM ${schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'failed' LIMIT 1`,
+          [QUEUE_NAME, ids],
+        );
+        const f = failed.rows[0];
+        if (f !== undefined) {
+          const why = f.output?.message ?? f.output?.value?.message ?? 'no reason given';
+          throw new Error(
+            `chunk ${f.chunk} of the run was given up after ${f.retry_count + 1} attempts (${why}): its workers died or took longer than the chunk timeout (${q.chunkTimeoutSeconds ?? DEFAULT_CHUNK_TIMEOUT_SECONDS} s)`,
+          );
+        }
+      }
+    }
+    if (!waitingSaid && t - lastNews > 10_000) {
+      waitingSaid = true;
+      q.onWaiting?.(`waiting for workers: ${got} of ${K} chunks back after ${Math.round((t - lastNews) / 1000)} s without news; start some with: payback worker --queue URL`);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pause);
+      setWake(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    pause = Math.min(200, pause * 2);
+  }
+  return { results: results as ChunkResult[], done };
+}
+
+/** How many of the run's chunks were handed out more than once (a worker died, stopped or timed out). */
+async function retriedChunks(conn: QueueConnection, jobIds: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const ids of batches(jobIds)) {
+    const { rows } = await conn.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${conn.schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) AND retry_count > 0`, [QUEUE_NAME, ids]);
+    n += Number(rows[0]?.n ?? 0);
+  }
+  return n;
+}
