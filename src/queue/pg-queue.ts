@@ -31,6 +31,8 @@ export interface QueueConnection {
   readonly schema: string;
   /** the URL without its password, and the schema: how messages name the queue */
   readonly location: string;
+  /** told of pg-boss's failures in the background (its maintenance) */
+  onError: ((e: Error) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function openQueue(url: string, opts: { schema?: string; connection
   pool.on('error', () => {});
   const schema = `"${schemaName}"`;
   let boss: PgBoss | undefined;
+  let onError = opts.onError;
   try {
     await pool.query('SELECT 1');
     const { default: PgBossClass } = await import('pg-boss');
@@ -102,7 +105,7 @@ export async function openQueue(url: string, opts: { schema?: string; connection
       migrate: true,
       maintenanceIntervalSeconds: MAINTENANCE_SECONDS,
     });
-    boss.on('error', (e: Error) => opts.onError?.(e));
+    boss.on('error', (e: Error) => onError?.(e));
     await boss.start();
     await boss.createQueue(QUEUE_NAME, { name: QUEUE_NAME, policy: 'standard' });
     const c = await pool.connect();
@@ -144,6 +147,12 @@ export async function openQueue(url: string, opts: { schema?: string; connection
     boss: started,
     schema,
     location,
+    get onError() {
+      return onError;
+    },
+    set onError(f) {
+      onError = f;
+    },
     close: async () => {
       if (closed) return;
       closed = true;

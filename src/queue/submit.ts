@@ -15,7 +15,8 @@ import type { Scenario } from '../model/schema.ts';
 import { decodeChunk } from './chunk-codec.ts';
 import { openQueue, QUEUE_NAME, type QueueConnection } from './pg-queue.ts';
 import { encodeRunPayload } from './run-payload.ts';
-import { type QueueWorker, type QueueWorkerEvent, startQueueWorker } from './worker.ts';
+import type { QueueWorker, QueueWorkerEvent } from './worker.ts';
+import { runWorkerOn } from './worker-loop.ts';
 
 /** Seconds a worker may hold a chunk before it is taken for dead and the chunk goes to another (default). */
 export const DEFAULT_CHUNK_TIMEOUT_SECONDS = 30;
@@ -90,7 +91,7 @@ export async function runMonteCarloOnQueue(scenario: Scenario, options: MonteCar
       await boss.insert(ids.map(({ id, chunk }) => ({ id, name: QUEUE_NAME, data: { run, chunk }, expireInSeconds: timeout, retryLimit: CHUNK_RETRIES, retryDelay: 0 })));
     }
     q.onStart?.({ n: plan.n, chunks: K, workers: local, location: conn.location, run });
-    if (local > 0) worker = await startQueueWorker({ conn }, { slots: local, threads: local > 1, ...(q.onWorkerEvent !== undefined && { onEvent: q.onWorkerEvent }) });
+    if (local > 0) worker = runWorkerOn(conn, false, { slots: local, threads: local > 1, ...(q.onWorkerEvent !== undefined && { onEvent: q.onWorkerEvent }) });
     const { results, done } = await gather(conn, plan.chunks, run, jobIds, q, () => aborted, (w) => (wake = w));
     if (results === null) return { status: 'interrupted', done, total: plan.n };
     const retried = await retriedChunks(conn, jobIds);
