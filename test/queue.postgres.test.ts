@@ -32,6 +32,8 @@ const dir = mkdtempSync(join(tmpdir(), 'payback-queue-'));
 const SCHEMA = `payback_queue_test_${process.pid}`;
 /** a schema no worker watches: for the runs that must not be taken */
 const LONELY = `${SCHEMA}_lonely`;
+/** a schema for the chunk whose result is lost */
+const LOST = `${SCHEMA}_lost`;
 
 interface Proc {
   code: number | null;
@@ -68,8 +70,8 @@ interface WorkerProc {
   waitFor: (re: RegExp, ms?: number) => Promise<void>;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
-function startWorker(slots: number): WorkerProc {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--workers', String(slots)], { cwd: dir, env: childEnv(SCHEMA), stdio: ['ignore', 'pipe', 'pipe'] });
+function startWorker(slots: number, schema = SCHEMA): WorkerProc {
+  const proc = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--workers', String(slots)], { cwd: dir, env: childEnv(schema), stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const waiting: { re: RegExp; resolve: () => void }[] = [];
   proc.stderr?.on('data', (d: Buffer) => {
@@ -136,7 +138,7 @@ describe.skipIf(skipReason !== undefined)('Monte Carlo through a PostgreSQL queu
   });
   afterAll(async () => {
     for (const w of workers) w.proc.kill('SIGKILL');
-    if (url !== '') await sql(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE; DROP SCHEMA IF EXISTS "${LONELY}" CASCADE`).catch(() => {});
+    if (url !== '') await sql(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE; DROP SCHEMA IF EXISTS "${LONELY}" CASCADE; DROP SCHEMA IF EXISTS "${LOST}" CASCADE`).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -152,6 +154,13 @@ describe.skipIf(skipReason !== undefined)('Monte Carlo through a PostgreSQL queu
     expect(r.err).toMatch(/queue: 30 chunks, 0 handed out again, workers none here/);
     // both workers took part (30 chunks, two processes polling)
     for (const w of workers) expect(w.err()).toMatch(/run [0-9a-f]{8}: neocloud-base, 120,000 samples, seed 7, 30 chunks/);
+    expect(await leftovers(SCHEMA)).toEqual({ runs: 0, results: 0, jobs: 0 });
+    // this process evaluating chunks too (its own come back in memory, the others' through the database): the same bytes
+    const mixed = await payback(['mc', ...args, '--json', '--queue', url, '--workers', '2']);
+    expect(mixed.code, mixed.err).toBe(0);
+    expect(mixed.out.toString('utf8')).toBe(ref.json);
+    expect(mixed.err).toMatch(/on the queue and 2 workers here/);
+    expect(mixed.err).toMatch(/queue: 30 chunks, 0 handed out again, workers 2 here/);
     expect(await leftovers(SCHEMA)).toEqual({ runs: 0, results: 0, jobs: 0 });
   }, 180_000);
 
@@ -176,6 +185,40 @@ describe.skipIf(skipReason !== undefined)('Monte Carlo through a PostgreSQL queu
     const later = await payback(['mc', 'neocloud-base', '-n', '20000', '--json', '--queue', url]);
     expect(later.code, later.err).toBe(0);
   }, 180_000);
+
+  it('a chunk marked done whose result is lost (the results table is unlogged: a server crash empties it) goes on the queue again', async () => {
+    const args = ['neocloud-base', '-n', '20000', '--seed', '3'];
+    const ref = await reference(args, join(dir, 'ref-lost.csv'));
+    const submit = payback(['mc', ...args, '--json', '--queue', url], LOST);
+    const { default: PgBoss } = await import('pg-boss');
+    const boss = new PgBoss({ connectionString: url, schema: LOST, supervise: false, schedule: false, migrate: false });
+    boss.on('error', () => {});
+    // the run is on the queue: take one chunk and mark it done with no result, as if the server had crashed after
+    let lost: string | undefined;
+    for (let i = 0; i < 600 && lost === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await leftovers(LOST).catch(() => ({ jobs: 0 }))).jobs !== 5) continue;
+      await boss.start();
+      const [job] = await boss.fetch(QUEUE_NAME);
+      if (job !== undefined) {
+        await boss.complete(QUEUE_NAME, job.id);
+        lost = job.id;
+      }
+    }
+    await boss.stop({ graceful: false });
+    expect(lost).toBeDefined();
+    const worker = startWorker(1, LOST);
+    try {
+      const r = await submit;
+      expect(r.code, r.err).toBe(0);
+      expect(r.out.toString('utf8')).toBe(ref.json);
+      expect(r.err).toMatch(/queue: 5 chunks, 1 handed out again/);
+      expect(await leftovers(LOST)).toEqual({ runs: 0, results: 0, jobs: 0 });
+    } finally {
+      worker.proc.kill('SIGTERM');
+      await worker.exit;
+    }
+  }, 120_000);
 
   it('a bad queue URL: exit 2, one clear line naming --queue, no stack trace (mc and worker)', async () => {
     const refused = await payback(['mc', 'neocloud-base', '-n', '1000', '--queue', 'postgres://postgres@127.0.0.1:1/nothing']);

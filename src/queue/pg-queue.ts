@@ -4,7 +4,7 @@
  * pg-boss's (10.x), in its schema (`payback_queue` unless
  * PAYBACK_QUEUE_SCHEMA says otherwise). Beside its tables, in the same
  * schema, two of ours: a run's payload, stored once (`mc_runs`), and each
- * chunk's result as bytes (`mc_results`), removed with their run.
+ * chunk's result as bytes (`mc_results`, unlogged), removed with their run.
  *
  * One queue per engine version (`payback-mc-<VERSION>`): a worker of another
  * version, whose numbers could differ, never takes a chunk of this one.
@@ -120,7 +120,8 @@ export async function openQueue(url: string, opts: { schema?: string; connection
         label text NOT NULL DEFAULT '',
         created_at timestamptz NOT NULL DEFAULT now(),
         seen_at timestamptz NOT NULL DEFAULT now())`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${schema}.mc_results (
+      // unlogged: a chunk's bytes live seconds, they need no WAL; a server that crashes loses them, and the submitter hands those chunks out again
+      await c.query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${schema}.mc_results (
         run_id uuid NOT NULL REFERENCES ${schema}.mc_runs (id) ON DELETE CASCADE,
         chunk integer NOT NULL,
         data bytea,

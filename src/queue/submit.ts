@@ -13,9 +13,10 @@ import { AnalysisInputError } from '../analysis/paths.ts';
 import { type ChunkResult, type McResult, type MonteCarloOptions, prepareMonteCarlo, summarizeMonteCarlo } from '../analysis/monte-carlo.ts';
 import type { Scenario } from '../model/schema.ts';
 import { decodeChunk } from './chunk-codec.ts';
+import { EnvironmentError, environmentFailure } from '../io/environment.ts';
 import { openQueue, QUEUE_NAME, type QueueConnection } from './pg-queue.ts';
 import { encodeRunPayload } from './run-payload.ts';
-import type { QueueWorker, QueueWorkerEvent } from './worker.ts';
+import type { ChunkJob, QueueWorker, QueueWorkerEvent } from './worker.ts';
 import { runWorkerOn } from './worker-loop.ts';
 
 /** Seconds a worker may hold a chunk before it is taken for dead and the chunk goes to another (default). */
@@ -69,40 +70,57 @@ export async function runMonteCarloOnQueue(scenario: Scenario, options: MonteCar
   const timeout = q.chunkTimeoutSeconds ?? DEFAULT_CHUNK_TIMEOUT_SECONDS;
   if (!Number.isSafeInteger(local) || local < 0) throw new RangeError(`workers must be a whole number ≥ 0, got ${local}`);
   if (!Number.isSafeInteger(timeout) || timeout < 1 || timeout > 86_399) throw new RangeError(`the chunk timeout must be a whole number of seconds in [1, 86399], got ${timeout}`);
-  const K = plan.chunks.length;
   const conn = await openQueue(q.url, { ...(q.schema !== undefined && { schema: q.schema }), connections: 3 + local });
+  const run: Run = { id: randomUUID(), conn, chunks: plan.chunks, jobIds: plan.chunks.map(() => randomUUID()), timeout, inbox: [], resubmitted: 0, aborted: q.signal?.aborted === true };
   const { pool, boss, schema } = conn;
-  const run = randomUUID();
-  const jobIds = plan.chunks.map(() => randomUUID());
   let worker: QueueWorker | null = null;
-  let aborted = q.signal?.aborted === true;
-  let wake: (() => void) | undefined;
   const onAbort = (): void => {
-    aborted = true;
-    wake?.();
+    run.aborted = true;
+    run.wake?.();
   };
   q.signal?.addEventListener('abort', onAbort);
   try {
-    if (aborted) return { status: 'interrupted', done: 0, total: plan.n };
+    if (run.aborted) return { status: 'interrupted', done: 0, total: plan.n };
     const { bytes, hash } = encodeRunPayload(scenario, options);
     const label = `${scenario.id}, ${plan.n.toLocaleString('en-US')} samples, seed ${plan.seed}`;
-    await pool.query(`INSERT INTO ${schema}.mc_runs (id, hash, payload, chunks, label) VALUES ($1, $2, $3, $4, $5)`, [run, hash, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), K, label]);
-    for (const ids of batches(jobIds.map((id, chunk) => ({ id, chunk })))) {
-      await boss.insert(ids.map(({ id, chunk }) => ({ id, name: QUEUE_NAME, data: { run, chunk }, expireInSeconds: timeout, retryLimit: CHUNK_RETRIES, retryDelay: 0 })));
+    await pool.query(`INSERT INTO ${schema}.mc_runs (id, hash, payload, chunks, label) VALUES ($1, $2, $3, $4, $5)`, [
+      run.id,
+      hash,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      plan.chunks.length,
+      label,
+    ]);
+    await submit(run, plan.chunks.map((_, k) => k));
+    q.onStart?.({ n: plan.n, chunks: plan.chunks.length, workers: local, location: conn.location, run: run.id });
+    if (local > 0) {
+      worker = runWorkerOn(conn, false, {
+        slots: local,
+        threads: local > 1,
+        // this process's own chunks come straight here, not through the database
+        keep: (id, chunk, b) => {
+          if (id !== run.id) return false;
+          run.inbox.push({ chunk, data: b, error: null });
+          run.wake?.();
+          return true;
+        },
+        ...(q.onWorkerEvent !== undefined && { onEvent: q.onWorkerEvent }),
+      });
     }
-    q.onStart?.({ n: plan.n, chunks: K, workers: local, location: conn.location, run });
-    if (local > 0) worker = runWorkerOn(conn, false, { slots: local, threads: local > 1, ...(q.onWorkerEvent !== undefined && { onEvent: q.onWorkerEvent }) });
-    const { results, done } = await gather(conn, plan.chunks, run, jobIds, q, () => aborted, (w) => (wake = w));
+    const { results, done } = await gather(run, q);
     if (results === null) return { status: 'interrupted', done, total: plan.n };
-    const retried = await retriedChunks(conn, jobIds);
-    return { status: 'done', result: summarizeMonteCarlo(plan, results, options.keepSamples === true), workers: local, chunks: K, retried };
+    const retried = await retriedChunks(run);
+    return { status: 'done', result: summarizeMonteCarlo(plan, results, options.keepSamples === true), workers: local, chunks: plan.chunks.length, retried };
+  } catch (e) {
+    // the database failed under the run: said as the environment's failure, naming the queue
+    const failure = environmentFailure(e, { store: `the queue ${conn.location}` });
+    throw failure !== undefined ? new EnvironmentError(failure, { cause: e }) : e;
   } finally {
     q.signal?.removeEventListener('abort', onAbort);
-    await worker?.stop({ now: aborted }).catch(() => {});
+    await worker?.stop({ now: run.aborted }).catch(() => {});
     // the run's rows, however it ended: its jobs, then the run (its results go with it)
     try {
-      for (const ids of batches(jobIds)) await boss.deleteJob(QUEUE_NAME, ids);
-      await pool.query(`DELETE FROM ${schema}.mc_runs WHERE id = $1`, [run]);
+      for (const ids of batches(run.jobIds)) await boss.deleteJob(QUEUE_NAME, ids);
+      await pool.query(`DELETE FROM ${schema}.mc_runs WHERE id = $1`, [run.id]);
     } catch {
       // the database is gone: the workers drop the run once it is abandoned
     }
@@ -110,19 +128,40 @@ export async function runMonteCarloOnQueue(scenario: Scenario, options: MonteCar
   }
 }
 
+/** A run on the queue, as its submitter follows it. */
+interface Run {
+  id: string;
+  conn: QueueConnection;
+  chunks: readonly { start: number; size: number }[];
+  /** the job of each chunk (a chunk handed out anew gets a new job) */
+  jobIds: string[];
+  timeout: number;
+  /** results of this process's own slots, in memory */
+  inbox: { chunk: number; data: Uint8Array | null; error: string | null }[];
+  /** chunks whose result was lost and that went on the queue again */
+  resubmitted: number;
+  aborted: boolean;
+  wake?: () => void;
+}
+
+/** Put chunks on the queue, a job each (a fresh one when a chunk is handed out anew). */
+async function submit(run: Run, chunks: readonly number[]): Promise<void> {
+  const { boss } = run.conn;
+  const old = chunks.map((k) => run.jobIds[k] as string);
+  for (const k of chunks) run.jobIds[k] = randomUUID();
+  if (chunks.length < run.chunks.length) for (const ids of batches(old)) await boss.deleteJob(QUEUE_NAME, ids);
+  for (const ks of batches(chunks)) {
+    await boss.insert(
+      ks.map((chunk) => ({ id: run.jobIds[chunk] as string, name: QUEUE_NAME, data: { run: run.id, chunk } satisfies ChunkJob, expireInSeconds: run.timeout, retryLimit: CHUNK_RETRIES, retryDelay: 0 })),
+    );
+  }
+}
+
 /** Every chunk's result, in chunk order, as it comes back (null when stopped first), and the samples gathered. */
-async function gather(
-  conn: QueueConnection,
-  chunks: readonly { start: number; size: number }[],
-  run: string,
-  jobIds: readonly string[],
-  q: QueueRunOptions,
-  aborted: () => boolean,
-  setWake: (wake: () => void) => void,
-): Promise<{ results: ChunkResult[] | null; done: number }> {
-  const { pool, schema } = conn;
-  const K = chunks.length;
-  const total = chunks.reduce((s, c) => s + c.size, 0);
+async function gather(run: Run, q: QueueRunOptions): Promise<{ results: ChunkResult[] | null; done: number }> {
+  const { pool, schema } = run.conn;
+  const K = run.chunks.length;
+  const total = run.chunks.reduce((s, c) => s + c.size, 0);
   const results = new Array<ChunkResult | undefined>(K);
   let got = 0;
   let done = 0;
@@ -131,73 +170,106 @@ async function gather(
   let lastCheck = Date.now();
   let waitingSaid = false;
   let pause = 20;
-  while (got < K) {
-    if (aborted()) return { results: null, done };
-    // bytea comes back as hex text, which pg decodes natively (pg's binary result mode mangles bytea: its bytes pass through a string)
-    const { rows } = await pool.query<{ chunk: number; data: Buffer | null; error: string | null }>(`DELETE FROM ${schema}.mc_results WHERE run_id = $1 RETURNING chunk, data, error`, [run]);
+  const take = (rows: readonly { chunk: number; data: Uint8Array | null; error: string | null }[]): number => {
+    let fresh = 0;
     for (const row of rows) {
       if (row.error !== null) throw new Error(`chunk ${row.chunk} of the run failed on a worker: ${row.error}`);
       if (results[row.chunk] !== undefined || row.data === null) continue;
       const r = decodeChunk(row.data);
-      const want = chunks[row.chunk];
+      const want = run.chunks[row.chunk];
       if (want === undefined || r.index !== row.chunk || r.start !== want.start || r.size !== want.size) {
         throw new Error(`chunk ${row.chunk} came back as chunk ${r.index} [${r.start}, +${r.size}): not the chunk of this run`);
       }
       results[row.chunk] = r;
       got++;
+      fresh++;
       done += r.size;
       q.onProgress?.(done, total);
     }
+    return fresh;
+  };
+  // the results the workers stored, taken out of the database (bytea comes back as hex, which pg decodes natively;
+  // pg's binary result mode would mangle it: its bytes pass through a string)
+  const drain = async (): Promise<number> =>
+    take((await pool.query<{ chunk: number; data: Buffer | null; error: string | null }>(`DELETE FROM ${schema}.mc_results WHERE run_id = $1 RETURNING chunk, data, error`, [run.id])).rows);
+  while (got < K) {
+    if (run.aborted) return { results: null, done };
+    const fresh = take(run.inbox.splice(0)) + (await drain());
     const t = Date.now();
-    if (rows.length > 0) {
+    if (fresh > 0) {
       lastNews = t;
       pause = 20;
       continue;
     }
     if (t - lastBeat > 5_000) {
       lastBeat = t;
-      const beat = await pool.query(`UPDATE ${schema}.mc_runs SET seen_at = now() WHERE id = $1`, [run]);
+      const beat = await pool.query(`UPDATE ${schema}.mc_runs SET seen_at = now() WHERE id = $1`, [run.id]);
       if (beat.rowCount === 0) throw new Error('the run was dropped from the queue: a worker took it for abandoned (this process was not heard of for a minute)');
     }
     if (t - lastCheck > 2_000) {
       lastCheck = t;
-      const missing = jobIds.filter((_, k) => results[k] === undefined);
-      for (const ids of batches(missing)) {
-        const failed = await pool.query<{ chunk: string; output: { message?: string; value?: { message?: string } } | null; retry_count: number }>(
-          `SELECT data->>'chunk' AS chunk, output, retry_count FROM ${schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'failed' LIMIT 1`,
-          [QUEUE_NAME, ids],
-        );
-        const f = failed.rows[0];
-        if (f !== undefined) {
-          const why = f.output?.message ?? f.output?.value?.message ?? 'no reason given';
-          throw new Error(
-            `chunk ${f.chunk} of the run was given up after ${f.retry_count + 1} attempts (${why}): its workers died or took longer than the chunk timeout (${q.chunkTimeoutSeconds ?? DEFAULT_CHUNK_TIMEOUT_SECONDS} s)`,
-          );
-        }
-      }
+      await checkJobs(run, results, async () => {
+        take(run.inbox.splice(0));
+        await drain();
+      });
     }
     if (!waitingSaid && t - lastNews > 10_000) {
       waitingSaid = true;
       q.onWaiting?.(`waiting for workers: ${got} of ${K} chunks back after ${Math.round((t - lastNews) / 1000)} s without news; start some with: payback worker --queue URL`);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pause);
-      setWake(() => {
-        clearTimeout(timer);
-        resolve();
+    if (run.inbox.length === 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        run.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
-    });
+    }
     pause = Math.min(200, pause * 2);
   }
   return { results: results as ChunkResult[], done };
 }
 
+/**
+ * The jobs of the chunks still missing: one given up (its workers died or
+ * timed out CHUNK_RETRIES times over) fails the run; one done whose result
+ * is not in the database (lost with a server that crashed: the table is
+ * unlogged) goes on the queue again.
+ */
+async function checkJobs(run: Run, results: readonly (ChunkResult | undefined)[], collect: () => Promise<void>): Promise<void> {
+  const { pool, schema } = run.conn;
+  const missing = run.chunks.flatMap((_, k) => (results[k] === undefined ? [k] : []));
+  const completed: number[] = [];
+  for (const ks of batches(missing)) {
+    const { rows } = await pool.query<{ chunk: string; state: string; output: { message?: string; value?: { message?: string } } | null; retry_count: number }>(
+      `SELECT data->>'chunk' AS chunk, state, output, retry_count FROM ${schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) AND state IN ('failed', 'completed')`,
+      [QUEUE_NAME, ks.map((k) => run.jobIds[k])],
+    );
+    for (const f of rows) {
+      if (f.state === 'completed') {
+        completed.push(Number(f.chunk));
+        continue;
+      }
+      const why = f.output?.message ?? f.output?.value?.message ?? 'no reason given';
+      throw new Error(`chunk ${f.chunk} of the run was given up after ${f.retry_count + 1} attempts (${why}): its workers died or took longer than the chunk timeout (${run.timeout} s)`);
+    }
+  }
+  if (completed.length === 0) return;
+  // a result is stored before its job is marked done: what is still missing once the table is read again is lost
+  await collect();
+  const lost = completed.filter((k) => results[k] === undefined);
+  if (lost.length === 0) return;
+  run.resubmitted += lost.length;
+  await submit(run, lost);
+}
+
 /** How many of the run's chunks were handed out more than once (a worker died, stopped or timed out). */
-async function retriedChunks(conn: QueueConnection, jobIds: readonly string[]): Promise<number> {
+async function retriedChunks(run: Run): Promise<number> {
   let n = 0;
-  for (const ids of batches(jobIds)) {
-    const { rows } = await conn.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${conn.schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) AND retry_count > 0`, [QUEUE_NAME, ids]);
+  for (const ids of batches(run.jobIds)) {
+    const { rows } = await run.conn.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${run.conn.schema}.job WHERE name = $1 AND id = ANY($2::uuid[]) AND retry_count > 0`, [QUEUE_NAME, ids]);
     n += Number(rows[0]?.n ?? 0);
   }
-  return n;
+  return n + run.resubmitted;
 }

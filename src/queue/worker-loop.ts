@@ -112,16 +112,20 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
       if (!(e instanceof ChunkError)) throw e;
       error = e.message;
     }
-    try {
-      await pool.query(`INSERT INTO ${schema}.mc_results (run_id, chunk, data, error) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
-        run,
-        chunk,
-        bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        error,
-      ]);
-    } catch (e) {
-      // the run went away meanwhile (its submitter stopped): nothing to store
-      if ((e as { code?: unknown }).code !== '23503') throw e;
+    // a chunk of the run this process submitted goes to it in memory (`keep`), not through the database
+    const kept = bytes !== null && opts.keep?.(run, chunk, bytes) === true;
+    if (!kept) {
+      try {
+        await pool.query(`INSERT INTO ${schema}.mc_results (run_id, chunk, data, error) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+          run,
+          chunk,
+          bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          error,
+        ]);
+      } catch (e) {
+        // the run went away meanwhile (its submitter stopped): nothing to store
+        if ((e as { code?: unknown }).code !== '23503') throw e;
+      }
     }
     await boss.complete(QUEUE_NAME, job.id);
     stats.chunks++;

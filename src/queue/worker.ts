@@ -36,6 +36,8 @@ export interface QueueWorkerOptions {
   onEvent?: (e: QueueWorkerEvent) => void;
   /** how long an idle slot waits before it asks the queue again, ms (default 250) */
   pollMs?: number;
+  /** takes a chunk's bytes in memory instead of the database (true: taken); the submitter's own slots use it for its run */
+  keep?: (run: string, chunk: number, bytes: Uint8Array) => boolean;
 }
 
 export interface QueueWorkerStats {
