@@ -43,6 +43,7 @@ Environment:
   PAYBACK_DB      the store (a SQLite file or a postgres:// URL) when --db is not given
   DATABASE_URL    a PostgreSQL store when neither --db nor PAYBACK_DB is given
   PAYBACK_TOKEN   serve: the bearer token that writes need (required beyond loopback)
+  PAYBACK_QUEUE_SCHEMA  mc --queue, worker: the schema of the queue's tables (default payback_queue)
   PAYBACK_DEBUG   set to 1 to print the stack trace of an internal error
 Shell completion: source <(payback completion bash)   (or zsh; fish: payback completion fish | source)`;
 
