@@ -113,7 +113,7 @@ export async function runMonteCarloOnQueue(scenario: Scenario, options: MonteCar
   } catch (e) {
     // the database failed under the run: said as the environment's failure, naming the queue
     const failure = environmentFailure(e, { store: `the queue ${conn.location}` });
-    throw failure !== undefined ? new EnvironmentError(failure, { cause: e }) : e;
+    throw failure !== undefined ? new EnvironmentError({ ...failure, message: failure.message.replaceAll('the store the queue', 'the queue') }, { cause: e }) : e;
   } finally {
     q.signal?.removeEventListener('abort', onAbort);
     await worker?.stop({ now: run.aborted }).catch(() => {});
