@@ -195,12 +195,13 @@ async function gather(run: Run, q: QueueRunOptions): Promise<{ results: ChunkRes
   while (got < K) {
     if (run.aborted) return { results: null, done };
     const fresh = take(run.inbox.splice(0)) + (await drain());
+    if (got === K) break;
     const t = Date.now();
     if (fresh > 0) {
       lastNews = t;
       pause = 20;
-      continue;
     }
+    // however fast the results come: the workers drop a run not heard of for a minute
     if (t - lastBeat > 5_000) {
       lastBeat = t;
       const beat = await pool.query(`UPDATE ${schema}.mc_runs SET seen_at = now() WHERE id = $1`, [run.id]);
@@ -217,7 +218,7 @@ async function gather(run: Run, q: QueueRunOptions): Promise<{ results: ChunkRes
       waitingSaid = true;
       q.onWaiting?.(`waiting for workers: ${got} of ${K} chunks back after ${Math.round((t - lastNews) / 1000)} s without news; start some with: payback worker --queue URL`);
     }
-    if (run.inbox.length === 0) {
+    if (fresh === 0 && run.inbox.length === 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pause);
         run.wake = () => {
@@ -226,7 +227,7 @@ async function gather(run: Run, q: QueueRunOptions): Promise<{ results: ChunkRes
         };
       });
     }
-    pause = Math.min(200, pause * 2);
+    if (fresh === 0) pause = Math.min(200, pause * 2);
   }
   return { results: results as ChunkResult[], done };
 }
