@@ -38,7 +38,14 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
   const useThreads = opts.threads ?? slots > 1;
   const evaluators: ChunkEvaluator[] = Array.from({ length: slots }, () => (useThreads ? threadEvaluator() : inlineEvaluator()));
   const runs = new Map<string, RunInfo>();
+  /** the runs this worker has said something of (forgotten by the thousand: a worker may live through many runs) */
   const seen = new Set<string>();
+  const note = (key: string): boolean => {
+    if (seen.has(key)) return false;
+    if (seen.size >= 1_000) seen.clear();
+    seen.add(key);
+    return true;
+  };
   const stats: QueueWorkerStats = { chunks: 0, samples: 0, runs: 0 };
   let stopping = false;
   let now = false;
@@ -72,7 +79,7 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
     if (row.stale) {
       await pool.query(`DELETE FROM ${schema}.mc_runs WHERE id = $1`, [run]);
       runs.delete(run);
-      emit({ type: 'dropped', run, reason: 'abandoned' });
+      if (note(`abandoned:${run}`)) emit({ type: 'dropped', run, reason: 'abandoned' });
       return null;
     }
     if (known !== undefined) return known;
@@ -87,14 +94,10 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
     const info = await runInfo(run);
     if (info === null) {
       await boss.complete(QUEUE_NAME, job.id);
-      if (!seen.has(`gone:${run}`)) {
-        seen.add(`gone:${run}`);
-        emit({ type: 'dropped', run, reason: 'gone' });
-      }
+      if (note(`gone:${run}`)) emit({ type: 'dropped', run, reason: 'gone' });
       return;
     }
-    if (!seen.has(run)) {
-      seen.add(run);
+    if (note(run)) {
       stats.runs++;
       emit({ type: 'run', run, label: info.label, chunks: info.chunks });
     }
