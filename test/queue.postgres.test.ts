@@ -220,6 +220,33 @@ describe.skipIf(skipReason !== undefined)('Monte Carlo through a PostgreSQL queu
     }
   }, 120_000);
 
+  it('a submitter killed mid-run: once it is a minute silent, a worker drops its run, and its jobs as it meets them', async () => {
+    const submit = payback(['mc', 'neocloud-base', '-n', '30000', '--json', '--queue', url], LONELY);
+    let seen = false;
+    for (let i = 0; i < 600 && !seen; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await leftovers(LONELY)
+        .then((l) => l.jobs === 8 && l.runs === 1)
+        .catch(() => false);
+    }
+    expect(seen).toBe(true);
+    submit.proc.kill('SIGKILL');
+    await submit;
+    await sql(`UPDATE "${LONELY}".mc_runs SET seen_at = now() - interval '61 seconds'`);
+    const worker = startWorker(1, LONELY);
+    try {
+      await worker.waitFor(/run [0-9a-f]{8}: abandoned by its submitter; its chunks are dropped/);
+      for (let i = 0; i < 300; i++) {
+        if ((await leftovers(LONELY)).jobs === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await leftovers(LONELY)).toEqual({ runs: 0, results: 0, jobs: 0 });
+    } finally {
+      worker.proc.kill('SIGTERM');
+      await worker.exit;
+    }
+  }, 120_000);
+
   it('a bad queue URL: exit 2, one clear line naming --queue, no stack trace (mc and worker)', async () => {
     const refused = await payback(['mc', 'neocloud-base', '-n', '1000', '--queue', 'postgres://postgres@127.0.0.1:1/nothing']);
     expect(refused.code).toBe(2);

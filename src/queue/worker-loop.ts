@@ -64,8 +64,8 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
     emit({ type: 'recovered' });
   };
 
-  /** The run of a chunk: its payload (once per run), or null when the run is gone or abandoned. */
-  async function runInfo(run: string): Promise<RunInfo | null> {
+  /** The run of a chunk: its payload (once per run), or why there is none: its submitter stopped it, or went silent (then the run is dropped here). */
+  async function runInfo(run: string): Promise<RunInfo | 'gone' | 'abandoned'> {
     const known = runs.get(run);
     const { rows } = await pool.query<{ hash: string; label: string; chunks: number; stale: boolean; payload: Buffer | null }>(
       `SELECT hash, label, chunks, seen_at < now() - make_interval(secs => $2) AS stale, CASE WHEN $3 THEN payload END AS payload FROM ${schema}.mc_runs WHERE id = $1`,
@@ -74,13 +74,12 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
     const row = rows[0];
     if (row === undefined) {
       runs.delete(run);
-      return null;
+      return 'gone';
     }
     if (row.stale) {
       await pool.query(`DELETE FROM ${schema}.mc_runs WHERE id = $1`, [run]);
       runs.delete(run);
-      if (note(`abandoned:${run}`)) emit({ type: 'dropped', run, reason: 'abandoned' });
-      return null;
+      return 'abandoned';
     }
     if (known !== undefined) return known;
     const info: RunInfo = { hash: row.hash, payload: row.payload as Buffer, label: row.label, chunks: row.chunks };
@@ -92,9 +91,10 @@ export function runWorkerOn(conn: QueueConnection, own: boolean, opts: QueueWork
   async function handle(job: PgBoss.Job<ChunkJob>, evaluator: ChunkEvaluator): Promise<void> {
     const { run, chunk } = job.data;
     const info = await runInfo(run);
-    if (info === null) {
-      await boss.complete(QUEUE_NAME, job.id);
-      if (note(`gone:${run}`)) emit({ type: 'dropped', run, reason: 'gone' });
+    if (typeof info === 'string') {
+      // its submitter is gone and will not clean up: the job goes with the run
+      await boss.deleteJob(QUEUE_NAME, job.id);
+      if (note(`dropped:${run}`)) emit({ type: 'dropped', run, reason: info });
       return;
     }
     if (note(run)) {
