@@ -36,7 +36,9 @@ describe('payback compare', () => {
     expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$207M', '−$693M']);
     expect(row('IRR')).toEqual(['18.7 %', 'none', '10.3 %', '−11.7 %']);
     expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.2 %', '−30.7 %']);
-    expect(row('Payback')).toEqual(['3.41 y', '0.00 y', '4.13 y', 'never']);
+    // a rented fleet has no capex to pay back: it says so, and its commitments stand beside peak funding
+    expect(row('Commitments (PV)')).toEqual(['$0', '$4,242M', '$1,403M', '$350M']);
+    expect(row('Payback')).toEqual(['3.41 y', 'no capex (rented): see commitments', '4.13 y', 'never']);
     expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$207M', '+$1,400M']);
   });
 

@@ -1,6 +1,17 @@
-/** Numbers for people: `$14.26M`, `+$2,109M`, `51.9 %`, `3.41 y`. `--json` carries the raw numbers instead. */
+/**
+ * Numbers for people: `$14.26M`, `+$2,109M`, `51.9 %`, `3.41 y`. The one
+ * formatter of every surface (CLI, report, dashboard, workbook labels, the
+ * sentences of the analyses and signals), here at the bottom of the house so
+ * every layer can use it; `--json` carries the raw numbers instead.
+ *
+ * One sign convention: a minus sign (−, U+2212) for negatives, `+` only where
+ * a sign is asked for (an npv, a change, a surplus), and an amount that is
+ * zero at the digits shown reads `$0` with no sign and no decimals, whatever
+ * the scale (never `$0.00M` beside `$0M`).
+ */
 
-const group = (x: number, digits: number): string =>
+/** A number with thousands separators and fixed decimals: `1,234.50`. */
+export const group = (x: number, digits: number): string =>
   x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export const NONE = '—';
@@ -9,6 +20,7 @@ export const NONE = '—';
 export function millions(x: number | null, digits = 2, signed = false): string {
   if (x === null) return NONE;
   const m = x / 1e6;
+  if (Number(group(Math.abs(m), digits).replace(/,/g, '')) === 0) return '$0';
   const s = `$${group(Math.abs(m), digits)}M`;
   if (m < 0 && Number(group(Math.abs(m), digits).replace(/,/g, '')) !== 0) return `−${s}`;
   return signed ? `+${s}` : s;
@@ -18,6 +30,7 @@ export function millions(x: number | null, digits = 2, signed = false): string {
 export function money(x: number | null, digits = 1): string {
   if (x === null) return NONE;
   const a = Math.abs(x);
+  if (a < 0.005) return '$0';
   const sign = x < 0 ? '−' : '';
   if (a >= 1e12) return `${sign}$${group(a / 1e12, digits + 1)}T`;
   if (a >= 1e9) return `${sign}$${group(a / 1e9, digits + 1)}B`;
@@ -53,7 +66,10 @@ export function ratio(x: number | null, digits = 2): string {
   return `${group(x, digits)}×`;
 }
 
-/** Token counts: `1.58e13` style for big numbers, with a word for the scale: `15.8T`. */
+/** What the scale letters of `tokens` mean, for a legend or an axis name. */
+export const TOKEN_SCALE_NOTE = 'B = 10⁹, T = 10¹², Q = 10¹⁵ tokens';
+
+/** Token counts with a letter for the scale: `15.8T`, `1.58Q` (see `TOKEN_SCALE_NOTE`). */
 export function tokens(x: number | null): string {
   if (x === null) return NONE;
   const a = Math.abs(x);
@@ -70,3 +86,11 @@ export function count(x: number | null, digits = 0): string {
   if (x === null) return NONE;
   return `${x < 0 ? '−' : ''}${group(Math.abs(x), digits)}`;
 }
+
+/** A count of things with its noun, singular or plural: `1 segment`, `5 segments`. */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** A signed amount in millions: `+$3.77M`, `−$8.43M`, `$0` (a surplus, a change). */
+export const signedMillions = (x: number | null, digits = 2): string => millions(x, digits, true);
