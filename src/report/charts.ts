@@ -12,7 +12,9 @@ import type { Advantages } from '../analysis/advantages.ts';
 import type { InternalSweep } from '../analysis/internal.ts';
 import type { PaybackStack } from '../analysis/payback-stack.ts';
 import type { TornadoReport, TornadoRow } from '../analysis/tornado.ts';
-import { millions, pct, yearsFmt } from './format.ts';
+import { millions, pct, signedMillions, TOKEN_SCALE_NOTE, yearsFmt } from './format.ts';
+import { isMoneyMetric, metricBetter } from './metrics.ts';
+import { SURPLUS_LABEL } from './stack-format.ts';
 
 /** An echarts option, as these builders make it. */
 export type ChartOption = EChartsOption;
@@ -30,9 +32,16 @@ export const COLORS = {
   neutral: '#8a8f98',
   cumulative: '#1f2d3d',
   hidden: '#a3a9b3',
-  low: '#c8503c',
-  high: '#2f6fb0',
+  /** a bar that moves the metric the bad way for it (a lower npv, a longer payback) */
+  bad: '#c8503c',
+  /** a bar that moves the metric the good way for it */
+  good: '#2e9e6a',
 } as const;
+
+/** The width of a text in pixels, estimated from its length (system fonts): for margins that must hold labels. */
+export function textWidth(text: string, fontSize = 12): number {
+  return Math.ceil(text.length * fontSize * 0.58);
+}
 
 /** System fonts only: a report makes no request, fonts included. */
 export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
@@ -132,16 +141,33 @@ const scenarioLabel = (r: ModelResult): string => r.scenario.name ?? r.scenario.
  * @example
  * renderSvg(compareBarsOption(results.map(evaluate)))
  */
-export function compareBarsOption(results: readonly ModelResult[]): ChartOption {
+export function compareBarsOption(results: readonly ModelResult[], opts: { compact?: boolean } = {}): ChartOption {
   const cats = results.map((r) => r.scenario.id);
+  const revenue = { type: 'bar' as const, name: 'Revenue / MW-year', data: results.map((r) => r.summary.revenuePerMW), color: COLORS.revenue };
+  const gp = { type: 'bar' as const, name: 'Gross profit / MW-year', data: results.map((r) => r.summary.grossProfitPerMW), color: COLORS.grossProfit };
+  const title = 'Revenue and gross profit per MW-year, by operator';
+  const subtitle = 'average over the years with accelerators in service';
+  if (opts.compact === true) {
+    // a phone: one row per scenario, its name whole (wrapped), the values at the ends of the bars
+    const label = { show: true, position: 'right' as const, fontSize: 10, formatter: (p: { value: unknown }) => millions(p.value as number) };
+    return {
+      ...frame({ title, subtitle, legend: true, left: 110, right: 64 }),
+      xAxis: { type: 'value', ...xName('$ per MW-year'), axisLabel: { formatter: axisMoney } },
+      yAxis: { type: 'category', inverse: true, data: cats, axisLabel: { fontSize: 10, width: 100, overflow: 'break', lineHeight: 12 } },
+      series: [
+        { ...revenue, label, barGap: '10%' },
+        { ...gp, label },
+      ],
+    };
+  }
   const label = { show: true, position: 'top' as const, fontSize: 11, formatter: (p: { value: unknown }) => millions(p.value as number) };
   return {
-    ...frame({ title: 'Revenue and gross profit per MW-year, by operator', subtitle: 'average over the years with accelerators in service', legend: true }),
+    ...frame({ title, subtitle, legend: true }),
     xAxis: { type: 'category', data: cats, ...xName('scenario', 30), axisLabel: { fontSize: 11, interval: 0 } },
     yAxis: { type: 'value', ...yName('$ per MW-year'), axisLabel: { formatter: axisMoney } },
     series: [
-      { type: 'bar', name: 'Revenue / MW-year', data: results.map((r) => r.summary.revenuePerMW), color: COLORS.revenue, label, barGap: '10%' },
-      { type: 'bar', name: 'Gross profit / MW-year', data: results.map((r) => r.summary.grossProfitPerMW), color: COLORS.grossProfit, label },
+      { ...revenue, label, barGap: '10%' },
+      { ...gp, label },
     ],
   };
 }
@@ -155,14 +181,14 @@ export function funnelOption(r: ModelResult): ChartOption {
   const s = r.summary;
   const rows: { name: string; value: number | null; color: string; note: string }[] = [
     { name: 'Total tokens', value: s.totalTokens, color: COLORS.neutral, note: '' },
-    { name: '…of which hidden reasoning', value: s.hiddenReasoningTokens, color: COLORS.hidden, note: '' },
+    { name: 'of which hidden reasoning', value: s.hiddenReasoningTokens, color: COLORS.hidden, note: '' },
     { name: 'Monetizable (cash revenue)', value: s.monetizableTokens, color: COLORS.revenue, note: pct(s.monetizableShare) },
     { name: 'Profitable (margin ≥ min)', value: s.profitableTokens, color: COLORS.grossProfit, note: pct(s.profitableShare) },
     { name: 'Strategic (imputed value)', value: s.strategicTokens, color: COLORS.strategic, note: '' },
   ];
   return {
-    ...frame({ title: `Token funnel — ${scenarioLabel(r)}`, subtitle: `lifetime, ${r.scenario.horizon.years} operating years; % = share of total tokens`, left: 200, right: 120 }),
-    xAxis: { type: 'value', ...xName('tokens over the lifetime'), axisLabel: { formatter: axisTokens } },
+    ...frame({ title: `Token funnel — ${scenarioLabel(r)}`, subtitle: `lifetime, ${r.scenario.horizon.years} operating years; % = share of total tokens; ${TOKEN_SCALE_NOTE}`, left: 200, right: 120 }),
+    xAxis: { type: 'value', ...xName('tokens over the lifetime (T = 10¹², Q = 10¹⁵)'), axisLabel: { formatter: axisTokens } },
     yAxis: { type: 'category', inverse: true, data: rows.map((x) => x.name), axisLabel: { fontSize: 12 } },
     series: [
       {
@@ -209,16 +235,25 @@ export function perMWOption(r: ModelResult): ChartOption {
   };
 }
 
-/** Cost per million tokens (cost of revenue per compute unit) against the realized price per million billed tokens, each year. */
+/** Cash revenue per million tokens served in a year (hidden reasoning and free tokens included): the same denominator as `costPerMTok`. */
+export const revenuePerMTokServed = (y: YearRow): number | null => (y.revenue === null || !(y.tokens !== null && y.tokens > 0) ? null : (y.revenue / y.tokens) * 1e6);
+
+/**
+ * Cost against cash revenue per million tokens served, each year: one unit on
+ * one axis (every token served, hidden reasoning and free use included; the
+ * engine's `costPerMTok` and the year's revenue over the same tokens). The
+ * realized price per million *billed* tokens is another unit and stays in the
+ * tables.
+ */
 export function unitEconomicsOption(r: ModelResult): ChartOption {
   const ys = operating(r);
   return {
-    ...frame({ title: `Cost vs realized price per million tokens — ${scenarioLabel(r)}`, subtitle: 'cost: cost of revenue per M compute units; price: cash revenue per M billed tokens', legend: true }),
+    ...frame({ title: `Cost vs revenue per million tokens served — ${scenarioLabel(r)}`, subtitle: 'both per million tokens served (every token: hidden reasoning and free use included); the gap between them is the gross margin', legend: true }),
     xAxis: { type: 'category', data: ys.map((y) => String(y.year)), ...xName('year'), boundaryGap: false },
-    yAxis: { type: 'value', ...yName('$ per M tokens', 56), axisLabel: { formatter: axisPrice } },
+    yAxis: { type: 'value', ...yName('$ per M tokens served', 56), axisLabel: { formatter: axisPrice } },
     series: [
-      { type: 'line', name: 'Cost / M tokens', data: ys.map((y) => y.costPerMTok), color: COLORS.cost, symbolSize: 6, lineStyle: { width: 2.5 } },
-      { type: 'line', name: 'Realized price / M billed tokens', data: ys.map((y) => y.realizedPricePerMTok), color: COLORS.price, symbolSize: 6, lineStyle: { width: 2.5 } },
+      { type: 'line', name: 'Cost / M tokens served', data: ys.map((y) => y.costPerMTok), color: COLORS.cost, symbolSize: 6, lineStyle: { width: 2.5 } },
+      { type: 'line', name: 'Cash revenue / M tokens served', data: ys.map(revenuePerMTokServed), color: COLORS.price, symbolSize: 6, lineStyle: { width: 2.5 } },
     ],
   };
 }
@@ -374,11 +409,11 @@ export function paybackStackOption(stack: PaybackStack, title = `Payback stack �
   }
   bars.push({ name: 'Cash revenue today', base: 0, value: stack.cashRevenuePerMW, color: COLORS.cumulative, label: `${millions(stack.cashRevenuePerMW)}${share(stack.cashShareOfRequired)}` });
   const req = stack.requiredRevenuePerMW;
-  const gap = stack.gapPerMW;
-  if (req !== null && gap !== null) {
-    if (gap >= 0) bars.push({ name: 'Shortfall', base: stack.cashRevenuePerMW, value: gap, color: COLORS.negative, label: `+${millions(gap)}` });
-    else bars.push({ name: 'Surplus', base: req, value: -gap, color: COLORS.positive, label: `−${millions(-gap)}` });
+  const surplus = stack.surplusPerMW;
+  if (req !== null && surplus !== null) {
     bars.push({ name: 'Required to earn the wacc', base: 0, value: req, color: COLORS.neutral, label: millions(req) });
+    // one sign everywhere: cash − required, drawn between the two (green above, red short of it)
+    bars.push({ name: SURPLUS_LABEL, base: Math.min(req, stack.cashRevenuePerMW), value: Math.abs(surplus), color: surplus >= 0 ? COLORS.positive : COLORS.negative, label: signedMillions(surplus) });
   }
   if (stack.strategicSegments.length > 0) {
     bars.push({
@@ -394,7 +429,7 @@ export function paybackStackOption(stack: PaybackStack, title = `Payback stack �
       ? `no revenue requirement: ${stack.reason ?? 'unknown'}`
       : `cash revenue per MW-year needed for npv = 0 at wacc ${pct(stack.wacc)}: ${millions(req)} (${ratioText(stack.factor)} today's cash prices)`;
   return {
-    ...frame({ title, subtitle: sub, left: 190, right: 170 }),
+    ...frame({ title, subtitle: sub, left: Math.max(...bars.map((b) => textWidth(b.name, 12))) + 16, right: Math.max(...bars.map((b) => textWidth(b.label, 11))) + 16 }),
     xAxis: { type: 'value', ...xName('$ per MW-year (average over the years in service)'), axisLabel: { formatter: axisMoney } },
     yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { fontSize: 12 } },
     series: [
@@ -492,51 +527,64 @@ export function advantagesOption(a: Advantages, title = `Structural advantages �
 }
 
 /**
- * The tornado (MODEL.md §5): the metric with each driver at its low (red) and
- * high (blue) value, all else at base, as bars from the base value; the
- * widest swing on top. Each bar is labelled with the driver's value.
+ * The tornado (MODEL.md §5): the metric with each driver at its low and high
+ * value, all else at base, as bars from the base value; the widest swing on
+ * top. A bar's colour says what the move does to the metric — green where it
+ * makes it better (a higher npv, a shorter payback), red where worse — not
+ * which end of the input it is. Each bar is labelled with the driver's value.
  */
-export function tornadoOption(t: TornadoReport, opts: { title?: string; metricLabel?: string; formatValue?: (row: TornadoRow, x: number) => string } = {}): ChartOption {
+export function tornadoOption(
+  t: TornadoReport,
+  opts: { title?: string; metricLabel?: string; formatValue?: (row: TornadoRow, x: number) => string; /** a phone: no value labels at the bar ends (the tooltip and the table have them) */ compact?: boolean } = {},
+): ChartOption {
   const rows = t.rows;
   const base = t.baseMetric ?? 0;
   const metricLabel = opts.metricLabel ?? t.metric;
+  const higherIsBetter = metricBetter(t.metric) === 'higher';
   const fmtValue = opts.formatValue ?? ((_: TornadoRow, x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
   // bars start at the base value: a transparent offset from 0 to the bar's start, then the bar (stacked on every sign)
   const start = (m: number | null): number | null => (m === null ? null : Math.min(base, m));
   const length = (m: number | null): number | null => (m === null ? null : Math.abs(m - base));
   const side = (m: number | null): 'left' | 'right' => (m !== null && m < base ? 'left' : 'right');
-  const bar = (name: string, stack: string, color: string, get: (r: TornadoRow) => number | null, value: (r: TornadoRow) => number) => [
+  const colour = (m: number | null): string => (m === null || m === base ? COLORS.neutral : (m > base) === higherIsBetter ? COLORS.good : COLORS.bad);
+  const bar = (name: string, stack: string, get: (r: TornadoRow) => number | null, value: (r: TornadoRow) => number) => [
     { type: 'bar' as const, name: `${name} offset`, stack, stackStrategy: 'all' as const, silent: true, itemStyle: { color: 'transparent' }, data: rows.map((r) => start(get(r))), barWidth: '60%', barGap: '-100%' },
     {
       type: 'bar' as const,
       name,
       stack,
       stackStrategy: 'all' as const,
-      color,
       barWidth: '60%',
       barGap: '-100%',
-      data: rows.map((r) => ({ value: length(get(r)), label: { show: (length(get(r)) ?? 0) > 0, position: side(get(r)) } })),
-      label: { show: true, fontSize: 10, color: '#38404c', formatter: (p: { dataIndex: number }) => {
-        const r = rows[p.dataIndex];
-        return r === undefined ? '' : fmtValue(r, value(r));
-      } },
+      data: rows.map((r) => ({ value: length(get(r)), itemStyle: { color: colour(get(r)) }, label: { show: opts.compact !== true && (length(get(r)) ?? 0) > 0, position: side(get(r)) } })),
+      label: {
+        show: opts.compact !== true,
+        fontSize: 10,
+        color: '#38404c',
+        formatter: (p: { dataIndex: number }) => {
+          const r = rows[p.dataIndex];
+          return r === undefined ? '' : fmtValue(r, value(r));
+        },
+      },
     },
   ];
-  const money = t.metric !== 'irr' && t.metric !== 'equityIrr' && !t.metric.endsWith('Share') && t.metric !== 'grossMargin' && !t.metric.startsWith('payback') && !t.metric.startsWith('discounted') && t.metric !== 'minDscr' && t.metric !== 'maxLtv';
+  const money = isMoneyMetric(t.metric);
   const axisFmt = money ? axisMoney : (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  const labelWidth = Math.min(230, Math.max(...rows.map((r) => textWidth(r.label, 11)), 60));
   return {
     ...frame({
       title: opts.title ?? `Tornado — ${metricLabel}, ${t.scenarioId}`,
-      subtitle: `${metricLabel} at base ${money ? millions(t.baseMetric, 0, true) : axisFmt(base)}; each driver at low (red) and high (blue), ±${pct(t.swing, 0)} unless a range is given; labels are the driver's value`,
-      left: 250,
-      right: 70,
+      subtitle: `${metricLabel} at base ${money ? millions(t.baseMetric, 0, true) : axisFmt(base)}; each driver at its low and high value (±${pct(t.swing, 0)} unless a range is given); green: ${metricLabel} better than base, red: worse${opts.compact === true ? '' : "; labels are the driver's value"}`,
+      left: labelWidth + 14,
+      right: opts.compact === true ? 16 : 70,
       legend: false,
     }),
     xAxis: { type: 'value', ...xName(money ? `${metricLabel} ($)` : metricLabel), axisLabel: { formatter: axisFmt }, scale: true, boundaryGap: ['12%', '12%'] },
-    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisLabel: { fontSize: 11, width: 200, overflow: 'truncate' } },
+    // whole labels, wrapped onto a second line where they are long: two drivers never read the same
+    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisLabel: { fontSize: 11, width: labelWidth, overflow: 'break', lineHeight: 13 } },
     series: [
-      ...bar('low', 'low', COLORS.low, (r) => r.metricLow, (r) => r.low),
-      ...bar('high', 'high', COLORS.high, (r) => r.metricHigh, (r) => r.high),
+      ...bar('low', 'low', (r) => r.metricLow, (r) => r.low),
+      ...bar('high', 'high', (r) => r.metricHigh, (r) => r.high),
       {
         type: 'line',
         name: 'base',
@@ -580,7 +628,7 @@ export function nowcastWaterfallOption(n: WaterfallInput, title = `Nowcast — $
       right: 90,
     }),
     xAxis: { type: 'value', ...xName('npv ($)'), axisLabel: { formatter: axisMoney }, boundaryGap: ['10%', '10%'] },
-    yAxis: { type: 'category', inverse: true, data: steps.map((s) => s.label), axisLabel: { fontSize: 11, width: 200, overflow: 'truncate' } },
+    yAxis: { type: 'category', inverse: true, data: steps.map((s) => s.label), axisLabel: { fontSize: 11, width: 200, overflow: 'break', lineHeight: 13 } },
     series: [
       // a transparent offset to the bar's start, then the bar (stacked on every sign, as the tornado)
       { type: 'bar', name: 'offset', stack: 'w', stackStrategy: 'all', silent: true, itemStyle: { color: 'transparent' }, barWidth: '55%', data: steps.map((s) => Math.min(s.from, s.to)) },
@@ -598,7 +646,7 @@ export function nowcastWaterfallOption(n: WaterfallInput, title = `Nowcast — $
           color: '#38404c',
           formatter: (p: { dataIndex: number }) => {
             const s = steps[p.dataIndex];
-            return s === undefined ? '' : millions(value(s), 1, true);
+            return s === undefined ? '' : millions(value(s), 0, true);
           },
         },
       },
