@@ -4,7 +4,8 @@
  * so a slider move repaints in the same task.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { ChartOption } from '../../../src/report/charts.ts';
+import { type ChartOption, textWidth } from '../../../src/report/charts.ts';
+import { registerChart, unregisterChart } from '../chart-inspect.ts';
 import { echarts } from '../echarts.ts';
 import { useNarrow } from '../hooks.ts';
 import { esc } from '../html.ts';
@@ -71,20 +72,24 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
   o['aria'] = { enabled: true, decal: { show: false }, label: { description: ariaText(option) } };
   wrapTitle(o, narrow, width);
   const tidyAxis = (a: unknown): unknown =>
-    Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: true, ...(a['axisLabel'] as Dict | undefined) } } : a;
+    Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: a['type'] !== 'category', ...(a['axisLabel'] as Dict | undefined) } } : a;
   o['xAxis'] = tidyAxis(o['xAxis']);
   o['yAxis'] = tidyAxis(o['yAxis']);
-  if (isDict(o['legend']) && width < 720) o['legend'] = { ...o['legend'], type: 'scroll' };
+  const horizontalBars = yAxis?.['type'] === 'category';
   if (narrow) {
     const g = first(o['grid']);
     const vm = first(o['visualMap']);
-    const horizontalBars = yAxis?.['type'] === 'category';
+    // category labels of horizontal bars wrap (never cut short) in at most about a third of the width
+    const labels = horizontalBars && Array.isArray(yAxis?.['data']) ? (yAxis['data'] as unknown[]).map(String) : [];
+    const longest = Math.max(0, ...labels.map((l) => textWidth(l, 10)));
+    const labelWidth = Math.min(Math.max(64, Math.ceil(longest / 2) + 8), Math.round(width * 0.36));
     if (g !== undefined) {
+      const right = Number(g['right'] ?? 40);
       o['grid'] = {
         ...g,
-        left: Math.min(Number(g['left'] ?? 60), 64),
-        // bars labelled on their right keep some room there
-        right: horizontalBars ? Math.min(Number(g['right'] ?? 40), 56) : 16,
+        left: horizontalBars ? labelWidth + 10 : Math.min(Number(g['left'] ?? 60), 64),
+        // bars labelled on their right keep room for their labels, smaller on a phone
+        right: horizontalBars ? Math.min(Math.max(24, Math.round(right * 0.82)), Math.round(width * 0.36)) : 16,
         ...(vm !== undefined && { bottom: Number(g['bottom'] ?? 60) + 44 }),
       };
     }
@@ -96,12 +101,38 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
           ? {
               ...a,
               nameGap: Math.min(Number(a['nameGap'] ?? 30), a['type'] === 'category' && isY ? 40 : 44),
-              axisLabel: { ...(a['axisLabel'] as Dict | undefined), fontSize: 10, ...(a['type'] === 'category' && isY && { width: 96, overflow: 'truncate' }) },
+              axisLabel: {
+                ...(a['axisLabel'] as Dict | undefined),
+                fontSize: 10,
+                ...(a['type'] === 'category' && isY && { width: labelWidth, overflow: 'break', lineHeight: 11 }),
+              },
             }
           : a;
     o['xAxis'] = shrink(o['xAxis'], false);
     o['yAxis'] = shrink(o['yAxis'], true);
-    if (isDict(o['legend'])) o['legend'] = { ...o['legend'], type: 'scroll', textStyle: { fontSize: 10 } };
+    // bar labels a size smaller
+    o['series'] = (Array.isArray(o['series']) ? o['series'] : [o['series']]).map((x) =>
+      isDict(x) && isDict(x['label']) ? { ...x, label: { ...(x['label'] as Dict), fontSize: Math.min(9, Number((x['label'] as Dict)['fontSize'] ?? 11)) } } : x,
+    );
+  }
+  // a legend wraps onto as many rows as it needs (never "1/3" pages); the plot moves up to make room
+  if (isDict(o['legend'])) {
+    const size = narrow ? 10 : 12;
+    const names = series.filter((x) => typeof x['name'] === 'string' && x['color'] !== 'transparent').map((x) => String(x['name']));
+    const avail = width * 0.9;
+    let rows = 1;
+    let line = 0;
+    for (const n of names) {
+      const w = 25 + textWidth(n, size) + (narrow ? 12 : 26);
+      if (line > 0 && line + w > avail) {
+        rows++;
+        line = 0;
+      }
+      line += w;
+    }
+    o['legend'] = { ...o['legend'], type: 'plain', itemGap: narrow ? 12 : 26, textStyle: { fontSize: size } };
+    const g = first(o['grid']);
+    if (g !== undefined && rows > 1) o['grid'] = { ...(first(o['grid']) as Dict), bottom: Number(g['bottom'] ?? 60) + (rows - 1) * (size + 10) };
   }
   return o as ChartOption;
 }
@@ -163,6 +194,7 @@ export function Chart({ option, height = 380, testid }: ChartProps) {
     if (node === null) return;
     const c = echarts.init(node, undefined, { renderer: 'canvas' });
     chart.current = c;
+    registerChart(node, c);
     width.current = node.clientWidth || 800;
     const ro = new ResizeObserver(() => {
       const w = node.clientWidth;
@@ -176,6 +208,7 @@ export function Chart({ option, height = 380, testid }: ChartProps) {
     ro.observe(node);
     return () => {
       ro.disconnect();
+      unregisterChart(node);
       c.dispose();
       chart.current = null;
     };
