@@ -196,6 +196,28 @@ describe('validate, resolve, init, schema, catalog', () => {
     }
     expect((await cli('init', 'neoclod')).err).toContain('did you mean "neocloud"');
   });
+  it('init leaves the archetype\'s description and sources with it, and copies no catalog value that would go stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-init-'));
+    for (const a of ['hyperscaler', 'frontier-lab', 'neocloud', 'private-ai-factory']) {
+      const { out } = await cli('init', a);
+      expect(out, a).not.toMatch(/^description:/m);
+      expect(out, a).not.toMatch(/^sources:/m);
+      expect(out, a).not.toMatch(/= catalog|catalog [\d,.]+/);
+      const parsed = parse(out) as Record<string, unknown>;
+      expect(parsed['description'], a).toBeUndefined();
+      expect(parsed['sources'], a).toBeUndefined();
+    }
+    // the neocloud's capex equals the catalog's gb200: the line is left out, so another accelerator brings its own
+    const { out } = await cli('init', 'neocloud');
+    expect(out).toMatch(/^ {2}# capexPerAccelerator: the catalog's value for gb200/m);
+    const file = join(dir, 'b200.yaml');
+    writeFileSync(file, out.replace('accelerator: gb200', 'accelerator: b200'));
+    const resolved = JSON.parse((await cli('resolve', file, '--json')).out) as { fleet: { capexPerAccelerator: number } };
+    const b200 = (JSON.parse((await cli('catalog', '--json')).out) as { accelerators: { id: string; capexPerAccelerator: number }[] }).accelerators.find((x) => x.id === 'b200')!;
+    expect(resolved.fleet.capexPerAccelerator).toBe(b200.capexPerAccelerator);
+    // a value that differs from the catalog stays, saying it overrides it (no copy of the catalog's number)
+    expect((await cli('init', 'hyperscaler')).out).toMatch(/capexPerAccelerator: 50000 +# overrides the catalog's gb200: less a volume discount \(L\)/);
+  });
   it('schema prints the JSON Schema', async () => {
     const s = JSON.parse((await cli('schema')).out) as { properties: Record<string, unknown>; additionalProperties: boolean };
     expect(Object.keys(s.properties)).toContain('demand');
