@@ -82,6 +82,72 @@ export function axisRate(v: number): string {
 }
 
 // ---------------------------------------------------------------------------
+// Fitting a chart to its width
+
+type Dict = Record<string, unknown>;
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const firstOf = (v: unknown): Dict | undefined => (Array.isArray(v) ? (isDict(v[0]) ? v[0] : undefined) : isDict(v) ? v : undefined);
+
+/**
+ * A chart made to fit the width it is drawn at (the report's SVG, a live
+ * chart on any screen): a title or subtitle too long for one line wraps (an
+ * estimate from its length) and the plot moves down to make room; a legend
+ * wraps onto as many rows as it needs (never a paged "1/3" legend) and the
+ * plot moves up. `narrow`: a phone's smaller type.
+ *
+ * @example
+ * renderSvg(fitToWidth(tornadoOption(t), 880));
+ */
+export function fitToWidth(option: ChartOption, width: number, opts: { narrow?: boolean; /** the share of the width text may take: below 1 where text is measured short (the report's server-side SVG) */ textRoom?: number } = {}): ChartOption {
+  const narrow = opts.narrow === true;
+  const room = opts.textRoom ?? 1;
+  const o: Dict = { ...(option as Dict) };
+  const t = firstOf(o['title']);
+  const extraTop = (() => {
+    if (t === undefined) return 0;
+    const text = typeof t['text'] === 'string' ? t['text'] : '';
+    const sub = typeof t['subtext'] === 'string' ? t['subtext'] : '';
+    const tSize = narrow ? 13 : 15;
+    const sSize = narrow ? 10.5 : 12;
+    const avail = Math.max(120, (width - 24) * room);
+    const lines = (s: string, size: number, k: number): number => Math.max(1, Math.ceil((s.length * size * k) / avail));
+    const tLines = lines(text, tSize, 0.6);
+    const sLines = sub === '' ? 0 : lines(sub, sSize, 0.56);
+    const wrap = tLines > 1 || sLines > 1;
+    o['title'] = {
+      ...t,
+      ...(wrap && { left: 10, textAlign: 'left' }),
+      textStyle: { ...(t['textStyle'] as Dict | undefined), fontSize: tSize, width: avail, overflow: 'break', lineHeight: Math.round(tSize * 1.3) },
+      subtextStyle: { ...(t['subtextStyle'] as Dict | undefined), fontSize: sSize, width: avail, overflow: 'break', lineHeight: Math.round(sSize * 1.35) },
+    };
+    return (tLines - 1) * Math.round(tSize * 1.3) + Math.max(0, sLines - 1) * Math.round(sSize * 1.35);
+  })();
+  let extraBottom = 0;
+  if (isDict(o['legend'])) {
+    const size = narrow ? 10 : 12;
+    const gap = narrow ? 12 : 26;
+    const series = (Array.isArray(o['series']) ? o['series'] : [o['series']]).filter(isDict);
+    const names = series.filter((x) => typeof x['name'] === 'string' && x['color'] !== 'transparent').map((x) => String(x['name']));
+    const avail = width * 0.9;
+    let rows = 1;
+    let line = 0;
+    for (const n of names) {
+      const w = 25 + textWidth(n, size) + gap;
+      if (line > 0 && line + w > avail) {
+        rows++;
+        line = 0;
+      }
+      line += w;
+    }
+    o['legend'] = { ...(o['legend'] as Dict), type: 'plain', itemGap: gap, width: '90%', textStyle: { ...((o['legend'] as Dict)['textStyle'] as Dict | undefined), fontSize: size } };
+    extraBottom = (rows - 1) * (size + 12);
+  }
+  const g = firstOf(o['grid']);
+  if (g !== undefined && (extraTop > 0 || extraBottom > 0)) o['grid'] = { ...g, top: Number(g['top'] ?? 60) + extraTop, bottom: Number(g['bottom'] ?? 60) + extraBottom };
+  return o as ChartOption;
+}
+
+// ---------------------------------------------------------------------------
 // Shared pieces
 
 interface Frame {
@@ -546,8 +612,17 @@ export function tornadoOption(
   const start = (m: number | null): number | null => (m === null ? null : Math.min(base, m));
   const length = (m: number | null): number | null => (m === null ? null : Math.abs(m - base));
   const side = (m: number | null): 'left' | 'right' => (m !== null && m < base ? 'left' : 'right');
+  // both ends on one side of the base: the nearer end's label goes across the base line, so the two never collide
+  const labelSide = (r: TornadoRow, which: 'low' | 'high'): 'left' | 'right' => {
+    const m = which === 'low' ? r.metricLow : r.metricHigh;
+    const other = which === 'low' ? r.metricHigh : r.metricLow;
+    const own = side(m);
+    if (m === null || other === null || side(other) !== own || m === base || other === base) return own;
+    const nearer = Math.abs(m - base) < Math.abs(other - base) || (Math.abs(m - base) === Math.abs(other - base) && which === 'low');
+    return nearer ? (own === 'left' ? 'right' : 'left') : own;
+  };
   const colour = (m: number | null): string => (m === null || m === base ? COLORS.neutral : (m > base) === higherIsBetter ? COLORS.good : COLORS.bad);
-  const bar = (name: string, stack: string, get: (r: TornadoRow) => number | null, value: (r: TornadoRow) => number) => [
+  const bar = (name: 'low' | 'high', stack: string, get: (r: TornadoRow) => number | null, value: (r: TornadoRow) => number) => [
     { type: 'bar' as const, name: `${name} offset`, stack, stackStrategy: 'all' as const, silent: true, itemStyle: { color: 'transparent' }, data: rows.map((r) => start(get(r))), barWidth: '60%', barGap: '-100%' },
     {
       type: 'bar' as const,
@@ -556,7 +631,7 @@ export function tornadoOption(
       stackStrategy: 'all' as const,
       barWidth: '60%',
       barGap: '-100%',
-      data: rows.map((r) => ({ value: length(get(r)), itemStyle: { color: colour(get(r)) }, label: { show: opts.compact !== true && (length(get(r)) ?? 0) > 0, position: side(get(r)) } })),
+      data: rows.map((r) => ({ value: length(get(r)), itemStyle: { color: colour(get(r)) }, label: { show: opts.compact !== true && (length(get(r)) ?? 0) > 0, position: labelSide(r, name) } })),
       label: {
         show: opts.compact !== true,
         fontSize: 10,
@@ -570,12 +645,13 @@ export function tornadoOption(
   ];
   const money = isMoneyMetric(t.metric);
   const axisFmt = money ? axisMoney : (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 3 });
-  const labelWidth = Math.min(230, Math.max(...rows.map((r) => textWidth(r.label, 11)), 60));
+  // labels wrap at labelWidth; the margin keeps room beyond it (text measured short still fits)
+  const labelWidth = Math.min(210, Math.max(...rows.map((r) => textWidth(r.label, 11)), 60));
   return {
     ...frame({
       title: opts.title ?? `Tornado — ${metricLabel}, ${t.scenarioId}`,
       subtitle: `${metricLabel} at base ${money ? millions(t.baseMetric, 0, true) : axisFmt(base)}; each driver at its low and high value (±${pct(t.swing, 0)} unless a range is given); green: ${metricLabel} better than base, red: worse${opts.compact === true ? '' : "; labels are the driver's value"}`,
-      left: labelWidth + 14,
+      left: Math.round(labelWidth * 1.15) + 14,
       right: opts.compact === true ? 16 : 70,
       legend: false,
     }),

@@ -501,6 +501,7 @@ a{color:var(--accent)}
 section{margin:0 0 40px}
 figure.chart{margin:8px 0 4px;padding:0}
 figure.chart svg{display:block;width:100%;height:auto;max-width:880px}
+figure.chart svg text{text-rendering:geometricPrecision}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 12px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
 thead th{background:var(--bg);border-bottom:1px solid var(--ink)}

@@ -4,7 +4,7 @@
  * so a slider move repaints in the same task.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { type ChartOption, textWidth } from '../../../src/report/charts.ts';
+import { type ChartOption, fitToWidth, textWidth } from '../../../src/report/charts.ts';
 import { registerChart, unregisterChart } from '../chart-inspect.ts';
 import { echarts } from '../echarts.ts';
 import { useNarrow } from '../hooks.ts';
@@ -70,7 +70,6 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
   }
   // a fixed description (the title): generating one from the data on every update costs time
   o['aria'] = { enabled: true, decal: { show: false }, label: { description: ariaText(option) } };
-  wrapTitle(o, narrow, width);
   const tidyAxis = (a: unknown): unknown =>
     Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: a['type'] !== 'category', ...(a['axisLabel'] as Dict | undefined) } } : a;
   o['xAxis'] = tidyAxis(o['xAxis']);
@@ -115,53 +114,7 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
       isDict(x) && isDict(x['label']) ? { ...x, label: { ...(x['label'] as Dict), fontSize: Math.min(9, Number((x['label'] as Dict)['fontSize'] ?? 11)) } } : x,
     );
   }
-  // a legend wraps onto as many rows as it needs (never "1/3" pages); the plot moves up to make room
-  if (isDict(o['legend'])) {
-    const size = narrow ? 10 : 12;
-    const names = series.filter((x) => typeof x['name'] === 'string' && x['color'] !== 'transparent').map((x) => String(x['name']));
-    const avail = width * 0.9;
-    let rows = 1;
-    let line = 0;
-    for (const n of names) {
-      const w = 25 + textWidth(n, size) + (narrow ? 12 : 26);
-      if (line > 0 && line + w > avail) {
-        rows++;
-        line = 0;
-      }
-      line += w;
-    }
-    o['legend'] = { ...o['legend'], type: 'plain', itemGap: narrow ? 12 : 26, textStyle: { fontSize: size } };
-    const g = first(o['grid']);
-    if (g !== undefined && rows > 1) o['grid'] = { ...(first(o['grid']) as Dict), bottom: Number(g['bottom'] ?? 60) + (rows - 1) * (size + 10) };
-  }
-  return o as ChartOption;
-}
-
-/**
- * Titles and subtitles that would not fit the chart's width wrap onto more
- * lines (an estimate from the text length), and the plot moves down to make room.
- */
-function wrapTitle(o: Dict, narrow: boolean, width: number): void {
-  const t = first(o['title']);
-  if (t === undefined) return;
-  const text = typeof t['text'] === 'string' ? t['text'] : '';
-  const sub = typeof t['subtext'] === 'string' ? t['subtext'] : '';
-  const tSize = narrow ? 13 : 15;
-  const sSize = narrow ? 10.5 : 12;
-  const avail = Math.max(120, width - 24);
-  const lines = (s: string, size: number, k: number): number => Math.max(1, Math.ceil((s.length * size * k) / avail));
-  const tLines = lines(text, tSize, 0.6);
-  const sLines = sub === '' ? 0 : lines(sub, sSize, 0.55);
-  const wrap = tLines > 1 || sLines > 1;
-  o['title'] = {
-    ...t,
-    ...(wrap && { left: 10, textAlign: 'left' }),
-    textStyle: { ...(t['textStyle'] as Dict | undefined), fontSize: tSize, width: avail, overflow: 'break', lineHeight: Math.round(tSize * 1.3) },
-    subtextStyle: { ...(t['subtextStyle'] as Dict | undefined), fontSize: sSize, width: avail, overflow: 'break', lineHeight: Math.round(sSize * 1.35) },
-  };
-  const extra = (tLines - 1) * Math.round(tSize * 1.3) + Math.max(0, sLines - 1) * Math.round(sSize * 1.35);
-  const g = first(o['grid']);
-  if (g !== undefined && extra > 0) o['grid'] = { ...g, top: Number(g['top'] ?? 60) + extra };
+  return fitToWidth(o as ChartOption, width, { narrow });
 }
 
 let firstChartMarked = false;
