@@ -557,16 +557,24 @@ export function internalSweepOption(sweep: InternalSweep, title = `Internal infe
  * difference between an operator and the reference, one bar per group of
  * inputs (green where the operator gains, red where it loses).
  */
-export function advantagesOption(a: Advantages, title = `Structural advantages — ${a.operator.id} vs ${a.reference.id}`): ChartOption {
+export function advantagesOption(a: Advantages, title = `Structural advantages — ${a.operator.id} vs ${a.reference.id}`, opts: { /** a phone: more room beside the bars for their labels, a short axis name */ compact?: boolean } = {}): ChartOption {
   const parts = a.parts;
+  const compact = opts.compact === true;
   const sub =
     a.difference === null
       ? `no attribution: ${a.reason ?? 'unknown'}`
-      : `npv per MW: ${a.operator.id} ${millions(a.operator.npvPerMW, 2, true)} vs ${a.reference.id} ${millions(a.reference.npvPerMW, 2, true)}; difference ${millions(a.difference, 2, true)} = the sum of the bars`;
+      : `npv per MW: ${a.operator.id} ${signedMillions(a.operator.npvPerMW)} vs ${a.reference.id} ${signedMillions(a.reference.npvPerMW)}; difference ${signedMillions(a.difference)} = the sum of the bars${
+          a.sharesNote === null ? '' : ' (no shares: the parts pull both ways)'
+        }${compact ? `; $ of npv per MW, ${a.operator.id} minus ${a.reference.id}` : ''}`;
   return {
     ...frame({ title, subtitle: sub, left: 130, right: 130 }),
     // room beyond the longest bar on either side for its label
-    xAxis: { type: 'value', ...xName(`$ of npv per MW (${a.operator.id} minus ${a.reference.id})`), axisLabel: { formatter: axisMoney }, boundaryGap: ['18%', '18%'] },
+    xAxis: {
+      type: 'value',
+      ...(compact ? {} : xName(`$ of npv per MW (${a.operator.id} minus ${a.reference.id})`)),
+      axisLabel: { formatter: axisMoney },
+      boundaryGap: compact ? ['60%', '60%'] : ['18%', '18%'],
+    },
     yAxis: { type: 'category', inverse: true, data: parts.map((p) => p.label), axisLabel: { fontSize: 12 } },
     series: [
       {
@@ -584,7 +592,7 @@ export function advantagesOption(a: Advantages, title = `Structural advantages �
           formatter: (p: { dataIndex: number }) => {
             const part = parts[p.dataIndex];
             if (part === undefined) return '';
-            return `${millions(part.npvPerMW, 2, true)}${part.shareOfDifference === null ? '' : ` (${pct(part.shareOfDifference, 0)})`}`;
+            return `${signedMillions(part.npvPerMW)}${part.shareOfDifference === null ? '' : ` (${pct(part.shareOfDifference, 0)})`}`;
           },
         },
       },

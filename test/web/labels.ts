@@ -25,6 +25,7 @@ export function labelProblems(chart: string, width: number, height: number, text
   if (marks === 0) out.push(`${chart}: an empty chart (nothing drawn)`);
   for (const t of texts) {
     if (/(…|\.\.\.)$/.test(t.text.trim())) out.push(`${chart}: "${t.text}" is cut short`);
+    if (/^\d+\/\d+$/.test(t.text.trim())) out.push(`${chart}: a paged legend ("${t.text}")`);
     if (t.x < -1 || t.y < -1 || t.x + t.width > width + 1 || t.y + t.height > height + 1) {
       out.push(`${chart}: "${t.text}" falls outside the chart (${Math.round(t.x)},${Math.round(t.y)} ${Math.round(t.width)}×${Math.round(t.height)} in ${width}×${height})`);
     }

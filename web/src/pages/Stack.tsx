@@ -17,6 +17,7 @@ import { Chart } from '../components/Chart.tsx';
 import { Section, Status } from '../components/common.tsx';
 import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
 import { loadText, useLibrary, useScenarioText } from '../data.ts';
+import { useNarrow } from '../hooks.ts';
 import { setParams } from '../route.ts';
 import { useScenarioState } from '../scenario-state.ts';
 
@@ -131,7 +132,8 @@ function Advantages({ scenario, params }: { scenario: ResolvedScenario; params: 
     () => (reference?.ok === true ? attempt(() => advantages(scenario, reference.scenario)) : undefined),
     [scenario, reference],
   );
-  const option = useMemo(() => (result?.ok === true ? advantagesOption(result.value) : undefined), [result]);
+  const narrow = useNarrow();
+  const option = useMemo(() => (result?.ok === true ? advantagesOption(result.value, undefined, { compact: narrow }) : undefined), [result, narrow]);
   return (
     <Section
       title="Structural advantages"

@@ -319,11 +319,13 @@ function GridSection({ scenario, params, metric, targetText }: { scenario: Resol
       return { report, margin: margin ?? null };
     });
   }, [scenario, sx?.key, sy?.key, metric, targetText]);
+  const narrow = useNarrow();
   const option = useMemo(() => {
     if (result === undefined || !result.ok || sx === undefined || sy === undefined) return undefined;
     const r: GridReport = result.value.report;
     return gridHeatmapOption({
       report: r,
+      compact: narrow,
       title: `${metricLabel(metric)} over ${r.x.label.toLowerCase()} and ${r.y.label.toLowerCase()}`,
       metricLabel: metricLabel(metric),
       formatMetric: (x) => formatMetric(metric, x),
@@ -331,7 +333,7 @@ function GridSection({ scenario, params, metric, targetText }: { scenario: Resol
       formatY: (y) => formatInput(r.y, y),
       margin: result.value.margin,
     });
-  }, [result]);
+  }, [result, narrow]);
   const opts = choices.map((s) => ({ value: s.key, label: s.label }));
   return (
     <Section title="Two drivers together" id="grid">
