@@ -196,6 +196,19 @@ describe('validate, resolve, init, schema, catalog', () => {
     }
     expect((await cli('init', 'neoclod')).err).toContain('did you mean "neocloud"');
   });
+  it('validate counts in words: "1 segment", not "1 segments"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-validate-'));
+    const text = readFileSync(join(import.meta.dirname, '..', 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8');
+    const one = parse(text) as { demand: { segments: { tokenShare: number }[] }; uncertainty?: Record<string, unknown> };
+    one.demand.segments = one.demand.segments.slice(0, 1);
+    one.demand.segments[0]!.tokenShare = 1;
+    delete one.uncertainty;
+    const file = join(dir, 'one.json');
+    writeFileSync(file, JSON.stringify(one));
+    const { code, out } = await cli('validate', file);
+    expect(code).toBe(0);
+    expect(out).toMatch(/, 12 years, 1 segment\)$/);
+  });
   it('init leaves the archetype\'s description and sources with it, and copies no catalog value that would go stale', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'payback-init-'));
     for (const a of ['hyperscaler', 'frontier-lab', 'neocloud', 'private-ai-factory']) {
