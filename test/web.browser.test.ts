@@ -353,8 +353,18 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid="watch-list"]');
     expect(await page.textContent('[data-testid="watch-1"]')).toMatch(/npv moves \$[\d,]+M across/);
     await page.screenshot({ path: join(OUT, 'web-signals-evidence.png'), fullPage: true });
+    expect(await canvasLabelProblems(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+    // the same evidence on a phone: the waterfall and the history readable, nothing scrolling sideways
+    const phone = await openPage('#/signals?s=neocloud-base&asOf=2026-11-30', PHONE);
+    await phone.page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-nowcast"] canvas').length > 0, undefined, { timeout: 30_000 });
+    await phone.page.waitForLoadState('networkidle');
+    expect(await canvasLabelProblems(phone.page)).toEqual([]);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+    await phone.page.screenshot({ path: join(OUT, 'web-signals-evidence-phone.png'), fullPage: true });
+    expect(phone.errors).toEqual([]);
+    await phone.page.close();
   }, 120_000);
 
   it('What has to be true: the design point panel shows what `payback designpoint` prints, and changes with the target', async () => {

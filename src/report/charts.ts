@@ -217,9 +217,9 @@ export function compareBarsOption(results: readonly ModelResult[], opts: { compa
     // a phone: one row per scenario, its name whole (wrapped), the values at the ends of the bars
     const label = { show: true, position: 'right' as const, fontSize: 10, formatter: (p: { value: unknown }) => millions(p.value as number) };
     return {
-      ...frame({ title, subtitle, legend: true, left: 110, right: 64 }),
+      ...frame({ title, subtitle, legend: true, left: Math.min(150, Math.max(...cats.map((c) => textWidth(c, 10))) + 16), right: 64 }),
       xAxis: { type: 'value', ...xName('$ per MW-year'), axisLabel: { formatter: axisMoney } },
-      yAxis: { type: 'category', inverse: true, data: cats, axisLabel: { fontSize: 10, width: 100, overflow: 'break', lineHeight: 12 } },
+      yAxis: { type: 'category', inverse: true, data: cats, axisLabel: { fontSize: 10, width: 140, overflow: 'break', lineHeight: 12 } },
       series: [
         { ...revenue, label, barGap: '10%' },
         { ...gp, label },

@@ -81,7 +81,9 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
     // category labels of horizontal bars wrap (never cut short) in at most about a third of the width
     const labels = horizontalBars && Array.isArray(yAxis?.['data']) ? (yAxis['data'] as unknown[]).map(String) : [];
     const longest = Math.max(0, ...labels.map((l) => textWidth(l, 10)));
-    const labelWidth = Math.min(Math.max(64, Math.ceil(longest / 2) + 8), Math.round(width * 0.36));
+    // wide enough for the longest word (an id breaks nowhere) and for two lines of the longest label
+    const word = Math.max(0, ...labels.flatMap((l) => l.split(/\s+/).map((w) => textWidth(w, 10))));
+    const labelWidth = Math.min(Math.max(64, word + 6, Math.ceil(longest / 2) + 8), Math.round(width * 0.4));
     if (g !== undefined) {
       const right = Number(g['right'] ?? 40);
       o['grid'] = {
