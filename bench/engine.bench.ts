@@ -1,5 +1,10 @@
-/** Full deterministic evaluations per second, per built-in archetype, on one core. */
-import { evaluate } from '../src/model/engine.ts';
+/**
+ * Deterministic evaluations per second, per built-in archetype, on one core:
+ * `evaluate` (the whole result of MODEL.md §4, every row) and
+ * `evaluateSummary` (the summary and warnings, what the analyses' searches
+ * read), both through the one computation of a year (`runFactory`).
+ */
+import { evaluate, evaluateSummary } from '../src/model/engine.ts';
 import { readScenarioFile } from '../src/io/files.ts';
 import { builtinsInArchetypeOrder } from '../src/cli/scenarios.ts';
 import { measure, type BenchRow } from './measure.ts';
@@ -17,6 +22,13 @@ export function engineBench(): BenchRow[] {
       unit: 'evaluations/s',
       detail: `${m.meanMicros.toFixed(1)} µs each; ${(m.perSecond * s.horizon.years).toFixed(0)} scenario-years/s`,
       ...(id === 'hyperscaler-base' ? { target: 50_000 } : {}),
+    });
+    const q = measure(() => evaluateSummary(s));
+    rows.push({
+      name: `engine: evaluateSummary ${id} (${s.horizon.years} years)`,
+      perSecond: q.perSecond,
+      unit: 'evaluations/s',
+      detail: `${q.meanMicros.toFixed(1)} µs each; ${(q.perSecond * s.horizon.years).toFixed(0)} scenario-years/s`,
     });
   }
   return rows;

@@ -6,7 +6,8 @@
 #   - else a private cluster: PostgreSQL's server binaries (Debian's `postgresql`, installed through
 #     ensure-debian.sh when missing), `initdb` in $PAYBACK_PG_DIR (default /tmp/inference-payback-pg-<uid>-<repo hash>),
 #     run as the `postgres` user when we are root (root cannot run postgres), started with `pg_ctl -w` on a
-#     free localhost port, with a database `payback_test`. A cluster already running there is reused.
+#     free localhost port (the port of its last run when that is free, so a restart keeps the URL), with a
+#     database `payback_test`. A cluster already running there is reused.
 # status  exit 0 when the private cluster is running, 1 when not.
 # stop    stop the private cluster.
 # install only make sure the server binaries are there.
@@ -95,7 +96,9 @@ if running && [ -f "$dir/port" ]; then
   port="$(cat "$dir/port")"
   say "reusing the server on 127.0.0.1:$port ($data)"
 else
-  port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")" \
+  # the port of the last run when it is free (a restarted server keeps its URL), else a free one
+  last="$(cat "$dir/port" 2>/dev/null || true)"
+  port="$(node -e "const n=require('net');const t=(p,k)=>{const s=n.createServer();s.once('error',()=>k());s.listen(p,'127.0.0.1',()=>{const a=s.address().port;s.close(()=>console.log(a))})};t(Number(process.argv[1])||0,()=>t(0,()=>process.exit(1)))" "$last")" \
     || die "cannot find a free port"
   pg sh -c "echo $port > '$dir/port'" || die "cannot write $dir/port"
   say "starting PostgreSQL on 127.0.0.1:$port ($data)"

@@ -5,7 +5,8 @@
  * `inference-payback/node` (files, workbooks, worker threads) and
  * `inference-payback/server` (the HTTP API).
  */
-export { evaluate, generationSchedule, pricingKind, isCashPricing, type Generation } from './model/engine.ts';
+export { migrateScenarioText, v1Findings, type MigrateResult, type V1Finding } from './model/migrate.ts';
+export { evaluate, evaluateSummary, type SummaryResult, generationSchedule, pricingKind, isCashPricing, type Generation } from './model/engine.ts';
 export {
   npv,
   irr,

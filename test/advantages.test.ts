@@ -1,7 +1,7 @@
 /** Structural advantages (MODEL.md §5): Shapley parts sum to the difference, flip with the pair, and every coalition is a valid scenario. */
 import { describe, expect, it, vi } from 'vitest';
 import { ADVANTAGE_GROUPS, advantageCoalition, advantages, revenuePerComputeUnit } from '../src/analysis/advantages.ts';
-import { evaluate } from '../src/model/engine.ts';
+import { evaluate, evaluateSummary } from '../src/model/engine.ts';
 import { resolveScenario } from '../src/model/load.ts';
 import type { Scenario } from '../src/model/schema.ts';
 import { BUILT_INS, base, catalog, near, nonFinitePaths, scenario, withPatch } from './helpers.ts';
@@ -9,7 +9,7 @@ import { BUILT_INS, base, catalog, near, nonFinitePaths, scenario, withPatch } f
 // count the engine's evaluations (the real engine runs)
 vi.mock('../src/model/engine.ts', async (importOriginal) => {
   const m = await importOriginal<typeof import('../src/model/engine.ts')>();
-  return { ...m, evaluate: vi.fn(m.evaluate) };
+  return { ...m, evaluate: vi.fn(m.evaluate), evaluateSummary: vi.fn(m.evaluateSummary) };
 });
 
 const built: Record<string, Scenario> = Object.fromEntries(BUILT_INS.map((id) => [id, scenario(base(id))]));
@@ -53,13 +53,22 @@ describe('advantages on every ordered pair of the built-ins', () => {
     });
   }
 
-  it('does exactly 32 evaluations', () => {
-    const spy = vi.mocked(evaluate);
-    spy.mockClear();
-    const r = advantages(built['neocloud-base']!, built['hyperscaler-base']!);
-    expect(spy).toHaveBeenCalledTimes(32);
-    expect(r.evaluations).toBe(32);
-    expect(r.coalitions).toHaveLength(32);
+  it('does exactly 32 evaluations (the two ends with their yearly rows only when the segment lists differ: their revenue per compute unit)', () => {
+    const summaries = vi.mocked(evaluateSummary);
+    const full = vi.mocked(evaluate);
+    const n = built['neocloud-base']!;
+    for (const [ref, rows] of [
+      [built['hyperscaler-base']!, 2],
+      [{ ...n, id: 'cheap', finance: { ...n.finance, wacc: 0.06 } }, 0],
+    ] as const) {
+      summaries.mockClear();
+      full.mockClear();
+      const r = advantages(n, ref);
+      expect(summaries.mock.calls.length + full.mock.calls.length).toBe(32);
+      expect(full).toHaveBeenCalledTimes(rows);
+      expect(r.evaluations).toBe(32);
+      expect(r.coalitions).toHaveLength(32);
+    }
   });
 });
 

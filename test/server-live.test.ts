@@ -29,7 +29,8 @@ describe('the server keeps answering while a long Monte Carlo runs', () => {
       catalog: catalog(),
       clock: () => new Date(),
       requireToken: false,
-      limits: { bodyBytes: 1_000_000, mcSamples: 2_000_000, mcMillis: 4_000 },
+      // refuseMillis, jobBytes: Infinity, so that the long run starts and the time budget stops it
+      limits: { bodyBytes: 1_000_000, mcSamples: 2_000_000, mcMillis: 4_000, refuseMillis: Infinity, jobBytes: Infinity },
     });
     server = await listen(app, { host: '127.0.0.1', port: 0 });
   });

@@ -36,7 +36,8 @@ describe('meta', () => {
   it('GET /api/health says up, with the clock, store and limits', async () => {
     const r = await getJson(t.app, '/api/health');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ ok: true, time: NOW.toISOString(), store: { kind: 'sqlite' }, limits: { mcSamples: 5000 }, auth: { writesNeedToken: false } });
+    expect(r.body).toMatchObject({ ok: true, time: NOW.toISOString(), store: { kind: 'sqlite', state: 'up', error: null }, limits: { mcSamples: 5000 }, auth: { writesNeedToken: false } });
+    expect(r.body.store.schemaVersion).toBeGreaterThanOrEqual(4);
     expect(r.headers.get('cache-control')).toBe('no-store');
   });
   it('GET /api/catalog is the accelerator catalog', async () => {
@@ -124,14 +125,14 @@ describe('meta', () => {
   });
   it('an unexpected failure is a 500 with a message and no stack', async () => {
     const logged: string[] = [];
-    const broken = { ...t.store, kind: 'sqlite' as const, location: 'x', schemaVersion: async () => { throw new Error('disk on fire'); } };
+    const broken = { ...t.store, kind: 'sqlite' as const, location: 'x', listScenarios: async () => { throw new Error('disk on fire'); } };
     const { createApp } = await import('../src/server/app.ts');
     const app = createApp({ store: broken as never, catalog: catalog(), clock: () => NOW, requireToken: false, limits: { bodyBytes: 1000, mcSamples: 10, mcMillis: 1000 }, log: (l) => logged.push(l) });
-    const r = await getJson(app, '/api/health');
+    const r = await getJson(app, '/api/scenarios');
     expect(r.status).toBe(500);
     expect(r.body).toEqual({ error: 'internal error: disk on fire' });
     expect(logged[0]).toContain('disk on fire');
-    expect(logged[0]).toContain('GET /api/health');
+    expect(logged[0]).toContain('GET /api/scenarios');
   });
 });
 
@@ -482,7 +483,8 @@ describe('Monte Carlo', () => {
   });
   it('a run past its time budget is stopped (422); past the queue, 429; the pool recovers', async () => {
     const pool = new WorkerPool({ size: 1, queueMax: 1 });
-    const s = await testApp({ limits: { bodyBytes: 100_000, mcSamples: 2_000_000, mcMillis: 400, mcConcurrent: 1 }, pool });
+    // refuseMillis, jobBytes: Infinity, so that the run starts (its estimates are over the budget) and the timer stops it
+    const s = await testApp({ limits: { bodyBytes: 100_000, mcSamples: 2_000_000, mcMillis: 400, mcConcurrent: 1, refuseMillis: Infinity, jobBytes: Infinity }, pool });
     try {
       const slow = postJson(s.app, '/api/mc', { id: 'hyperscaler-base', n: 2_000_000, dist });
       await new Promise((r) => setTimeout(r, 50));
@@ -597,12 +599,35 @@ describe('the token on writes', () => {
     const ok = await postJson(s.app, '/api/scenarios', { yaml: WORKED }, { authorization: 'Bearer s3cret-token' });
     expect(ok.status).toBe(201);
   });
-  it('reads and computations need no token, from any host', async () => {
-    expect((await getJson(s.app, 'http://payback.example.com/api/scenarios')).status).toBe(200);
+  it('reads and computations need no token', async () => {
+    expect((await getJson(s.app, '/api/scenarios')).status).toBe(200);
     expect((await postJson(s.app, '/api/run', { id: 'neocloud-base' })).status).toBe(200);
     expect((await getJson(s.app, '/api/health')).body.auth).toEqual({ writesNeedToken: true });
     const doc = await getJson(s.app, '/api/openapi.json');
     expect(doc.body.paths['/api/scenarios'].post.security).toEqual([{ bearer: [] }]);
+  });
+  it('the DNS-rebinding guard holds with a token too: a name not allowed is refused on reads and computations', async () => {
+    // before: with a token set the Host check was off, and a rebinding page read and computed freely
+    for (const host of ['evil.example', 'evil.example:8080', 'payback.example.com']) {
+      const read = await s.app.request(`http://${host}/api/scenarios`);
+      expect(read.status, host).toBe(403);
+      expect(((await read.json()) as { error: string }).error).toMatch(/DNS rebinding.*--allowed-host/);
+      const run = await s.app.request(`http://${host}/api/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"neocloud-base"}' });
+      expect(run.status, host).toBe(403);
+    }
+    // loopback, and the addresses it is reached at (rebinding needs a name), are answered
+    for (const host of ['127.0.0.1:8080', 'localhost', '[::1]:8080', '10.0.0.5:8080', '[2001:db8::1]']) {
+      expect((await s.app.request(`http://${host}/api/scenarios`)).status, host).toBe(200);
+    }
+    // and the names it is told to answer to
+    const named = await testApp({ requireToken: true, token: 's3cret-token', allowedHosts: ['Payback.Example.com'] });
+    try {
+      expect((await named.app.request('http://payback.example.com:443/api/scenarios')).status).toBe(200);
+      expect((await named.app.request('http://payback.example.com./api/scenarios')).status).toBe(200);
+      expect((await named.app.request('http://evil.example/api/scenarios')).status).toBe(403);
+    } finally {
+      await named.close();
+    }
   });
   it('requireToken without a token is a configuration error', async () => {
     await expect(testApp({ requireToken: true })).rejects.toThrow(/requireToken needs a token/);

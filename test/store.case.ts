@@ -203,6 +203,10 @@ export function storeSuite(factory: StoreFactory): void {
         expect((await s.listObservations({ scope: 'other' })).length).toBe(1);
         expect((await s.listObservations({ signal: 'gpu-hour-price', from: '2025-01-01', to: '2025-12-31' })).map((r) => r.date)).toEqual(['2025-01-01', '2025-06-01']);
         expect((await s.listObservations({ limit: 2 })).length).toBe(2);
+        const all = await s.listObservations();
+        const ids = [all[4]!.id, all[0]!.id];
+        expect((await s.listObservations({ ids })).map((r) => r.id)).toEqual([all[0]!.id, all[4]!.id]);
+        expect(await s.listObservations({ ids: [] })).toEqual([]);
       }));
 
     it('is idempotent: re-adding the same rows (even re-spaced, re-cased) adds nothing and burns no ids', () =>
@@ -263,6 +267,52 @@ export function storeSuite(factory: StoreFactory): void {
         await expect(t.raw(`DELETE FROM observations`)).rejects.toThrow(/append-only/);
         expect(await s.countObservations()).toBe(1);
       }));
+
+    it('the database itself refuses an insert that would take the place of a stored row (REPLACE, upsert)', () =>
+      withStore(async (s, t) => {
+        const [a] = (await s.addObservations([obs()])).ids as [number];
+        const [b] = (await s.addObservations([obs({ value: 1.75, supersedes: a })])).ids as [number];
+        const before = await s.listObservations({ history: true });
+        const cols = `(id, signal, scope, date, value, unit, source, recorded_at, supersedes, key)`;
+        const row = (id: string, supersedes: string, key: string): string =>
+          `(${id}, 'gpu-hour-price', 'h100 1-yr contract', '2025-10-01', 0, '$/accelerator-hour', 'attacker', '2026-01-01T00:00:00.000Z', ${supersedes}, ${key})`;
+        const keyOf = `(SELECT key FROM observations WHERE id = ${a})`;
+        const attempts =
+          factory.name === 'sqlite'
+            ? [
+                // same id, same key, same corrected row: each would delete the stored row without the DELETE trigger
+                `REPLACE INTO observations ${cols} VALUES ${row(String(a), 'NULL', "'fresh-key-1'")}`,
+                `REPLACE INTO observations ${cols} VALUES ${row('NULL', 'NULL', keyOf)}`,
+                `INSERT OR REPLACE INTO observations ${cols} VALUES ${row('NULL', String(a), "'fresh-key-2'")}`,
+              ]
+            : [
+                `INSERT INTO observations ${cols} VALUES ${row(String(a), 'NULL', "'fresh-key-1'")} ON CONFLICT (id) DO UPDATE SET value = 0`,
+                `INSERT INTO observations ${cols} VALUES ${row('DEFAULT', 'NULL', keyOf)} ON CONFLICT (key) DO UPDATE SET value = 0`,
+              ];
+        for (const sql of attempts) await expect(t.raw(sql), sql).rejects.toThrow(/append-only/);
+        expect(await s.listObservations({ history: true })).toEqual(before);
+        // the store's own writes still skip what it has and add what is new
+        expect(await s.addObservations([obs(), obs({ value: 1.75, supersedes: a })])).toMatchObject({ added: 0, duplicates: 2 });
+        expect((await s.addObservations([obs({ value: 1.8, supersedes: b })])).added).toBe(1);
+      }));
+
+    it('a store made before the REPLACE guard gets it when opened', async () => {
+      if (factory.name !== 'sqlite') return; // PostgreSQL never needed it: it has no REPLACE
+      const t = await factory.target();
+      await (await t.open()).close();
+      // as version 4 of the schema left it
+      await t.raw(`DROP TRIGGER observations_no_replace; DELETE FROM schema_migrations WHERE version = 5`);
+      const s = await t.open();
+      try {
+        expect(await s.schemaVersion()).toBe(SCHEMA_VERSION);
+        const [a] = (await s.addObservations([obs()])).ids as [number];
+        await expect(t.raw(`REPLACE INTO observations (id, signal, scope, date, value, unit, source, recorded_at, key)
+          VALUES (${a}, 'x', 'y', '2025-01-01', 0, 'u', 's', '2026-01-01T00:00:00.000Z', 'k')`)).rejects.toThrow(/append-only/);
+        expect((await s.getObservation(a))?.value).toBe(1.7);
+      } finally {
+        await s.close();
+      }
+    });
 
     it('latestBySeries: the latest current row of each series up to a date', () =>
       withStore(async (s) => {

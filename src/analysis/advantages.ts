@@ -52,7 +52,7 @@
  * difference: with parts of both signs a share says nothing (−637 %, 1,783 %),
  * so the parts are read in $ per MW alone.
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluate, evaluateSummary } from '../model/engine.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
 import { scaleCashRevenue } from './payback-stack.ts';
@@ -259,16 +259,19 @@ const popcount = (m: number): number => {
 export function advantages(operator: Scenario, reference: Scenario): Advantages {
   const itMW = operator.site.itMW;
   // the two ends (every group from one side) carry no pricing across: they are the two operators, and give the plan
+  // (their served compute by segment needs the yearly rows only when the segment lists differ)
+  const same = sameSegmentLists(operator.demand.segments, reference.demand.segments);
+  const run = same ? evaluateSummary : evaluate;
   const ends = {
-    reference: evaluate(coalitionOf(operator, reference, new Set(), OWN_PRICES)),
-    operator: evaluate(coalitionOf(operator, reference, new Set(ADVANTAGE_GROUPS), OWN_PRICES)),
+    reference: run(coalitionOf(operator, reference, new Set(), OWN_PRICES)),
+    operator: run(coalitionOf(operator, reference, new Set(ADVANTAGE_GROUPS), OWN_PRICES)),
   };
-  const plan = pricingPlan(operator, reference, ends);
+  const plan = same ? OWN_PRICES : pricingPlan(operator, reference, ends as { operator: ModelResult; reference: ModelResult });
   const v: (number | null)[] = new Array<number | null>(FULL + 1).fill(null);
   const coalitions: AdvantageCoalition[] = [];
   for (let mask = 0; mask <= FULL; mask++) {
     const groups = groupsOf(mask);
-    const result = mask === 0 ? ends.reference : mask === FULL ? ends.operator : evaluate(coalitionOf(operator, reference, new Set(groups), plan));
+    const result = mask === 0 ? ends.reference : mask === FULL ? ends.operator : evaluateSummary(coalitionOf(operator, reference, new Set(groups), plan));
     const npv = result.summary.npv;
     v[mask] = npv === null ? null : npv / itMW;
     coalitions.push({ fromOperator: groups, npvPerMW: v[mask] ?? null });

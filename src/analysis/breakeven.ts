@@ -14,7 +14,8 @@
  * bisects to the edge of it. A whole-number driver (useful life) gives the
  * nearest whole value that meets the target.
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluateSummary } from '../model/engine.ts';
+import type { ModelWarning } from '../model/result.ts';
 import { brentCore } from '../model/root.ts';
 import type { Scenario } from '../model/schema.ts';
 import { ROOT_MAXITER } from '../model/tolerances.ts';
@@ -54,7 +55,7 @@ export interface BreakevenRow extends DriverLabel {
   breakeven: number | null;
   /** `breakeven − base`. */
   change: number | null;
-  /** `change / |base|` (null when the base is 0). */
+  /** `change / |base|`; null when it has no value (a base of 0, or too small for the ratio to be finite), with a warning. */
   changePct: number | null;
   status: BreakevenStatus;
   /** The range searched: the driver's valid range. */
@@ -78,6 +79,8 @@ export interface BreakevenReport {
   base: { metric: number | null; met: boolean };
   rows: BreakevenRow[];
   evaluations: number;
+  /** Values the table cannot give, and why (a change in % from a base of 0). */
+  warnings: ModelWarning[];
 }
 
 /** Options of `breakeven`. */
@@ -117,7 +120,7 @@ export function resolveTarget(scenario: Scenario, target: Target | string | unde
 export function breakeven(scenario: Scenario, opts: BreakevenOptions = {}): BreakevenReport {
   const target = resolveTarget(scenario, opts.target);
   const drivers = makeDrivers(scenario, opts.drivers);
-  const baseResult = evaluate(scenario);
+  const baseResult = evaluateSummary(scenario);
   const baseMargin = targetMargin(target, baseResult);
   const baseMet = baseMargin >= 0;
   const rows = drivers.map((d) => breakevenRow(scenario, d, target, baseMet));
@@ -127,7 +130,22 @@ export function breakeven(scenario: Scenario, opts: BreakevenOptions = {}): Brea
     base: { metric: baseResult.summary[target.metric], met: baseMet },
     rows,
     evaluations: 1 + rows.reduce((a, r) => a + r.evaluations, 0),
+    warnings: rows.flatMap(relativeChangeWarning),
   };
+}
+
+/** `change / |base|`, or null when that has no finite value. */
+function relativeChange(change: number | null, base: number): number | null {
+  if (change === null || base === 0) return null;
+  const r = change / Math.abs(base);
+  return Number.isFinite(r) ? r : null;
+}
+
+/** Why a row with a change has no change in %. */
+function relativeChangeWarning(r: BreakevenRow): ModelWarning[] {
+  if (r.change === null || r.changePct !== null) return [];
+  const why = r.base === 0 ? 'a change in % from a base of 0 has no value' : `the change in % from a base of ${r.base} is too large to be a number`;
+  return [{ code: 'change-pct-none', field: r.path, message: `${r.path}: ${why}; changePct is null` }];
 }
 
 /** A driver's value → the target's margin, the metric remembered by value. */
@@ -142,7 +160,7 @@ function probe(scenario: Scenario, d: Driver, target: Target): Probe {
   let n = 0;
   const f = (x: number): number => {
     n++;
-    const r = evaluate(d.apply(scenario, x));
+    const r = evaluateSummary(d.apply(scenario, x));
     metrics.set(x, r.summary[target.metric]);
     return targetMargin(target, r);
   };
@@ -185,7 +203,7 @@ export function breakevenRow(scenario: Scenario, d: Driver, target: Target, base
     base: d.base,
     breakeven: x,
     change,
-    changePct: change === null || d.base === 0 ? null : change / Math.abs(d.base),
+    changePct: relativeChange(change, d.base),
     status,
     lo: d.lo,
     hi: d.hi,

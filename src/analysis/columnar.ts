@@ -59,6 +59,9 @@ export class ColumnarModel {
   private readonly x: Float64Array;
   private readonly scratch: Float64Array[];
   private readonly allSlots: number[];
+  /** slots the model does not read for this structure */
+  private readonly unread = new Set<number>();
+  private readonly readCache = new WeakMap<readonly number[], number[]>();
 
   constructor(scenario: Scenario, capacity: number) {
     const st = structureOf(scenario);
@@ -78,6 +81,10 @@ export class ColumnarModel {
     this.scratch = Array.from({ length: 4 }, () => new Float64Array(capacity));
     this.x = new Float64Array(this.layout.count);
     this.allSlots = Array.from({ length: this.layout.count }, (_, k) => k);
+    // with every share the same in every year the model reads year 1's slot alone: later years need no copying
+    if (st.constantShares) {
+      for (const sl of this.layout.segments) for (let t = 2; t <= T; t++) this.unread.add(sl.share + t - 1);
+    }
   }
 
   /** One column per slot, `capacity` long. */
@@ -189,13 +196,18 @@ export class ColumnarModel {
     const plan = this.plan;
     const m = this.m;
     const M = out.metrics;
-    const q = varying.length;
+    let read = this.readCache.get(varying);
+    if (read === undefined) {
+      read = varying.filter((v) => !this.unread.has(v));
+      this.readCache.set(varying, read);
+    }
+    const q = read.length;
     const wacc = slots[this.layout.wacc] as Float64Array;
     const life = slots[this.layout.usefulLife] as Float64Array;
     const own = this.own;
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < q; k++) {
-        const s = varying[k] as number;
+        const s = read[k] as number;
         x[s] = (slots[s] as Float64Array)[i] as number;
       }
       runFactory(plan, x, m, null, true);

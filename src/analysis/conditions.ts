@@ -19,7 +19,7 @@
  * Inputs that do not move npv between their p10 and p90 have no direction and
  * take no part.
  */
-import { evaluate, isCashPricing, pricingKind } from '../model/engine.ts';
+import { evaluateSummary, isCashPricing, pricingKind } from '../model/engine.ts';
 import { payerOf } from '../model/payers.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
 import { DEFAULT_SAMPLES, DEFAULT_SEED, monteCarlo } from './monte-carlo.ts';
@@ -187,7 +187,7 @@ export interface ConditionsReport {
   warnings: { code: string; message: string }[];
 }
 
-const npvOf = (s: Scenario): number | null => evaluate(s).summary.npv;
+const npvOf = (s: Scenario): number | null => evaluateSummary(s).summary.npv;
 
 /**
  * The eight conditions of a scenario: each one's uncertain inputs and their

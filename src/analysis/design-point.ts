@@ -34,7 +34,7 @@
  * in the discrete inputs), and the design point is the most likely point on
  * the limit state over all combinations (largest `P(combination)·φ(β)`).
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluate, evaluateSummary } from '../model/engine.ts';
 import { brent } from '../model/root.ts';
 import type { Scenario } from '../model/schema.ts';
 import { MC_METRICS, type McMetric } from './columnar.ts';
@@ -225,7 +225,7 @@ function valuesAt(p: Problem, held: ReadonlyMap<number, number>, z: readonly num
 
 function marginAtZ(p: Problem, held: ReadonlyMap<number, number>, z: readonly number[]): number {
   p.evaluations++;
-  const m = targetMargin(p.target, evaluate(applyValues(p.space, valuesAt(p, held, z))));
+  const m = targetMargin(p.target, evaluateSummary(applyValues(p.space, valuesAt(p, held, z))));
   return Number.isNaN(m) ? -Infinity : m;
 }
 

@@ -4,7 +4,7 @@
  * between a cell and one of its neighbours (for npv the zero contour, for
  * irr the wacc contour).
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluateSummary } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
 import type { SummaryField } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
@@ -144,7 +144,7 @@ export function grid(scenario: Scenario, opts: GridOptions): GridReport {
     const row: (number | null)[] = [];
     const metRow: boolean[] = [];
     for (const x of xs) {
-      const r = evaluate(dx.apply(sy, x));
+      const r = evaluateSummary(dx.apply(sy, x));
       row.push(r.summary[metric]);
       if (target !== null) metRow.push(targetMargin(target, r) >= 0);
     }
@@ -154,7 +154,7 @@ export function grid(scenario: Scenario, opts: GridOptions): GridReport {
   return {
     scenarioId: scenario.id,
     metric,
-    baseMetric: evaluate(scenario).summary[metric],
+    baseMetric: evaluateSummary(scenario).summary[metric],
     target: target === null ? null : { text: target.text, describe: target.describe },
     x: axisResult(dx, xs),
     y: axisResult(dy, ys),

@@ -13,7 +13,7 @@
  * platforms, internal): the same cash, cut two ways, so that enterprise
  * budgets are one bar of the stack, not the whole (issue 19).
  */
-import { evaluate, isCashPricing, pricingKind } from '../model/engine.ts';
+import { evaluate, evaluateSummary, isCashPricing, pricingKind } from '../model/engine.ts';
 import type { ModelResult } from '../model/result.ts';
 import { brent } from '../model/root.ts';
 import { PAYER_LABELS, PAYERS, payerOf, type Payer } from '../model/payers.ts';
@@ -241,7 +241,7 @@ function solveFactor(scenario: Scenario, base: ModelResult, hasCash: boolean): {
   if (!(totalCash > 0)) {
     return { factor: null, reason: 'the cash segments bring no revenue (zero prices, shares or utilization), so no scale of their prices can move npv' };
   }
-  const npvAt = (f: number): number => (f === 1 ? (base.summary.npv ?? Number.NaN) : (evaluate(scaleCashRevenue(scenario, f)).summary.npv ?? Number.NaN));
+  const npvAt = (f: number): number => (f === 1 ? (base.summary.npv ?? Number.NaN) : (evaluateSummary(scaleCashRevenue(scenario, f)).summary.npv ?? Number.NaN));
   const n0 = npvAt(0);
   if (Number.isNaN(n0)) return { factor: null, reason: 'npv has no finite value with zero cash revenue' };
   if (n0 > 0) {

@@ -187,7 +187,7 @@ export function checkTarget(target: Target, scenario: Scenario): Issue | null {
  * @example
  * targetMargin(parseTarget('irr>=wacc').target, evaluate(s)); // 0.107 (IRR 18.7 % − wacc 8 %)
  */
-export function targetMargin(target: Target, result: ModelResult): number {
+export function targetMargin(target: Target, result: Pick<ModelResult, 'summary' | 'scenario'>): number {
   const v = result.summary[target.metric];
   if (v === null) return -Infinity;
   const th = target.threshold(result.scenario);
@@ -200,7 +200,7 @@ export function targetMargin(target: Target, result: ModelResult): number {
  * @example
  * meetsTarget(parseTarget('npv>=0').target, evaluate(s)); // true
  */
-export function meetsTarget(target: Target, result: ModelResult): boolean {
+export function meetsTarget(target: Target, result: Pick<ModelResult, 'summary' | 'scenario'>): boolean {
   return targetMargin(target, result) >= 0;
 }
 

@@ -2,7 +2,7 @@
  * Tornado (MODEL.md §5 "Sensitivity"): each driver at a low and a high value
  * with everything else at base, a summary metric at each, sorted by swing.
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluateSummary } from '../model/engine.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { SUMMARY_FIELDS, type SummaryField } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
@@ -146,7 +146,7 @@ export function tornado(scenario: Scenario, opts: TornadoOptions = {}): TornadoR
   if (issues.length > 0) throw new AnalysisInputError(issues);
   const drivers = [...byPath.values()];
 
-  const at = (d: Driver, x: number): number | null => evaluate(d.apply(scenario, x)).summary[metric];
+  const at = (d: Driver, x: number): number | null => evaluateSummary(d.apply(scenario, x)).summary[metric];
   const rows: TornadoRow[] = drivers.map((d) => {
     const r = given.get(d.path);
     const { low, high } = r !== undefined ? { low: r.lo, high: r.hi } : swingRange(d, swing);
@@ -172,5 +172,5 @@ export function tornado(scenario: Scenario, opts: TornadoOptions = {}): TornadoR
     };
   });
   rows.sort((a, b) => (b.swing ?? -1) - (a.swing ?? -1));
-  return { scenarioId: scenario.id, metric, baseMetric: evaluate(scenario).summary[metric], swing, rows };
+  return { scenarioId: scenario.id, metric, baseMetric: evaluateSummary(scenario).summary[metric], swing, rows };
 }

@@ -6,7 +6,7 @@
  * the default of `default-uncertainty.ts`: the same distributions the Monte
  * Carlo samples), or the tornado's ±20 % when the input has none.
  */
-import { evaluate } from '../model/engine.ts';
+import { evaluateSummary } from '../model/engine.ts';
 import type { SummaryField } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
 import { effectiveUncertainty } from './default-uncertainty.ts';
@@ -57,7 +57,7 @@ export function uncertaintySwing(scenario: Scenario, path: string, metric: Summa
   const canonical = info.path;
   const { origin, distributions } = effectiveUncertainty(scenario);
   const entry = Object.entries(distributions).find(([k]) => checkInputPath(scenario, k) === null && inputInfo(scenario, k).path === canonical);
-  const at = (value: number, mode: SetMode): number | null => evaluate(setInput(scenario, canonical, value, mode)).summary[metric];
+  const at = (value: number, mode: SetMode): number | null => evaluateSummary(setInput(scenario, canonical, value, mode)).summary[metric];
   const d = makeDriver(scenario, canonical);
   let low: number;
   let high: number;

@@ -10,6 +10,7 @@ import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
 import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
 import { MAX_FILE_BYTES } from '../model/bounds.ts';
 import { parseCatalogText, type ResolveResult } from '../model/load.ts';
+import { EnvironmentError, environmentFailure } from './environment.ts';
 import { inArchetypeOrder } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
 
@@ -199,34 +200,46 @@ export interface AtomicFile {
  * try { f.write('a,b\n'); f.write('1,2\n'); f.commit(); } catch (e) { f.abort(); throw e; }
  */
 export function openAtomic(path: string): AtomicFile {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'w');
+  // a device or a pipe (/dev/stdout, a FIFO) is written to in place, never renamed over
+  const special = isSpecial(path);
+  const tmp = special ? path : join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw asEnvironmentError(err, path);
+  }
   let open = true;
   const close = (): void => {
     if (open) closeSync(fd);
     open = false;
   };
+  const drop = (): void => {
+    close();
+    if (!special) rmSync(tmp, { force: true });
+  };
   return {
     write(data) {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      try {
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      } catch (err) {
+        // a full or read-only disk is told as such, naming the file asked for (not the temporary one)
+        throw asEnvironmentError(err, path);
+      }
     },
     commit() {
       try {
-        fsyncSync(fd);
+        if (!special) fsyncSync(fd);
         close();
-        renameSync(tmp, path);
+        if (!special) renameSync(tmp, path);
       } catch (err) {
-        close();
-        rmSync(tmp, { force: true });
-        throw err;
+        drop();
+        throw asEnvironmentError(err, path);
       }
     },
-    abort() {
-      close();
-      rmSync(tmp, { force: true });
-    },
+    abort: drop,
   };
 }
 
@@ -243,4 +256,18 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw err;
   }
   f.commit();
+}
+
+function isSpecial(path: string): boolean {
+  try {
+    const s = statSync(path);
+    return !s.isFile() && !s.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function asEnvironmentError(err: unknown, path: string): unknown {
+  const failure = environmentFailure(err, { file: path });
+  return failure === undefined ? err : new EnvironmentError(failure, { cause: err });
 }

@@ -4,9 +4,9 @@
  * (`factory.ts`), the one computation of a year that the Monte Carlo runs
  * too: here once, recording every line.
  */
-import { type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, runFactory } from './factory.ts';
+import { type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, runFactory, segmentRows, yearRows } from './factory.ts';
 import { generationCapex } from './lines.ts';
-import { type PricingKind, SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, YEAR_FIELDS, type ModelResult, type SegmentResult, summaryIsFinite } from './result.ts';
+import { type ModelWarning, type PricingKind, SEGMENT_YEAR_FIELDS, type Summary, SUMMARY_FIELDS, YEAR_FIELDS, type ModelResult, type SegmentResult, summaryIsFinite } from './result.ts';
 import type { Issue } from './issues.ts';
 import type { Scenario } from './schema.ts';
 import { extractInputs, hasStructure, makeLayout, type Structure, structureOf } from './slots.ts';
@@ -66,18 +66,44 @@ export function generationSchedule(
  */
 export function evaluate(scenario: Scenario): ModelResult {
   const c = compiledFor(scenario);
-  extractInputs(scenario, c.plan.layout, c.x);
+  const plan = c.plan;
+  extractInputs(scenario, plan.layout, c.x);
   const rec = newRecording();
-  runFactory(c.plan, c.x, c.metrics, rec, false);
+  runFactory(plan, c.x, c.metrics, rec, false);
   const segs = scenario.demand.segments;
   const segments: SegmentResult[] = [];
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
-    segments.push({ id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: rec.segments[j]! });
+    segments.push({ id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(plan, rec, j) });
   }
-  const result: ModelResult = { scenario, years: rec.years, segments, summary: rec.summary, warnings: rec.warnings };
+  const result: ModelResult = { scenario, years: yearRows(plan, rec), segments, summary: rec.summary, warnings: rec.warnings };
   sanitize(result, rec.needsFix);
   return result;
+}
+
+/** What `evaluateSummary` gives: the summary of §3.7 and the warnings, without the yearly rows. */
+export interface SummaryResult {
+  scenario: Scenario;
+  summary: Summary;
+  warnings: ModelWarning[];
+}
+
+/**
+ * The summary and warnings of `evaluate(scenario)`, the same numbers, without
+ * making the rows of every year: what analyses that search or sweep an input
+ * (breakeven, tornado, grid, the stack, the design point) read, many times.
+ *
+ * @example
+ * evaluateSummary(s).summary.npv === evaluate(s).summary.npv; // true
+ */
+export function evaluateSummary(scenario: Scenario): SummaryResult {
+  const c = compiledFor(scenario);
+  extractInputs(scenario, c.plan.layout, c.x);
+  const rec = newRecording();
+  runFactory(c.plan, c.x, c.metrics, rec, false);
+  const r = { scenario, summary: rec.summary, warnings: rec.warnings };
+  if (!summaryIsFinite(r.summary)) fixRow(r, r.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, 'summary: ');
+  return r;
 }
 
 /** The plan of one structure of scenario and its input vector, kept for the next evaluation of that structure. */
@@ -135,7 +161,7 @@ export function nonFiniteIssues(r: ModelResult): Issue[] {
 }
 
 /** Null out the non-finite fields of one row, with a warning each. */
-function fixRow(r: ModelResult, obj: Record<string, number | null>, keys: readonly string[], where: string, t?: number): void {
+function fixRow(r: { warnings: ModelWarning[] }, obj: Record<string, number | null>, keys: readonly string[], where: string, t?: number): void {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const v = obj[key];

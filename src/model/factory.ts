@@ -56,19 +56,30 @@ export const LIFE_DEFINITIONS = {
   rent: 'cumulative free cash flow ≥ 0 at the end of the compute rent term (fleet.rentTermYears, or the horizon if shorter): a rented fleet has no capex to pay back, so its commitment is what must be earned back',
 } as const;
 
-/** What a recorded run gives: every line of every year (MODEL.md §4), the summary and the warnings. */
+/**
+ * What a recorded run gives: every line of every year (MODEL.md §4) as
+ * numbers, from which `yearRows` and `segmentRows` make the rows of §4, the
+ * summary and the warnings. The values live in the plan's buffers, reused by
+ * its next run: make the rows first.
+ */
 export interface Recording {
-  years: YearRow[];
-  /** per segment, its rows for t = 1..T */
-  segments: SegmentYearRow[][];
+  /** year t's values at `(t − 1) · YEAR_VALUES`, in the order of `RV` then `YX` */
+  yearValues: Float64Array;
+  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` */
+  segmentValues: Float64Array;
+  /** the build year's capex and draws */
+  capex0: number;
+  draws0: number;
   summary: Summary;
   warnings: ModelWarning[];
   /** a year's values were not all finite: the caller fixes the rows field by field */
   needsFix: boolean;
 }
 
+const NO_VALUES = new Float64Array(0);
+
 export function newRecording(): Recording {
-  return { years: [], segments: [], summary: newSummary(), warnings: [], needsFix: false };
+  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -114,6 +125,8 @@ export interface FactoryPlan {
   readonly hasDebt: boolean;
   readonly straight: boolean;
   readonly bookValue: boolean;
+  /** every token share is the same in every year: read from its first slot */
+  readonly constantShares: boolean;
   readonly kinds: Int32Array;
   readonly cash: Uint8Array;
   readonly billedAll: Uint8Array;
@@ -149,10 +162,18 @@ export interface FactoryPlan {
   readonly segR: Float64Array;
   readonly segV: Float64Array;
   readonly segAux: Float64Array;
-  /** a year's values for `recordYear` (a recorded run) */
-  readonly rv: Float64Array;
   /** what the steps of a run hand on (`A`) */
   readonly acc: Float64Array;
+  /** by year t = 1..T: capacity in compute units, the generation in service (−1: none) and its purchase year b_k */
+  readonly capacity: Float64Array;
+  readonly genIn: Float64Array;
+  readonly bought: Float64Array;
+  /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
+  readonly yearValues: Float64Array;
+  readonly segmentValues: Float64Array;
+  /** commitments by year, 0..`MAX_COMMITMENT_YEARS` (a recorded run), reused */
+  committed: Float64Array;
+  pay: Float64Array;
 }
 
 export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
@@ -175,6 +196,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     hasDebt: st.hasDebt,
     straight: st.straight,
     bookValue: st.bookValue,
+    constantShares: st.constantShares,
     kinds: Int32Array.from(st.kinds.map((k) => KIND_CODES[k])),
     cash: Uint8Array.from(st.cash.map(Number)),
     billedAll: Uint8Array.from(st.reasoningBilled.map(Number)),
@@ -208,29 +230,54 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     segR: segs(),
     segV: segs(),
     segAux: segs(),
-    rv: new Float64Array(RV_COUNT),
     acc: new Float64Array(A_COUNT),
+    capacity: years(),
+    genIn: years(),
+    bought: years(),
+    yearValues: new Float64Array(T * YEAR_VALUES),
+    segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
+    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
   };
 }
 
 const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/** The commitment years a plan keeps room for (MODEL.md §2: terms are at most 50 years); longer ones get their own arrays. */
+const MAX_COMMITMENT_YEARS = 50;
 const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
 
 /**
  * Run one factory over its horizon: a sample's inputs in `x` (a vector of
  * `plan.layout.count` slots); its metrics into `m`; every line into `rec`
  * when given. `classify` asks for the IRRs' root classes (the Monte Carlo's).
+ * `served`, when given, is the compute the factory serves each year (index t,
+ * from a market shared between factories, MODEL.md §8) in place of its own
+ * demand.
  *
  * @example
  * const plan = factoryPlan(structureOf(s), layout);
  * extractInputs(s, layout, x);
  * runFactory(plan, x, m, newRecording(), false);
  */
-export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean): void {
+export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean, served: Float64Array | null = null): void {
   schedules(plan, x);
   const recd = rec === null ? null : beginRecording(plan, x, rec);
-  yearsOf(plan, x, recd);
+  yearsOf(plan, x, recd, served);
   summarize(plan, x, m, recd, classify);
+}
+
+/**
+ * §3.1 a factory's capacity in compute units by year t = 1..T (index t of the
+ * plan's buffer, valid until its next run), without running the rest: what a
+ * market shared between factories (MODEL.md §8) allocates its demand across.
+ *
+ * @example
+ * const C = factoryCapacity(plan, x); // C[t], t = 1..T
+ */
+export function factoryCapacity(plan: FactoryPlan, x: Float64Array): Float64Array {
+  schedules(plan, x);
+  return plan.capacity;
 }
 
 // Each loop over the years sits in a function of its own with nothing after it: a loop compiled on stack
@@ -257,9 +304,11 @@ function schedules(plan: FactoryPlan, x: Float64Array): void {
   acc[A.facCapex] = facCapex;
   acc[A.facLife] = facLife;
   acc[A.facDep] = plan.ownFacility ? facCapex / facLife : 0;
-  capexAt.fill(0);
-  draws.fill(0);
-  principalDue.fill(0);
+  for (let t = 0; t <= T; t++) {
+    capexAt[t] = 0;
+    draws[t] = 0;
+    principalDue[t] = 0;
+  }
   capexAt[0] = facCapex;
   generations(plan, N * (x[l.capexPerAccelerator] as number), x[l.capexChangePerYear] as number, G, L, D, residualFrac);
   if (hasDebt) debtSchedule(plan, x[l.debtShare] as number, x[l.debtTerm] as number);
@@ -269,6 +318,32 @@ function schedules(plan: FactoryPlan, x: Float64Array): void {
   acc[A.owedAfter] =
     owedAfterHorizon(T, leaseTerm, leaseCost(itMW, x[l.leasePerKWMonth] as number, 1), x[l.leaseEscalation] as number, commitRate) +
     owedAfterHorizon(T, rentTerm, rentCost(N, x[l.rentPerHour] as number, 1), x[l.rentChange] as number, commitRate);
+  fleetCapacity(plan, N, L, G, x[l.tokensPerSecond] as number, x[l.perfGainPerYear] as number, x[l.softwareGain] as number);
+}
+
+/** §3.1 each year's generation in service (−1: none), its purchase year b_k and the capacity `C_t = N_t · τ_t · 3600 · H`. */
+function fleetCapacity(plan: FactoryPlan, N: number, L: number, G: number, tokensPerSecond: number, perfGainPerYear: number, softwareGain: number): void {
+  const { T, own, capacity, genIn, bought } = plan;
+  let gSoftware = 1;
+  let perfFor = -1;
+  let perfFactor = 1;
+  for (let t = 1; t <= T; t++) {
+    if (t > 1) gSoftware *= 1 + softwareGain;
+    let k = 0;
+    let inService = true;
+    if (own) {
+      k = Math.floor((t - 1) / L);
+      inService = k < G;
+    }
+    const b = own && inService ? k * L : 0;
+    if (b !== perfFor) {
+      perfFor = b;
+      perfFactor = powInt(perfGainPerYear, b);
+    }
+    genIn[t] = inService ? k : -1;
+    bought[t] = b;
+    capacity[t] = capacityComputeUnits(inService ? N : 0, throughputPerAccelerator(tokensPerSecond, perfFactor, gSoftware));
+  }
 }
 
 /** §3.1 generation k, bought at b_k = k·L: its capex K_k and yearly depreciation; capex by t and in all. */
@@ -308,7 +383,7 @@ function owedAfterHorizon(T: number, term: number, first: number, change: number
 }
 
 /** The years 1..T: capacity, demand, revenue, costs, the funnel, taxes, debt and the flows; the summary's running sums into `plan.acc`. */
-function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): void {
+function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null): void {
   const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc } = plan;
   const { genCapex, genDep, capexAt, draws, principalDue, fcf, eq, disc, segG, segGArpu, segGUsage, segPremium, segQ, segB, segR, segV, segAux } = plan;
   const { sShare, sIntensity, sHidden, sPrice, sDiscount, sArpu, sTokensPerUser, sChange, sArpuChange, sUsageGrowth, sPremium } = plan;
@@ -321,13 +396,10 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
   const leasePerKWMonth = x[l.leasePerKWMonth] as number;
   const leaseEscalation = x[l.leaseEscalation] as number;
   const leaseTerm = leaseFacility ? (x[l.leaseTerm] as number) : 0;
-  const tokensPerSecond = x[l.tokensPerSecond] as number;
-  const perfGainPerYear = x[l.perfGainPerYear] as number;
   const maintenancePct = x[l.maintenance] as number;
   const rentPerHour = x[l.rentPerHour] as number;
   const rentChange = x[l.rentChange] as number;
   const rentTerm = own ? 0 : (x[l.rentTerm] as number);
-  const softwareGain = x[l.softwareGain] as number;
   const tokensPerYear = x[l.tokensPerYear] as number;
   const growthPerYear = x[l.growthPerYear] as number;
   const maxUtilization = x[l.maxUtilization] as number;
@@ -367,47 +439,45 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
   let tokensSum = 0;
   let profitableSum = 0;
   // the yearly multipliers g(r, t), carried forward year to year: g_{t+1} = g_t · (1 + r)
-  let gSoftware = 1;
   let gPower = 1;
   let gLease = 1;
   let gRent = 1;
   let gDemand = 1;
+  let discount = 1;
   let factorsFor = -1;
-  let perfFactor = 1;
 
   for (let t = 1; t <= T; t++) {
     if (t > 1) {
-      gSoftware *= 1 + softwareGain;
       gPower *= 1 + powerEscalation;
       gLease *= 1 + leaseEscalation;
       gRent *= 1 + rentChange;
       gDemand *= 1 + growthPerYear;
     }
 
-    // §3.1 the fleet in service and its capacity
-    let k = 0;
-    let inService = true;
-    if (own) {
-      k = Math.floor((t - 1) / L);
-      inService = k < G;
-    }
-    const b = own && inService ? k * L : 0;
+    // §3.1 the fleet in service and its capacity (fleetCapacity)
+    const k = plan.genIn[t] as number;
+    const inService = k >= 0;
+    const b = plan.bought[t] as number;
     if (b !== factorsFor) {
-      // the hardware bought at b: its throughput, and the premium of its hour
+      // the premium of an hour of the hardware bought at b
       factorsFor = b;
-      perfFactor = powInt(perfGainPerYear, b);
       for (let j = 0; j < nSeg; j++) segPremium[j] = powInt(x[sPremium[j] as number] as number, b);
     }
     const Nt = inService ? N : 0;
-    const C = capacityComputeUnits(Nt, throughputPerAccelerator(tokensPerSecond, perfFactor, gSoftware));
+    const C = plan.capacity[t] as number;
 
     // §3.2 demand
     let w = 0;
-    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + t - 1] as number) * (x[sIntensity[j] as number] as number);
+    const shareAt = plan.constantShares ? 0 : t - 1;
+    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + shareAt] as number) * (x[sIntensity[j] as number] as number);
     let U: number;
     let u: number;
     let unmet = 0;
-    if (tokensMode) {
+    if (served !== null) {
+      // a market shared between factories decided what this one serves (MODEL.md §8)
+      U = served[t] as number;
+      u = C === 0 ? 0 : U / C;
+    } else if (tokensMode) {
       const Dt = demandedTokens(tokensPerYear, gDemand);
       U = servedComputeTokensMode(Dt, w, maxUtilization, C);
       u = C === 0 ? 0 : U / C;
@@ -423,7 +493,7 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
     let R = 0;
     let V = 0;
     for (let j = 0; j < nSeg; j++) {
-      const s = x[(sShare[j] as number) + t - 1] as number;
+      const s = x[(sShare[j] as number) + shareAt] as number;
       const Qi = s * Q;
       const Bi = billedOf(Qi, x[sHidden[j] as number] as number, billedAll[j] === 1);
       let Ri = 0;
@@ -542,52 +612,54 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null): 
     }
     tokensSum += Q;
     profitableSum += profitable;
-    const discount = powInt(1 + wacc, t);
+    discount *= 1 + wacc; // (1 + wacc)^t, carried forward
     svPV += (V * (1 - taxRate)) / discount;
     const d = flow / discount;
     disc[t] = d;
     npv += d;
 
     if (recd !== null) {
-      const v = plan.rv;
-      v[RV.k] = own ? (inService ? k : -1) : 0;
-      v[RV.Nt] = Nt;
-      v[RV.C] = C;
-      v[RV.u] = u;
-      v[RV.Q] = Q;
-      v[RV.U] = U;
-      v[RV.unmet] = unmet;
-      v[RV.R] = R;
-      v[RV.V] = V;
-      v[RV.power] = power;
-      v[RV.lease] = lease;
-      v[RV.rent] = rent;
-      v[RV.maintenance] = maintenance;
-      v[RV.fixedOpex] = fixedOpex;
-      v[RV.otherCost] = otherCost;
-      v[RV.depreciation] = depreciation;
-      v[RV.writeOff] = writeOff;
-      v[RV.cogs] = cogs;
-      v[RV.grossProfit] = grossProfit;
-      v[RV.ebitda] = ebitda;
-      v[RV.ebit] = ebit;
-      v[RV.tax] = tax;
-      v[RV.capex] = capex;
-      v[RV.residual] = residual;
-      v[RV.terminal] = terminal;
-      v[RV.owed] = owed;
-      v[RV.flow] = flow;
-      v[RV.cumulative] = cumulative;
-      v[RV.draw] = draw;
-      v[RV.outstanding] = outNext;
-      v[RV.interest] = interest;
-      v[RV.principal] = principal;
-      v[RV.repaid] = repaidAtHorizon;
-      v[RV.leveredTax] = leveredTax;
-      v[RV.equity] = equity;
-      v[RV.book] = bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife);
-      v[RV.itMW] = itMW;
-      v[RV.minMargin] = minMargin;
+      // year t's lines straight into the recording's values
+      const v = plan.yearValues;
+      const o = (t - 1) * YEAR_VALUES;
+      v[o + RV.k] = own ? (inService ? k : -1) : 0;
+      v[o + RV.Nt] = Nt;
+      v[o + RV.C] = C;
+      v[o + RV.u] = u;
+      v[o + RV.Q] = Q;
+      v[o + RV.U] = U;
+      v[o + RV.unmet] = unmet;
+      v[o + RV.R] = R;
+      v[o + RV.V] = V;
+      v[o + RV.power] = power;
+      v[o + RV.lease] = lease;
+      v[o + RV.rent] = rent;
+      v[o + RV.maintenance] = maintenance;
+      v[o + RV.fixedOpex] = fixedOpex;
+      v[o + RV.otherCost] = otherCost;
+      v[o + RV.depreciation] = depreciation;
+      v[o + RV.writeOff] = writeOff;
+      v[o + RV.cogs] = cogs;
+      v[o + RV.grossProfit] = grossProfit;
+      v[o + RV.ebitda] = ebitda;
+      v[o + RV.ebit] = ebit;
+      v[o + RV.tax] = tax;
+      v[o + RV.capex] = capex;
+      v[o + RV.residual] = residual;
+      v[o + RV.terminal] = terminal;
+      v[o + RV.owed] = owed;
+      v[o + RV.flow] = flow;
+      v[o + RV.cumulative] = cumulative;
+      v[o + RV.draw] = draw;
+      v[o + RV.outstanding] = outNext;
+      v[o + RV.interest] = interest;
+      v[o + RV.principal] = principal;
+      v[o + RV.repaid] = repaidAtHorizon;
+      v[o + RV.leveredTax] = leveredTax;
+      v[o + RV.equity] = equity;
+      v[o + RV.book] = hasDebt ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+      v[o + RV.itMW] = itMW;
+      v[o + RV.minMargin] = minMargin;
       recordYear(plan, x, recd, t);
     }
     // what the summary needs, handed on (written every year: nothing may follow the loop)
@@ -711,8 +783,9 @@ function bookValueAtEnd(plan: FactoryPlan, t: number, G: number, L: number, D: n
 /** What a recorded run carries between its years. */
 interface RecordState {
   rec: Recording;
-  /** what of the lease and rent commitments is still due after year j, j = 0..their last year */
+  /** what of the lease and rent commitments is still due after year j, j = 0..`commitYears` (the plan's buffer) */
   committed: Float64Array;
+  commitYears: number;
   leaseCommitment: number;
   leaseCommitmentPV: number;
   ebitdaSum: number;
@@ -740,7 +813,12 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
   const years = Math.max(leaseTerm, rentTerm);
   const r = x[plan.hasDebt ? l.debtRate : l.wacc] as number;
-  const pay = new Float64Array(years + 1);
+  if (plan.pay.length < years + 1) {
+    plan.pay = new Float64Array(years + 1);
+    plan.committed = new Float64Array(years + 1);
+  }
+  const pay = plan.pay;
+  const committed = plan.committed;
   let total = 0;
   let pv = 0;
   for (let j = 1; j <= years; j++) {
@@ -751,24 +829,16 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
     total += c;
     pv += c / powInt(1 + r, j);
   }
-  const committed = new Float64Array(years + 1);
+  committed[years] = 0;
   for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
-  rec.years = [];
+  rec.yearValues = plan.yearValues;
+  rec.segmentValues = plan.segmentValues;
   rec.warnings = [];
   rec.needsFix = false;
-  rec.segments = [];
-  for (let j = 0; j < plan.nSeg; j++) rec.segments.push(new Array<SegmentYearRow>(T));
-  const y0 = newBuildYearRow(plan.startYear - 1);
   const capex0 = plan.capexAt[0] as number;
   const draw0 = plan.draws[0] as number;
-  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
-  y0.capex = capex0;
-  y0.draws = draw0;
-  y0.fcf = 0 - capex0;
-  y0.cumulativeFcf = y0.fcf;
-  y0.equityCashFlow = draw0 - capex0;
-  y0.debtOutstanding = draw0;
-  rec.years.push(y0);
+  rec.capex0 = capex0;
+  rec.draws0 = draw0;
   if (owedAfter > 0) {
     const parts: string[] = [];
     if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
@@ -787,6 +857,7 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   return {
     rec,
     committed,
+    commitYears: years,
     leaseCommitment: total,
     leaseCommitmentPV: pv,
     ebitdaSum: 0,
@@ -871,20 +942,32 @@ const RV = {
 } as const;
 export const RV_COUNT = 38;
 
+/** Where a segment-year's values lie in `Recording.segmentValues`. */
+const SV = { share: 0, tokens: 1, billed: 2, hidden: 3, revenue: 4, value: 5, cost: 6, aux: 7, flags: 8 } as const;
+export const SEGMENT_VALUES = 9;
+/** What a year adds to `RV` in `Recording.yearValues`: the funnel of its segments and the commitments still due. */
+const YX = { billed: RV_COUNT, hidden: RV_COUNT + 1, monetizable: RV_COUNT + 2, profitable: RV_COUNT + 3, strategic: RV_COUNT + 4, committed: RV_COUNT + 5 } as const;
+export const YEAR_VALUES = RV_COUNT + 6;
+const MONETIZABLE = 1;
+const PROFITABLE = 2;
+
 /**
- * The rows of year t, from `plan.rv` and the segment scratch: each segment's
- * (its funnel: allocated cost, margin, monetizable, profitable), then the
- * year's. Rows start from the shared literals of `result.ts` (one shape for
- * all) and take their values field by field.
+ * Year t of a recorded run, from its lines (written by the year loop) and the segment scratch, into the
+ * recording's values: each segment's funnel (allocated cost, monetizable,
+ * profitable), the year's, the sums the summary needs, and the warnings.
  */
 function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
   const rec = st.rec;
-  const v = plan.rv;
+  const T = plan.T;
+  const yv = rec.yearValues;
+  const base = (t - 1) * YEAR_VALUES;
   const year = plan.startYear + t - 1;
-  const { segQ, segB, segR, segV, segAux, kinds } = plan;
-  const cogs = v[RV.cogs] as number;
-  const U = v[RV.U] as number;
-  const minMargin = v[RV.minMargin] as number;
+  const { segQ, segB, segR, segV, segAux } = plan;
+  const cogs = yv[base + RV.cogs] as number;
+  const U = yv[base + RV.U] as number;
+  const minMargin = yv[base + RV.minMargin] as number;
+  const shareAt = plan.constantShares ? 0 : t - 1;
+  const sv = rec.segmentValues;
   let billed = 0;
   let hidden = 0;
   let monetizable = 0;
@@ -897,100 +980,44 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     const Ri = segR[j] as number;
     const Vi = segV[j] as number;
     const aux = segAux[j] as number;
-    const kind = kinds[j];
     const cost = allocatedCost(x[plan.sIntensity[j] as number] as number, cogs, U, Qi);
-    const hasCost = cost === cost;
     const prof = isProfitable(Ri, cost, minMargin);
     const hiddenTokens = Qi * (x[plan.sHidden[j] as number] as number);
-    const sr = newSegmentYearRow(t, year);
-    sr.monetizable = Ri > 0;
-    sr.profitable = prof;
-    sr.tokenShare = x[(plan.sShare[j] as number) + t - 1] as number;
-    sr.tokens = Qi;
-    sr.billedTokens = Bi;
-    sr.hiddenReasoningTokens = hiddenTokens;
-    sr.revenue = Ri;
-    sr.strategicValue = Vi;
-    if (hasCost) {
-      sr.cost = cost;
-      sr.grossProfit = Ri - cost;
-      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
-    }
-    if (kind === KIND_SUBSCRIPTION) sr.users = aux;
-    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
-    rec.segments[j]![t - 1] = sr;
+    const at = (j * T + t - 1) * SEGMENT_VALUES;
+    sv[at + SV.share] = x[(plan.sShare[j] as number) + shareAt] as number;
+    sv[at + SV.tokens] = Qi;
+    sv[at + SV.billed] = Bi;
+    sv[at + SV.hidden] = hiddenTokens;
+    sv[at + SV.revenue] = Ri;
+    sv[at + SV.value] = Vi;
+    sv[at + SV.cost] = cost;
+    sv[at + SV.aux] = aux;
+    sv[at + SV.flags] = (Ri > 0 ? MONETIZABLE : 0) + (prof ? PROFITABLE : 0);
     if (plan.cash[j] === 1) billed += Bi;
     hidden += hiddenTokens;
     if (Ri > 0) monetizable += Qi;
     if (prof) profitable += Qi;
     if (Vi > 0) strategic += Qi;
-    check += Qi + Bi + Ri + Vi + aux + (hasCost ? cost + (sr.grossMargin ?? 0) : 0);
+    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
   }
-  const R = v[RV.R] as number;
-  const V = v[RV.V] as number;
-  const Q = v[RV.Q] as number;
-  const Nt = v[RV.Nt] as number;
-  const itMW = v[RV.itMW] as number;
-  const grossProfit = v[RV.grossProfit] as number;
-  const ebitda = v[RV.ebitda] as number;
-  const interest = v[RV.interest] as number;
-  const principal = v[RV.principal] as number;
-  const outstanding = v[RV.outstanding] as number;
-  const service = interest + principal;
-  const k = v[RV.k] as number;
-  const row = newYearRow(t, year);
-  row.accelerators = Nt;
-  row.generation = k >= 0 ? k : null;
-  row.capacityTokens = v[RV.C] as number;
-  row.utilization = v[RV.u] as number;
-  row.tokens = Q;
-  row.billedTokens = billed;
-  row.hiddenReasoningTokens = hidden;
-  row.monetizableTokens = monetizable;
-  row.profitableTokens = profitable;
-  row.strategicTokens = strategic;
-  const unmet = plan.tokensMode ? (v[RV.unmet] as number) : null;
-  row.unmetTokens = unmet;
-  row.revenue = R;
-  row.strategicValue = V;
-  row.power = v[RV.power] as number;
-  row.lease = v[RV.lease] as number;
-  row.rent = v[RV.rent] as number;
-  row.maintenance = v[RV.maintenance] as number;
-  row.fixedOpex = v[RV.fixedOpex] as number;
-  row.otherCost = v[RV.otherCost] as number;
-  row.depreciation = v[RV.depreciation] as number;
-  row.writeOff = v[RV.writeOff] as number;
-  row.cogs = cogs;
-  row.grossProfit = grossProfit;
-  row.grossMargin = div(grossProfit, R);
-  row.ebitda = ebitda;
-  row.ebit = v[RV.ebit] as number;
-  row.tax = v[RV.tax] as number;
-  row.capex = v[RV.capex] as number;
-  row.residual = v[RV.residual] as number;
-  row.terminalValue = v[RV.terminal] as number;
-  row.commitmentsAfterHorizon = v[RV.owed] as number;
-  row.fcf = v[RV.flow] as number;
-  row.cumulativeFcf = v[RV.cumulative] as number;
-  row.draws = v[RV.draw] as number;
-  row.debtOutstanding = outstanding;
-  row.interest = interest;
-  row.principal = principal;
-  row.debtRepaidAtHorizon = v[RV.repaid] as number;
-  row.leveredTax = v[RV.leveredTax] as number;
-  row.equityCashFlow = v[RV.equity] as number;
-  row.dscr = service > 0 ? ebitda / service : null;
-  row.ltv = plan.hasDebt ? div(outstanding, v[RV.book] as number) : null;
-  row.commitmentRemaining = t < st.committed.length ? (st.committed[t] as number) : 0;
-  row.revenuePerMW = R / itMW;
-  row.grossProfitPerMW = grossProfit / itMW;
-  row.ebitdaPerMW = ebitda / itMW;
-  row.strategicRevenuePerMW = (R + V) / itMW;
-  row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
-  row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
-  rec.years.push(row);
-  if (unmet !== null && unmet > 0) {
+  const R = yv[base + RV.R] as number;
+  const V = yv[base + RV.V] as number;
+  const Q = yv[base + RV.Q] as number;
+  const Nt = yv[base + RV.Nt] as number;
+  const itMW = yv[base + RV.itMW] as number;
+  const grossProfit = yv[base + RV.grossProfit] as number;
+  const ebitda = yv[base + RV.ebitda] as number;
+  const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
+  const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
+  for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
+  yv[base + YX.billed] = billed;
+  yv[base + YX.hidden] = hidden;
+  yv[base + YX.monetizable] = monetizable;
+  yv[base + YX.profitable] = profitable;
+  yv[base + YX.strategic] = strategic;
+  yv[base + YX.committed] = committed;
+  const unmet = plan.tokensMode ? (yv[base + RV.unmet] as number) : 0;
+  if (unmet > 0) {
     rec.warnings.push({ code: 'unmet-demand', message: `year ${year}: ${unmet.toExponential(3)} tokens of demand exceed capacity and are not served`, field: 'unmetTokens', t });
   }
   if (Nt > 0) {
@@ -1004,12 +1031,135 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   st.cogsSum += cogs;
   st.revenueTotal += R;
   st.gpTotal += grossProfit;
-  st.unmetSum += unmet ?? 0;
-  if (row.dscr !== null) st.minDscr = st.minDscr === null ? row.dscr : Math.min(st.minDscr, row.dscr);
-  if (row.ltv !== null) st.maxLtv = st.maxLtv === null ? row.ltv : Math.max(st.maxLtv, row.ltv);
-  // the last guard against NaN/Infinity, cheap: one sum of this year's values;
+  st.unmetSum += unmet;
+  const dscr = service > 0 ? ebitda / service : null;
+  const ltv = plan.hasDebt ? div(yv[base + RV.outstanding] as number, yv[base + RV.book] as number) : null;
+  if (dscr !== null) st.minDscr = st.minDscr === null ? dscr : Math.min(st.minDscr, dscr);
+  if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
+  // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
   // only a non-finite sum sends the rows through the field-by-field fix
-  for (let q = 0; q < RV_COUNT; q++) check += v[q] as number;
-  check += (row.dscr ?? 0) + (row.grossMargin ?? 0) + (row.ltv ?? 0) + (row.costPerMTok ?? 0) + (row.realizedPricePerMTok ?? 0) + (R + V + grossProfit + ebitda) / itMW + row.commitmentRemaining;
+  check +=
+    billed + hidden + monetizable + profitable + strategic + committed + (dscr ?? 0) + (ltv ?? 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : (cogs / Q) * 1e6) +
+    (billed === 0 ? 0 : (R / billed) * 1e6) + (R + V + grossProfit + ebitda) / itMW;
   if (!Number.isFinite(check)) rec.needsFix = true;
+}
+
+/**
+ * The rows of §4 (`years`, t = 0..T) of a recorded run of this plan's
+ * structure. Rows start from the shared literals of `result.ts` (one shape for
+ * all) and take their values field by field.
+ */
+export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
+  const T = plan.T;
+  const rows: YearRow[] = [];
+  const y0 = newBuildYearRow(plan.startYear - 1);
+  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
+  y0.capex = rec.capex0;
+  y0.draws = rec.draws0;
+  y0.fcf = 0 - rec.capex0;
+  y0.cumulativeFcf = y0.fcf;
+  y0.equityCashFlow = rec.draws0 - rec.capex0;
+  y0.debtOutstanding = rec.draws0;
+  rows.push(y0);
+  const yv = rec.yearValues;
+  for (let t = 1; t <= T; t++) {
+    const b = (t - 1) * YEAR_VALUES;
+    const R = (yv[b + RV.R] as number);
+    const V = (yv[b + RV.V] as number);
+    const Q = (yv[b + RV.Q] as number);
+    const itMW = (yv[b + RV.itMW] as number);
+    const cogs = (yv[b + RV.cogs] as number);
+    const grossProfit = (yv[b + RV.grossProfit] as number);
+    const ebitda = (yv[b + RV.ebitda] as number);
+    const interest = (yv[b + RV.interest] as number);
+    const principal = (yv[b + RV.principal] as number);
+    const outstanding = (yv[b + RV.outstanding] as number);
+    const billed = (yv[b + YX.billed] as number);
+    const service = interest + principal;
+    const k = (yv[b + RV.k] as number);
+    const row = newYearRow(t, plan.startYear + t - 1);
+    row.accelerators = (yv[b + RV.Nt] as number);
+    row.generation = k >= 0 ? k : null;
+    row.capacityTokens = (yv[b + RV.C] as number);
+    row.utilization = (yv[b + RV.u] as number);
+    row.tokens = Q;
+    row.billedTokens = billed;
+    row.hiddenReasoningTokens = (yv[b + YX.hidden] as number);
+    row.monetizableTokens = (yv[b + YX.monetizable] as number);
+    row.profitableTokens = (yv[b + YX.profitable] as number);
+    row.strategicTokens = (yv[b + YX.strategic] as number);
+    row.unmetTokens = plan.tokensMode ? (yv[b + RV.unmet] as number) : null;
+    row.revenue = R;
+    row.strategicValue = V;
+    row.power = (yv[b + RV.power] as number);
+    row.lease = (yv[b + RV.lease] as number);
+    row.rent = (yv[b + RV.rent] as number);
+    row.maintenance = (yv[b + RV.maintenance] as number);
+    row.fixedOpex = (yv[b + RV.fixedOpex] as number);
+    row.otherCost = (yv[b + RV.otherCost] as number);
+    row.depreciation = (yv[b + RV.depreciation] as number);
+    row.writeOff = (yv[b + RV.writeOff] as number);
+    row.cogs = cogs;
+    row.grossProfit = grossProfit;
+    row.grossMargin = div(grossProfit, R);
+    row.ebitda = ebitda;
+    row.ebit = (yv[b + RV.ebit] as number);
+    row.tax = (yv[b + RV.tax] as number);
+    row.capex = (yv[b + RV.capex] as number);
+    row.residual = (yv[b + RV.residual] as number);
+    row.terminalValue = (yv[b + RV.terminal] as number);
+    row.commitmentsAfterHorizon = (yv[b + RV.owed] as number);
+    row.fcf = (yv[b + RV.flow] as number);
+    row.cumulativeFcf = (yv[b + RV.cumulative] as number);
+    row.draws = (yv[b + RV.draw] as number);
+    row.debtOutstanding = outstanding;
+    row.interest = interest;
+    row.principal = principal;
+    row.debtRepaidAtHorizon = (yv[b + RV.repaid] as number);
+    row.leveredTax = (yv[b + RV.leveredTax] as number);
+    row.equityCashFlow = (yv[b + RV.equity] as number);
+    row.dscr = service > 0 ? ebitda / service : null;
+    row.ltv = plan.hasDebt ? div(outstanding, (yv[b + RV.book] as number)) : null;
+    row.commitmentRemaining = (yv[b + YX.committed] as number);
+    row.revenuePerMW = R / itMW;
+    row.grossProfitPerMW = grossProfit / itMW;
+    row.ebitdaPerMW = ebitda / itMW;
+    row.strategicRevenuePerMW = (R + V) / itMW;
+    row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+    row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The rows of segment j (t = 1..T) of a recorded run of this plan's structure. */
+export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): SegmentYearRow[] {
+  const T = plan.T;
+  const sv = rec.segmentValues;
+  const kind = plan.kinds[j];
+  const rows: SegmentYearRow[] = [];
+  for (let t = 1; t <= T; t++) {
+    const b = (j * T + t - 1) * SEGMENT_VALUES;
+    const Ri = sv[b + SV.revenue] as number;
+    const cost = sv[b + SV.cost] as number;
+    const flags = sv[b + SV.flags] as number;
+    const sr = newSegmentYearRow(t, plan.startYear + t - 1);
+    sr.monetizable = (flags & MONETIZABLE) !== 0;
+    sr.profitable = (flags & PROFITABLE) !== 0;
+    sr.tokenShare = sv[b + SV.share] as number;
+    sr.tokens = sv[b + SV.tokens] as number;
+    sr.billedTokens = sv[b + SV.billed] as number;
+    sr.hiddenReasoningTokens = sv[b + SV.hidden] as number;
+    sr.revenue = Ri;
+    sr.strategicValue = sv[b + SV.value] as number;
+    if (cost === cost) {
+      sr.cost = cost;
+      sr.grossProfit = Ri - cost;
+      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+    }
+    if (kind === KIND_SUBSCRIPTION) sr.users = sv[b + SV.aux] as number;
+    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = sv[b + SV.aux] as number;
+    rows.push(sr);
+  }
+  return rows;
 }

@@ -10,15 +10,22 @@
  * the scale (never `$0.00M` beside `$0M`).
  */
 
-/** A number with thousands separators and fixed decimals: `1,234.50`. */
-export const group = (x: number, digits: number): string =>
-  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 export const NONE = '—';
+
+/**
+ * A number with nothing to show: null, or NaN or ±Infinity. Results never
+ * hold those (the engine reports null with a warning); this is the last
+ * guard, so no table ever prints `$∞T` or `+∞ %`.
+ */
+export const noValue = (x: number | null | undefined): x is null | undefined => x === null || x === undefined || !Number.isFinite(x);
+
+/** A number with thousands separators and fixed decimals: `2,109.4`; non-finite as `—`. */
+export const group = (x: number, digits: number): string =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : NONE;
 
 /** Money in millions: `$14.26M` (digits 2) or `+$2,109M` (digits 0, signed). */
 export function millions(x: number | null, digits = 2, signed = false): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const m = x / 1e6;
   if (Number(group(Math.abs(m), digits).replace(/,/g, '')) === 0) return '$0';
   const s = `$${group(Math.abs(m), digits)}M`;
@@ -28,7 +35,7 @@ export function millions(x: number | null, digits = 2, signed = false): string {
 
 /** Money scaled to its size: `$950`, `$14.3k`, `$14.3M`, `$2.11B`. */
 export function money(x: number | null, digits = 1): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const a = Math.abs(x);
   if (a < 0.005) return '$0';
   const sign = x < 0 ? '−' : '';
@@ -42,13 +49,13 @@ export function money(x: number | null, digits = 1): string {
 
 /** Price per unit with two decimals: `$2.35`. */
 export function price(x: number | null, digits = 2): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   return `${x < 0 ? '−' : ''}$${group(Math.abs(x), digits)}`;
 }
 
 /** A fraction as a percentage: `51.9 %`. */
 export function pct(x: number | null, digits = 1): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const v = x * 100;
   const s = group(Math.abs(v), digits);
   return `${v < 0 && Number(s.replace(/,/g, '')) !== 0 ? '−' : ''}${s} %`;
@@ -56,13 +63,13 @@ export function pct(x: number | null, digits = 1): string {
 
 /** Years: `3.41 y`. */
 export function yearsFmt(x: number | null, digits = 2): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   return `${group(x, digits)} y`;
 }
 
 /** A plain ratio: `1.97×`. */
 export function ratio(x: number | null, digits = 2): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   return `${group(x, digits)}×`;
 }
 
@@ -71,7 +78,7 @@ export const TOKEN_SCALE_NOTE = 'B = 10⁹, T = 10¹², Q = 10¹⁵ tokens';
 
 /** Token counts with a letter for the scale: `15.8T`, `1.58Q` (see `TOKEN_SCALE_NOTE`). */
 export function tokens(x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const a = Math.abs(x);
   const sign = x < 0 ? '−' : '';
   if (a >= 1e15) return `${sign}${group(a / 1e15, 2)}Q`;
@@ -83,7 +90,7 @@ export function tokens(x: number | null): string {
 
 /** A count: `55,556`. */
 export function count(x: number | null, digits = 0): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   return `${x < 0 ? '−' : ''}${group(Math.abs(x), digits)}`;
 }
 

@@ -7,10 +7,11 @@
  * the raw object, defensively, so a broken value in one place does not hide a
  * problem in another.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
 import { V1_KEYS, v1Findings } from './migrate.ts';
+import { MAX_FILE_BYTES } from './bounds.ts';
 import { DEFAULT_PAYER } from './payers.ts';
 import {
   type Catalog,
@@ -108,6 +109,22 @@ export function parseScenarioText(text: string, opts: { file?: string | undefine
   for (const w of doc.warnings) issues.push(fromYaml(w, 'warning'));
 
   let value: unknown = null;
+  // An alias is a reference, so a small text can stand for a huge document (a
+  // 1 MB anchor aliased 900 times is 900 MB once anything copies it out):
+  // measure what it expands to before converting it, and refuse past the bound.
+  const expanded = expandedLength(doc, MAX_EXPANDED_CHARS);
+  if (expanded > MAX_EXPANDED_CHARS) {
+    issues.push({
+      path: '',
+      message:
+        expanded === Infinity
+          ? 'an alias refers to a node that contains it: the document would be infinite'
+          : `its aliases expand the document past ${MAX_EXPANDED_CHARS.toLocaleString('en-US')} characters (MODEL.md §2); write the values out, or use fewer aliases of large nodes`,
+      code: 'yaml_alias_expansion',
+      ...(opts.file !== undefined && { file: opts.file }),
+    });
+    return { value: null, issues, locate: () => undefined };
+  }
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
@@ -139,6 +156,42 @@ export function parseScenarioText(text: string, opts: { file?: string | undefine
     return offset === undefined ? undefined : position(offset);
   };
   return { value, issues, locate };
+}
+
+/** The most characters a scenario's text may stand for once its aliases are expanded: the file bound of MODEL.md §2. */
+export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
+
+/**
+ * About how many characters the document would be with every alias written
+ * out (scalars by their text, a few for each key and item), counted once per
+ * node and multiplied by the aliases to it, so it costs the size of the text,
+ * not of the expansion. Stops counting past `limit`; Infinity for an alias
+ * inside the node it names.
+ */
+function expandedLength(doc: Document.Parsed, limit: number): number {
+  const known = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) return size(node.resolve(doc));
+    if (!isNode(node) && !isPair(node)) return node === null || node === undefined ? 1 : String(node).length + 1;
+    const seen = known.get(node);
+    if (seen !== undefined) return seen;
+    if (open.has(node)) return Infinity;
+    open.add(node);
+    let n = 2;
+    if (isScalar(node)) n += node.value === null || node.value === undefined ? 4 : typeof node.value === 'string' ? node.value.length : String(node.value).length;
+    else if (isPair(node)) n += size(node.key) + size(node.value);
+    else if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        n += size(item);
+        if (n > limit) break;
+      }
+    }
+    open.delete(node);
+    known.set(node, n);
+    return n;
+  };
+  return size(doc.contents);
 }
 
 const startOf = (node: unknown): number | undefined => (isNode(node) ? node.range?.[0] : undefined);

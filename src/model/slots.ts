@@ -181,7 +181,16 @@ export interface Structure {
   segmentIds: string[];
   segmentLabels: string[];
   segmentKinds: string[];
+  /**
+   * Every segment's token share is the same in every year (each a single
+   * number, or a list of one value): the model then reads each share from its
+   * first slot, and a Monte Carlo need not copy the other years'.
+   */
+  constantShares: boolean;
 }
+
+/** A Series that has one value for every year: a number, or a list whose values are all equal. */
+const constantSeries = (v: number | readonly number[]): boolean => typeof v === 'number' || v.every((x) => Object.is(x, v[0]));
 
 export function structureOf(s: Scenario): Structure {
   const segs = s.demand.segments;
@@ -203,6 +212,7 @@ export function structureOf(s: Scenario): Structure {
     segmentIds: segs.map((g) => g.id),
     segmentLabels: segs.map((g) => g.label ?? g.id),
     segmentKinds: segs.map((g) => g.kind),
+    constantShares: segs.every((g) => constantSeries(g.tokenShare)),
   };
 }
 
@@ -322,6 +332,9 @@ export function hasStructure(st: Structure, s: Scenario): boolean {
   ) {
     return false;
   }
+  let constant = true;
+  for (let j = 0; j < segs.length && constant; j++) constant = constantSeries(segs[j]!.tokenShare);
+  if (st.constantShares !== constant) return false;
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
     if (st.kinds[j] !== pricingKind(g.pricing) || st.reasoningBilled[j] !== g.reasoningBilled) return false;

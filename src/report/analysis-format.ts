@@ -6,7 +6,7 @@
 import type { Advantages } from '../analysis/advantages.ts';
 import type { BreakevenReport, BreakevenRow } from '../analysis/breakeven.ts';
 import type { DriverLabel } from '../analysis/drivers.ts';
-import { count, group, NONE, pct, ratio, signedMillions, tokens } from './format.ts';
+import { count, group, NONE, noValue, pct, ratio, signedMillions, tokens } from './format.ts';
 import { formatMetric } from './metrics.ts';
 
 export { formatMetric, formatMetricDelta, metricLabel } from './metrics.ts';
@@ -49,7 +49,7 @@ function moneyAmount(x: number): string {
  * formatInput(row, row.breakeven); // a breakeven row is its own format
  */
 export function formatInput(d: InputFormat, x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   switch (d.kind) {
     case 'money':
       return `${moneyAmount(x)}${perUnit(d.unit)}`;
@@ -69,7 +69,7 @@ export function formatInput(d: InputFormat, x: number | null): string {
 
 /** A change of an input, signed: `+$0.47/M tok`, `−5.20 pp`, `+1 y`, `+0.250×`. */
 export function formatInputChange(d: InputFormat, dx: number | null): string {
-  if (dx === null) return NONE;
+  if (noValue(dx)) return NONE;
   const sign = dx > 0 ? '+' : dx < 0 ? '−' : '';
   const a = Math.abs(dx);
   if (d.kind === 'rate' || d.kind === 'share') return `${sign}${count(a * 100, 2)} pp`;
@@ -77,7 +77,7 @@ export function formatInputChange(d: InputFormat, dx: number | null): string {
 }
 
 /** A relative change, signed: `+9.3 %`, `−19.0 %`. */
-export const formatChangePct = (x: number | null): string => (x === null ? NONE : `${x > 0 ? '+' : ''}${pct(x)}`);
+export const formatChangePct = (x: number | null): string => (noValue(x) ? NONE : `${x > 0 ? '+' : ''}${pct(x)}`);
 
 /** What a breakeven row's status means, in words: "met already; holds to 61 %", "unreachable in […]". */
 export function breakevenStatusText(r: BreakevenRow, b: BreakevenReport): string {

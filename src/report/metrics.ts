@@ -7,7 +7,7 @@
  * none recomputes a number.
  */
 import type { ModelResult, SummaryField } from '../model/result.ts';
-import { count, millions, NONE, pct, price, ratio, tokens, yearsFmt } from './format.ts';
+import { count, millions, NONE, noValue, pct, price, ratio, tokens, yearsFmt } from './format.ts';
 
 /** How a metric is written: money in millions (signed for the npvs), per MW-year, a rate, a share, years, tokens, a unit price, a ratio. */
 export type MetricKind = 'money' | 'signedMoney' | 'perMW' | 'rate' | 'share' | 'years' | 'tokens' | 'price' | 'ratio';
@@ -86,6 +86,7 @@ export const isMoneyMetric = (key: string): boolean => {
 export function formatMetric(key: string, x: number | null): string {
   const kind = infoOf(key)?.kind;
   if (x === null) return kind === 'years' ? 'never' : kind === 'rate' ? 'none' : NONE;
+  if (noValue(x)) return NONE;
   switch (kind) {
     case 'signedMoney':
       return millions(x, 0, true);
@@ -111,7 +112,7 @@ export function formatMetric(key: string, x: number | null): string {
 
 /** A difference of a metric (a swing, a distance), unsigned: `$1,052M`, `5.2 pp`, `0.40 y`. */
 export function formatMetricDelta(key: string, x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const kind = infoOf(key)?.kind;
   const a = Math.abs(x);
   if (kind === 'rate' || kind === 'share') return `${count(a * 100, 1)} pp`;

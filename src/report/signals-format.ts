@@ -7,7 +7,7 @@ import type { CalendarLine } from '../signals/calendar.ts';
 import { normalizeUnit } from '../signals/definitions.ts';
 import type { Nowcast, NowcastPlacement } from '../signals/nowcast.ts';
 import type { ObservationScope } from '../signals/observation.ts';
-import { millions, money, NONE, pct, price, tokens } from './format.ts';
+import { millions, money, NONE, noValue, pct, price, tokens } from './format.ts';
 
 const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -19,7 +19,7 @@ const short = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n 
  * formatSignalValue('rate', 0.0658);            // '6.58 %'
  */
 export function formatSignalValue(unit: string, x: number | null): string {
-  if (x === null) return NONE;
+  if (noValue(x)) return NONE;
   const u = normalizeUnit(unit);
   if (u === '$/mw' || u === '$/mw-year') return millions(x, 1);
   if (u.startsWith('$/')) return Math.abs(x) >= 10_000 ? money(x) : price(x);

@@ -7,7 +7,7 @@ import type { SignalDefinition } from '../signals/definitions.ts';
 import type { Nowcast } from '../signals/nowcast.ts';
 import type { Observation } from '../signals/observation.ts';
 import type { SignalStatus, StatusReport, Trend } from '../signals/status.ts';
-import { millions, NONE, pct } from './format.ts';
+import { millions, NONE, noValue, pct } from './format.ts';
 import { formatSignalValue, lineName, nowcastRows, scopeClass, WATCH_REASONS, watchRange } from './signals-format.ts';
 
 export { formatSignalValue, scopeClass, watchRange, nowcastRows, WATCH_REASONS } from './signals-format.ts';
@@ -99,7 +99,7 @@ function note(r: SignalStatus): string {
   return `on track — ${what} is as good as the scenario's ${compared(r, r.expected)} or better${need}; ${tw}${scope}`;
 }
 
-const fmtNum = (x: number | null): string => (x === null ? NONE : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
+const fmtNum = (x: number | null): string => (noValue(x) ? NONE : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4))));
 
 /**
  * The watch list (`payback signals calendar`): the signals ranked by value of

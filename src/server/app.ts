@@ -7,8 +7,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { environmentFailure } from '../io/environment.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
+import { budgetOf, checkScenario, DEFAULT_JOB_BYTES, DEFAULT_SCENARIO_CELLS, refuseScenario } from './budget.ts';
 import { HttpError } from './http.ts';
 import { JobRunner } from './job-runner.ts';
 import { WorkerPool } from './pool.ts';
@@ -20,7 +22,8 @@ import { scenarioRoutes } from './routes-scenarios.ts';
 import { signalRoutes } from './routes-signals.ts';
 import { Routes } from './routes.ts';
 import { ScenarioLibrary } from './scenarios.ts';
-import { checkToken, hostName, isLoopbackHost, securityHeaders } from './security.ts';
+import { checkToken, hostAllowed, hostName, securityHeaders } from './security.ts';
+import { StoreMonitor } from './store-health.ts';
 import { dashboard, defaultWebDir } from './static.ts';
 
 /** Bounds on what one request may ask of the server. */
@@ -33,10 +36,33 @@ export interface ServerLimits {
   mcMillis: number;
   /** worker threads for heavy jobs (Monte Carlo, grid, breakeven, reports; default 2); `mcMillis` is the budget of each */
   mcConcurrent?: number;
+  /** segment-years (× vintages) of the largest scenario the server evaluates (default 5,050: 100 segments over 50 years, MODEL.md §2) */
+  scenarioCells?: number;
+  /** memory one job may be estimated to hold, bytes (default 1 GiB): a request past it is refused before anything is allocated */
+  jobBytes?: number;
+  /** the JS heap of each worker, MB (default 1,536): a job past it ends its worker, not the server */
+  workerHeapMb?: number;
+  /** the process's resident memory past which the largest running job is stopped, bytes (default: no watch) */
+  rssBytes?: number;
+  /** a computation estimated under this many ms runs on the main thread, a larger one in a worker (default 20) */
+  inlineMillis?: number;
+  /** a job estimated to take longer than this is refused before it starts, ms (default `mcMillis`; Infinity leaves it to the time budget) */
+  refuseMillis?: number;
 }
 
 /** Sensible limits for a shared server. */
-export const DEFAULT_LIMITS: ServerLimits = { bodyBytes: 2_000_000, mcSamples: 100_000, mcMillis: 30_000, mcConcurrent: 2 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  bodyBytes: 2_000_000,
+  mcSamples: 100_000,
+  mcMillis: 30_000,
+  mcConcurrent: 2,
+  scenarioCells: DEFAULT_SCENARIO_CELLS,
+  jobBytes: DEFAULT_JOB_BYTES,
+  workerHeapMb: 1_536,
+  inlineMillis: 20,
+};
+
+
 
 export interface AppDeps {
   /** where observations and saved scenarios live; without one those routes answer 503 */
@@ -54,6 +80,17 @@ export interface AppDeps {
   log?: ((line: string) => void) | undefined;
   /** the worker pool of heavy jobs; default a new one of `limits.mcConcurrent` workers (idle workers never keep the process alive) */
   pool?: WorkerPool | undefined;
+  /** host names (besides loopback and IP addresses) the server answers to: the names it is reached by (`payback.example.com`) */
+  allowedHosts?: readonly string[] | undefined;
+}
+
+/** A worker pool as the limits say: its size, each worker's heap, the watch on the process's memory. */
+export function poolFor(limits: ServerLimits): WorkerPool {
+  return new WorkerPool({
+    size: limits.mcConcurrent ?? 2,
+    heapMb: limits.workerHeapMb ?? DEFAULT_LIMITS.workerHeapMb,
+    ...(limits.rssBytes !== undefined && { rssBytes: limits.rssBytes }),
+  });
 }
 
 /** What the route groups share. */
@@ -63,6 +100,8 @@ export interface ServerContext {
   routes: Routes;
   library: ScenarioLibrary;
   jobs: JobRunner;
+  /** the store's state for /api/health (undefined without a store) */
+  monitor: StoreMonitor | undefined;
 }
 
 /**
@@ -79,6 +118,7 @@ export function createApp(deps: AppDeps): Hono {
   }
   const writesNeedToken = deps.requireToken || (deps.token !== undefined && deps.token !== '');
   const app = new Hono();
+  const monitor = deps.store === undefined ? undefined : new StoreMonitor(deps.store, deps.clock);
 
   app.onError((err, c) => {
     if (err instanceof HttpError) {
@@ -89,6 +129,14 @@ export function createApp(deps: AppDeps): Hono {
       const status = err.status;
       return c.json({ error: status === 413 ? `the body is over the limit of ${deps.limits.bodyBytes} bytes` : err.message || 'request failed' }, status);
     }
+    // the machine's failures (a store that is down, a full disk): their own status and words, no stack
+    const env = environmentFailure(err, { store: deps.store?.location });
+    if (env !== undefined) {
+      if (env.status >= 500) monitor?.failed(env.message, env.kind === 'corrupt' || env.kind === 'not-a-database');
+      if (env.retryable) c.header('Retry-After', '5');
+      deps.log?.(`payback serve: ${c.req.method} ${new URL(c.req.url).pathname}: ${env.message}`);
+      return c.json({ error: env.message }, env.status as ContentfulStatusCode);
+    }
     const e = err instanceof Error ? err : new Error(String(err));
     deps.log?.(`payback serve: internal error on ${c.req.method} ${new URL(c.req.url).pathname}: ${e.stack ?? e.message}`);
     return c.json({ error: `internal error: ${e.message}` }, 500);
@@ -96,18 +144,23 @@ export function createApp(deps: AppDeps): Hono {
 
   app.use('*', securityHeaders());
 
-  // While writes need no token the server trusts whoever reaches it on loopback;
-  // a page on another site could still reach it through DNS rebinding (its name
-  // pointed at 127.0.0.1), which the Host header gives away.
-  if (!writesNeedToken) {
-    app.use('*', async (c, next) => {
-      const host = c.req.header('host') ?? new URL(c.req.url).host;
-      if (!isLoopbackHost(hostName(host))) {
-        throw new HttpError(403, `this server trusts loopback only (no token is set) and the request names host "${host}"; use http://127.0.0.1 or http://localhost, or start it with PAYBACK_TOKEN`);
-      }
-      await next();
-    });
-  }
+  // A page on another site can reach the server through DNS rebinding (its
+  // name pointed at this server's address) and then read what it answers and
+  // run its computations, which need no token; the Host header gives it away.
+  // So in every mode the Host must be loopback, an IP address (rebinding needs
+  // a name) or a name the server was told to answer to.
+  const allowed = new Set((deps.allowedHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (!hostAllowed(hostName(host), allowed)) {
+      throw new HttpError(
+        403,
+        `this server does not answer to the host "${host}" (a guard against DNS rebinding): use its address or http://localhost, ` +
+          'or start it with --allowed-host NAME (PAYBACK_ALLOWED_HOSTS) for a name it is reached by',
+      );
+    }
+    await next();
+  });
 
   app.use(
     '/api/*',
@@ -126,12 +179,24 @@ export function createApp(deps: AppDeps): Hono {
   const routes = new Routes(app, (c) => {
     if (writesNeedToken) checkToken(c.req.header('authorization'), deps.token as string);
   });
+  const jobs = new JobRunner(deps.pool ?? poolFor(deps.limits), deps.limits);
+  const budget = budgetOf(deps.limits);
   const ctx: ServerContext = {
     deps,
     writesNeedToken,
     routes,
-    library: new ScenarioLibrary(deps.catalog, deps.store),
-    jobs: new JobRunner(deps.pool ?? new WorkerPool({ size: deps.limits.mcConcurrent ?? 2 }), deps.limits),
+    library: new ScenarioLibrary(deps.catalog, deps.store, {
+      // a large text parses in a worker: YAML is slow, and the main thread must keep answering
+      offload: async (job) => {
+        const { at, check, ...rest } = job;
+        const r = await jobs.run('load', { ...rest, catalog: deps.catalog, ...(check && { maxCells: budget.scenarioCells }) }, { what: 'reading the scenario' });
+        if ('tooLarge' in r) refuseScenario(r.tooLarge, at);
+        return r;
+      },
+      check: (scenario, at) => checkScenario(scenario, budget, at),
+    }),
+    jobs,
+    monitor,
   };
 
   metaRoutes(ctx, () => openApiDocument(routes.specs, { writesNeedToken }));

@@ -4,16 +4,21 @@
  * keeps answering. Each job is the analysis function of its kind; nothing is
  * computed here that the analyses and renderers do not compute.
  */
+import { advantages } from '../analysis/advantages.ts';
 import { breakeven, type BreakevenOptions } from '../analysis/breakeven.ts';
 import { conditions, type ConditionsOptions } from '../analysis/conditions.ts';
 import { designPoint, type DesignPointOptions } from '../analysis/design-point.ts';
 import { grid, type GridOptions } from '../analysis/grid.ts';
 import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { paybackStack, type StackGrouping } from '../analysis/payback-stack.ts';
 import { tornado, type TornadoOptions } from '../analysis/tornado.ts';
 import { canonicalJson, scenarioHash } from '../io/scenario-hash.ts';
 import { evaluate } from '../model/engine.ts';
-import type { ResolvedScenario } from '../model/load.ts';
+import { loadCheckedScenarioText, resolveCheckedScenario } from '../analysis/scenario-checks.ts';
+import type { ResolvedScenario, ResolveResult } from '../model/load.ts';
+import type { Issue } from '../model/issues.ts';
+import type { ModelResult } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import type { ScenarioAnalyses } from '../report/html.ts';
 import { evidenceCalendar, type Calendar } from '../signals/calendar.ts';
@@ -22,6 +27,7 @@ import type { Observation } from '../signals/observation.ts';
 import { type Nowcast, nowcast } from '../signals/nowcast.ts';
 import { signalStatus, type StatusReport } from '../signals/status.ts';
 import { VERSION } from '../version.ts';
+import { scenarioTooLarge } from './budget.ts';
 
 /** One scenario of a report or workbook, with what the report prints about it. */
 export interface JobScenario {
@@ -44,8 +50,25 @@ export interface ReportJob {
   watch?: { definitions: SignalDefinition[]; asOf: string };
 }
 
+/** A scenario to load: its text (YAML or JSON) or its parsed value, and the catalog to resolve it with. */
+export interface LoadJob {
+  text?: string;
+  value?: unknown;
+  file?: string;
+  catalog: Catalog;
+  /** a scenario of more segment-years comes back as `tooLarge` alone, not sent across (it can be megabytes) */
+  maxCells?: number;
+}
+
+/** What loading gives: the result, or only that the scenario is too large for the server. */
+export type LoadJobResult = ResolveResult | { ok: false; issues: []; warnings: []; tooLarge: Issue };
+
 /** Every job, by kind: its input and its output. */
 export interface Jobs {
+  load: { in: LoadJob; out: LoadJobResult };
+  run: { in: { scenario: Scenario }; out: ModelResult };
+  stack: { in: { scenario: Scenario; by?: StackGrouping }; out: ReturnType<typeof paybackStack> };
+  advantages: { in: { scenario: Scenario; reference: Scenario }; out: ReturnType<typeof advantages> };
   mc: { in: { scenario: Scenario; options: MonteCarloOptions }; out: { summary: ReturnType<typeof monteCarlo>['summary'] } };
   grid: { in: { scenario: Scenario; options: GridOptions }; out: ReturnType<typeof grid> };
   breakeven: { in: { scenario: Scenario; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
@@ -125,6 +148,23 @@ async function workbook({ scenario: s, catalog }: Jobs['xlsx']['in']): Promise<U
 export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): Promise<Jobs[K]['out']> {
   type Out = Jobs[K]['out'];
   switch (kind) {
+    case 'load': {
+      // a large text is parsed here, in a worker: YAML runs at a few MB a second
+      const i = input as LoadJob;
+      const r = i.text !== undefined ? loadCheckedScenarioText(i.text, i.catalog, i.file === undefined ? {} : { file: i.file }) : resolveCheckedScenario(i.value, i.catalog);
+      const tooLarge = r.ok && i.maxCells !== undefined ? scenarioTooLarge(r.scenario, i.maxCells) : null;
+      return (tooLarge === null ? r : { ok: false, issues: [], warnings: [], tooLarge }) as Out;
+    }
+    case 'run':
+      return evaluate((input as Jobs['run']['in']).scenario) as Out;
+    case 'stack': {
+      const i = input as Jobs['stack']['in'];
+      return paybackStack(i.scenario, i.by === undefined ? {} : { by: i.by }) as Out;
+    }
+    case 'advantages': {
+      const i = input as Jobs['advantages']['in'];
+      return advantages(i.scenario, i.reference) as Out;
+    }
     case 'mc': {
       const i = input as Jobs['mc']['in'];
       // Only the summary travels back: every sample's columns would be megabytes of JSON.

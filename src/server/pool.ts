@@ -8,7 +8,7 @@
  * A worker is `job-worker.js` in the compiled package, `job-worker.ts`
  * booted through tsx from source (`io/worker-start.ts`); it says when it is ready.
  */
-import type { Worker } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
 import { moduleBeside, startWorker } from '../io/worker-start.ts';
 import type { Issue } from '../model/issues.ts';
 import type { JobKind, Jobs } from './jobs.ts';
@@ -23,10 +23,10 @@ export type JobReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; name: string; message: string; issues?: Issue[] };
 
-/** A job that did not finish: over its budget, its client gone, its worker dead, or the pool closed. */
+/** A job that did not finish: over its time or memory, its client gone, its worker dead, or the pool closed. */
 export class JobStopped extends Error {
   constructor(
-    readonly reason: 'timeout' | 'aborted' | 'crashed' | 'closed',
+    readonly reason: 'timeout' | 'memory' | 'aborted' | 'crashed' | 'closed',
     message: string,
   ) {
     super(message);
@@ -63,6 +63,16 @@ export interface PoolOptions {
   idleMs?: number;
   /** how long a new worker may take to load, ms (default 60 s) */
   startMs?: number;
+  /** the JS heap of each worker, MB: a job past it ends its worker (default: Node's) */
+  heapMb?: number | undefined;
+  /**
+   * The process's resident memory past which the running job estimated the
+   * largest is stopped, bytes (default: no watch). Typed arrays live outside
+   * the JS heap that `heapMb` caps; this catches a job that outgrew its estimate.
+   */
+  rssBytes?: number | undefined;
+  /** how the resident memory is read (default `process.memoryUsage.rss`) */
+  rss?: (() => number) | undefined;
 }
 
 interface Job {
@@ -70,6 +80,8 @@ interface Job {
   kind: JobKind;
   input: unknown;
   timeoutMs: number;
+  /** the memory it is estimated to hold, bytes (the watch stops the largest first) */
+  bytes: number;
   signal: AbortSignal | undefined;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -87,6 +99,14 @@ interface Slot {
 
 const WORKER = moduleBeside('job-worker', import.meta.url);
 
+/** A worker's heap cap: past `heapMb` of old generation the worker ends (ERR_WORKER_OUT_OF_MEMORY), not the process. */
+function heapLimits(heapMb: number | undefined): WorkerOptions {
+  return heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, heapMb / 16)) } };
+}
+
+/** How often the resident memory is read while jobs run, ms. */
+const WATCH_MS = 100;
+
 export class WorkerPool {
   private readonly size: number;
   private readonly queueMax: number;
@@ -96,12 +116,21 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  private readonly heapMb: number | undefined;
+  private readonly rssBytes: number | undefined;
+  private readonly rss: () => number;
+  private watch: NodeJS.Timeout | undefined;
+  /** no second stop until the memory of the first is given back */
+  private watchQuietUntil = 0;
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? 2);
     this.queueMax = opts.queueMax ?? 4 * this.size;
     this.idleMs = opts.idleMs ?? 60_000;
     this.startMs = opts.startMs ?? 60_000;
+    this.heapMb = opts.heapMb;
+    this.rssBytes = opts.rssBytes;
+    this.rss = opts.rss ?? (() => process.memoryUsage.rss());
   }
 
   /** Workers alive, jobs running, jobs waiting. */
@@ -111,9 +140,9 @@ export class WorkerPool {
     return { workers: this.slots.size, running, queued: this.queue.length };
   }
 
-  /** Start one worker now, so the first job does not wait for it to load. */
-  warm(): void {
-    if (!this.closed && this.slots.size === 0) this.spawn();
+  /** Start workers now (up to `count`, default all), so that the first jobs do not wait for them to load. */
+  warm(count = this.size): void {
+    while (!this.closed && this.slots.size < Math.min(count, this.size)) this.spawn();
   }
 
   /**
@@ -121,7 +150,11 @@ export class WorkerPool {
    * job waiting for a worker is not charged). Rejects with `PoolBusy` when the
    * queue is full, `JobStopped` when stopped, `JobFailed` when the job threw.
    */
-  run<K extends JobKind>(kind: K, input: Jobs[K]['in'], opts: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<Jobs[K]['out']> {
+  run<K extends JobKind>(
+    kind: K,
+    input: Jobs[K]['in'],
+    opts: { timeoutMs: number; signal?: AbortSignal | undefined; bytes?: number | undefined },
+  ): Promise<Jobs[K]['out']> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new JobStopped('closed', 'the server is shutting down'));
       if (opts.signal?.aborted === true) return reject(new JobStopped('aborted', 'the client went away'));
@@ -134,6 +167,7 @@ export class WorkerPool {
         kind,
         input,
         timeoutMs: opts.timeoutMs,
+        bytes: opts.bytes ?? 0,
         signal: opts.signal,
         resolve: resolve as (v: unknown) => void,
         reject,
@@ -148,6 +182,8 @@ export class WorkerPool {
   /** Stop every worker; running and waiting jobs are rejected. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watch);
+    this.watch = undefined;
     for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(new JobStopped('closed', 'the server is shutting down')));
     const all = [...this.slots];
     for (const s of all) if (s.job !== null) this.stop(s.job, new JobStopped('closed', 'the server is shutting down'));
@@ -155,7 +191,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker(WORKER);
+    const worker = startWorker(WORKER, heapLimits(this.heapMb));
     // Only a running job keeps the process alive (dispatch refs the worker).
     worker.unref();
     const slot: Slot = { worker, ready: false, job: null };
@@ -178,7 +214,11 @@ export class WorkerPool {
       this.idle(slot);
       this.dispatch();
     });
-    worker.on('error', (e) => this.crash(slot, `the worker failed: ${e.message}`));
+    worker.on('error', (e) => {
+      // past its heap: the job asked for more memory than a worker has
+      if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') this.crash(slot, `it ran out of the memory of its worker (${this.heapMb ?? 'Node\'s default'} MB of heap)`, 'memory');
+      else this.crash(slot, `the worker failed: ${e.message}`);
+    });
     worker.on('exit', (code) => this.crash(slot, `the worker exited with code ${code}`));
     return slot;
   }
@@ -197,6 +237,7 @@ export class WorkerPool {
       slot.worker.ref();
       const request: JobRequest = { id: job.id, kind: job.kind, input: job.input };
       slot.worker.postMessage(request);
+      this.watchMemory();
       // A worker still loading keeps its start timer; the job's budget starts when it is ready.
       if (slot.ready) {
         clearTimeout(slot.timer);
@@ -241,13 +282,34 @@ export class WorkerPool {
     slot.timer.unref();
   }
 
-  private crash(slot: Slot, message: string): void {
+  private crash(slot: Slot, message: string, reason: 'crashed' | 'memory' = 'crashed'): void {
     if (!this.slots.has(slot)) return;
     const job = slot.job;
     slot.job = null;
     void this.kill(slot);
-    if (job !== null) this.settle(job, () => job.reject(new JobStopped('crashed', message)));
+    if (job !== null) this.settle(job, () => job.reject(new JobStopped(reason, message)));
     this.dispatch();
+  }
+
+  /** While jobs run, read the resident memory; past `rssBytes`, stop the running job estimated the largest. */
+  private watchMemory(): void {
+    if (this.rssBytes === undefined || this.watch !== undefined) return;
+    this.watch = setInterval(() => {
+      const running = [...this.slots].filter((s) => s.job !== null);
+      if (running.length === 0) {
+        clearInterval(this.watch);
+        this.watch = undefined;
+        return;
+      }
+      if (Date.now() < this.watchQuietUntil) return;
+      const rss = this.rss();
+      if (rss <= (this.rssBytes as number)) return;
+      const largest = running.reduce((a, b) => ((b.job as Job).bytes > (a.job as Job).bytes || ((b.job as Job).bytes === (a.job as Job).bytes && (b.job as Job).id > (a.job as Job).id) ? b : a));
+      const mb = (x: number): string => `${Math.round(x / 2 ** 20).toLocaleString('en-US')} MB`;
+      this.watchQuietUntil = Date.now() + 1_000;
+      this.stop(largest.job as Job, new JobStopped('memory', `the server's memory reached ${mb(rss)}, over its limit of ${mb(this.rssBytes as number)}, and this job was the largest running`));
+    }, WATCH_MS);
+    this.watch.unref();
   }
 
   private async kill(slot: Slot): Promise<void> {

@@ -23,10 +23,15 @@ export function compute<T>(fn: () => T, path = ''): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof AnalysisInputError) throw badRequest('invalid request', e.issues);
-    if (e instanceof RangeError) throw badRequest('invalid request', [{ path, message: e.message, code: 'out_of_range' }]);
-    throw e;
+    throw asRequestError(e, path);
   }
+}
+
+/** An analysis' rejection of its input as a 400; anything else as it is. */
+export function asRequestError(e: unknown, path = ''): unknown {
+  if (e instanceof AnalysisInputError) return badRequest('invalid request', e.issues);
+  if (e instanceof RangeError) return badRequest('invalid request', [{ path, message: e.message, code: 'out_of_range' }]);
+  return e;
 }
 
 /** Load several scenarios, every problem reported together: 404 when all failures are unknown ids, else 400. */

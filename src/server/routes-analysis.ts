@@ -6,19 +6,19 @@
  * tornado, internal sweep) in the worker pool, so the server keeps answering.
  */
 import type { z } from 'zod';
-import { advantages } from '../analysis/advantages.ts';
 import { uncertaintyFor, withEffectiveUncertainty } from '../analysis/default-uncertainty.ts';
 import { parseDistArgument, type DistributionSpec } from '../analysis/distributions.ts';
 import { GRID_MAX_POINTS } from '../analysis/grid.ts';
 import { unreachableIssue } from '../analysis/design-point.ts';
-import { DEFAULT_SAMPLES, prepareMonteCarlo, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
-import { paybackStack } from '../analysis/payback-stack.ts';
-import { evaluate } from '../model/engine.ts';
+import { DEFAULT_SAMPLES, type MonteCarloOptions } from '../analysis/monte-carlo.ts';
+import { nonFiniteIssues } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
+import type { Scenario } from '../model/schema.ts';
 import { COMPARE_METRICS } from '../report/metrics.ts';
 import type { ServerContext } from './app.ts';
+import { budgetOf, checkEstimate, evaluationCost, monteCarloCost, workloadOf } from './budget.ts';
 import { badRequest, HttpError } from './http.ts';
-import { checkTargetAndDrivers, compute, DEFAULT_REFERENCE, loadAll } from './requests.ts';
+import { checkTargetAndDrivers, DEFAULT_REFERENCE, loadAll } from './requests.ts';
 import { builtinsInArchetypeOrder } from './scenarios.ts';
 import {
   advantagesRequestSchema,
@@ -57,11 +57,15 @@ export function analysisRoutes(ctx: ServerContext): void {
       summary: 'Evaluate one scenario: the result contract of MODEL.md §4 (`payback run --json`)',
       body: runRequestSchema,
       responses: { 200: { description: 'the result contract, and the warnings of loading the scenario', schema: runResponseSchema } },
-      errors: [404],
+      errors: [404, 422],
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json({ ...evaluate(l.scenario), inputWarnings: l.warnings });
+      const result = await ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the run' });
+      // MODEL.md §2: a value that overflows the model's arithmetic is an input error naming the line and the year
+      const overflow = nonFiniteIssues(result);
+      if (overflow.length > 0) throw new HttpError(422, 'the inputs overflow the model', overflow);
+      return c.json({ ...result, inputWarnings: l.warnings });
     },
   );
 
@@ -81,12 +85,19 @@ export function analysisRoutes(ctx: ServerContext): void {
       const loaded = await loadAll(
         ids.map((id, i) => ({ at: `ids[${i}]`, load: () => library.load({ id }) })),
       );
+      const results = await Promise.all(
+        loaded.map((l) => ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the comparison' })),
+      );
       return c.json({
         metrics: COMPARE_METRICS.map(({ key, label, unit, better }) => ({ key, label, unit, better })),
-        summaries: loaded.map((l) => {
-          const r = evaluate(l.scenario);
-          return { id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, version: l.version ?? 0, summary: r.summary, warnings: r.warnings };
-        }),
+        summaries: results.map((r, i) => ({
+          id: r.scenario.id,
+          name: r.scenario.name ?? r.scenario.id,
+          operator: r.scenario.operator,
+          version: loaded[i]?.version ?? 0,
+          summary: r.summary,
+          warnings: r.warnings,
+        })),
       });
     },
   );
@@ -104,7 +115,8 @@ export function analysisRoutes(ctx: ServerContext): void {
     },
     async (c, { body }) => {
       const l = await library.load(body);
-      return c.json(compute(() => paybackStack(l.scenario, body.by === undefined ? {} : { by: body.by })));
+      const input = { scenario: l.scenario, ...(body.by !== undefined && { by: body.by }) };
+      return c.json(await ctx.jobs.compute('stack', input, costOf(l.scenario, EVALUATIONS.stack), { signal: c.req.raw.signal, what: 'the payback stack' }));
     },
   );
 
@@ -144,7 +156,10 @@ export function analysisRoutes(ctx: ServerContext): void {
         { at: '', load: () => library.load(ref) },
         { at: 'vs', load: () => library.load(vsRef, 'vs') },
       ]);
-      return c.json(compute(() => advantages(op!.scenario, reference!.scenario)));
+      const estimate = Math.max(costOf(op!.scenario, EVALUATIONS.advantages), costOf(reference!.scenario, EVALUATIONS.advantages));
+      return c.json(
+        await ctx.jobs.compute('advantages', { scenario: op!.scenario, reference: reference!.scenario }, estimate, { signal: c.req.raw.signal, what: 'the attribution' }),
+      );
     },
   );
 
@@ -246,23 +261,27 @@ export function analysisRoutes(ctx: ServerContext): void {
       const l = await library.load(body);
       // its own uncertainty block, else the default every surface uses; `dist` adds to it or replaces entries
       const scenario = withEffectiveUncertainty(l.scenario);
+      const distributions = body.dist === undefined ? undefined : distributionsOf(body.dist);
       const options: MonteCarloOptions = {
         n,
         ...(body.seed !== undefined && { seed: body.seed }),
         ...(body.lhs !== undefined && { lhs: body.lhs }),
-        ...(body.dist !== undefined && { distributions: distributionsOf(body.dist) }),
+        ...(distributions !== undefined && { distributions }),
         ...(body.correlation !== undefined && { correlation: body.correlation }),
         ...(body.bins !== undefined && { bins: body.bins }),
       };
-      // Check in this thread (cheap) so that bad input does not wait for a worker.
-      const plan = prepareMonteCarlo(scenario, options);
-      if (!plan.ok) throw badRequest('invalid request', plan.issues);
+      // The budget, from the scenario's shape and the samples, before anything is allocated;
+      // the run is planned and checked in the worker (its plan is as large as the run).
+      const inputs = new Set([...Object.keys(scenario.uncertainty ?? {}), ...Object.keys(distributions ?? {})]).size;
+      const estimate = monteCarloCost(scenario, workloadOf(scenario), n, inputs);
+      checkEstimate(estimate, budgetOf(ctx.deps.limits), 'Monte Carlo', 'n', `ask for fewer samples (n = ${n}) or a scenario with fewer segments or years`);
       const result = await ctx.jobs.run(
         'mc',
         { scenario, options },
         {
           signal: c.req.raw.signal,
           what: 'Monte Carlo',
+          bytes: estimate.bytes,
           budgetHint: { path: 'n', message: `${n} samples did not finish within ${ctx.deps.limits.mcMillis} ms (limits.mcMillis); ask for fewer` },
         },
       );
@@ -286,7 +305,8 @@ export function analysisRoutes(ctx: ServerContext): void {
       const n = samplesOf(ctx, body.n);
       const l = await library.load(body);
       const options = { n, ...(body.seed !== undefined && { seed: body.seed }), distributions: uncertaintyFor(l.scenario).distributions };
-      return c.json(await ctx.jobs.run('conditions', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the conditions', budgetHint: budgetHint(ctx, n) }));
+      const bytes = checkSamples(ctx, l.scenario, n, Object.keys(options.distributions).length, 'the conditions');
+      return c.json(await ctx.jobs.run('conditions', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the conditions', bytes, budgetHint: budgetHint(ctx, n) }));
     },
   );
 
@@ -313,11 +333,26 @@ export function analysisRoutes(ctx: ServerContext): void {
         ...(body.seed !== undefined && { seed: body.seed }),
         distributions: uncertaintyFor(l.scenario).distributions,
       };
-      const d = await ctx.jobs.run('designpoint', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the design point', budgetHint: budgetHint(ctx, n) });
+      const bytes = checkSamples(ctx, l.scenario, n, Object.keys(options.distributions).length, 'the design point');
+      const d = await ctx.jobs.run('designpoint', { scenario: l.scenario, options }, { signal: c.req.raw.signal, what: 'the design point', bytes, budgetHint: budgetHint(ctx, n) });
       if (d.status === 'unreachable') throw badRequest('unreachable target', [unreachableIssue(d)]);
       return c.json(d);
     },
   );
+}
+
+/** Model evaluations each quick analysis makes, at most (a bracket and Brent for the stack; the coalitions of the attribution). */
+export const EVALUATIONS = { run: 1, stack: 60, advantages: 70 } as const;
+
+/** The estimated ms of `evaluations` runs of a scenario. */
+const costOf = (s: Scenario, evaluations: number): number => evaluationCost(workloadOf(s), evaluations).millis;
+
+/** The budget of a run of `n` samples (refused past it, 422, before anything is allocated); its estimated bytes. */
+function checkSamples(ctx: ServerContext, s: Scenario, n: number, inputs: number, what: string): number {
+  if (n === 0) return 0;
+  const estimate = monteCarloCost(s, workloadOf(s), n, inputs);
+  checkEstimate(estimate, budgetOf(ctx.deps.limits), what, 'n', `ask for fewer samples (n = ${n}) or a scenario with fewer segments or years`);
+  return estimate.bytes;
 }
 
 /** Samples of a run: as asked (at most the server's limit, else 413), by default the CLI's 100,000 or the limit. */

@@ -7,18 +7,19 @@ import { catalogResponseSchema, healthSchema } from './schemas.ts';
 
 const jsonDocument = z.looseObject({}).describe('a JSON document');
 
-export function metaRoutes({ deps, routes, writesNeedToken }: ServerContext, openapi: () => Record<string, unknown>): void {
+export function metaRoutes({ deps, routes, writesNeedToken, monitor }: ServerContext, openapi: () => Record<string, unknown>): void {
   routes.add(
     {
       method: 'get',
       path: '/api/health',
       operationId: 'health',
       tag: 'meta',
-      summary: 'Is the server up: version, clock, store, limits',
+      summary: 'Is the server up: version, clock, the state of the store, limits',
       responses: { 200: { description: 'up', schema: healthSchema } },
     },
     async (c) => {
-      const store = deps.store === undefined ? null : { kind: deps.store.kind, schemaVersion: await deps.store.schemaVersion() };
+      // never waits on the store: a slow or stopped one is reported, not waited for
+      const store = monitor === undefined ? null : await monitor.check();
       const { bodyBytes, mcSamples, mcMillis } = deps.limits;
       return c.json({
         ok: true,

@@ -3,11 +3,15 @@ import type { z } from 'zod';
 import { loadSignalDefinitions } from '../io/signal-files.ts';
 import { REPORT_MC_SAMPLES, REPORT_MC_SEED } from '../report/contents.ts';
 import type { ServerContext } from './app.ts';
+import { budgetOf, checkEstimate, monteCarloCost, workloadOf } from './budget.ts';
 import { HttpError } from './http.ts';
 import type { JobScenario } from './jobs.ts';
 import { DEFAULT_REFERENCE, loadAll } from './requests.ts';
 import { builtinsInArchetypeOrder, type LoadedScenario } from './scenarios.ts';
 import { reportRequestSchema, xlsxRequestSchema } from './schemas.ts';
+
+/** Uncertain inputs of a report's Monte Carlo without an uncertainty block (its default drivers), at most. */
+const REPORT_MC_INPUTS = 12;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -63,6 +67,14 @@ export function reportRoutes(ctx: ServerContext): void {
         ]);
       }
       const { loaded, reference } = await reportScenarios(ctx, body);
+      let bytes = 0;
+      if (body.mc !== undefined) {
+        // one Monte Carlo a scenario, one after the other: the memory of the largest, the time of all
+        const costs = loaded.map((l) => monteCarloCost(l.scenario, workloadOf(l.scenario), body.mc as number, Math.max(REPORT_MC_INPUTS, Object.keys(l.scenario.uncertainty ?? {}).length)));
+        bytes = Math.max(...costs.map((e) => e.bytes));
+        const estimate = { bytes, millis: costs.reduce((a, e) => a + e.millis, 0) };
+        checkEstimate(estimate, budgetOf(deps.limits), 'the report', 'mc', `ask for fewer samples (mc = ${body.mc}) or fewer scenarios`);
+      }
       const html = await ctx.jobs.run(
         'report',
         {
@@ -75,7 +87,7 @@ export function reportRoutes(ctx: ServerContext): void {
           ...(body.mc !== 0 && { mc: { n: body.mc ?? Math.min(REPORT_MC_SAMPLES, deps.limits.mcSamples), seed: body.seed ?? REPORT_MC_SEED } }),
           watch: { definitions: loadSignalDefinitions(), asOf: body.asOf ?? deps.clock().toISOString().slice(0, 10) },
         },
-        { signal: c.req.raw.signal, what: 'the report' },
+        { signal: c.req.raw.signal, what: 'the report', bytes },
       );
       return c.body(html, 200, {
         'Content-Type': 'text/html; charset=utf-8',

@@ -52,7 +52,9 @@ export function signalRoutes(ctx: ServerContext): void {
       if (e instanceof StoreInputError) throw badRequest('invalid observations', [{ path: '', message: e.message, code: 'store_input' }]);
       throw e;
     }
-    const observations = (await Promise.all(r.ids.map((id) => store.getObservation(id)))).filter((o): o is Observation => o !== undefined);
+    // one query for the rows written (one a row would queue thousands on the store's connections)
+    const byId = new Map((r.ids.length === 0 ? [] : await store.listObservations({ ids: r.ids, history: true })).map((o) => [o.id, o]));
+    const observations = r.ids.map((id) => byId.get(id)).filter((o): o is Observation => o !== undefined);
     return { ...r, observations };
   };
 

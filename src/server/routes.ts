@@ -68,11 +68,31 @@ async function readBody(c: Context, spec: RouteSpec): Promise<{ json: unknown; c
   if (!JSON_TYPE.test(type)) {
     throw new HttpError(415, `send the body as application/json${spec.csv === true ? ' or text/csv' : ''}, got ${type === '' ? 'no content type' : type}`);
   }
+  let json: unknown;
   try {
-    return { json: JSON.parse(text) as unknown, text };
+    json = JSON.parse(text) as unknown;
   } catch (e) {
     throw badInput('', `the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, 'invalid_json');
   }
+  // copying a value (to a worker, or in a validator) recurses once a level: a body nested
+  // 100,000 deep would overflow the stack there; no request needs more than a few levels
+  if (deeperThan(json, MAX_JSON_DEPTH)) throw badInput('', `the body nests deeper than ${MAX_JSON_DEPTH} levels`, 'too_deep');
+  return { json, text };
+}
+
+/** How deep a JSON body may nest (a scenario needs about 6 levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Does a parsed value nest deeper than `limit`? Iterative, so any depth is safe to ask about. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d >= limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1]);
+  }
+  return false;
 }
 
 /** The routes of an app, in the order they were declared. */

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { builtinScenarioIds, builtinsInArchetypeOrder, dataDir } from '../io/files.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { loadCheckedScenarioText, resolveCheckedScenario } from '../analysis/scenario-checks.ts';
-import { parseScenarioText, type ResolvedScenario } from '../model/load.ts';
+import { parseScenarioText, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
 import { badInput, badRequest, HttpError, notFound } from './http.ts';
@@ -73,14 +73,93 @@ const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 export { builtinsInArchetypeOrder };
 
+/** How the library loads texts and checks what it loaded; the server gives it the worker pool and the budget. */
+export interface LibraryOptions {
+  /** load a large text or value off this thread (a worker); default: here */
+  offload?: ((job: { text?: string; value?: unknown; file?: string; at: string; check: boolean }) => Promise<ResolveResult>) | undefined;
+  /** refuse a scenario too large to evaluate (throws); `at` is where the request named it */
+  check?: ((scenario: ResolvedScenario, at: string) => void) | undefined;
+}
+
+/** Texts up to this many characters are parsed here; a longer one off this thread (YAML parses at well under 1 MB/s). */
+export const INLINE_TEXT_CHARS = 8_000;
+/** Parsed values with up to this many nodes are resolved here. */
+export const INLINE_VALUE_NODES = 2_000;
+/** How many loaded texts are remembered (the built-ins and the scenarios in use): a hit is a copy, not a parse. */
+const LOADED_CACHE = 64;
+/** Only texts up to this size are remembered (64 of them hold a few MB at most). */
+const CACHED_TEXT_CHARS = 64_000;
+
+/** More than `limit` nodes (objects, arrays, values) in a parsed value? Stops counting at the limit. */
+function moreNodesThan(value: unknown, limit: number): boolean {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++n > limit) return true;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) stack.push(x);
+  }
+  return false;
+}
+
 /** Where the server keeps and finds scenarios. */
 export class ScenarioLibrary {
   private readonly builtinText = new Map<string, string>();
+  private readonly loaded = new Map<string, ResolveResult>();
+  private readonly heads = new Map<string, { name: string; operator: string }>();
 
   constructor(
     private readonly catalog: Catalog,
     private readonly store: ObservationStore | undefined,
+    private readonly opts: LibraryOptions = {},
   ) {}
+
+  /**
+   * Load a scenario text: a large one off this thread, a known one from the
+   * cache (a copy: analyses may not share objects across requests).
+   */
+  /** Check a text (`POST /api/validate`): every issue, whether or not this server would evaluate it. */
+  async validate(text: string): Promise<ResolveResult> {
+    return this.loadText(text, undefined, '', false);
+  }
+
+  private async loadText(text: string, file?: string, at = '', check = true): Promise<ResolveResult> {
+    const key = `${file ?? ''}\u0000${text}`;
+    const hit = this.loaded.get(key);
+    if (hit !== undefined) {
+      this.loaded.delete(key);
+      this.loaded.set(key, hit);
+      return structuredClone(hit);
+    }
+    const job = { text, at, check, ...(file !== undefined && { file }) };
+    const r = this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? await this.opts.offload(job) : loadCheckedScenarioText(text, this.catalog, file === undefined ? {} : { file });
+    if (text.length <= CACHED_TEXT_CHARS) {
+      this.loaded.set(key, structuredClone(r));
+      if (this.loaded.size > LOADED_CACHE) this.loaded.delete(this.loaded.keys().next().value as string);
+    }
+    return r;
+  }
+
+  /** Resolve a parsed value: a large one off this thread. */
+  private async loadValue(value: unknown, at: string): Promise<ResolveResult> {
+    if (this.opts.offload !== undefined && moreNodesThan(value, INLINE_VALUE_NODES)) return this.opts.offload({ value, at, check: true });
+    return resolveCheckedScenario(value, this.catalog);
+  }
+
+  /** The name and operator of a text, for the list (remembered: the list reads every saved scenario). */
+  private head(id: string, text: string): { name: string; operator: string } {
+    const key = `${id}\u0000${text}`;
+    let h = this.heads.get(key);
+    if (h === undefined) {
+      const raw = text.length > INLINE_TEXT_CHARS * 8 ? null : parseScenarioText(text).value;
+      const rec = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+      h = { name: typeof rec['name'] === 'string' ? rec['name'] : id, operator: typeof rec['operator'] === 'string' ? rec['operator'] : 'custom' };
+      this.heads.set(key, h);
+      if (this.heads.size > 4 * LOADED_CACHE) this.heads.delete(this.heads.keys().next().value as string);
+    }
+    return h;
+  }
 
   /** The shipped text of a built-in, or undefined. */
   async builtin(id: string): Promise<string | undefined> {
@@ -119,12 +198,9 @@ export class ScenarioLibrary {
       const latest = this.store === undefined ? undefined : await this.store.getScenario(id);
       const text = latest?.yaml ?? (await this.builtin(id));
       if (text === undefined) continue;
-      const raw = parseScenarioText(text).value;
-      const rec = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
       out.push({
         id,
-        name: typeof rec['name'] === 'string' ? rec['name'] : id,
-        operator: typeof rec['operator'] === 'string' ? rec['operator'] : 'custom',
+        ...this.head(id, text),
         builtin: builtins.includes(id),
         version: latest?.version ?? 0,
       });
@@ -161,7 +237,7 @@ export class ScenarioLibrary {
   async get(id: string, version?: number): Promise<ScenarioDocument> {
     const t = await this.text(id, version);
     const file = t.version === 0 ? `data/scenarios/${id}` : `${id} v${t.version}`;
-    const r = loadCheckedScenarioText(t.yaml, this.catalog, { file });
+    const r = await this.loadText(t.yaml, file);
     if (!r.ok) throw badRequest('invalid scenario', r.issues);
     return { ...t, scenario: r.scenario, warnings: r.warnings };
   }
@@ -173,7 +249,7 @@ export class ScenarioLibrary {
    */
   async save(yaml: string): Promise<{ id: string; version: number; created: boolean; warnings: Issue[] }> {
     const store = this.requireStore();
-    const r = loadCheckedScenarioText(yaml, this.catalog);
+    const r = await this.loadText(yaml);
     if (!r.ok) throw badRequest('invalid scenario', r.issues);
     const id = r.scenario.id;
     const before = await store.getScenario(id);
@@ -195,18 +271,22 @@ export class ScenarioLibrary {
       );
     }
     if (ref.version !== undefined && ref.id === undefined) throw badInput(`${prefix}version`, 'version goes with id', 'scenario_ref');
+    let loaded: LoadedScenario;
     if (ref.id !== undefined) {
       const d = await this.get(ref.id, ref.version);
-      return { scenario: d.scenario, warnings: d.warnings, id: d.id, version: d.version, text: d.yaml };
-    }
-    if (ref.yaml !== undefined) {
-      const r = loadCheckedScenarioText(ref.yaml, this.catalog);
+      loaded = { scenario: d.scenario, warnings: d.warnings, id: d.id, version: d.version, text: d.yaml };
+    } else if (ref.yaml !== undefined) {
+      const r = await this.loadText(ref.yaml, undefined, at);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
-      return { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
+      loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
+    } else {
+      const r = await this.loadValue(ref.scenario, at);
+      if (!r.ok) throw badRequest('invalid scenario', r.issues);
+      loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
     }
-    const r = resolveCheckedScenario(ref.scenario, this.catalog);
-    if (!r.ok) throw badRequest('invalid scenario', r.issues);
-    return { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
+    // a scenario too large for this server is refused before any route evaluates it
+    this.opts.check?.(loaded.scenario, at);
+    return loaded;
   }
 
   private async notFound(id: string, version?: number): Promise<HttpError> {

@@ -208,7 +208,16 @@ export const healthSchema = z.object({
   ok: z.literal(true),
   version: z.string().describe('the engine version'),
   time: z.string().describe("the server's clock, ISO 8601"),
-  store: z.object({ kind: z.enum(['sqlite', 'postgres']), schemaVersion: z.int() }).nullable(),
+  store: z
+    .object({
+      kind: z.enum(['sqlite', 'postgres']),
+      state: z.enum(['up', 'down']).describe('down: the last probe failed, or a request found it down since (routes that need it answer 503)'),
+      schemaVersion: z.int().nullable().describe('as of the last probe that answered'),
+      error: z.string().nullable().describe('why it is down'),
+      checkedAt: z.string().describe('when this was learnt, ISO 8601'),
+    })
+    .nullable()
+    .describe('null: the server has no store'),
   limits: z.object({ bodyBytes: z.int(), mcSamples: z.int(), mcMillis: z.int() }),
   auth: z.object({ writesNeedToken: z.boolean() }),
 });
@@ -408,6 +417,7 @@ export const breakevenResponseSchema = z
       }),
     ),
     evaluations: z.int(),
+    warnings: z.array(modelWarningSchema).describe('values the table cannot give, and why (a change in % from a base of 0)'),
   })
   .describe('What `breakeven` says (src/analysis/breakeven.ts).');
 

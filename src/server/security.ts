@@ -1,7 +1,7 @@
 /**
  * What keeps the server safe to run: security headers, the bearer token on
  * writes (compared in constant time), the Host check that stops DNS rebinding
- * while the server trusts loopback, and the loopback test `payback serve` uses.
+ * (in every mode), and the loopback test `payback serve` uses.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -82,6 +82,20 @@ export function isLoopbackHost(host: string): boolean {
     return mapped?.[1] !== undefined && mapped[1].split('.')[0] === '127';
   }
   return false;
+}
+
+/**
+ * May a request name this host? Loopback names and addresses, any IP address
+ * (DNS rebinding needs a name the attacker controls), and the names given.
+ *
+ * @example
+ * hostAllowed('evil.example', new Set())                  // false
+ * hostAllowed('10.0.0.5', new Set())                      // true
+ * hostAllowed('payback.corp', new Set(['payback.corp']))  // true
+ */
+export function hostAllowed(host: string, allowed: ReadonlySet<string>): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return isLoopbackHost(h) || isIP(h) !== 0 || allowed.has(h);
 }
 
 /** The host name of a Host header value, without the port. */

@@ -19,7 +19,7 @@
  */
 import { type Driver, makeDriver } from '../analysis/drivers.ts';
 import { setInput } from '../analysis/paths.ts';
-import { evaluate } from '../model/engine.ts';
+import { evaluate, evaluateSummary } from '../model/engine.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { SignalDefinition } from './definitions.ts';
 import { expectedInYear, linkSignal, type LinkedSignal, signalDriver, yearAt } from './link.ts';
@@ -264,14 +264,14 @@ export function nowcast(input: StatusInput & { includeProxies?: boolean }): Nowc
     });
     return s;
   };
-  const npvNow = moved.length === 0 ? npvBase : evaluate(apply((1 << moved.length) - 1)).summary.npv;
+  const npvNow = moved.length === 0 ? npvBase : evaluateSummary(apply((1 << moved.length) - 1)).summary.npv;
   if (npvBase === null || npvNow === null) {
     return { ...base, npvNow, attribution: [], summary: 'The model has no npv with this evidence in place: nothing to attribute.' };
   }
   let missing = false;
   const phi = shapley(moved.length, (m) => {
     if (m === 0) return npvBase;
-    const v = evaluate(apply(m)).summary.npv;
+    const v = evaluateSummary(apply(m)).summary.npv;
     if (v === null) missing = true;
     return v ?? 0;
   });

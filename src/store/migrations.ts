@@ -31,6 +31,8 @@ export interface Migration {
 }
 
 const APPEND_ONLY = 'observations are append-only: write a correction that supersedes the row';
+/** What the database says to an insert that would take the place of a stored row (REPLACE). */
+export const APPEND_ONLY_INSERT = 'observations are append-only: a row with this id, key or corrected row is stored already; write a correction that supersedes it';
 
 /** The key of a row already in the database, for the backfill of version 2. */
 function keyOf(r: Record<string, unknown>): string {
@@ -221,6 +223,25 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE observations ADD COLUMN facility_share DOUBLE PRECISION CHECK (facility_share >= 0 AND facility_share < 1);
       `);
     },
+  },
+  {
+    version: 5,
+    name: 'observations: REPLACE cannot overwrite a row',
+    // REPLACE (and INSERT OR REPLACE) resolves a conflict by deleting the old
+    // row without firing DELETE triggers (unless a connection turns
+    // recursive_triggers on): refuse, before the insert, any row whose id, key
+    // or correction target is taken. The store checks keys itself first, so a
+    // re-import still skips what it has.
+    sqlite: (db) =>
+      db.exec(`
+        CREATE TRIGGER observations_no_replace BEFORE INSERT ON observations
+          WHEN EXISTS (SELECT 1 FROM observations WHERE id = NEW.id)
+            OR EXISTS (SELECT 1 FROM observations WHERE key = NEW.key)
+            OR (NEW.supersedes IS NOT NULL AND EXISTS (SELECT 1 FROM observations WHERE supersedes = NEW.supersedes))
+          BEGIN SELECT RAISE(ABORT, '${APPEND_ONLY_INSERT}'); END;
+      `),
+    // PostgreSQL has no REPLACE; INSERT … ON CONFLICT DO UPDATE fires the UPDATE trigger of version 1.
+    postgres: async () => {},
   },
 ];
 

@@ -26,6 +26,8 @@ export interface PostgresStoreOptions {
   schema?: string | undefined;
   /** Pool size (default 4). */
   max?: number | undefined;
+  /** How long connecting may take before it is an error, ms (default 10 s). */
+  connectTimeoutMs?: number | undefined;
 }
 
 const BATCH = 5_000;
@@ -61,10 +63,16 @@ export class PostgresStore implements ObservationStore {
 
   /** Connect, and apply the pending migrations (under an advisory lock). */
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const config: pg.PoolConfig = { connectionString: url, max: opts.max ?? 4 };
+    const config: pg.PoolConfig = {
+      connectionString: url,
+      max: opts.max ?? 4,
+      // a server that does not answer (down, unreachable) is an error after this long, not a wait forever
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      keepAlive: true,
+    };
     if (opts.schema !== undefined) config.options = `-c search_path=${quoteIdent(opts.schema)}`;
     const pool = new pg.Pool(config);
-    // an idle client that dies (server restart) must not crash the process
+    // an idle client that dies (a server restart) must not crash the process; the pool drops it and connects anew
     pool.on('error', () => {});
     const store = new PostgresStore(pool, redactUrl(url) + (opts.schema ? ` (schema ${opts.schema})` : ''), opts.clock ?? (() => new Date()));
     try {
@@ -76,18 +84,31 @@ export class PostgresStore implements ObservationStore {
     return store;
   }
 
+  /**
+   * Run `fn` in a transaction on a client of its own. While it is checked out
+   * the client has an 'error' listener: a server that stops mid-transaction
+   * makes the client emit 'error', which with no listener would end the
+   * process. The transaction's query fails too, so the listener only notes it;
+   * a client that failed so is dropped from the pool, not reused.
+   */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (e: Error): void => {
+      broken ??= e;
+    };
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');
       return out;
     } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
+      if (broken === undefined) await c.query('ROLLBACK').catch((r: unknown) => void (broken ??= r instanceof Error ? r : new Error(String(r))));
       throw e;
     } finally {
-      c.release();
+      c.off('error', onError);
+      c.release(broken);
     }
   }
 
@@ -197,6 +218,7 @@ export class PostgresStore implements ObservationStore {
       return `$${params.length}`;
     };
     if (q.signal !== undefined) where.push(`o.signal = ANY(${p(typeof q.signal === 'string' ? [q.signal] : [...q.signal])}::text[])`);
+    if (q.ids !== undefined) where.push(`o.id = ANY(${p([...q.ids])}::bigint[])`);
     if (q.scope !== undefined) where.push(`o.scope = ${p(q.scope)}`);
     if (q.from !== undefined) where.push(`o.date >= ${p(q.from)}`);
     if (q.to !== undefined) where.push(`o.date <= ${p(q.to)}`);

@@ -29,6 +29,7 @@ export interface SqliteStoreOptions {
 }
 
 const PROGRESS_EVERY = 10_000;
+const TWO_CORRECTIONS = 'two rows correct the same observation: a correction chain is linear';
 const NOT_SUPERSEDED = `NOT EXISTS (SELECT 1 FROM observations c WHERE c.supersedes = o.id)`;
 
 /** Apply the pending migrations under the write lock. */
@@ -108,7 +109,7 @@ export class SqliteStore implements ObservationStore {
     const recordedAt = this.clock().toISOString();
     const insert = this.db.prepare(
       `INSERT INTO observations (signal, scope, date, value, unit, source, url, note, recorded_at, supersedes, key, operator_class, accelerator, basis, facility_share)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const addSeries = this.db.prepare(`INSERT OR IGNORE INTO series (signal, scope) VALUES (?, ?)`);
     const byKey = this.db.prepare(`SELECT id FROM observations WHERE key = ?`);
@@ -118,17 +119,20 @@ export class SqliteStore implements ObservationStore {
     const write = this.db.transaction((): AddResult => {
       const ids: number[] = [];
       const series = new Set<string>();
+      const corrected = new Set<number>();
       for (let i = 0; i < unique.length; i++) {
         if (i > 0 && i % PROGRESS_EVERY === 0) opts.onProgress?.(i, unique.length);
         const r = unique[i] as NormalizedRow;
+        // a known row is skipped here: the database refuses any insert whose key is taken (migration 4)
+        if (byKey.get(r.key) !== undefined) continue;
         if (r.supersedes !== null) {
-          if (byKey.get(r.key) !== undefined) continue;
           const t = target.get(r.supersedes) as { id: number; by: number | null } | undefined;
           if (t === undefined) throw new StoreInputError(`observation ${i + 1}: supersedes ${r.supersedes}, which does not exist`);
           if (t.by !== null) throw new StoreInputError(alreadyCorrected(r.supersedes, t.by));
+          if (corrected.has(r.supersedes)) throw new StoreInputError(TWO_CORRECTIONS);
+          corrected.add(r.supersedes);
         }
         const info = insert.run(r.signal, r.scope, r.date, r.value, r.unit, r.source, r.url, r.note, recordedAt, r.supersedes, r.key, r.operator, r.accelerator, r.basis, r.facilityShare);
-        if (info.changes === 0) continue;
         ids.push(Number(info.lastInsertRowid));
         const s = `${r.signal}\u0000${r.scope}`;
         if (!series.has(s)) {
@@ -143,7 +147,7 @@ export class SqliteStore implements ObservationStore {
       return write.immediate();
     } catch (e) {
       if (e instanceof Error && /UNIQUE constraint failed: observations\.supersedes/.test(e.message)) {
-        throw new StoreInputError('two rows correct the same observation: a correction chain is linear');
+        throw new StoreInputError(TWO_CORRECTIONS);
       }
       throw e;
     }
@@ -156,6 +160,10 @@ export class SqliteStore implements ObservationStore {
       const list = typeof q.signal === 'string' ? [q.signal] : [...q.signal];
       where.push(`o.signal IN (${list.map(() => '?').join(', ')})`);
       params.push(...list);
+    }
+    if (q.ids !== undefined) {
+      where.push(`o.id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(q.ids));
     }
     if (q.scope !== undefined) {
       where.push(`o.scope = ?`);

@@ -15,6 +15,8 @@ export interface ObservationQuery {
   from?: string | undefined;
   /** Dates up to (inclusive), `YYYY-MM-DD`. */
   to?: string | undefined;
+  /** Only these rows (by id). */
+  ids?: readonly number[] | undefined;
   /** Every row, corrected ones included; default: only the current row of each correction chain. */
   history?: boolean | undefined;
   limit?: number | undefined;

@@ -12,6 +12,6 @@ export function breakevenAction(io: CliIO, file: string, opts: BreakevenOptions)
     io.out(json(report));
     return;
   }
-  printWarnings(io, warnings);
+  printWarnings(io, [...warnings, ...report.warnings]);
   io.out(breakevenTable(report));
 }

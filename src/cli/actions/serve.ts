@@ -1,13 +1,16 @@
 /** `payback serve`: the JSON API and the dashboard until SIGINT or SIGTERM. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isIP } from 'node:net';
+import { totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EnvironmentError, environmentFailure } from '../../io/environment.ts';
 import { loadCatalog } from '../../io/files.ts';
-import { createApp, DEFAULT_LIMITS } from '../../server/app.ts';
+import { createApp, DEFAULT_LIMITS, poolFor } from '../../server/app.ts';
 import { listen } from '../../server/listen.ts';
-import { WorkerPool } from '../../server/pool.ts';
 import { isLoopbackHost } from '../../server/security.ts';
 import { defaultWebDir } from '../../server/static.ts';
 import { openStore, storeOptionsFrom } from '../../store/open.ts';
+import { redactUrl } from '../../store/postgres.ts';
 import type { ServeOptions } from '../commands/serve.ts';
 import { type CliIO, InputError } from '../context.ts';
 
@@ -24,6 +27,13 @@ function parsePort(raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n > 65535) throw new InputError([{ path: '--port', message: `expected a port number from 0 to 65535, got "${raw}"` }]);
   return n;
+}
+
+/** The names the server answers to: --allowed-host, PAYBACK_ALLOWED_HOSTS, and the name it listens on. */
+function allowedHostsOf(host: string, flags: readonly string[] | undefined, env: Record<string, string | undefined>): string[] {
+  const names = [...(flags ?? []), ...(env['PAYBACK_ALLOWED_HOSTS'] ?? '').split(',')].map((h) => h.trim()).filter((h) => h !== '');
+  if (isIP(host) === 0 && host !== '') names.push(host);
+  return names;
 }
 
 const signals = (): Promise<string> =>
@@ -62,8 +72,18 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks = {
     io.err('warning: PAYBACK_TOKEN is shorter than 16 characters; a long random one is safer (openssl rand -hex 32)');
   }
 
-  const store = await openStore(storeOptionsFrom(opts.db, env));
-  const pool = new WorkerPool({ size: DEFAULT_LIMITS.mcConcurrent ?? 2 });
+  const where = storeOptionsFrom(opts.db, env);
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore(where);
+  } catch (e) {
+    const failure = environmentFailure(e, { store: where.databaseUrl !== undefined ? redactUrl(where.databaseUrl) : resolve(where.db ?? '') });
+    if (failure !== undefined) throw new EnvironmentError(failure, { cause: e });
+    throw e;
+  }
+  // the memory watch stops the largest job once the process holds 60 % of the machine's memory
+  const limits = { ...DEFAULT_LIMITS, rssBytes: Math.floor(totalmem() * 0.6) };
+  const pool = poolFor(limits);
   let server: Awaited<ReturnType<typeof listen>>;
   try {
     const webDir = defaultWebDir();
@@ -73,10 +93,11 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks = {
       clock: () => new Date(),
       token,
       requireToken: !loopback,
-      limits: DEFAULT_LIMITS,
+      limits,
       webDir,
       log: (line) => io.err(line),
       pool,
+      allowedHosts: allowedHostsOf(host, opts.allowedHost, env),
     });
     server = await listen(app, { host, port });
     const dashboard = existsSync(join(webDir, 'index.html'));
@@ -99,6 +120,9 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks = {
     if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
       throw new InputError([{ path: code === 'EADDRINUSE' || code === 'EACCES' ? '--port' : '--host', message: `cannot listen on ${host}:${port}: ${(e as Error).message}` }]);
     }
+    // a host name that does not resolve (`--host foo.localhost`) is the input's
+    const failure = environmentFailure(e, { host });
+    if (failure?.kind === 'host-unknown') throw new InputError([{ path: '--host', message: `cannot listen on ${host}: ${failure.message}`, code: failure.kind }]);
     throw e;
   }
 
