@@ -214,6 +214,14 @@ describe.skipIf(skipReason !== undefined)('the HTML report in Chromium', () => {
       await page.locator('#verdict').screenshot({ path: join(OUT_DIR, `report-verdict${suffix}.png`) });
       await page.close();
     }
+    // printed, the Verdict is one A4 page: 190 mm of width, 273 mm of height inside the 12 mm margins (96 px per inch)
+    const print = await context.newPage();
+    await print.setViewportSize({ width: Math.floor((186 / 25.4) * 96), height: 1000 });
+    await print.goto(pathToFileURL(REPORT).href, { waitUntil: 'load' });
+    await print.emulateMedia({ media: 'print' });
+    const height = await print.$eval('#verdict', (e) => e.getBoundingClientRect().height);
+    expect(height, 'the printed Verdict fits one A4 page').toBeLessThanOrEqual((273 / 25.4) * 96);
+    await print.close();
   }, 120_000);
 
   it('the Verdict and the comparison print the numbers of the CLI: P(npv ≥ 0) of `payback mc` at the same n and seed, the cells of `payback compare`', async () => {

@@ -552,8 +552,19 @@ ol.conditions{margin:2px 0 8px;padding-left:20px;font-size:13.5px}
   body{max-width:none;padding:0}
   nav.toc{display:none}
   section.page{break-before:page}
-  #verdict article.verdict{padding:6px 10px 2px;margin:8px 0}
-  #verdict .vpart p,#verdict ol.conditions{font-size:9.5pt;margin:1px 0 3px}
+  /* the Verdict on one printed page */
+  #verdict h2{margin-bottom:4px}
+  #verdict p.lede{display:none}
+  #verdict article.verdict{padding:3px 8px 1px;margin:0 0 5px;border-left-width:4px}
+  #verdict article.verdict h3{font-size:10pt;margin:0}
+  #verdict p.answer{font-size:11pt;margin:0 0 2px}
+  #verdict p.answer .odds{font-size:9pt}
+  #verdict dl.vfigures{font-size:7.5pt;gap:0 12px;margin:0 0 2px}
+  #verdict dl.vfigures dt{font-size:6.5pt}
+  #verdict .vgrid{gap:0 14px}
+  #verdict .vpart h4{font-size:7pt;margin:2px 0 0}
+  #verdict .vpart p,#verdict ol.conditions{font-size:7.5pt;line-height:1.18;margin:0 0 2px}
+  #verdict ol.conditions{padding-left:14px}
   .table-wrap{overflow:visible}
   section.page:first-of-type{break-before:auto}
   .block,figure.chart,tr{break-inside:avoid}
