@@ -33,7 +33,7 @@ import {
   unitEconomicsOption,
 } from './charts.ts';
 import { advantageNotes, advantageRows, breakevenStatusText, formatChangePct, formatInput, formatInputChange, formatMetric, formatMetricDelta, metricLabel } from './analysis-format.ts';
-import { count, millions, pct, signedMillions, TOKEN_SCALE_NOTE } from './format.ts';
+import { count, millions, pct, TOKEN_SCALE_NOTE } from './format.ts';
 import { inputRows, type InputRow } from './inputs.ts';
 import { COMPARE_METRICS } from './metrics.ts';
 import { formatSignalValue, nowcastRows, watchRange, WATCH_REASONS } from './signals-format.ts';

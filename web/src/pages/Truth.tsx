@@ -14,7 +14,7 @@ import type { SummaryField } from '../../../src/model/result.ts';
 import { tornadoOption } from '../../../src/report/charts.ts';
 import { DESIGN_POINT_HEAD, designPointRows, designPointSentences } from '../../../src/report/conditions-format.ts';
 import { uncertaintyFor } from '../../../src/analysis/default-uncertainty.ts';
-import { count, pct } from '../../../src/report/format.ts';
+import { pct } from '../../../src/report/format.ts';
 import { gridHeatmapOption } from '../charts/grid-heatmap.ts';
 import { Chart } from '../components/Chart.tsx';
 import { useNarrow } from '../hooks.ts';
