@@ -132,6 +132,13 @@ export function likelihood(p: number): string {
   return 'very unlikely';
 }
 
+/** P(irr ≥ wacc) for a figure or a line: the share, or — when most samples have no IRR (flows that never turn negative) — that, since the share would mislead. */
+export function irrOdds(p: VerdictProbability): string {
+  if (p.irrAtLeastWacc === null) return 'no IRR';
+  if (p.noIrr >= 0.5) return `no IRR in ${pct(p.noIrr, 0)} of samples`;
+  return pct(p.irrAtLeastWacc, 1);
+}
+
 /** The probabilities in a sentence: the odds of npv ≥ 0 in words, P(irr ≥ wacc) (and why it says little when most samples have no IRR), the run. */
 function probabilitySentence(p: VerdictProbability): string {
   const irr =
@@ -262,7 +269,7 @@ export function scenarioVerdict(input: VerdictInput): Verdict {
     value: metricText(key, r),
   }));
   if (probability !== null) {
-    figures.splice(2, 0, { key: 'pNpv', label: 'P(npv ≥ 0)', value: pct(probability.npvAtLeastZero, 1) }, { key: 'pIrr', label: 'P(irr ≥ wacc)', value: probability.irrAtLeastWacc === null ? 'none' : pct(probability.irrAtLeastWacc, 1) });
+    figures.splice(2, 0, { key: 'pNpv', label: 'P(npv ≥ 0)', value: pct(probability.npvAtLeastZero, 1) }, { key: 'pIrr', label: 'P(irr ≥ wacc)', value: irrOdds(probability) });
   }
 
   return {
@@ -313,7 +320,7 @@ export function verdictLines(verdicts: readonly Verdict[]): string {
     ...verdicts.map((v) => {
       const p = v.probability;
       const odds =
-        p === null ? '' : `; P(npv ≥ 0) ${pct(p.npvAtLeastZero, 1)}, P(irr ≥ wacc) ${p.irrAtLeastWacc === null ? 'none' : pct(p.irrAtLeastWacc, 1)} (${count(p.n)} samples, seed ${p.seed})`;
+        p === null ? '' : `; P(npv ≥ 0) ${pct(p.npvAtLeastZero, 1)}, P(irr ≥ wacc) ${irrOdds(p)} (${count(p.n)} samples, seed ${p.seed})`;
       return `  ${v.subject.id}: ${v.answer}${odds}; biggest risk: ${v.risk === null ? 'none ranked' : v.risk.name}`;
     }),
   ].join('\n');
