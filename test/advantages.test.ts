@@ -1,6 +1,6 @@
 /** Structural advantages (MODEL.md §5): Shapley parts sum to the difference, flip with the pair, and every coalition is a valid scenario. */
 import { describe, expect, it, vi } from 'vitest';
-import { ADVANTAGE_GROUPS, advantageCoalition, advantages } from '../src/analysis/advantages.ts';
+import { ADVANTAGE_GROUPS, advantageCoalition, advantages, revenuePerComputeUnit } from '../src/analysis/advantages.ts';
 import { evaluate, evaluateSummary } from '../src/model/engine.ts';
 import { resolveScenario } from '../src/model/load.ts';
 import type { Scenario } from '../src/model/schema.ts';
@@ -28,7 +28,11 @@ describe('advantages on every ordered pair of the built-ins', () => {
       near(ab.reference.npvPerMW, perMW(built[b]!), 'reference (at the operator size)', 1e-9);
       const sum = ab.parts.reduce((acc, p) => acc + (p.npvPerMW as number), 0);
       near(sum, ab.difference as number, 'Σ parts', 1e-9);
-      near(ab.parts.reduce((acc, p) => acc + (p.shareOfDifference as number), 0), 1, 'Σ shares', 1e-9);
+      // shares only when every part pulls the way of the difference; then they sum to one
+      const oneSign = ab.parts.every((p) => Math.abs(p.npvPerMW as number) <= 1e-9 * Math.abs(ab.difference as number) || Math.sign(p.npvPerMW as number) === Math.sign(ab.difference as number));
+      expect(ab.sharesNote === null, 'shares shown iff one sign').toBe(oneSign);
+      if (oneSign) near(ab.parts.reduce((acc, p) => acc + (p.shareOfDifference as number), 0), 1, 'Σ shares', 1e-9);
+      else expect(ab.parts.every((p) => p.shareOfDifference === null)).toBe(true);
       near(ba.difference, -(ab.difference as number), 'flipped difference', 1e-9);
       const tol = 1e-9 * Math.abs(diff);
       for (const [i, p] of ab.parts.entries()) {
@@ -49,13 +53,22 @@ describe('advantages on every ordered pair of the built-ins', () => {
     });
   }
 
-  it('does exactly 32 evaluations', () => {
-    const spy = vi.mocked(evaluateSummary);
-    spy.mockClear();
-    const r = advantages(built['neocloud-base']!, built['hyperscaler-base']!);
-    expect(spy).toHaveBeenCalledTimes(32);
-    expect(r.evaluations).toBe(32);
-    expect(r.coalitions).toHaveLength(32);
+  it('does exactly 32 evaluations (the two ends with their yearly rows only when the segment lists differ: their revenue per compute unit)', () => {
+    const summaries = vi.mocked(evaluateSummary);
+    const full = vi.mocked(evaluate);
+    const n = built['neocloud-base']!;
+    for (const [ref, rows] of [
+      [built['hyperscaler-base']!, 2],
+      [{ ...n, id: 'cheap', finance: { ...n.finance, wacc: 0.06 } }, 0],
+    ] as const) {
+      summaries.mockClear();
+      full.mockClear();
+      const r = advantages(n, ref);
+      expect(summaries.mock.calls.length + full.mock.calls.length).toBe(32);
+      expect(full).toHaveBeenCalledTimes(rows);
+      expect(r.evaluations).toBe(32);
+      expect(r.coalitions).toHaveLength(32);
+    }
   });
 });
 
@@ -81,24 +94,62 @@ describe('advantageCoalition', () => {
     expect(c.finance).toBe(ref.finance);
   });
 
-  it('pricing goes onto the other mix by segment kind, the largest segment of that kind first', () => {
+  it('different segment lists: pricing moves as one multiplier on the mix’s cash prices, the ratio of revenue per served compute unit', () => {
     const p = built['private-ai-factory-base']!;
     const h = built['hyperscaler-base']!;
-    // private's prices on the hyperscaler's mix
+    const rp = revenuePerComputeUnit(evaluate(p))!;
+    const rh = revenuePerComputeUnit(evaluate(h))!;
+    expect(rp).toBeGreaterThan(0);
+    expect(rh).toBeGreaterThan(0);
+    // private's prices on the hyperscaler's mix: every cash price × rp/rh, imputed prices and shares untouched
     const c = advantageCoalition(p, h, ['pricing']);
-    const seg = (id: string) => c.demand.segments.find((x) => x.id === id)!;
-    expect(seg('cloud-api').pricing).toBe(p.demand.segments.find((x) => x.id === 'domestic-api')!.pricing);
-    expect(seg('internal-product').pricing).toBe(p.demand.segments.find((x) => x.id === 'employee-copilots')!.pricing);
-    // no subscription on the private side: the hyperscaler's own pricing stays
-    expect(seg('consumer-sub').pricing).toBe(h.demand.segments.find((x) => x.id === 'consumer-sub')!.pricing);
-    expect(c.demand.segments.map((x) => x.tokenShare)).toEqual(h.demand.segments.map((x) => x.tokenShare));
-    // two capacity-contract segments: the larger (term contracts) prices the other mix's one
+    const m = rp / rh;
+    for (const [i, seg] of c.demand.segments.entries()) {
+      const orig = h.demand.segments[i]!;
+      expect(seg.id).toBe(orig.id);
+      expect(seg.tokenShare).toEqual(orig.tokenShare);
+      const a = seg.pricing as Record<string, any>;
+      const b = orig.pricing as Record<string, any>;
+      if ('perMTok' in b) near(a.perMTok, b.perMTok * m, `${seg.id} perMTok`, 1e-12);
+      else if ('subscription' in b) near(a.subscription.arpuPerMonth, b.subscription.arpuPerMonth * m, `${seg.id} arpu`, 1e-12);
+      else if ('perAcceleratorHour' in b) near(a.perAcceleratorHour, b.perAcceleratorHour * m, `${seg.id} per hour`, 1e-12);
+      else expect(seg.pricing).toBe(orig.pricing);
+    }
+    // so the coalition's cash revenue is the hyperscaler's times the ratio, and its revenue per compute unit is private's
+    const hAtP = evaluate(advantageCoalition(p, h, [])); // the hyperscaler at private's size
+    near(evaluate(c).summary.totalRevenue, (hAtP.summary.totalRevenue as number) * m, 'revenue × m', 1e-9);
+    near(revenuePerComputeUnit(evaluate(c)), rp, 'revenue per compute unit carried over', 1e-9);
+    const a = advantages(p, h);
+    expect(a.pricing.mode).toBe('multiplier');
+    near(a.pricing.multiplier, m, 'multiplier', 1e-12);
+    expect(a.notes.join(' ')).toMatch(/segment lists differ/);
+  });
+
+  it('token sellers against GPU-hour sellers: pricing is not 0, and parts of both signs give no shares', () => {
+    const f = built['frontier-lab-base']!;
     const n = built['neocloud-base']!;
-    const mixed = withPatch(base('hyperscaler-base'), (r: any) => {
-      r.demand.segments[4] = { id: 'reserved', kind: 'capacity-contract', tokenShare: 0.05, pricing: { perAcceleratorHour: 1 } };
-    });
-    const c2 = advantageCoalition(n, scenario(mixed), ['pricing']);
-    expect(c2.demand.segments.find((x) => x.id === 'reserved')!.pricing).toBe(n.demand.segments[0]!.pricing);
+    const h = built['hyperscaler-base']!;
+    for (const [a, b] of [
+      [f, h],
+      [n, h],
+      [f, n],
+    ] as const) {
+      const r = advantages(a, b);
+      expect(Math.abs(r.parts.find((x) => x.group === 'pricing')!.npvPerMW as number), `${a.id} vs ${b.id}`).toBeGreaterThan(1000);
+      for (const p of r.parts) if (p.shareOfDifference !== null) expect(Math.abs(p.shareOfDifference)).toBeLessThanOrEqual(1 + 1e-9);
+    }
+  });
+
+  it('the same segment lists: pricing is swapped segment by segment', () => {
+    const n = built['neocloud-base']!;
+    const cheap = { ...n, id: 'cheap', demand: { ...n.demand, segments: n.demand.segments.map((s) => ({ ...s, pricing: { ...s.pricing, perAcceleratorHour: 2 } as typeof s.pricing })) } };
+    const c = advantageCoalition(cheap, n, ['pricing']);
+    c.demand.segments.forEach((s, i) => expect(s.pricing).toBe(cheap.demand.segments[i]!.pricing));
+    const a = advantages(cheap, n);
+    expect(a.pricing.mode).toBe('segments');
+    expect(a.pricing.multiplier).toBeNull();
+    for (const p of a.parts) if (p.group !== 'pricing') expect(p.npvPerMW).toBe(0);
+    near(a.parts.find((p) => p.group === 'pricing')!.shareOfDifference, 1, 'all of it', 1e-12);
   });
 
   it('rent vs own: the plant follows the fleet mode; power then carries only the site opex', () => {

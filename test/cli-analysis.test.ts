@@ -44,8 +44,9 @@ describe('payback breakeven', () => {
       return lines[i - 1] ?? '';
     };
     expect(line('fleet.capexPerAccelerator')).toMatch(/\$52\.0k\/accel\. │ +\$49\.4k\/accel\. │ +−\$2,633\/accel\. │ +−5\.1 % │ needs change/);
-    expect(line('demand.utilization')).toMatch(/75\.5 % │ +\d\d\.\d % │ +\+\d\.\d pts │/);
-    expect(line('finance.wacc')).toMatch(/12\.0 %\/yr │ +10\.3 %\/yr │ +−1\.7 pts │/);
+    // the one formatter of every surface: shares and rates with two decimals, changes in percentage points (pp), as the report and the dashboard
+    expect(line('demand.utilization')).toMatch(/75\.50 % │ +\d\d\.\d\d % │ +\+\d\.\d\d pp │/);
+    expect(line('finance.wacc')).toMatch(/12\.00 %\/yr │ +10\.\d\d %\/yr │ +−1\.\d\d pp │/);
   });
   it('--target and --json', async () => {
     const { code, out } = await cli('breakeven', 'hyperscaler-base', '--target', 'irr>=wacc', '--driver', 'finance.wacc', '--json');

@@ -25,8 +25,11 @@ describe('payback stack', () => {
     const { code, out } = await cli('stack', 'hyperscaler-base');
     expect(code).toBe(0);
     expect(cells(out, 'Paid API / enterprise').slice(1, 4)).toEqual(['cloud-api', '$7.22M', '68.8 %']);
-    expect(cells(out, 'Cash today')[1]).toBe('$14.26M');
-    expect(out).toMatch(/Required \(npv = 0 at 8\.0 % wacc\)/);
+    expect(cells(out, 'Cash revenue today')[1]).toBe('$14.26M');
+    expect(out).toMatch(/Required to earn the 8\.0 % wacc \(npv = 0\)/);
+    // one sign everywhere: surplus = cash − required, positive is good (the report and the dashboard print the same)
+    expect(cells(out, 'Surplus (cash − required)')[1]).toBe('+$3.77M');
+    expect(out).toContain('a surplus of +$3.77M per MW-year over what the wacc needs');
     expect(out).toContain('Paid API / enterprise (cloud-api) covers 68.8 % of what this capacity needs.');
     expect(out).toContain('Subscriptions (consumer-sub) cover 60.2 % of what this capacity needs.');
     expect(out).toContain('Strategic value (internal-product)');
@@ -36,9 +39,9 @@ describe('payback stack', () => {
   it('--json carries the raw stack, no NaN', async () => {
     const { code, out } = await cli('stack', 'neocloud-base', '--json');
     expect(code).toBe(0);
-    const s = JSON.parse(out) as { factor: number; gapPerMW: number; sources: { key: string; segments: string[] }[] };
+    const s = JSON.parse(out) as { factor: number; surplusPerMW: number; sources: { key: string; segments: string[] }[] };
     expect(s.factor).toBeGreaterThan(1);
-    expect(s.gapPerMW).toBeGreaterThan(0);
+    expect(s.surplusPerMW).toBeLessThan(0);
     expect(s.sources.find((x) => x.key === 'capacity-contract')?.segments).toEqual(['term-contracts', 'on-demand']);
     expect(nonFinitePaths(s)).toEqual([]);
   });
@@ -64,7 +67,7 @@ describe('payback stack', () => {
     expect(out).toContain('(by payer)');
     expect(cells(out, 'Enterprise budgets').slice(1, 3)).toEqual(['cloud-api, batch', '$7.94M']);
     expect(cells(out, 'Consumers').slice(1, 3)).toEqual(['consumer-sub', '$6.32M']);
-    expect(cells(out, 'Cash today')[1]).toBe('$14.26M');
+    expect(cells(out, 'Cash revenue today')[1]).toBe('$14.26M');
     expect(out).toContain('Enterprise budgets (cloud-api, batch) cover 75.7 % of what this capacity needs.');
     const j = JSON.parse((await cli('stack', 'neocloud-base', '--by', 'payer', '--json')).out) as { by: string; sources: { key: string; segments: string[] }[] };
     expect(j.by).toBe('payer');
@@ -122,7 +125,9 @@ describe('payback advantages', () => {
     expect(code).toBe(0);
     expect(out).toContain('neocloud-base vs hyperscaler-base');
     for (const g of ['Power', 'Silicon', 'Distribution', 'Pricing', 'Balance sheet']) expect(cells(out, g)).toHaveLength(4);
-    expect(cells(out, 'Total (difference)')).toEqual(['Total (difference)', '−$23.16M', '100.0 %']);
+    // the parts pull both ways: no shares, in words why (MODEL.md §5)
+    expect(cells(out, 'Total (difference)')).toEqual(['Total (difference)', '−$23.16M', '—']);
+    expect(out).toMatch(/Shares of the difference: not shown, the parts pull both ways/);
     expect(out).toContain('neocloud-base: −$2.07M npv per MW; hyperscaler-base: +$21.09M per MW.');
   });
 
@@ -162,7 +167,7 @@ describe('payback compare --metric / --rank', () => {
 
   it('--rank on a metric not selected adds it; a missing value ranks last', async () => {
     const { out } = await cli('compare', '--metric', 'npv', '--rank', 'paybackYears');
-    expect(cells(out, 'Payback').slice(1)).toEqual(['0.00 y', '3.41 y', '4.13 y', 'never']);
+    expect(cells(out, 'Payback').slice(1)).toEqual(['no capex (rented): see commitments', '3.41 y', '4.13 y', 'never']);
   });
 
   it('--json and --csv carry the rank and the selected metrics', async () => {

@@ -36,7 +36,9 @@ describe('payback compare', () => {
     expect(row('NPV')).toEqual(['+$2,109M', '+$2,310M', '−$207M', '−$693M']);
     expect(row('IRR')).toEqual(['18.7 %', 'none', '10.3 %', '−11.7 %']);
     expect(row('Equity IRR')).toEqual(['18.7 %', 'none', '14.2 %', '−30.7 %']);
-    expect(row('Payback')).toEqual(['3.41 y', '0.00 y', '4.13 y', 'never']);
+    // a rented fleet has no capex to pay back: it says so, and its commitments stand beside peak funding
+    expect(row('Commitments (PV)')).toEqual(['$0', '$4,242M', '$1,403M', '$350M']);
+    expect(row('Payback')).toEqual(['3.41 y', 'no capex (rented): see commitments', '4.13 y', 'never']);
     expect(row('Strategic NPV')).toEqual(['+$4,240M', '+$2,310M', '−$207M', '+$1,400M']);
   });
 
@@ -193,6 +195,41 @@ describe('validate, resolve, init, schema, catalog', () => {
       expect((await cli('validate', file)).code).toBe(0);
     }
     expect((await cli('init', 'neoclod')).err).toContain('did you mean "neocloud"');
+  });
+  it('validate counts in words: "1 segment", not "1 segments"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-validate-'));
+    const text = readFileSync(join(import.meta.dirname, '..', 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8');
+    const one = parse(text) as { demand: { segments: { tokenShare: number }[] }; uncertainty?: Record<string, unknown> };
+    one.demand.segments = one.demand.segments.slice(0, 1);
+    one.demand.segments[0]!.tokenShare = 1;
+    delete one.uncertainty;
+    const file = join(dir, 'one.json');
+    writeFileSync(file, JSON.stringify(one));
+    const { code, out } = await cli('validate', file);
+    expect(code).toBe(0);
+    expect(out).toMatch(/, 12 years, 1 segment\)$/);
+  });
+  it('init leaves the archetype\'s description and sources with it, and copies no catalog value that would go stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payback-init-'));
+    for (const a of ['hyperscaler', 'frontier-lab', 'neocloud', 'private-ai-factory']) {
+      const { out } = await cli('init', a);
+      expect(out, a).not.toMatch(/^description:/m);
+      expect(out, a).not.toMatch(/^sources:/m);
+      expect(out, a).not.toMatch(/= catalog|catalog [\d,.]+/);
+      const parsed = parse(out) as Record<string, unknown>;
+      expect(parsed['description'], a).toBeUndefined();
+      expect(parsed['sources'], a).toBeUndefined();
+    }
+    // the neocloud's capex equals the catalog's gb200: the line is left out, so another accelerator brings its own
+    const { out } = await cli('init', 'neocloud');
+    expect(out).toMatch(/^ {2}# capexPerAccelerator: the catalog's value for gb200/m);
+    const file = join(dir, 'b200.yaml');
+    writeFileSync(file, out.replace('accelerator: gb200', 'accelerator: b200'));
+    const resolved = JSON.parse((await cli('resolve', file, '--json')).out) as { fleet: { capexPerAccelerator: number } };
+    const b200 = (JSON.parse((await cli('catalog', '--json')).out) as { accelerators: { id: string; capexPerAccelerator: number }[] }).accelerators.find((x) => x.id === 'b200')!;
+    expect(resolved.fleet.capexPerAccelerator).toBe(b200.capexPerAccelerator);
+    // a value that differs from the catalog stays, saying it overrides it (no copy of the catalog's number)
+    expect((await cli('init', 'hyperscaler')).out).toMatch(/capexPerAccelerator: 50000 +# overrides the catalog's gb200: less a volume discount \(L\)/);
   });
   it('schema prints the JSON Schema', async () => {
     const s = JSON.parse((await cli('schema')).out) as { properties: Record<string, unknown>; additionalProperties: boolean };

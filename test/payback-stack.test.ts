@@ -34,7 +34,7 @@ describe('paybackStack on the built-ins', () => {
       near(stack.requiredRevenuePerMW, (stack.factor as number) * stack.cashRevenuePerMW, 'required = f × cash', 1e-9);
     });
 
-    it(`${id}: the sources add up to cash revenue, shares to the cash share, gap = required − cash`, () => {
+    it(`${id}: the sources add up to cash revenue, shares to the cash share, surplus = cash − required`, () => {
       const s = scenario(base(id));
       const r = evaluate(s);
       const stack = paybackStack(s);
@@ -46,7 +46,7 @@ describe('paybackStack on the built-ins', () => {
         near(x.shareOfRequired, x.revenuePerMW / required, `${x.key} share`, 1e-12);
         near(x.revenuePerMWAtRequired, x.revenuePerMW * (stack.factor as number), `${x.key} at requirement`, 1e-12);
       }
-      near(stack.gapPerMW, required - stack.cashRevenuePerMW, 'gap', 1e-12, 1e-6);
+      near(stack.surplusPerMW, stack.cashRevenuePerMW - required, 'surplus', 1e-12, 1e-6);
       near(stack.strategicValuePerMW, (r.summary.strategicRevenuePerMW as number) - (r.summary.revenuePerMW as number), 'strategic', 1e-9, 1e-6);
       // every segment is in exactly one place
       const placed = [...stack.sources.flatMap((x) => x.segments), ...stack.strategicSegments, ...stack.unpricedSegments];
@@ -66,8 +66,8 @@ describe('paybackStack on the built-ins', () => {
     expect(h.unpricedSegments).toEqual(['consumer-free', 'internal-eval']);
     const n = paybackStack(scenario(base('neocloud-base')));
     expect(n.sources.find((x) => x.key === 'capacity-contract')?.segments).toEqual(['term-contracts', 'on-demand']);
-    expect(n.gapPerMW).toBeGreaterThan(0); // npv < 0: it needs more than it brings
-    expect(h.gapPerMW).toBeLessThan(0); // npv > 0: a surplus
+    expect(n.surplusPerMW).toBeLessThan(0); // npv < 0: it needs more than it brings (a gap)
+    expect(h.surplusPerMW).toBeGreaterThan(0); // npv > 0: a surplus
   });
 
   it('a cash-priced segment of another kind is "other cash"', () => {
@@ -86,7 +86,7 @@ describe('paybackStack closed form', () => {
       near(stack.requiredRevenuePerMW, 17_520_000, 'required');
       near(stack.cashRevenuePerMW, 15_768_000, 'cash');
       near(stack.sources[0]?.shareOfRequired, 15_768_000 / 17_520_000, 'paid share');
-      near(stack.gapPerMW, 17_520_000 - 15_768_000, 'gap', 1e-9, 1e-6);
+      near(stack.surplusPerMW, 15_768_000 - 17_520_000, 'surplus', 1e-9, 1e-6);
     });
   }
 
@@ -128,7 +128,7 @@ describe('paybackStack dead ends are a reason, never NaN', () => {
     const stack = paybackStack(scenario(raw));
     expect(stack.factor).toBeNull();
     expect(stack.requiredRevenuePerMW).toBeNull();
-    expect(stack.gapPerMW).toBeNull();
+    expect(stack.surplusPerMW).toBeNull();
     expect(stack.reason).toMatch(/no segment is priced in cash/);
     expect(stack.strategicValuePerMW).toBeGreaterThan(0);
     expect(stack.sources.every((x) => x.shareOfRequired === null && x.revenuePerMW === 0)).toBe(true);

@@ -26,6 +26,7 @@ import {
 import { esc, renderReport, type ScenarioAnalyses } from '../src/report/html.ts';
 import { inputRows } from '../src/report/inputs.ts';
 import { renderSvg } from '../src/report/svg.ts';
+import { loadSignalDefinitions } from '../src/io/signal-files.ts';
 import { VERSION } from '../src/version.ts';
 import { base, BUILT_INS, catalog, ROOT, scenario, withPatch } from './helpers.ts';
 
@@ -145,7 +146,8 @@ describe('scenario hash', () => {
 });
 
 describe('renderReport', () => {
-  const analyses: ScenarioAnalyses[] = scenarios.map((s) => reportAnalyses(s, scenarios[0], silent));
+  const watch = { definitions: loadSignalDefinitions(), asOf: '2026-06-30' };
+  const analyses: ScenarioAnalyses[] = scenarios.map((s) => reportAnalyses(s, scenarios[0], silent, watch));
   const html = renderReport({
     results,
     analyses,
@@ -167,13 +169,17 @@ describe('renderReport', () => {
   });
 
   it('has every section, each scenario block and the provenance', () => {
-    for (const h of ['1 Operator comparison', '3 Assumptions']) expect(html).toContain(`<h2>${h}</h2>`);
+    for (const h of ['1 Verdict', '2 Operator comparison', '4 Assumptions']) expect(html).toContain(`<h2>${h}</h2>`);
+    // the Verdict opens the report
+    expect(html.indexOf('<h2>1 Verdict</h2>')).toBeLessThan(html.indexOf('<h2>2 Operator comparison</h2>'));
     scenarios.forEach((s, i) => {
-      expect(html).toContain(`<h2>2.${i + 1} ${esc(s.name ?? s.id)}`);
+      expect(html).toContain(`<article class="verdict`);
+      expect(html).toContain(`data-subject="${s.id}" data-kind="scenario"`);
+      expect(html).toContain(`<h2>3.${i + 1} ${esc(s.name ?? s.id)}`);
       for (const t of [
         'Token funnel',
         'Revenue, gross profit and EBITDA per MW',
-        'Cost vs realized price per million tokens',
+        'Cost vs revenue per million tokens served',
         'Cash flows and cumulative payback',
         'What has to be true',
         'Tornado',
@@ -258,7 +264,12 @@ describe('payback report', () => {
     expect(stdout).toContain('Gross profit / MW-yr');
     expect(stdout).toContain(out);
     const html = readFileSync(out, 'utf8');
-    expect(html).toContain('2.2 Private AI factory');
+    expect(html).toContain('3.2 Private AI factory');
+    // the Verdict first, with P(npv ≥ 0) from the default Monte Carlo (20,000 samples, seed 42), as the CLI prints it
+    expect(html.indexOf('<h2>1 Verdict</h2>')).toBeGreaterThan(0);
+    expect(stdout).toMatch(/Verdict:\n  neocloud-base: Falls short of its 12\.0 % wacc; P\(npv ≥ 0\) \d+\.\d %, P\(irr ≥ wacc\) \d+\.\d % \(20,000 samples, seed 42\)/);
+    const p = /neocloud-base: [^;]+; P\(npv ≥ 0\) (\d+\.\d %)/.exec(stdout)?.[1];
+    expect(html).toContain(`<dd data-metric="pNpv">${p}</dd>`);
     // the reference is loaded for the attribution even when it is not reported
     expect(html).toContain('Structural advantages — neocloud-base vs hyperscaler-base');
   });
@@ -296,15 +307,15 @@ describe('payback report --signals: the watch list and the nowcast of each scena
     expect(html).toContain(esc(n.summary));
     expect(html).toContain('aria-label="Nowcast — neocloud-base, evidence up to 2026-11-30"');
     for (const a of n.attribution) expect(html).toContain(esc(a.label));
-    expect(html).toContain('<code>payback report neocloud-base --signals --as-of 2026-11-30</code>');
+    expect(html).toContain('<code>payback report neocloud-base --mc 20000 --seed 42 --signals --as-of 2026-11-30</code>');
     // an empty store: the watch list still, the nowcast says why not
     const empty = join(dir, 'empty.db');
     const e = await cli('report', 'neocloud-base', '--signals', '--as-of', '2026-11-30', '--db', empty, '--out', join(dir, 'e.html'));
     expect(e.code).toBe(0);
     expect(readFileSync(join(dir, 'e.html'), 'utf8')).toContain('No nowcast: the store holds no observations');
-    // --as-of without --signals is bad input
-    const bad = await cli('report', 'neocloud-base', '--as-of', '2026-11-30', '--out', join(dir, 'x.html'));
+    // --db without --signals is bad input (--as-of alone sets the day the Verdict's watch list starts from)
+    const bad = await cli('report', 'neocloud-base', '--db', db, '--out', join(dir, 'x.html'));
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--as-of: goes with --signals');
+    expect(bad.err).toContain('--db: goes with --signals');
   }, 60_000);
 });

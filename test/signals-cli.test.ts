@@ -229,6 +229,21 @@ describe('payback signals status / calendar / runs', () => {
     expect(h.lines.map((l) => l.signal)).toContain('api-price');
   });
 
+  it('calendar --db, as status takes it: each line with its latest like-for-like evidence; an empty store names `payback signals seed`', async () => {
+    const db = freshDb();
+    const empty = await cli('signals', 'calendar', 'neocloud-base', '--as-of', '2026-11-30', '--db', db);
+    expect(empty.code, empty.err).toBe(0);
+    expect(empty.out).toContain('Latest evidence up to 2026-11-30');
+    expect(empty.out).toContain('try `payback signals seed`');
+    await cli('signals', 'seed', '--db', db);
+    const r = await cli('signals', 'calendar', 'neocloud-base', '--as-of', '2026-11-30', '--db', db);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/│ +\d+ │ utilization +│ +\$[\d,]+M │ .* │ [\d.]+ % 20\d\d-\d\d-\d\d \((on track|watch|breach)\) +│/);
+    const j = JSON.parse((await cli('signals', 'calendar', 'neocloud-base', '--as-of', '2026-11-30', '--db', db, '--json')).out) as { lines: unknown[]; status: { rows: unknown[] } };
+    expect(j.lines.length).toBeGreaterThan(3);
+    expect(j.status.rows.length).toBeGreaterThan(3);
+  });
+
   it('nowcast: npv then and now, the Shapley attribution in a table and in JSON summing to the change; before every observation, exit 2', async () => {
     const db = freshDb();
     const empty = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2026-11-30');

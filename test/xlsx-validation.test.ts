@@ -267,4 +267,19 @@ describe('the workbook guards its inputs', () => {
       expect(payback, name).toBe('never');
     }
   });
+
+  it('a rented fleet\'s payback reads "no capex (rented): see commitments" (frontier lab), recalculated by LibreOffice too', () => {
+    let seen = 0;
+    for (const [name, wb] of each()) {
+      if (!name.startsWith('frontier-lab-base')) continue;
+      const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
+      let payback: unknown;
+      summary.eachRow((row) => {
+        if (row.getCell(1).value === 'paybackYears') payback = row.getCell(2).type === ExcelJS.ValueType.Formula ? row.getCell(2).result : row.getCell(2).value;
+      });
+      expect(payback, name).toBe('no capex (rented): see commitments');
+      seen++;
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
 });

@@ -85,8 +85,8 @@ export interface PaybackStack {
   npvAtRequired: number | null;
   /** cash revenue per MW-year today, all sources (`summary.revenuePerMW`) */
   cashRevenuePerMW: number;
-  /** `required − cash`: positive is a shortfall, negative a surplus; null without a requirement */
-  gapPerMW: number | null;
+  /** `cash − required`, $ per MW-year: positive is a surplus (cash today earns more than the wacc needs), negative a gap; null without a requirement. The one sign of every surface. */
+  surplusPerMW: number | null;
   /** `cash / required`; null without a requirement */
   cashShareOfRequired: number | null;
   /** the five sources, in `STACK_SOURCES` (by kind) or `STACK_PAYER_SOURCES` (by payer) order, empty ones included; their revenue sums to `cashRevenuePerMW` */
@@ -187,7 +187,7 @@ const segmentSum = (r: ModelResult, idx: readonly number[], field: 'revenue' | '
  * The payback stack: the cash revenue per MW-year that earns the wacc (npv = 0,
  * found by scaling all cash prices by one factor), what each source brings
  * today and its share of that requirement, the strategic value beside it, and
- * the gap. The sources are the segment kinds, or with `by: 'payer'` the
+ * the surplus (cash − required; negative: a gap). The sources are the segment kinds, or with `by: 'payer'` the
  * payers (each cash segment in exactly one source either way). When no
  * factor ≥ 0 reaches npv = 0 (no cash segment, no cash revenue to scale, or
  * npv positive even with no cash at all), the requirement is null and
@@ -197,7 +197,7 @@ const segmentSum = (r: ModelResult, idx: readonly number[], field: 'revenue' | '
  * const s = paybackStack(scenario);
  * s.requiredRevenuePerMW;             // 12.9e6 ($ per MW-year)
  * s.sources[0]?.shareOfRequired;      // 0.31: "paid API covers 31 % of what this capacity needs"
- * s.gapPerMW;                         // required − cash today
+ * s.surplusPerMW;                     // cash today − required: +3.77e6 is a surplus, a negative value a gap
  * paybackStack(scenario, { by: 'payer' }).sources.map((x) => x.key); // ['enterprise', 'consumer', 'developer', 'platform', 'internal']
  */
 export function paybackStack(scenario: Subject, options: PaybackStackOptions = {}): PaybackStack {
@@ -253,7 +253,7 @@ export function paybackStack(scenario: Subject, options: PaybackStackOptions = {
     requiredRevenuePerMW: required,
     npvAtRequired,
     cashRevenuePerMW,
-    gapPerMW: required === null ? null : required - cashRevenuePerMW,
+    surplusPerMW: required === null ? null : cashRevenuePerMW - required,
     cashShareOfRequired: share(cashRevenuePerMW),
     sources,
     strategicValuePerMW,

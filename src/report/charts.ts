@@ -12,7 +12,9 @@ import type { Advantages } from '../analysis/advantages.ts';
 import type { InternalSweep } from '../analysis/internal.ts';
 import type { PaybackStack } from '../analysis/payback-stack.ts';
 import type { TornadoReport, TornadoRow } from '../analysis/tornado.ts';
-import { millions, pct, yearsFmt } from './format.ts';
+import { millions, pct, signedMillions, TOKEN_SCALE_NOTE, yearsFmt } from './format.ts';
+import { isMoneyMetric, metricBetter } from './metrics.ts';
+import { SURPLUS_LABEL } from './stack-format.ts';
 
 /** An echarts option, as these builders make it. */
 export type ChartOption = EChartsOption;
@@ -30,9 +32,16 @@ export const COLORS = {
   neutral: '#8a8f98',
   cumulative: '#1f2d3d',
   hidden: '#a3a9b3',
-  low: '#c8503c',
-  high: '#2f6fb0',
+  /** a bar that moves the metric the bad way for it (a lower npv, a longer payback) */
+  bad: '#c8503c',
+  /** a bar that moves the metric the good way for it */
+  good: '#2e9e6a',
 } as const;
+
+/** The width of a text in pixels, estimated from its length (system fonts): for margins that must hold labels. */
+export function textWidth(text: string, fontSize = 12): number {
+  return Math.ceil(text.length * fontSize * 0.58);
+}
 
 /** System fonts only: a report makes no request, fonts included. */
 export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
@@ -70,6 +79,72 @@ export function axisPct(v: number): string {
 /** Axis rates (IRR): `12.5 %`. */
 export function axisRate(v: number): string {
   return pct(v, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Fitting a chart to its width
+
+type Dict = Record<string, unknown>;
+const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const firstOf = (v: unknown): Dict | undefined => (Array.isArray(v) ? (isDict(v[0]) ? v[0] : undefined) : isDict(v) ? v : undefined);
+
+/**
+ * A chart made to fit the width it is drawn at (the report's SVG, a live
+ * chart on any screen): a title or subtitle too long for one line wraps (an
+ * estimate from its length) and the plot moves down to make room; a legend
+ * wraps onto as many rows as it needs (never a paged "1/3" legend) and the
+ * plot moves up. `narrow`: a phone's smaller type.
+ *
+ * @example
+ * renderSvg(fitToWidth(tornadoOption(t), 880));
+ */
+export function fitToWidth(option: ChartOption, width: number, opts: { narrow?: boolean; /** the share of the width text may take: below 1 where text is measured short (the report's server-side SVG) */ textRoom?: number } = {}): ChartOption {
+  const narrow = opts.narrow === true;
+  const room = opts.textRoom ?? 1;
+  const o: Dict = { ...(option as Dict) };
+  const t = firstOf(o['title']);
+  const extraTop = (() => {
+    if (t === undefined) return 0;
+    const text = typeof t['text'] === 'string' ? t['text'] : '';
+    const sub = typeof t['subtext'] === 'string' ? t['subtext'] : '';
+    const tSize = narrow ? 13 : 15;
+    const sSize = narrow ? 10.5 : 12;
+    const avail = Math.max(120, (width - 24) * room);
+    const lines = (s: string, size: number, k: number): number => Math.max(1, Math.ceil((s.length * size * k) / avail));
+    const tLines = lines(text, tSize, 0.6);
+    const sLines = sub === '' ? 0 : lines(sub, sSize, 0.56);
+    const wrap = tLines > 1 || sLines > 1;
+    o['title'] = {
+      ...t,
+      ...(wrap && { left: 10, textAlign: 'left' }),
+      textStyle: { ...(t['textStyle'] as Dict | undefined), fontSize: tSize, width: avail, overflow: 'break', lineHeight: Math.round(tSize * 1.3) },
+      subtextStyle: { ...(t['subtextStyle'] as Dict | undefined), fontSize: sSize, width: avail, overflow: 'break', lineHeight: Math.round(sSize * 1.35) },
+    };
+    return (tLines - 1) * Math.round(tSize * 1.3) + Math.max(0, sLines - 1) * Math.round(sSize * 1.35);
+  })();
+  let extraBottom = 0;
+  if (isDict(o['legend'])) {
+    const size = narrow ? 10 : 12;
+    const gap = narrow ? 12 : 26;
+    const series = (Array.isArray(o['series']) ? o['series'] : [o['series']]).filter(isDict);
+    const names = series.filter((x) => typeof x['name'] === 'string' && x['color'] !== 'transparent').map((x) => String(x['name']));
+    const avail = width * 0.9;
+    let rows = 1;
+    let line = 0;
+    for (const n of names) {
+      const w = 25 + textWidth(n, size) + gap;
+      if (line > 0 && line + w > avail) {
+        rows++;
+        line = 0;
+      }
+      line += w;
+    }
+    o['legend'] = { ...(o['legend'] as Dict), type: 'plain', itemGap: gap, width: '90%', textStyle: { ...((o['legend'] as Dict)['textStyle'] as Dict | undefined), fontSize: size } };
+    extraBottom = (rows - 1) * (size + 12);
+  }
+  const g = firstOf(o['grid']);
+  if (g !== undefined && (extraTop > 0 || extraBottom > 0)) o['grid'] = { ...g, top: Number(g['top'] ?? 60) + extraTop, bottom: Number(g['bottom'] ?? 60) + extraBottom };
+  return o as ChartOption;
 }
 
 // ---------------------------------------------------------------------------
@@ -132,16 +207,33 @@ const scenarioLabel = (r: ModelResult): string => r.scenario.name ?? r.scenario.
  * @example
  * renderSvg(compareBarsOption(results.map(evaluate)))
  */
-export function compareBarsOption(results: readonly ModelResult[]): ChartOption {
+export function compareBarsOption(results: readonly ModelResult[], opts: { compact?: boolean } = {}): ChartOption {
   const cats = results.map((r) => r.scenario.id);
+  const revenue = { type: 'bar' as const, name: 'Revenue / MW-year', data: results.map((r) => r.summary.revenuePerMW), color: COLORS.revenue };
+  const gp = { type: 'bar' as const, name: 'Gross profit / MW-year', data: results.map((r) => r.summary.grossProfitPerMW), color: COLORS.grossProfit };
+  const title = 'Revenue and gross profit per MW-year, by operator';
+  const subtitle = 'average over the years with accelerators in service';
+  if (opts.compact === true) {
+    // a phone: one row per scenario, its name whole (wrapped), the values at the ends of the bars
+    const label = { show: true, position: 'right' as const, fontSize: 10, formatter: (p: { value: unknown }) => millions(p.value as number) };
+    return {
+      ...frame({ title, subtitle, legend: true, left: Math.min(150, Math.max(...cats.map((c) => textWidth(c, 10))) + 16), right: 64 }),
+      xAxis: { type: 'value', ...xName('$ per MW-year'), axisLabel: { formatter: axisMoney } },
+      yAxis: { type: 'category', inverse: true, data: cats, axisLabel: { fontSize: 10, width: 140, overflow: 'break', lineHeight: 12 } },
+      series: [
+        { ...revenue, label, barGap: '10%' },
+        { ...gp, label },
+      ],
+    };
+  }
   const label = { show: true, position: 'top' as const, fontSize: 11, formatter: (p: { value: unknown }) => millions(p.value as number) };
   return {
-    ...frame({ title: 'Revenue and gross profit per MW-year, by operator', subtitle: 'average over the years with accelerators in service', legend: true }),
+    ...frame({ title, subtitle, legend: true }),
     xAxis: { type: 'category', data: cats, ...xName('scenario', 30), axisLabel: { fontSize: 11, interval: 0 } },
     yAxis: { type: 'value', ...yName('$ per MW-year'), axisLabel: { formatter: axisMoney } },
     series: [
-      { type: 'bar', name: 'Revenue / MW-year', data: results.map((r) => r.summary.revenuePerMW), color: COLORS.revenue, label, barGap: '10%' },
-      { type: 'bar', name: 'Gross profit / MW-year', data: results.map((r) => r.summary.grossProfitPerMW), color: COLORS.grossProfit, label },
+      { ...revenue, label, barGap: '10%' },
+      { ...gp, label },
     ],
   };
 }
@@ -155,14 +247,14 @@ export function funnelOption(r: ModelResult): ChartOption {
   const s = r.summary;
   const rows: { name: string; value: number | null; color: string; note: string }[] = [
     { name: 'Total tokens', value: s.totalTokens, color: COLORS.neutral, note: '' },
-    { name: '…of which hidden reasoning', value: s.hiddenReasoningTokens, color: COLORS.hidden, note: '' },
+    { name: 'of which hidden reasoning', value: s.hiddenReasoningTokens, color: COLORS.hidden, note: '' },
     { name: 'Monetizable (cash revenue)', value: s.monetizableTokens, color: COLORS.revenue, note: pct(s.monetizableShare) },
     { name: 'Profitable (margin ≥ min)', value: s.profitableTokens, color: COLORS.grossProfit, note: pct(s.profitableShare) },
     { name: 'Strategic (imputed value)', value: s.strategicTokens, color: COLORS.strategic, note: '' },
   ];
   return {
-    ...frame({ title: `Token funnel — ${scenarioLabel(r)}`, subtitle: `lifetime, ${r.scenario.horizon.years} operating years; % = share of total tokens`, left: 200, right: 120 }),
-    xAxis: { type: 'value', ...xName('tokens over the lifetime'), axisLabel: { formatter: axisTokens } },
+    ...frame({ title: `Token funnel — ${scenarioLabel(r)}`, subtitle: `lifetime, ${r.scenario.horizon.years} operating years; % = share of total tokens; ${TOKEN_SCALE_NOTE}`, left: 200, right: 120 }),
+    xAxis: { type: 'value', ...xName('tokens over the lifetime (T = 10¹², Q = 10¹⁵)'), axisLabel: { formatter: axisTokens } },
     yAxis: { type: 'category', inverse: true, data: rows.map((x) => x.name), axisLabel: { fontSize: 12 } },
     series: [
       {
@@ -209,16 +301,25 @@ export function perMWOption(r: ModelResult): ChartOption {
   };
 }
 
-/** Cost per million tokens (cost of revenue per compute unit) against the realized price per million billed tokens, each year. */
+/** Cash revenue per million tokens served in a year (hidden reasoning and free tokens included): the same denominator as `costPerMTok`. */
+export const revenuePerMTokServed = (y: YearRow): number | null => (y.revenue === null || !(y.tokens !== null && y.tokens > 0) ? null : (y.revenue / y.tokens) * 1e6);
+
+/**
+ * Cost against cash revenue per million tokens served, each year: one unit on
+ * one axis (every token served, hidden reasoning and free use included; the
+ * engine's `costPerMTok` and the year's revenue over the same tokens). The
+ * realized price per million *billed* tokens is another unit and stays in the
+ * tables.
+ */
 export function unitEconomicsOption(r: ModelResult): ChartOption {
   const ys = operating(r);
   return {
-    ...frame({ title: `Cost vs realized price per million tokens — ${scenarioLabel(r)}`, subtitle: 'cost: cost of revenue per M compute units; price: cash revenue per M billed tokens', legend: true }),
+    ...frame({ title: `Cost vs revenue per million tokens served — ${scenarioLabel(r)}`, subtitle: 'both per million tokens served (every token: hidden reasoning and free use included); the gap between them is the gross margin', legend: true }),
     xAxis: { type: 'category', data: ys.map((y) => String(y.year)), ...xName('year'), boundaryGap: false },
-    yAxis: { type: 'value', ...yName('$ per M tokens', 56), axisLabel: { formatter: axisPrice } },
+    yAxis: { type: 'value', ...yName('$ per M tokens served', 56), axisLabel: { formatter: axisPrice } },
     series: [
-      { type: 'line', name: 'Cost / M tokens', data: ys.map((y) => y.costPerMTok), color: COLORS.cost, symbolSize: 6, lineStyle: { width: 2.5 } },
-      { type: 'line', name: 'Realized price / M billed tokens', data: ys.map((y) => y.realizedPricePerMTok), color: COLORS.price, symbolSize: 6, lineStyle: { width: 2.5 } },
+      { type: 'line', name: 'Cost / M tokens served', data: ys.map((y) => y.costPerMTok), color: COLORS.cost, symbolSize: 6, lineStyle: { width: 2.5 } },
+      { type: 'line', name: 'Cash revenue / M tokens served', data: ys.map(revenuePerMTokServed), color: COLORS.price, symbolSize: 6, lineStyle: { width: 2.5 } },
     ],
   };
 }
@@ -374,11 +475,11 @@ export function paybackStackOption(stack: PaybackStack, title = `Payback stack �
   }
   bars.push({ name: 'Cash revenue today', base: 0, value: stack.cashRevenuePerMW, color: COLORS.cumulative, label: `${millions(stack.cashRevenuePerMW)}${share(stack.cashShareOfRequired)}` });
   const req = stack.requiredRevenuePerMW;
-  const gap = stack.gapPerMW;
-  if (req !== null && gap !== null) {
-    if (gap >= 0) bars.push({ name: 'Shortfall', base: stack.cashRevenuePerMW, value: gap, color: COLORS.negative, label: `+${millions(gap)}` });
-    else bars.push({ name: 'Surplus', base: req, value: -gap, color: COLORS.positive, label: `−${millions(-gap)}` });
+  const surplus = stack.surplusPerMW;
+  if (req !== null && surplus !== null) {
     bars.push({ name: 'Required to earn the wacc', base: 0, value: req, color: COLORS.neutral, label: millions(req) });
+    // one sign everywhere: cash − required, drawn between the two (green above, red short of it)
+    bars.push({ name: SURPLUS_LABEL, base: Math.min(req, stack.cashRevenuePerMW), value: Math.abs(surplus), color: surplus >= 0 ? COLORS.positive : COLORS.negative, label: signedMillions(surplus) });
   }
   if (stack.strategicSegments.length > 0) {
     bars.push({
@@ -394,7 +495,7 @@ export function paybackStackOption(stack: PaybackStack, title = `Payback stack �
       ? `no revenue requirement: ${stack.reason ?? 'unknown'}`
       : `cash revenue per MW-year needed for npv = 0 at wacc ${pct(stack.wacc)}: ${millions(req)} (${ratioText(stack.factor)} today's cash prices)`;
   return {
-    ...frame({ title, subtitle: sub, left: 190, right: 170 }),
+    ...frame({ title, subtitle: sub, left: Math.max(...bars.map((b) => textWidth(b.name, 12))) + 16, right: Math.max(...bars.map((b) => textWidth(b.label, 11))) + 16 }),
     xAxis: { type: 'value', ...xName('$ per MW-year (average over the years in service)'), axisLabel: { formatter: axisMoney } },
     yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { fontSize: 12 } },
     series: [
@@ -456,16 +557,24 @@ export function internalSweepOption(sweep: InternalSweep, title = `Internal infe
  * difference between an operator and the reference, one bar per group of
  * inputs (green where the operator gains, red where it loses).
  */
-export function advantagesOption(a: Advantages, title = `Structural advantages — ${a.operator.id} vs ${a.reference.id}`): ChartOption {
+export function advantagesOption(a: Advantages, title = `Structural advantages — ${a.operator.id} vs ${a.reference.id}`, opts: { /** a phone: more room beside the bars for their labels, a short axis name */ compact?: boolean } = {}): ChartOption {
   const parts = a.parts;
+  const compact = opts.compact === true;
   const sub =
     a.difference === null
       ? `no attribution: ${a.reason ?? 'unknown'}`
-      : `npv per MW: ${a.operator.id} ${millions(a.operator.npvPerMW, 2, true)} vs ${a.reference.id} ${millions(a.reference.npvPerMW, 2, true)}; difference ${millions(a.difference, 2, true)} = the sum of the bars`;
+      : `npv per MW: ${a.operator.id} ${signedMillions(a.operator.npvPerMW)} vs ${a.reference.id} ${signedMillions(a.reference.npvPerMW)}; difference ${signedMillions(a.difference)} = the sum of the bars${
+          a.sharesNote === null ? '' : ' (no shares: the parts pull both ways)'
+        }${compact ? `; $ of npv per MW, ${a.operator.id} minus ${a.reference.id}` : ''}`;
   return {
     ...frame({ title, subtitle: sub, left: 130, right: 130 }),
     // room beyond the longest bar on either side for its label
-    xAxis: { type: 'value', ...xName(`$ of npv per MW (${a.operator.id} minus ${a.reference.id})`), axisLabel: { formatter: axisMoney }, boundaryGap: ['18%', '18%'] },
+    xAxis: {
+      type: 'value',
+      ...(compact ? {} : xName(`$ of npv per MW (${a.operator.id} minus ${a.reference.id})`)),
+      axisLabel: { formatter: axisMoney },
+      boundaryGap: compact ? ['60%', '60%'] : ['18%', '18%'],
+    },
     yAxis: { type: 'category', inverse: true, data: parts.map((p) => p.label), axisLabel: { fontSize: 12 } },
     series: [
       {
@@ -483,7 +592,7 @@ export function advantagesOption(a: Advantages, title = `Structural advantages �
           formatter: (p: { dataIndex: number }) => {
             const part = parts[p.dataIndex];
             if (part === undefined) return '';
-            return `${millions(part.npvPerMW, 2, true)}${part.shareOfDifference === null ? '' : ` (${pct(part.shareOfDifference, 0)})`}`;
+            return `${signedMillions(part.npvPerMW)}${part.shareOfDifference === null ? '' : ` (${pct(part.shareOfDifference, 0)})`}`;
           },
         },
       },
@@ -492,51 +601,74 @@ export function advantagesOption(a: Advantages, title = `Structural advantages �
 }
 
 /**
- * The tornado (MODEL.md §5): the metric with each driver at its low (red) and
- * high (blue) value, all else at base, as bars from the base value; the
- * widest swing on top. Each bar is labelled with the driver's value.
+ * The tornado (MODEL.md §5): the metric with each driver at its low and high
+ * value, all else at base, as bars from the base value; the widest swing on
+ * top. A bar's colour says what the move does to the metric — green where it
+ * makes it better (a higher npv, a shorter payback), red where worse — not
+ * which end of the input it is. Each bar is labelled with the driver's value.
  */
-export function tornadoOption(t: TornadoReport, opts: { title?: string; metricLabel?: string; formatValue?: (row: TornadoRow, x: number) => string } = {}): ChartOption {
+export function tornadoOption(
+  t: TornadoReport,
+  opts: { title?: string; metricLabel?: string; formatValue?: (row: TornadoRow, x: number) => string; /** a phone: no value labels at the bar ends (the tooltip and the table have them) */ compact?: boolean } = {},
+): ChartOption {
   const rows = t.rows;
   const base = t.baseMetric ?? 0;
   const metricLabel = opts.metricLabel ?? t.metric;
+  const higherIsBetter = metricBetter(t.metric) === 'higher';
   const fmtValue = opts.formatValue ?? ((_: TornadoRow, x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
   // bars start at the base value: a transparent offset from 0 to the bar's start, then the bar (stacked on every sign)
   const start = (m: number | null): number | null => (m === null ? null : Math.min(base, m));
   const length = (m: number | null): number | null => (m === null ? null : Math.abs(m - base));
   const side = (m: number | null): 'left' | 'right' => (m !== null && m < base ? 'left' : 'right');
-  const bar = (name: string, stack: string, color: string, get: (r: TornadoRow) => number | null, value: (r: TornadoRow) => number) => [
+  // both ends on one side of the base: the nearer end's label goes across the base line, so the two never collide
+  const labelSide = (r: TornadoRow, which: 'low' | 'high'): 'left' | 'right' => {
+    const m = which === 'low' ? r.metricLow : r.metricHigh;
+    const other = which === 'low' ? r.metricHigh : r.metricLow;
+    const own = side(m);
+    if (m === null || other === null || side(other) !== own || m === base || other === base) return own;
+    const nearer = Math.abs(m - base) < Math.abs(other - base) || (Math.abs(m - base) === Math.abs(other - base) && which === 'low');
+    return nearer ? (own === 'left' ? 'right' : 'left') : own;
+  };
+  const colour = (m: number | null): string => (m === null || m === base ? COLORS.neutral : (m > base) === higherIsBetter ? COLORS.good : COLORS.bad);
+  const bar = (name: 'low' | 'high', stack: string, get: (r: TornadoRow) => number | null, value: (r: TornadoRow) => number) => [
     { type: 'bar' as const, name: `${name} offset`, stack, stackStrategy: 'all' as const, silent: true, itemStyle: { color: 'transparent' }, data: rows.map((r) => start(get(r))), barWidth: '60%', barGap: '-100%' },
     {
       type: 'bar' as const,
       name,
       stack,
       stackStrategy: 'all' as const,
-      color,
       barWidth: '60%',
       barGap: '-100%',
-      data: rows.map((r) => ({ value: length(get(r)), label: { show: (length(get(r)) ?? 0) > 0, position: side(get(r)) } })),
-      label: { show: true, fontSize: 10, color: '#38404c', formatter: (p: { dataIndex: number }) => {
-        const r = rows[p.dataIndex];
-        return r === undefined ? '' : fmtValue(r, value(r));
-      } },
+      data: rows.map((r) => ({ value: length(get(r)), itemStyle: { color: colour(get(r)) }, label: { show: opts.compact !== true && (length(get(r)) ?? 0) > 0, position: labelSide(r, name) } })),
+      label: {
+        show: opts.compact !== true,
+        fontSize: 10,
+        color: '#38404c',
+        formatter: (p: { dataIndex: number }) => {
+          const r = rows[p.dataIndex];
+          return r === undefined ? '' : fmtValue(r, value(r));
+        },
+      },
     },
   ];
-  const money = t.metric !== 'irr' && t.metric !== 'equityIrr' && !t.metric.endsWith('Share') && t.metric !== 'grossMargin' && !t.metric.startsWith('payback') && !t.metric.startsWith('discounted') && t.metric !== 'minDscr' && t.metric !== 'maxLtv';
+  const money = isMoneyMetric(t.metric);
   const axisFmt = money ? axisMoney : (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  // labels wrap at labelWidth; the margin keeps room beyond it (text measured short still fits)
+  const labelWidth = Math.min(210, Math.max(...rows.map((r) => textWidth(r.label, 11)), 60));
   return {
     ...frame({
       title: opts.title ?? `Tornado — ${metricLabel}, ${t.scenarioId}`,
-      subtitle: `${metricLabel} at base ${money ? millions(t.baseMetric, 0, true) : axisFmt(base)}; each driver at low (red) and high (blue), ±${pct(t.swing, 0)} unless a range is given; labels are the driver's value`,
-      left: 250,
-      right: 70,
+      subtitle: `${metricLabel} at base ${money ? millions(t.baseMetric, 0, true) : axisFmt(base)}; each driver at its low and high value (±${pct(t.swing, 0)} unless a range is given); green: ${metricLabel} better than base, red: worse${opts.compact === true ? '' : "; labels are the driver's value"}`,
+      left: Math.round(labelWidth * 1.15) + 14,
+      right: opts.compact === true ? 16 : 70,
       legend: false,
     }),
     xAxis: { type: 'value', ...xName(money ? `${metricLabel} ($)` : metricLabel), axisLabel: { formatter: axisFmt }, scale: true, boundaryGap: ['12%', '12%'] },
-    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisLabel: { fontSize: 11, width: 200, overflow: 'truncate' } },
+    // whole labels, wrapped onto a second line where they are long: two drivers never read the same
+    yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisLabel: { fontSize: 11, width: labelWidth, overflow: 'break', lineHeight: 13 } },
     series: [
-      ...bar('low', 'low', COLORS.low, (r) => r.metricLow, (r) => r.low),
-      ...bar('high', 'high', COLORS.high, (r) => r.metricHigh, (r) => r.high),
+      ...bar('low', 'low', (r) => r.metricLow, (r) => r.low),
+      ...bar('high', 'high', (r) => r.metricHigh, (r) => r.high),
       {
         type: 'line',
         name: 'base',
@@ -580,7 +712,7 @@ export function nowcastWaterfallOption(n: WaterfallInput, title = `Nowcast — $
       right: 90,
     }),
     xAxis: { type: 'value', ...xName('npv ($)'), axisLabel: { formatter: axisMoney }, boundaryGap: ['10%', '10%'] },
-    yAxis: { type: 'category', inverse: true, data: steps.map((s) => s.label), axisLabel: { fontSize: 11, width: 200, overflow: 'truncate' } },
+    yAxis: { type: 'category', inverse: true, data: steps.map((s) => s.label), axisLabel: { fontSize: 11, width: 200, overflow: 'break', lineHeight: 13 } },
     series: [
       // a transparent offset to the bar's start, then the bar (stacked on every sign, as the tornado)
       { type: 'bar', name: 'offset', stack: 'w', stackStrategy: 'all', silent: true, itemStyle: { color: 'transparent' }, barWidth: '55%', data: steps.map((s) => Math.min(s.from, s.to)) },
@@ -598,7 +730,7 @@ export function nowcastWaterfallOption(n: WaterfallInput, title = `Nowcast — $
           color: '#38404c',
           formatter: (p: { dataIndex: number }) => {
             const s = steps[p.dataIndex];
-            return s === undefined ? '' : millions(value(s), 1, true);
+            return s === undefined ? '' : millions(value(s), 0, true);
           },
         },
       },

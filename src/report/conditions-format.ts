@@ -6,7 +6,7 @@
  */
 import type { ConditionInput, ConditionsReport } from '../analysis/conditions.ts';
 import type { DesignPointInput, DesignPointReport } from '../analysis/design-point.ts';
-import { formatInput, formatMetric } from './analysis-format.ts';
+import { formatInput, formatInputChange, formatMetric } from './analysis-format.ts';
 import { count, millions, NONE, pct } from './format.ts';
 
 /** A probability as people read it: `94.3 %`, and `< 0.01 %` / `> 99.99 %` near the ends (0 and 1 exactly as they are). */
@@ -21,7 +21,7 @@ const arrow = (x: ConditionInput): string => (x.better === 'up' ? '↑' : x.bett
 
 /** One input of a condition: `Utilization ↑ (p10 0.80×, median 1.00×, p90 1.13×)`. */
 export function conditionInputText(x: ConditionInput): string {
-  const f = (v: number): string => formatInput(x.kind, v, x.integer);
+  const f = (v: number): string => formatInput(x, v);
   return `${x.label} ${arrow(x)} (low end ${f(x.low)}, median ${f(x.median)})`;
 }
 
@@ -63,14 +63,12 @@ const changeText = (x: DesignPointInput): string => {
     return `${x.changePct > 0 ? '+' : ''}${pct(x.changePct, 1)}`;
   }
   if (x.mode === 'scale') return `${x.change > 0 ? '+' : ''}${pct(x.change, 1)}`;
-  if (x.kind === 'rate' || x.kind === 'share') return `${x.change > 0 ? '+' : x.change < 0 ? '−' : ''}${count(Math.abs(x.change) * 100, 2)} pp`;
-  const f = formatInput(x.kind, Math.abs(x.change), x.integer);
-  return x.change === 0 ? f : `${x.change > 0 ? '+' : '−'}${f}`;
+  return formatInputChange(x, x.change);
 };
 
 export function designPointRows(d: DesignPointReport): string[][] {
   return d.inputs.map((x) => {
-    const f = (v: number): string => formatInput(x.kind, v, x.integer);
+    const f = (v: number): string => formatInput(x, v);
     return [
       `${x.label}${x.mode === 'scale' ? ' (× its path)' : ''}`,
       f(x.base),

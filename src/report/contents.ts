@@ -42,24 +42,34 @@ export function attempt<T>(key: AnalysisKey, id: string, notes: Partial<Record<A
 /** Histogram bins of the report's Monte Carlo charts. */
 export const REPORT_MC_BINS = 40;
 
+export { REPORT_MC_SAMPLES, REPORT_MC_SEED } from './report-defaults.ts';
+
+/** What the watch list of the Verdict needs: the signal definitions and the day to start from (the caller reads the clock). */
+export interface WatchListInput {
+  definitions: readonly SignalDefinition[];
+  asOf: string;
+}
+
 /** One scenario's Monte Carlo run for the report: its own uncertainty block, else the default of `src/analysis/default-uncertainty.ts`, as every surface runs it. */
 export function reportMonteCarlo(s: Subject, n: number, seed: number): MonteCarloSection {
   const { origin } = effectiveUncertainty(s);
   const { summary } = monteCarlo(withEffectiveUncertainty(s), { n, seed, bins: REPORT_MC_BINS });
-  return { summary, wacc: s.finance.wacc, origin: uncertaintyOriginText(origin) };
+  return { summary, wacc: s.finance.wacc, origin: uncertaintyOriginText(origin), from: origin };
 }
 
 /**
  * The analyses of one scenario for the report, each with its defaults: what
  * has to be true for `npv ≥ 0`, the npv tornado (±20 %), the payback stack
- * (by segment kind and by payer), the internal-inference sweep, and the structural advantages against
- * `reference` (none for the reference itself).
+ * (by segment kind and by payer), the internal-inference sweep, the structural advantages against
+ * `reference` (none for the reference itself) and, given the signal definitions and a day, the watch
+ * list ranked by value of information (the Verdict's biggest risk; no store needed).
  *
  * @example
  * const analyses = scenarios.map((s) => reportAnalyses(s, hyperscaler, { err: console.error }));
  */
-export function reportAnalyses(s: Scenario, reference: Scenario | undefined, io: WarningSink): ScenarioAnalyses {
+export function reportAnalyses(s: Scenario, reference: Scenario | undefined, io: WarningSink, watch?: WatchListInput): ScenarioAnalyses {
   const notes: Partial<Record<AnalysisKey, string>> = {};
+  const watchList = watch === undefined ? undefined : attempt('watchList', s.id, notes, io, () => evidenceCalendar(s, watch.definitions, watch.asOf));
   const be = attempt('breakeven', s.id, notes, io, () => breakeven(s));
   const torn = attempt('tornado', s.id, notes, io, () => tornado(s));
   const stack = attempt('paybackStack', s.id, notes, io, () => paybackStack(s));
@@ -73,6 +83,7 @@ export function reportAnalyses(s: Scenario, reference: Scenario | undefined, io:
     ...(byPayer !== undefined && { paybackStackByPayer: byPayer }),
     ...(internal !== undefined && { internal }),
     ...(adv !== undefined && { advantages: adv }),
+    ...(watchList !== undefined && { watchList }),
     notes,
   };
 }

@@ -8,6 +8,7 @@
  * the scenario hashes and the input rows in `meta`.
  */
 import type { Advantages } from '../analysis/advantages.ts';
+import type { UncertaintyOrigin } from '../analysis/default-uncertainty.ts';
 import type { BreakevenReport } from '../analysis/breakeven.ts';
 import type { InternalSweep } from '../analysis/internal.ts';
 import type { McSummary } from '../analysis/monte-carlo.ts';
@@ -31,12 +32,14 @@ import {
   tornadoOption,
   unitEconomicsOption,
 } from './charts.ts';
-import { breakevenStatusText, formatInput, formatMetric } from './analysis-format.ts';
-import { count, millions, money, pct, price } from './format.ts';
+import { advantageNotes, advantageRows, breakevenStatusText, formatChangePct, formatInput, formatInputChange, formatMetric, formatMetricDelta, metricLabel } from './analysis-format.ts';
+import { count, millions, pct, TOKEN_SCALE_NOTE } from './format.ts';
 import { inputRows, type InputRow } from './inputs.ts';
 import { COMPARE_METRICS } from './metrics.ts';
 import { formatSignalValue, nowcastRows, watchRange, WATCH_REASONS } from './signals-format.ts';
+import { stackRows, stackSentences } from './stack-format.ts';
 import { renderSvg, type SvgSize } from './svg.ts';
+import { reportVerdicts, type Verdict } from './verdict.ts';
 
 /** The analyses of one scenario, each the result of its `src/analysis` function; a missing one is shown as not computed. */
 export interface ScenarioAnalyses {
@@ -50,11 +53,13 @@ export interface ScenarioAnalyses {
   internal?: InternalSweep;
   /** against the reference operator; absent for the reference itself */
   advantages?: Advantages;
+  /** the watch list ranked by value of information (no store needed): the Verdict's biggest risk is its first line */
+  watchList?: Calendar;
   /** why an analysis is absent (it failed, or was not asked for), by the key above */
   notes?: Partial<Record<AnalysisKey, string>>;
 }
 
-export type AnalysisKey = 'breakeven' | 'tornado' | 'paybackStack' | 'paybackStackByPayer' | 'internal' | 'advantages' | 'monteCarlo' | 'signals';
+export type AnalysisKey = 'breakeven' | 'tornado' | 'paybackStack' | 'paybackStackByPayer' | 'internal' | 'advantages' | 'watchList' | 'monteCarlo' | 'signals';
 
 /** What the report says about one scenario's provenance. */
 export interface ScenarioMeta {
@@ -87,6 +92,8 @@ export interface MonteCarloSection {
   summary: McSummary;
   /** where the distributions came from, shown above the histograms */
   origin: string;
+  /** the scenario's own uncertainty block, or the default uncertainty */
+  from: UncertaintyOrigin;
   /** the scenario's wacc, drawn on the IRR histogram (a sampled wacc is judged per sample) */
   wacc: number;
 }
@@ -103,8 +110,14 @@ export interface ReportInput {
   results: readonly ModelResult[];
   /** one per result, same order */
   analyses: readonly ScenarioAnalyses[];
-  /** with `--mc`: one per result, same order (undefined where it was not run; `analyses[i].notes.monteCarlo` says why) */
+  /** one per result, same order (undefined where it was not run; `analyses[i].notes.monteCarlo` says why); `payback report` runs it by default */
   mc?: readonly (MonteCarloSection | undefined)[];
+  /**
+   * The Verdicts that open the report. Default: one per scenario, from its
+   * result and analyses (`scenarioVerdict`). A portfolio (MODEL.md §8) adds
+   * its own `Verdict` (subject kind `portfolio`) here when portfolios exist.
+   */
+  verdicts?: readonly Verdict[];
   /** with `--signals`: one per result, same order */
   signals?: readonly (SignalsSection | undefined)[];
   /** portfolios (MODEL.md §8), each rendered by `portfolioSection` (`portfolio-html.ts`), after the scenarios */
@@ -150,19 +163,19 @@ export interface TableOptions {
 export function table(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
   const cell = (c: string): string => (opts.rawCells ? c : esc(c));
   const cls = (i: number): string => (opts.numeric?.includes(i) ? ' class="n"' : '');
-  return `<table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<div class="table-wrap"><table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${cell(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
 }
 
 function compareTableHtml(results: readonly ModelResult[]): string {
   const head = ['Metric', 'Unit', ...results.map((r) => r.scenario.id)];
-  const rows = COMPARE_METRICS.map((m) => [esc(m.label), `<span class="unit">${esc(m.unit)}</span>`, ...results.map((r) => esc(m.format(m.get(r))))]);
+  const rows = COMPARE_METRICS.map((m) => [esc(m.label), `<span class="unit">${esc(m.unit)}</span>`, ...results.map((r) => `<span data-metric="${esc(m.key)}" data-scenario="${esc(r.scenario.id)}">${esc(m.text(r))}</span>`)]);
   return table(head, rows, { cls: 'compare', rawCells: true, numeric: results.map((_, i) => i + 2) });
 }
 
 function keyFigures(r: ModelResult): string {
-  const items = COMPARE_METRICS.map((m) => `<div><dt>${esc(m.label)}</dt><dd>${esc(m.format(m.get(r)))}</dd></div>`).join('');
+  const items = COMPARE_METRICS.map((m) => `<div><dt>${esc(m.label)}</dt><dd data-metric="${esc(m.key)}">${esc(m.text(r))}</dd></div>`).join('');
   return `<dl class="figures">${items}</dl>`;
 }
 
@@ -174,22 +187,20 @@ function warningsHtml(r: ModelResult): string {
 // ---------------------------------------------------------------------------
 // Analysis blocks
 
-const signed = (s: string, x: number | null): string => (x !== null && x > 0 ? `+${s}` : s);
-
 export function breakevenBlock(b: BreakevenReport): string {
   const rows = b.rows.map((r) => {
-    const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
+    const f = (x: number | null): string => formatInput(r, x);
     return [
       `${esc(r.label)}<br><code>${esc(r.path)}</code>${r.series ? ' <span class="unit">(mean of the path; scaled)</span>' : ''}`,
       esc(r.unit),
       esc(f(r.base)),
       esc(r.status === 'unreachable' || r.status === 'no-effect' ? '—' : f(r.breakeven)),
-      esc(r.change === null ? '—' : signed(r.kind === 'rate' || r.kind === 'share' ? `${count(r.change * 100, 2)} pp` : f(r.change), r.change)),
-      esc(r.changePct === null ? '—' : signed(pct(r.changePct, 1), r.changePct)),
+      esc(formatInputChange(r, r.change)),
+      esc(formatChangePct(r.changePct)),
       `<span class="status ${r.status}">${esc(breakevenStatusText(r, b))}</span>`,
     ];
   });
-  const baseText = `Target ${b.target.describe}; the scenario as it stands: ${b.target.metric} ${b.base.metric === null ? 'none' : formatMetric(b.target.metric, b.base.metric)} (${
+  const baseText = `Target ${b.target.describe}; the scenario as it stands: ${b.target.metric} ${formatMetric(b.target.metric, b.base.metric)} (${
     b.base.met ? 'met' : 'not met'
   }). Each row moves one driver with everything else at base.`;
   return `<p class="note">${esc(baseText)}</p>${table(['Driver', 'Unit', 'Base', 'Breakeven', 'Change', 'Change %', 'Status'], rows, {
@@ -200,25 +211,25 @@ export function breakevenBlock(b: BreakevenReport): string {
 }
 
 export function tornadoBlock(t: TornadoReport, id: string): string {
-  const metricName = t.metric === 'npv' ? 'NPV' : t.metric;
+  const metricName = metricLabel(t.metric);
   const option = tornadoOption(t, {
     title: `Tornado — ${metricName}, ${t.scenarioId}`,
     metricLabel: metricName,
-    formatValue: (r, x) => formatInput(r.kind, x, r.integer),
+    formatValue: (r, x) => formatInput(r, x),
   });
-  const m = (x: number | null): string => (x === null ? 'none' : formatMetric(t.metric, x));
+  const m = (x: number | null): string => formatMetric(t.metric, x);
   const rows = t.rows.map((r) => {
-    const f = (x: number): string => formatInput(r.kind, x, r.integer);
+    const f = (x: number): string => formatInput(r, x);
     return [
       `${esc(r.label)}<br><code>${esc(r.path)}</code>`,
       esc(f(r.base)),
       esc(`${f(r.low)} → ${f(r.high)}`),
       esc(m(r.metricLow)),
       esc(m(r.metricHigh)),
-      esc(r.swing === null ? '—' : m(r.swing).replace(/^\+/, '')),
+      esc(formatMetricDelta(t.metric, r.swing)),
     ];
   });
-  const height = Math.max(260, 120 + 34 * t.rows.length);
+  const height = Math.max(260, 130 + 38 * t.rows.length);
   return (
     chart(option, id, { height }) +
     table(['Driver', 'Base', 'Low → high', `${metricName} at low`, `${metricName} at high`, 'Swing'], rows, { cls: 'tornado', rawCells: true, numeric: [1, 2, 3, 4, 5] })
@@ -282,19 +293,12 @@ export function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: st
 export const stackChartTitle = (s: PaybackStack): string => `Payback stack${s.by === 'payer' ? ' by payer' : ''} — ${s.scenarioId}`;
 
 export function paybackStackBlock(s: PaybackStack, id: string): string {
-  const rows = s.sources
-    .filter((x) => x.segments.length > 0)
-    .map((x) => [x.label, x.segments.join(', '), millions(x.revenuePerMW), x.shareOfRequired === null ? '—' : pct(x.shareOfRequired)]);
-  rows.push(['Cash revenue today', '', millions(s.cashRevenuePerMW), s.cashShareOfRequired === null ? '—' : pct(s.cashShareOfRequired)]);
-  if (s.strategicSegments.length > 0) {
-    rows.push(['Strategic value (not cash)', s.strategicSegments.join(', '), millions(s.strategicValuePerMW), s.strategicShareOfRequired === null ? '—' : pct(s.strategicShareOfRequired)]);
-  }
-  rows.push(['Required to earn the wacc (npv = 0)', 'all cash prices × ' + (s.factor === null ? '—' : s.factor.toLocaleString('en-US', { maximumFractionDigits: 3 })), millions(s.requiredRevenuePerMW), s.requiredRevenuePerMW === null ? '—' : '100.0 %']);
-  rows.push([s.gapPerMW !== null && s.gapPerMW < 0 ? 'Surplus' : 'Gap', '', millions(s.gapPerMW, 2, true), '']);
+  const rows = stackRows(s).map((r) => [`<span class="row-${r.kind}">${esc(r.label)}</span>`, esc(r.segments), `<span data-stack="${r.kind}">${esc(r.today)}</span>`, esc(r.share), esc(r.atRequired)]);
   return (
     chart(paybackStackOption(s, stackChartTitle(s)), id) +
     (s.reason !== null ? `<p class="note">${esc(s.reason)}</p>` : '') +
-    table([s.by === 'payer' ? 'Payer' : 'Source', 'Segments', '$ per MW-year', 'Share of required'], rows, { numeric: [2, 3] }) +
+    table([s.by === 'payer' ? 'Payer' : 'Source', 'Segments', '$ per MW-year', 'Share of required', 'At required prices'], rows, { numeric: [2, 3, 4], rawCells: true, cls: 'stack' }) +
+    `<p class="note">${esc(stackSentences(s).join(' '))}</p>` +
     (s.unpricedSegments.length > 0 ? `<p class="note">Segments with neither cash nor strategic value: ${esc(s.unpricedSegments.join(', '))}.</p>` : '')
   );
 }
@@ -304,17 +308,16 @@ function internalBlock(s: InternalSweep, id: string): string {
   const b = s.base;
   const today = `Today ${s.baseInternalShare === null ? '—' : pct(s.baseInternalShare)} of tokens are internal: clean revenue ${millions(b.cleanRevenuePerMW)} and clean gross profit ${millions(
     b.cleanGrossProfitPerMW,
-  )} per MW-year; counting strategic value, ${millions(b.strategicRevenuePerMW)} and ${millions(b.strategicGrossProfitPerMW)}. NPV ${millions(b.npv, 0, true)}, strategic NPV ${millions(b.strategicNpv, 0, true)}.`;
+  )} per MW-year; counting strategic value, ${millions(b.strategicRevenuePerMW)} and ${millions(b.strategicGrossProfitPerMW)}. NPV ${formatMetric('npv', b.npv)}, strategic NPV ${formatMetric('strategicNpv', b.strategicNpv)}.`;
   return chart(internalSweepOption(s, `Internal inference — ${s.scenarioId}`), id) + `<p class="note">${esc(today)}</p>`;
 }
 
 export function advantagesBlock(a: Advantages, id: string): string {
-  const rows = a.parts.map((p) => [p.label, p.inputs, millions(p.npvPerMW, 2, true), p.shareOfDifference === null ? '—' : pct(p.shareOfDifference)]);
-  rows.push(['Difference', '', millions(a.difference, 2, true), a.difference === null ? '—' : '100.0 %']);
+  const notes = advantageNotes(a);
   return (
     chart(advantagesOption(a, `Structural advantages — ${a.operator.id} vs ${a.reference.id}`), id) +
-    table(['Group', 'Inputs', 'npv per MW', 'Share of difference'], rows, { numeric: [2, 3] }) +
-    (a.notes.length > 0 ? `<ul class="note">${a.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '') +
+    table(['Group', 'Inputs', 'npv per MW', 'Share of difference'], advantageRows(a), { numeric: [2, 3] }) +
+    (notes.length > 0 ? `<ul class="note">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '') +
     (a.reason !== null ? `<p class="note">${esc(a.reason)}</p>` : '')
   );
 }
@@ -378,12 +381,12 @@ function scenarioSection(
   withSignals: boolean,
 ): string {
   const sid = `s${index + 1}-${slug(r.scenario.id)}`;
-  const n = `2.${index + 1}`;
+  const n = `3.${index + 1}`;
   const notes = an.notes ?? {};
   const subs: Sub[] = [
     { title: 'Token funnel', body: chart(funnelOption(r), `${sid}-funnel`, { height: 340 }) },
     { title: 'Revenue, gross profit and EBITDA per MW', body: chart(perMWOption(r), `${sid}-per-mw`) },
-    { title: 'Cost vs realized price per million tokens', body: chart(unitEconomicsOption(r), `${sid}-unit`) },
+    { title: 'Cost vs revenue per million tokens served', body: chart(unitEconomicsOption(r), `${sid}-unit`) },
     { title: 'Cash flows and cumulative payback', body: chart(cashFlowOption(r), `${sid}-cash`) },
     { title: 'What has to be true', body: an.breakeven ? breakevenBlock(an.breakeven) : notComputed('The breakeven table', notes.breakeven) },
     { title: 'Tornado', body: an.tornado ? tornadoBlock(an.tornado, `${sid}-tornado`) : notComputed('The tornado', notes.tornado) },
@@ -419,6 +422,32 @@ function scenarioSection(
   return `<section class="page scenario" id="${sid}" data-scenario="${esc(r.scenario.id)}"><h2>${n} ${esc(name)} <span class="id">${esc(r.scenario.id)}</span></h2>${desc}${keyFigures(r)}${warningsHtml(r)}${body}</section>`;
 }
 
+/** The opening page: one card per Verdict (scenario, later portfolio), the answer first. */
+function verdictSection(verdicts: readonly Verdict[]): string {
+  const cards = verdicts.map((v) => {
+    const tone = v.earns === null ? '' : v.earns ? ' good' : ' bad';
+    const p = v.probability;
+    const odds = p === null ? '' : ` <span class="odds">P(npv ≥ 0) ${esc(pct(p.npvAtLeastZero, 1))}</span>`;
+    const figures = v.figures.map((f) => `<div><dt>${esc(f.label)}</dt><dd data-metric="${esc(f.key)}">${esc(f.value)}</dd></div>`).join('');
+    const conditions =
+      v.conditions.length === 0 ? '' : `<ol class="conditions">${v.conditions.map((c) => `<li data-path="${esc(c.path)}">${esc(c.text)}</li>`).join('')}</ol>`;
+    return `<article class="verdict${tone}" data-subject="${esc(v.subject.id)}" data-kind="${v.subject.kind}">
+<h3>${esc(v.subject.name)} <span class="id">${esc(v.subject.id)}</span></h3>
+<p class="answer" data-answer="${v.earns === null ? 'none' : v.earns ? 'earns' : 'short'}">${esc(v.answer)}${odds}</p>
+<dl class="vfigures">${figures}</dl>
+<div class="vgrid">
+<div class="vpart" data-part="wacc"><h4>Does it earn its wacc?</h4><p>${esc(v.headline)}</p><p class="prob">${esc(v.probabilityText)}</p></div>
+<div class="vpart" data-part="conditions"><h4>What has to be true</h4><p>${esc(v.conditionsText)}</p>${conditions}</div>
+<div class="vpart" data-part="risk"><h4>The biggest risk</h4><p>${esc(v.riskText)}</p></div>
+<div class="vpart" data-part="strategic"><h4>Strategic vs clean</h4><p>${esc(v.strategicText)}</p></div>
+</div>
+</article>`;
+  });
+  return `<section class="page" id="verdict"><h2>1 Verdict</h2>
+<p class="lede">For each ${verdicts.some((v) => v.subject.kind === 'portfolio') ? 'scenario and portfolio' : 'scenario'}: does it earn its cost of capital and how likely is that, the few things that have to be true, the one signal to watch, and what internal use at its imputed value changes. The detail follows (section 3); the assumptions close the report (section 4).</p>
+${cards.join('\n')}</section>`;
+}
+
 function assumptionsSection(results: readonly ModelResult[], meta: ReportMeta): string {
   const parts = results.map((r, i) => {
     const m = meta.scenarios[i];
@@ -447,12 +476,12 @@ function assumptionsSection(results: readonly ModelResult[], meta: ReportMeta): 
     const json = m?.canonicalJson
       ? `<details><summary>The resolved scenario (canonical JSON, the text that was hashed)</summary><pre class="json">${esc(m.canonicalJson)}</pre></details>`
       : '';
-    return `<div class="block" id="a${i + 1}-${slug(r.scenario.id)}"><h3>3.${i + 1} ${esc(r.scenario.name ?? r.scenario.id)} <span class="id">${esc(r.scenario.id)}</span></h3>
+    return `<div class="block" id="a${i + 1}-${slug(r.scenario.id)}"><h3>4.${i + 1} ${esc(r.scenario.name ?? r.scenario.id)} <span class="id">${esc(r.scenario.id)}</span></h3>
 <p class="repro">Source <code>${esc(m?.source ?? r.scenario.id)}</code> · engine version <code>${esc(meta.version)}</code> · scenario hash (SHA-256 of the canonical JSON of the resolved scenario) <code class="hash">${esc(
       m?.hash ?? '—',
     )}</code></p>${inputTable}${srcList}${json}</div>`;
   });
-  return `<section class="page" id="assumptions"><h2>3 Assumptions</h2>
+  return `<section class="page" id="assumptions"><h2>4 Assumptions</h2>
 <p>Every input of every scenario after resolution (catalog merged, defaults filled), with its value and where it comes from: the comment on its line in the scenario file, the accelerator catalog row (<span class="origin">catalog</span>), or the default of the scenario format (<span class="origin">default</span>, not set in the file). To reproduce a number, run <code>payback run &lt;file&gt;</code> with the same engine version on a scenario with the same hash.</p>${parts.join('')}</section>`;
 }
 
@@ -474,6 +503,7 @@ a{color:var(--accent)}
 section{margin:0 0 40px}
 figure.chart{margin:8px 0 4px;padding:0}
 figure.chart svg{display:block;width:100%;height:auto;max-width:880px}
+figure.chart svg text{text-rendering:geometricPrecision}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 12px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
 thead th{background:var(--bg);border-bottom:1px solid var(--ink)}
@@ -503,12 +533,41 @@ table.watch td:last-child{font-size:12px;color:var(--muted)}
 pre.json{white-space:pre-wrap;word-break:break-all;font-size:11px;background:var(--bg);padding:8px;border:1px solid var(--rule)}
 ol.sources{font-size:13px;padding-left:22px}
 .block{break-inside:avoid-page}
+.table-wrap{overflow-x:auto;max-width:100%}
+article.verdict{border:1px solid var(--rule);border-left:6px solid var(--muted);border-radius:6px;padding:10px 14px 4px;margin:12px 0 16px;break-inside:avoid}
+article.verdict.good{border-left-color:#2e9e6a}article.verdict.bad{border-left-color:#c8503c}
+article.verdict h3{margin:0 0 2px;font-size:16px}
+p.answer{font-size:18px;font-weight:700;margin:2px 0 8px}
+article.verdict.good p.answer{color:#1d6b47}article.verdict.bad p.answer{color:#a33a2a}
+p.answer .odds{font-weight:600;font-size:14px;color:var(--ink);margin-left:8px;white-space:nowrap}
+dl.vfigures{display:flex;flex-wrap:wrap;gap:4px 18px;margin:0 0 8px;font-size:13px}
+dl.vfigures dt{color:var(--muted);font-size:11px}dl.vfigures dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}
+.vgrid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:4px 20px}
+.vpart h4{margin:6px 0 2px;font-size:13px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
+.vpart p{margin:2px 0 6px;font-size:13.5px}
+.vpart p.prob{font-size:13px}
+ol.conditions{margin:2px 0 8px;padding-left:20px;font-size:13.5px}
+@media (max-width:640px){body{padding:12px 12px 40px}.vgrid{grid-template-columns:minmax(0,1fr)}h1{font-size:22px}}
 @media print{
   @page{size:A4;margin:12mm}
   html{font-size:11pt}
   body{max-width:none;padding:0}
   nav.toc{display:none}
   section.page{break-before:page}
+  /* the Verdict on one printed page */
+  #verdict h2{margin-bottom:4px}
+  #verdict p.lede{display:none}
+  #verdict article.verdict{padding:3px 8px 1px;margin:0 0 5px;border-left-width:4px}
+  #verdict article.verdict h3{font-size:10pt;margin:0}
+  #verdict p.answer{font-size:11pt;margin:0 0 2px}
+  #verdict p.answer .odds{font-size:9pt}
+  #verdict dl.vfigures{font-size:7.5pt;gap:0 12px;margin:0 0 2px}
+  #verdict dl.vfigures dt{font-size:6.5pt}
+  #verdict .vgrid{gap:0 14px}
+  #verdict .vpart h4{font-size:7pt;margin:2px 0 0}
+  #verdict .vpart p,#verdict ol.conditions{font-size:7.5pt;line-height:1.18;margin:0 0 2px}
+  #verdict ol.conditions{padding-left:14px}
+  .table-wrap{overflow:visible}
   section.page:first-of-type{break-before:auto}
   .block,figure.chart,tr{break-inside:avoid}
   thead{display:table-header-group}
@@ -540,7 +599,9 @@ export function renderReport(input: ReportInput): string {
   if (analyses.length !== results.length) throw new RangeError(`renderReport: ${results.length} results but ${analyses.length} analyses`);
   if (meta.scenarios.length !== results.length) throw new RangeError(`renderReport: ${results.length} results but ${meta.scenarios.length} scenario metas`);
   const title = meta.title ?? 'Inference payback report';
+  const verdicts = input.verdicts ?? reportVerdicts(input);
   const toc = [
+    `<li><a href="#verdict">Verdict</a></li>`,
     `<li><a href="#comparison">Operator comparison</a></li>`,
     ...results.map((r, i) => `<li><a href="#s${i + 1}-${slug(r.scenario.id)}">${esc(r.scenario.name ?? r.scenario.id)}</a></li>`),
     ...(input.portfolios ?? []).map((p) => `<li><a href="#${esc(p.id)}">${esc(p.title)}</a></li>`),
@@ -551,8 +612,8 @@ export function renderReport(input: ReportInput): string {
     ...(meta.generatedAt !== undefined ? [`generated ${esc(meta.generatedAt)}`] : []),
     ...(meta.command !== undefined ? [`<code>${esc(meta.command)}</code>`] : []),
   ].join(' · ');
-  const comparison = `<section class="page" id="comparison"><h2>1 Operator comparison</h2>
-<p>The same metrics as <code>payback compare</code>. Per-MW figures are averages over the years with accelerators in service.</p>
+  const comparison = `<section class="page" id="comparison"><h2>2 Operator comparison</h2>
+<p>The same metrics as <code>payback compare</code>. Per-MW figures are averages over the years with accelerators in service. Money is in US dollars, nominal (M = million); a minus sign (−) is a negative amount; ${TOKEN_SCALE_NOTE}. A rented fleet has no capex to pay back: its commitments (present value) stand beside peak funding.</p>
 ${compareTableHtml(results)}${chart(compareBarsOption(results), 'comparison-bars')}</section>`;
   const scenarios = results.map((r, i) => scenarioSection(r, analyses[i] ?? {}, i, meta, mc?.[i], mc !== undefined, signals?.[i], signals !== undefined)).join('\n');
   return `<!doctype html>
@@ -568,8 +629,9 @@ ${compareTableHtml(results)}${chart(compareBarsOption(results), 'comparison-bars
 <header><h1>${esc(title)}</h1><p class="meta">${metaLine}</p>
 <p>Can the inference demand on each block of AI capacity pay back the compute, power, leases, depreciation, financing and refresh behind it? ${results.length} scenario${
     results.length === 1 ? '' : 's'
-  }, read through revenue and gross profit per MW.</p>
+  }, read through revenue and gross profit per MW. The Verdict comes first; a reader who stops there has the answer.</p>
 <nav class="toc"><strong>Contents</strong><ol>${toc}</ol></nav></header>
+${verdictSection(verdicts)}
 ${comparison}
 ${scenarios}
 ${(input.portfolios ?? []).map((p) => p.html).join('\n')}

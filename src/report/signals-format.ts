@@ -75,16 +75,16 @@ function placedValue(p: NowcastPlacement, x: number): string {
 /** The rows of the nowcast's table, a waterfall read top to bottom: npv of the base case, each signal's Shapley share with the running total, npv now. */
 export function nowcastRows(n: Nowcast): string[][] {
   const byId = new Map(n.placements.map((p) => [p.signal, p]));
-  const rows: string[][] = [['', 'npv, base case', '', '', millions(n.npvBase, 1, true), '']];
+  const rows: string[][] = [['', 'npv, base case', '', '', millions(n.npvBase, 0, true), '']];
   let run = n.npvBase ?? 0;
   for (const a of n.attribution) {
     const p = byId.get(a.signal);
     run += a.npv;
     const change = p === undefined ? NONE : `${placedValue(p, p.from)} → ${placedValue(p, p.to)}${p.mode === 'scale' ? ' (mean, shape kept)' : ''}${p.adjusted === null ? '' : ` [${p.adjusted === 'rounded' ? 'rounded' : `clipped ${p.adjusted}`}]`}`;
     const evidence = p === undefined ? '' : short(`${p.observation.scope} · ${p.observation.date}${p.match === 'proxy' ? ' (proxy)' : ''}`, 44);
-    rows.push([a.signal === p?.signal && p.segment !== null ? `${a.signal} · ${p.segment}` : a.signal, short(p?.driver ?? '', 40), change, millions(a.npv, 1, true), millions(run, 1, true), evidence]);
+    rows.push([a.signal === p?.signal && p.segment !== null ? `${a.signal} · ${p.segment}` : a.signal, short(p?.driver ?? '', 40), change, millions(a.npv, 0, true), millions(run, 0, true), evidence]);
   }
-  rows.push(['', 'npv, now', '', '', millions(n.npvNow, 1, true), '']);
+  rows.push(['', 'npv, now', '', '', millions(n.npvNow, 0, true), '']);
   return rows;
 }
 

@@ -107,11 +107,18 @@ const fmtNum = (x: number | null): string => (noValue(x) ? NONE : Math.abs(x) >=
  * value each should show and its tripwire (or, for a base case that misses
  * npv ≥ 0 already, what it would need).
  */
-export function calendarTable(c: Calendar, scenarioLabel: string): string {
+export function calendarTable(c: Calendar, scenarioLabel: string, status?: StatusReport): string {
   const misses = c.verdict.meets === false;
+  // with a store (--db): the latest like-for-like evidence of each line beside its rank
+  const latest = (l: Calendar['lines'][number]): string => {
+    const r = status?.rows.find((x) => x.signal === l.signal && x.segment === l.segment) ?? status?.rows.find((x) => x.signal === l.signal && x.segment === null);
+    if (r === undefined) return NONE;
+    const v = r.compare === 'growth' ? (r.observed === null ? NONE : `${pct(r.observed, 0)}/yr`) : formatSignalValue(r.unit, r.observed);
+    return `${v} ${r.latest.date} (${r.status ?? (r.match === 'none' ? 'not comparable' : 'no status')}${r.match === 'proxy' ? ', proxy' : ''})`;
+  };
   const ranked = table(
-    ['#', 'Signal', 'NPV swing', 'Across its uncertainty (p5–p95)'],
-    c.lines.map((l) => [String(l.watch.rank), lineName(l), l.watch.voi === null ? NONE : millions(l.watch.voi, 0), watchRange(l)]),
+    ['#', 'Signal', 'NPV swing', 'Across its uncertainty (p5–p95)', ...(status !== undefined ? [`Latest evidence up to ${status.asOf}`] : [])],
+    c.lines.map((l) => [String(l.watch.rank), lineName(l), l.watch.voi === null ? NONE : millions(l.watch.voi, 0), watchRange(l), ...(status !== undefined ? [latest(l)] : [])]),
     [0, 2],
   );
   const head = ['Signal', '', ...c.quarters.map((q) => q.label)];

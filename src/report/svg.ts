@@ -6,7 +6,7 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
-import type { ChartOption } from './charts.ts';
+import { type ChartOption, fitToWidth } from './charts.ts';
 
 echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, SVGRenderer]);
 
@@ -29,7 +29,8 @@ export function renderSvg(option: ChartOption, size: Partial<SvgSize> = {}): str
   const { width, height } = { ...DEFAULT_SVG_SIZE, ...size };
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption({ ...option, animation: false });
+    // server-side text is measured narrower than a browser draws it: wrap with room to spare
+    chart.setOption({ ...fitToWidth(option, width, { textRoom: 0.84 }), animation: false });
     const svg = chart.renderToSVGString();
     const label = titleOf(option);
     return svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttr(label)}" `);

@@ -2,8 +2,8 @@
 import Table from 'cli-table3';
 import type { ModelResult, YearField, YearRow } from '../model/result.ts';
 import { YEAR_FIELDS } from '../model/result.ts';
-import { count, millions, money, pct, price, ratio, tokens, yearsFmt } from './format.ts';
-import { COMPARE_METRICS, type Metric } from './metrics.ts';
+import { count, millions, money, pct, price, ratio, TOKEN_SCALE_NOTE, tokens } from './format.ts';
+import { COMPARE_METRICS, type Metric, SUMMARY_METRICS } from './metrics.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
 /** No rule between body rows: long tables stay readable. */
@@ -23,43 +23,19 @@ function table(head: string[], rows: string[][], alignRight = true): string {
 /** Scenarios side by side: one row per metric, one column per scenario. */
 export function compareTable(results: readonly ModelResult[], metrics: readonly Metric[] = COMPARE_METRICS): string {
   const head = ['', ...results.map((r) => r.scenario.id)];
-  const rows = metrics.map((m) => [m.label, ...results.map((r) => m.format(m.get(r)))]);
+  const rows = metrics.map((m) => [m.label, ...results.map((r) => m.text(r))]);
   return table(head, rows);
 }
 
-/** The headline of one scenario. */
+/** The headline of one scenario: every metric as every surface writes it (`metrics.ts`). */
 export function summaryTable(r: ModelResult): string {
-  const s = r.summary;
-  const rows: [string, string][] = [
-    ['Revenue / MW-yr', millions(s.revenuePerMW)],
-    ['Gross profit / MW-yr', millions(s.grossProfitPerMW)],
-    ['EBITDA / MW-yr', millions(s.ebitdaPerMW)],
-    ['Strategic revenue / MW-yr', millions(s.strategicRevenuePerMW)],
-    ['Gross margin', pct(s.grossMargin)],
-    ['NPV', millions(s.npv, 0, true)],
-    ['IRR', s.irr === null ? 'none' : pct(s.irr)],
-    ['Equity IRR', s.equityIrr === null ? 'none' : pct(s.equityIrr)],
-    ['Payback', s.paybackYears === null ? 'never' : yearsFmt(s.paybackYears)],
-    ['Discounted payback', s.discountedPaybackYears === null ? 'never' : yearsFmt(s.discountedPaybackYears)],
-    ['Peak funding', money(s.peakFunding)],
-    ['Capex / MW (t=0)', millions(s.capexPerMW)],
-    ['Tokens (lifetime)', tokens(s.totalTokens)],
-    ['Monetizable share', pct(s.monetizableShare)],
-    ['Profitable share', pct(s.profitableShare)],
-    ['Cost / M tokens', price(s.costPerMTok, 3)],
-    ['Realized price / M billed tokens', price(s.realizedPricePerMTok, 3)],
-    ['Min DSCR', ratio(s.minDscr)],
-    ['Max LTV', pct(s.maxLtv)],
-    ['Lease + rent commitments', money(s.leaseCommitment)],
-    ['Strategic value (PV, after tax)', money(s.strategicValuePV)],
-    ['Strategic NPV', millions(s.strategicNpv, 0, true)],
-  ];
+  const rows = SUMMARY_METRICS.map((m) => [m.key === 'totalTokens' ? `${m.label}; ${TOKEN_SCALE_NOTE.replace(/ tokens$/, '')}` : m.label, m.text(r)]);
   return table([r.scenario.name ?? r.scenario.id, ''], rows);
 }
 
 /** The yearly path people read first: funnel, per-MW, unit economics, cash. */
 export function yearlyTable(r: ModelResult): string {
-  const head = ['Year', 'Util', 'Tokens', 'Monetiz.', 'Profit.', 'Rev/MW', 'GP/MW', 'EBITDA/MW', 'Cost/MTok', 'Price/MTok', 'FCF', 'Cum. FCF'];
+  const head = ['Year', 'Util', 'Tokens', 'Monetiz.', 'Profit.', 'Rev/MW', 'GP/MW', 'EBITDA/MW', 'Cost/M served', 'Price/M billed', 'FCF', 'Cum. FCF'];
   const share = (y: YearRow, f: YearField): string => (y.tokens ? pct((y[f] as number) / y.tokens, 0) : '—');
   const rows = r.years.map((y) =>
     y.t === 0

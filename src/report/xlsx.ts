@@ -19,6 +19,7 @@ import { isCashPricing } from '../model/engine.ts';
 import { HOURS_PER_YEAR, seriesAt } from '../model/lines.ts';
 import type { ModelResult, PricingKind, SegmentResult, SegmentYearField, SummaryField, YearField } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
+import { RENTED_PAYBACK } from './metrics.ts';
 import { VERSION } from '../version.ts';
 import { describeBounds, inputBounds } from './input-bounds.ts';
 
@@ -894,12 +895,19 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     });
   start('irrStart', result.summary.irr, 'fcf');
   start('equityIrrStart', result.summary.equityIrr, 'the equity cash flows');
-  sline('paybackYears', 'years', `first t with cumulative fcf ≥ 0, interpolated (the smallest crossing on Model); 0 without capex; "${NEVER}" if never`, `IF(${sv('totalCapex')}=0,0,IF(COUNT(${span('paybackCandidate')})=0,"${NEVER}",MIN(${span('paybackCandidate')})))`);
+  // a rented fleet (the fleet mode is structure: a re-export) has no capex to pay back, and says so as the CLI and the report do
+  const noCapex = s.fleet.mode === 'rent' ? `"${RENTED_PAYBACK}"` : '0';
+  sline(
+    'paybackYears',
+    'years',
+    `first t with cumulative fcf ≥ 0, interpolated (the smallest crossing on Model); ${s.fleet.mode === 'rent' ? `"${RENTED_PAYBACK}"` : '0'} without capex; "${NEVER}" if never`,
+    `IF(${sv('totalCapex')}=0,${noCapex},IF(COUNT(${span('paybackCandidate')})=0,"${NEVER}",MIN(${span('paybackCandidate')})))`,
+  );
   sline(
     'discountedPaybackYears',
     'years',
     `the same on discounted flows ("${NEVER}" if never)`,
-    `IF(${sv('totalCapex')}=0,0,IF(COUNT(${span('discountedPaybackCandidate')})=0,"${NEVER}",MIN(${span('discountedPaybackCandidate')})))`,
+    `IF(${sv('totalCapex')}=0,${noCapex},IF(COUNT(${span('discountedPaybackCandidate')})=0,"${NEVER}",MIN(${span('discountedPaybackCandidate')})))`,
   );
   sline('peakFunding', 'usd', '−MIN(cumulative fcf), at least 0', `MAX(0,-MIN(${span('cumulativeFcf', 0)}))`);
   sline('capexPerMW', 'usdPerMW', 'capex at t = 0 / itMW', `Model!$${col(0)}$${M.r('capex')}/itMW`);
@@ -983,7 +991,8 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     row.getCell(4).value = it.note;
     // a payback never reached reads "never", as the CLI and the report say it
     const cached = it.cached?.(0);
-    writeCell(row.getCell(2), resolveSv(it.at(0)), cached === null && NEVER_LINES.has(it.key) ? NEVER : cached, UNIT[it.unit].fmt);
+    const text = NEVER_LINES.has(it.key) ? (cached === null ? NEVER : s.fleet.mode === 'rent' && result.summary.totalCapex === 0 ? RENTED_PAYBACK : undefined) : undefined;
+    writeCell(row.getCell(2), resolveSv(it.at(0)), text ?? cached, UNIT[it.unit].fmt);
     if (it.bold) row.getCell(1).font = { bold: true };
   }
   r++;
@@ -994,7 +1003,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   };
   r++;
   const about = [
-    `inference-payback ${VERSION} · scenario ${s.id}${s.name !== undefined ? ` (${s.name})` : ''} · MODEL.md v1`,
+    `inference-payback ${VERSION} · scenario ${s.id}${s.name !== undefined ? ` (${s.name})` : ''} · MODEL.md v2`,
     'Change any yellow cell on Inputs (numbers, rates, prices, each year of a Series, usefulLifeYears, depreciationYears, refresh,',
     'terminalValue, the debt terms, reasoningBilled): Model and Summary recompute.',
     'Needs a re-export: the horizon (one column per year), the list of segments and their pricing form, the fleet mode (own / rent),',

@@ -47,8 +47,10 @@ export interface ReportJob {
   catalog: Catalog;
   generatedAt: string;
   command: string;
-  /** Monte Carlo histograms from this many samples per scenario (none when absent) */
+  /** the Monte Carlo of each scenario from this many samples (none when absent: the Verdict then has no probability) */
   mc?: { n: number; seed: number };
+  /** what the Verdict's watch list needs: the signal definitions and the day it starts from */
+  watch?: { definitions: SignalDefinition[]; asOf: string };
 }
 
 /** A scenario to load: its text (YAML or JSON) or its parsed value, and the catalog to resolve it with. */
@@ -107,24 +109,19 @@ async function report(job: ReportJob): Promise<string> {
     import('../report/contents.ts'),
   ]);
   const quiet = { out: () => {}, err: () => {}, isTTY: false };
-  const analyses = job.scenarios.map((s) => contents.reportAnalyses(s.scenario, job.reference ?? undefined, quiet));
-  const mc =
-    job.mc === undefined
-      ? undefined
-      : job.scenarios.map((s, i) => {
-          const { n, seed } = job.mc as { n: number; seed: number };
-          try {
-            return contents.reportMonteCarlo(s.scenario, n, seed);
-          } catch (e) {
-            const notes = ((analyses[i] as ScenarioAnalyses).notes ??= {});
-            notes.monteCarlo = e instanceof Error ? e.message : String(e);
-            return undefined;
-          }
-        });
+  const analyses = job.scenarios.map((s) => contents.reportAnalyses(s.scenario, job.reference ?? undefined, quiet, job.watch));
+  const mc = job.scenarios.map((s, i) => {
+    const notes = ((analyses[i] as ScenarioAnalyses).notes ??= {});
+    if (job.mc === undefined) {
+      notes.monteCarlo = 'left out (mc: 0)';
+      return undefined;
+    }
+    return contents.attempt('monteCarlo', s.scenario.id, notes, quiet, () => contents.reportMonteCarlo(s.scenario, (job.mc as { n: number }).n, (job.mc as { seed: number }).seed));
+  });
   return renderReport({
     results: job.scenarios.map((s) => evaluate(s.scenario)),
     analyses,
-    ...(mc !== undefined && { mc }),
+    mc,
     meta: {
       version: VERSION,
       generatedAt: job.generatedAt,

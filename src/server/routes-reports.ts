@@ -1,5 +1,7 @@
 /** Downloads: the HTML report (one scenario or several) and the XLSX workbook of one; both built in the worker pool. */
 import type { z } from 'zod';
+import { loadSignalDefinitions } from '../io/signal-files.ts';
+import { REPORT_MC_SAMPLES, REPORT_MC_SEED } from '../report/contents.ts';
 import type { ServerContext } from './app.ts';
 import { budgetOf, checkEstimate, monteCarloCost, workloadOf } from './budget.ts';
 import { HttpError } from './http.ts';
@@ -17,7 +19,7 @@ type ReportRequest = z.output<typeof reportRequestSchema>;
 
 /** The scenarios a report request names: one by reference, several by `ids`, else the four built-ins; and the reference operator. */
 async function reportScenarios(ctx: ServerContext, body: ReportRequest): Promise<{ loaded: LoadedScenario[]; reference: LoadedScenario }> {
-  const { ids, reference: refId, mc: _mc, seed: _seed, ...ref } = body;
+  const { ids, reference: refId, mc: _mc, seed: _seed, asOf: _asOf, ...ref } = body;
   const single = ref.id !== undefined || ref.yaml !== undefined || ref.scenario !== undefined;
   const list = single
     ? [{ at: '', load: () => ctx.library.load(ref) }]
@@ -81,7 +83,9 @@ export function reportRoutes(ctx: ServerContext): void {
           catalog: deps.catalog,
           generatedAt: deps.clock().toISOString(),
           command: 'POST /api/report',
-          ...(body.mc !== undefined && { mc: { n: body.mc, seed: body.seed ?? 42 } }),
+          // a Monte Carlo by default, as `payback report` (within the server's limit); 0 leaves it out
+          ...(body.mc !== 0 && { mc: { n: body.mc ?? Math.min(REPORT_MC_SAMPLES, deps.limits.mcSamples), seed: body.seed ?? REPORT_MC_SEED } }),
+          watch: { definitions: loadSignalDefinitions(), asOf: body.asOf ?? deps.clock().toISOString().slice(0, 10) },
         },
         { signal: c.req.raw.signal, what: 'the report', bytes },
       );

@@ -254,7 +254,7 @@ export const stackResponseSchema = z
     requiredRevenuePerMW: nullableNumber().describe('cash revenue per MW-year that earns the wacc'),
     npvAtRequired: nullableNumber(),
     cashRevenuePerMW: z.number(),
-    gapPerMW: nullableNumber().describe('required − cash: positive is a shortfall'),
+    surplusPerMW: nullableNumber().describe('cash − required, $ per MW-year: positive is a surplus, negative a gap'),
     cashShareOfRequired: nullableNumber(),
     sources: z.array(
       z.object({
@@ -336,6 +336,14 @@ export const advantagesResponseSchema = z
     evaluations: z.int(),
     notes: z.array(z.string()),
     reason: z.string().nullable(),
+    pricing: z
+      .object({
+        mode: z.enum(['segments', 'multiplier']).describe('segments: the same segment lists, pricing swapped segment by segment; multiplier: one multiplier on the cash prices (MODEL.md §5)'),
+        revenuePerComputeUnit: z.object({ operator: nullableNumber(), reference: nullableNumber() }).describe('lifetime cash revenue per served compute unit of each operator'),
+        multiplier: nullableNumber().describe("the operator's pricing on the reference's mix: its cash prices times this"),
+      })
+      .describe('how the pricing group moves between the two mixes'),
+    sharesNote: z.string().nullable().describe('why the shares of the difference are not given (parts of both signs), or null'),
   })
   .describe('What `advantages` says (src/analysis/advantages.ts).');
 
@@ -347,8 +355,13 @@ export const reportRequestSchema = z
     ...scenarioRefShape,
     ids: z.array(z.string()).min(1).max(20).optional().describe('several built-in or saved scenarios (instead of one by reference)'),
     reference: z.string().optional().describe('the reference operator for structural advantages (default hyperscaler-base)'),
-    mc: z.int().min(1).optional().describe("add Monte Carlo NPV and IRR histograms from this many samples per scenario (at most the server's limits.mcSamples)"),
+    mc: z
+      .int()
+      .min(0)
+      .optional()
+      .describe("Monte Carlo samples per scenario for the Verdict's probabilities and the histograms (default 20,000, as `payback report`; at most the server's limits.mcSamples; 0 leaves it out)"),
     seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('the Monte Carlo seed (default 42)'),
+    asOf: isoDate().optional().describe("the day the Verdict's watch list starts from, YYYY-MM-DD (default: today)"),
   })
   .describe('One scenario by id, yaml or scenario; or several by ids; or nothing for the four built-in archetypes.');
 

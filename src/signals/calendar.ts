@@ -19,6 +19,7 @@ import { addMonths, quartersAhead, type Quarter } from './dates.ts';
 import type { SignalDefinition } from './definitions.ts';
 import { expectedInYear, linkSignal, type LinkedSignal, signalDriver, type Tripwire, tripwireInYear, tripwireOf, yearAt } from './link.ts';
 import { type TripwireInfo, type Verdict, verdictOf } from './status.ts';
+import { millions } from '../model/format.ts';
 
 /** One quarter of one signal. */
 export interface CalendarCell {
@@ -154,7 +155,7 @@ const num = (x: number): string => {
   return String(Number(x.toPrecision(3)));
 };
 /** A sum of money for a sentence: `$412M`. */
-const moneyM = (x: number): string => `$${Math.round(x / 1e6).toLocaleString('en-US')}M`;
+const moneyM = (x: number): string => millions(x, 0);
 
 /** The one-line reason of a line of the watch list. */
 function reasonFor(l: Extract<LinkedSignal, { applies: true }>, tw: Tripwire, driver: string | null, range: UncertaintySwing | null, first: number | null): string {

@@ -25,6 +25,7 @@ import type { SignalDefinition } from './definitions.ts';
 import { expectedInYear, linkSignal, type LinkedSignal, signalDriver, yearAt } from './link.ts';
 import type { Basis, Observation } from './observation.ts';
 import { type SignalStatus, signalStatus, type StatusInput } from './status.ts';
+import { millions } from '../model/format.ts';
 
 /** One signal's observation put in the scenario in place of its assumption. */
 export interface NowcastPlacement {
@@ -234,7 +235,8 @@ export function shapley(n: number, v: (mask: number) => number): number[] {
   return out;
 }
 
-const money = (x: number): string => `${x < 0 ? '−' : ''}$${Number((Math.abs(x) / 1e6).toPrecision(4)).toLocaleString('en-US')}M`;
+/** A sum of money for a sentence, as every surface writes it: `−$207M`. */
+const money = (x: number): string => millions(x, 0);
 
 /**
  * The nowcast of a scenario from the same inputs as its status (the store's

@@ -28,6 +28,7 @@ import { type SignalDefinition, unitFit } from './definitions.ts';
 import { expectedInYear, linkSignal, type Tripwire, tripwireInYear, tripwireOf, yearAt } from './link.ts';
 import type { Basis, Observation } from './observation.ts';
 import { fitNote, type ScopeFit, scopeFit } from './scope.ts';
+import { millions } from '../model/format.ts';
 
 export type SignalState = 'on track' | 'watch' | 'breach';
 
@@ -210,8 +211,8 @@ const worse = (good: 'higher' | 'lower', a: number, b: number): boolean => {
   return good === 'higher' ? a < b - eps : a > b + eps;
 };
 
-/** A sum of money for a sentence: `−$207M`. */
-const money = (x: number): string => `${x < 0 ? '−' : ''}$${Number((Math.abs(x) / 1e6).toPrecision(4)).toLocaleString('en-US')}M`;
+/** A sum of money for a sentence, as every surface writes it: `+$2,109M`, `−$207M`. */
+const money = (x: number): string => millions(x, 0, true);
 
 /**
  * The verdict of a scenario on npv ≥ 0 (what the breakeven tripwires meet).

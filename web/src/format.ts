@@ -1,16 +1,11 @@
-/** Formats of analysis values: the report's own (src/report/analysis-format.ts), and the metric choices of the pages. */
-export { formatInput, formatMetric, breakevenStatusText } from '../../src/report/analysis-format.ts';
+/** Formats of analysis values: the one formatter of every surface (src/report/analysis-format.ts, metrics.ts), and the metric choices of the pages. */
+import { metricLabel } from '../../src/report/metrics.ts';
 
-/** The metrics a page lets people pick, with their names. */
-export const METRIC_CHOICES: readonly { key: string; label: string }[] = [
-  { key: 'npv', label: 'NPV' },
-  { key: 'irr', label: 'IRR' },
-  { key: 'equityIrr', label: 'Equity IRR' },
-  { key: 'paybackYears', label: 'Payback (years)' },
-  { key: 'grossProfitPerMW', label: 'Gross profit per MW-year' },
-  { key: 'revenuePerMW', label: 'Revenue per MW-year' },
-  { key: 'strategicNpv', label: 'Strategic NPV' },
-  { key: 'grossMargin', label: 'Gross margin' },
-];
+export { advantageNotes, advantageRows, breakevenStatusText, formatChangePct, formatInput, formatInputChange, formatMetric, formatMetricDelta } from '../../src/report/analysis-format.ts';
+export { metricLabel };
 
-export const metricLabel = (key: string): string => METRIC_CHOICES.find((m) => m.key === key)?.label ?? key;
+/** The metrics a page lets people pick, with the names every surface gives them. */
+export const METRIC_CHOICES: readonly { key: string; label: string }[] = ['npv', 'irr', 'equityIrr', 'paybackYears', 'grossProfitPerMW', 'revenuePerMW', 'strategicNpv', 'grossMargin'].map((key) => ({
+  key,
+  label: metricLabel(key),
+}));

@@ -1,6 +1,6 @@
 import { didYouMeanSuffix, type Issue } from '../../model/issues.ts';
 import type { ModelResult } from '../../model/result.ts';
-import { COMPARE_METRICS, type Metric, metricByKey } from '../../report/metrics.ts';
+import { COMPARE_METRICS, METRIC_INFO, type Metric, metricByKey } from '../../report/metrics.ts';
 import { compareTable, toCsv } from '../../report/terminal.ts';
 import { type CompareOptions, validKeys } from '../commands/compare.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
@@ -23,7 +23,7 @@ export function parseMetricKeys(keys: readonly string[], option = '--metric'): {
     if (m === undefined) {
       issues.push({
         path: option,
-        message: `unknown metric "${key}"${didYouMeanSuffix(key, COMPARE_METRICS.map((x) => x.key))}; valid metrics: ${validKeys()}`,
+        message: `unknown metric "${key}"${didYouMeanSuffix(key, Object.keys(METRIC_INFO))}; valid metrics: ${validKeys()}`,
         code: 'unknown_metric',
       });
     } else if (!metrics.includes(m)) metrics.push(m);
@@ -114,13 +114,15 @@ export function compareAction(io: CliIO, files: string[], opts: CompareOptions):
   const shown: Metric[] = [...metrics];
   if (rankMetric !== undefined) {
     const position = new Map(results.map((r, i) => [r, rankOf(i)]));
+    const format = (x: number | null): string => (x === null ? '—' : String(x));
     shown.unshift({
       key: 'rank',
       label: `Rank (by ${rankMetric.label}, ${rankMetric.better} is better)`,
       unit: 'rank',
       better: 'lower',
       get: (r) => position.get(r) ?? null,
-      format: (x) => (x === null ? '—' : String(x)),
+      format,
+      text: (r) => format(position.get(r) ?? null),
     });
   }
   io.out(compareTable(results, shown));

@@ -6,11 +6,12 @@ import type { ModelResult } from '../../model/result.ts';
 import { loadCatalog, readScenarioText, STDIO, writeFileAtomic } from '../../io/files.ts';
 import { canonicalJson, scenarioHash } from '../../io/scenario-hash.ts';
 import { loadSignalDefinitions } from '../../io/signal-files.ts';
-import { attempt, reportAnalyses, reportMonteCarlo, reportSignals } from '../../report/contents.ts';
+import { attempt, REPORT_MC_SAMPLES, REPORT_MC_SEED, reportAnalyses, reportMonteCarlo, reportSignals } from '../../report/contents.ts';
 import type { ScenarioAnalyses, ScenarioMeta, SignalsSection } from '../../report/html.ts';
 import { evidenceFromStore, noEvidence } from '../../store/evidence.ts';
 import { inputRows } from '../../report/inputs.ts';
 import { compareTable } from '../../report/terminal.ts';
+import { reportVerdicts, verdictLines } from '../../report/verdict.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
 import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
@@ -30,16 +31,16 @@ function intOption(name: string, raw: string | undefined, min: number, max: numb
 export async function reportAction(io: CliIO, files: string[], opts: ReportOptions): Promise<void> {
   const ids = files.length > 0 ? files : builtinsInArchetypeOrder();
   const issues: Issue[] = [];
-  const mc = intOption('--mc', opts.mc, 1, MAX_SAMPLES, issues);
-  const seed = intOption('--seed', opts.seed, 0, Number.MAX_SAFE_INTEGER, issues) ?? 42;
+  const mc = opts.mc === false ? undefined : intOption('--mc', opts.mc ?? String(REPORT_MC_SAMPLES), 1, MAX_SAMPLES, issues);
+  const seed = intOption('--seed', opts.seed, 0, Number.MAX_SAFE_INTEGER, issues) ?? REPORT_MC_SEED;
   let asOf: string | undefined;
   try {
-    asOf = opts.signals ? asOfOrFail(opts.asOf) : undefined;
+    asOf = asOfOrFail(opts.asOf);
   } catch (e) {
     if (e instanceof InputError) issues.push(...e.issues);
     else throw e;
   }
-  if (!opts.signals && (opts.asOf !== undefined || opts.db !== undefined)) issues.push({ path: opts.asOf !== undefined ? '--as-of' : '--db', message: 'goes with --signals', code: 'invalid_option' });
+  if (!opts.signals && opts.db !== undefined) issues.push({ path: '--db', message: 'goes with --signals', code: 'invalid_option' });
   const out = opts.out ?? DEFAULT_REPORT_OUT;
   if (out === STDIO && opts.json) issues.push({ path: '--out', message: '--out - and --json both want standard output: write the report to a file, or drop --json' });
   // load every scenario first so that all bad inputs are reported together
@@ -71,7 +72,9 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   for (const l of [...loaded, ...portfolios]) printWarnings(io, l.warnings, `warning (${l.source}): `);
 
   const results: ModelResult[] = loaded.map((l) => evaluateOrFail(l.scenario));
-  const analyses = loaded.map((l) => reportAnalyses(l.scenario, reference?.scenario, io));
+  const definitions = loadSignalDefinitions();
+  const watch = asOf === undefined ? undefined : { definitions, asOf };
+  const analyses = loaded.map((l) => reportAnalyses(l.scenario, reference?.scenario, io, watch));
   const catalog = loadCatalog();
   const metas: ScenarioMeta[] = loaded.map((l) => {
     const row = catalog.accelerators.find((a) => a.id === l.scenario.fleet.accelerator);
@@ -82,20 +85,22 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
       inputs: inputRows(l.scenario, { text: readScenarioText(l.source), catalogRow: row }),
     };
   });
-  const mcRuns =
-    mc === undefined
-      ? undefined
-      : loaded.map((l, i) => {
-          const notes = (analyses[i] as ScenarioAnalyses).notes ?? {};
-          return attempt('monteCarlo', l.scenario.id, notes, io, () => reportMonteCarlo(l.scenario, mc, seed));
-        });
-  const signals = opts.signals && asOf !== undefined ? await reportSignalsFromStore(io, loaded, analyses, opts.db, asOf) : undefined;
+  const mcRuns = loaded.map((l, i) => {
+    const notes = ((analyses[i] as ScenarioAnalyses).notes ??= {});
+    if (mc === undefined) {
+      notes.monteCarlo = 'left out (--no-mc)';
+      return undefined;
+    }
+    return attempt('monteCarlo', l.scenario.id, notes, io, () => reportMonteCarlo(l.scenario, mc, seed));
+  });
+  const signals = opts.signals && asOf !== undefined ? await reportSignalsFromStore(io, loaded, analyses, opts.db, asOf, definitions) : undefined;
   const command = [
     'payback report',
     ...files,
-    ...(mc !== undefined ? [`--mc ${mc}`, `--seed ${seed}`] : []),
+    ...(mc !== undefined ? [`--mc ${mc}`, `--seed ${seed}`] : ['--no-mc']),
     ...(refId !== DEFAULT_REFERENCE ? [`--reference ${refId}`] : []),
-    ...(asOf !== undefined ? ['--signals', `--as-of ${asOf}`] : []),
+    ...(opts.signals ? ['--signals'] : []),
+    ...(asOf !== undefined ? [`--as-of ${asOf}`] : []),
   ].join(' ');
   // echarts loads only when a report is drawn, not on every command
   const { renderReport } = await import('../../report/html.ts');
@@ -103,11 +108,13 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   const { reportPortfolioAnalyses } = await import('../../report/contents.ts');
   const portfolioResults = portfolios.map((l) => evaluatePortfolioOrFail(l.subject));
   const sections = portfolios.map((l, i) => portfolioSection(portfolioResults[i] as NonNullable<(typeof portfolioResults)[number]>, reportPortfolioAnalyses(l.subject, io, mc === undefined ? undefined : { n: mc, seed }), i + 1, mc !== undefined));
+  const verdicts = reportVerdicts({ results, analyses, mc: mcRuns, ...(signals !== undefined && { signals }) });
   const html = renderReport({
     results,
     analyses,
+    mc: mcRuns,
+    verdicts,
     ...(sections.length > 0 && { portfolios: sections }),
-    ...(mcRuns !== undefined && { mc: mcRuns }),
     ...(signals !== undefined && { signals }),
     meta: {
       version: VERSION,
@@ -121,6 +128,7 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   if (out === STDIO) {
     await writeStdout(io, html);
     io.err(compareTable(results));
+    io.err(verdictLines(verdicts));
     return;
   }
   mkdirSync(dirname(resolve(out)), { recursive: true });
@@ -130,19 +138,27 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
       json({
         out,
         bytes,
-        scenarios: results.map((r) => ({ id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, summary: r.summary })),
+        monteCarlo: mc === undefined ? null : { n: mc, seed },
+        scenarios: results.map((r, i) => ({ id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, summary: r.summary, verdict: verdicts[i] })),
         ...(portfolioResults.length > 0 && { portfolios: portfolioResults.map((r) => ({ id: r.portfolio.id, name: r.portfolio.name ?? r.portfolio.id, summary: r.summary })) }),
       }),
     );
     return;
   }
   io.out(compareTable(results));
+  io.out(verdictLines(verdicts));
   io.out(`report: ${out} (${(bytes / 1e6).toFixed(2)} MB)`);
 }
 
 /** Each scenario's watch list, and its nowcast from the store's evidence up to `asOf` (a failure is a note, never a lost report). */
-async function reportSignalsFromStore(io: CliIO, loaded: readonly LoadedScenario[], analyses: ScenarioAnalyses[], db: string | undefined, asOf: string): Promise<(SignalsSection | undefined)[]> {
-  const definitions = loadSignalDefinitions();
+async function reportSignalsFromStore(
+  io: CliIO,
+  loaded: readonly LoadedScenario[],
+  analyses: ScenarioAnalyses[],
+  db: string | undefined,
+  asOf: string,
+  definitions: ReturnType<typeof loadSignalDefinitions>,
+): Promise<(SignalsSection | undefined)[]> {
   return withStore(db, async (store) => {
     const missing = await noEvidence(store, definitions, asOf);
     const out: (SignalsSection | undefined)[] = [];

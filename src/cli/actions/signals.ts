@@ -1,6 +1,6 @@
 /**
  * The actions of `payback signals …`. The store (SQLite, PostgreSQL) loads
- * only when a subcommand opens it: `calendar` and `definitions` never do.
+ * only when a subcommand opens it: `definitions` never does, `calendar` only with --db.
  */
 import { evaluate } from '../../model/engine.ts';
 import { readScenarioText } from '../../io/files.ts';
@@ -97,16 +97,20 @@ export async function signalsNowcast(io: CliIO, file: string, opts: { asOf?: str
   });
 }
 
-export function signalsCalendar(io: CliIO, file: string, opts: { asOf?: string; json?: boolean }): void {
+export async function signalsCalendar(io: CliIO, file: string, opts: { asOf?: string; db?: string; json?: boolean }): Promise<void> {
   const asOf = asOfOrFail(opts.asOf);
   const { scenario, warnings } = loadScenarioOrFail(file);
-  const cal = evidenceCalendar(scenario, loadSignalDefinitions(), asOf);
+  const definitions = loadSignalDefinitions();
+  const cal = evidenceCalendar(scenario, definitions, asOf);
+  // the store opens only when asked (--db): the watch list itself needs none; with one, each line shows its latest evidence
+  const status = opts.db === undefined ? undefined : await withStore(opts.db, (store) => statusFromStore(store, scenario, definitions, asOf));
   if (opts.json) {
-    io.out(json(cal));
+    io.out(json(status === undefined ? cal : { ...cal, status }));
     return;
   }
   printWarnings(io, warnings);
-  io.out(calendarTable(cal, `${scenario.id} (${scenario.name ?? scenario.operator})`));
+  io.out(calendarTable(cal, `${scenario.id} (${scenario.name ?? scenario.operator})`, status));
+  if (status !== undefined && status.rows.length === 0) io.out(`no observations up to ${asOf} in the store; try \`payback signals seed\``);
 }
 
 export function signalsDefinitions(io: CliIO, opts: { json?: boolean }): void {

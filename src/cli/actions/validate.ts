@@ -2,12 +2,13 @@ import { readScenarioFile } from '../../io/files.ts';
 import { formatIssue } from '../../model/issues.ts';
 import { type CliIO, Exit, json } from '../context.ts';
 import { loadScenarioOrFail } from '../scenarios.ts';
+import { plural } from '../../model/format.ts';
 
 export function validateAction(io: CliIO, file: string, opts: { json?: boolean } = {}): void {
   if (!opts.json) {
     const { scenario, warnings } = loadScenarioOrFail(file);
     for (const w of warnings) io.err(formatIssue(w));
-    io.out(`ok: ${file} is a valid scenario (${scenario.id}, ${scenario.horizon.years} years, ${scenario.demand.segments.length} segments)`);
+    io.out(`ok: ${file} is a valid scenario (${scenario.id}, ${plural(scenario.horizon.years, 'year')}, ${plural(scenario.demand.segments.length, 'segment')})`);
     return;
   }
   // the verdict, good or bad, is the output: JSON on stdout, exit 2 when there are problems

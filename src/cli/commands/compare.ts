@@ -10,7 +10,7 @@ export interface CompareOptions {
 }
 
 /** The metric keys `--metric` and `--rank` accept, for help and error messages. */
-export const validKeys = (): string => COMPARE_METRICS.map((m) => m.key).join(', ');
+export const validKeys = (): string => `${COMPARE_METRICS.map((m) => m.key).join(', ')} (or any other summary field, e.g. leaseCommitment)`;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -74,8 +74,9 @@ export function signalsCommand(program: Command, io: CliIO): void {
     .description('the watch list: the signals ranked by value of information (how much npv swings across each one\'s uncertainty), with reasons, and quarter by quarter over the next 24 months the value each should show and its tripwire')
     .argument('<scenario>', 'a scenario file, a built-in id, or - for standard input')
     .option('--as-of <date>', 'start from this day, YYYY-MM-DD (default: today)')
-    .option('--json', 'print the calendar as JSON')
-    .action(async (file: string, opts: { asOf?: string; json?: boolean }) => (await actions()).signalsCalendar(io, file, opts));
+    .option('--db <path>', `${DB_HELP}; given, each line shows its latest like-for-like evidence (the watch list itself needs no store)`)
+    .option('--json', 'print the calendar as JSON (with --db, its status report under "status")')
+    .action(async (file: string, opts: { asOf?: string; db?: string; json?: boolean }) => (await actions()).signalsCalendar(io, file, opts));
 
   signals
     .command('nowcast')

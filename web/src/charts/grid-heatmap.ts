@@ -42,6 +42,8 @@ export function contourSegments(field: readonly (readonly (number | null)[])[]):
 
 export interface GridHeatmapInput {
   report: GridReport;
+  /** a phone: the axis names in the subtitle */
+  compact?: boolean;
   title: string;
   metricLabel: string;
   /** the metric's format on the colour scale and in tooltips */
@@ -55,6 +57,10 @@ export interface GridHeatmapInput {
 /** A heatmap of the metric over two drivers, the target's breakeven drawn as a line. */
 export function gridHeatmapOption(g: GridHeatmapInput): ChartOption {
   const r = g.report;
+  // a phone: the axes' names go into the subtitle (a turned name longer than the chart is tall would overlap the title)
+  const compact = g.compact === true;
+  const xAxisName = `${r.x.label} (${r.x.unit})`;
+  const yAxisName = `${r.y.label} (${r.y.unit})`;
   const data: [number, number, number | null][] = [];
   let lo = Infinity;
   let hi = -Infinity;
@@ -82,7 +88,7 @@ export function gridHeatmapOption(g: GridHeatmapInput): ChartOption {
     textStyle: { fontFamily: FONT_FAMILY },
     title: {
       text: g.title,
-      subtext: r.target === null ? `${g.metricLabel} at each pair, all else at base` : `${g.metricLabel} at each pair, all else at base; line: where ${r.target.describe} just holds`,
+      subtext: `${r.target === null ? `${g.metricLabel} at each pair, all else at base` : `${g.metricLabel} at each pair, all else at base; line: where ${r.target.describe} just holds`}${compact ? `; across: ${xAxisName}; down: ${yAxisName}` : ''}`,
       left: 'center',
       textStyle: { fontSize: 16, fontWeight: 'bold', color: '#1f2d3d' },
       subtextStyle: { fontSize: 12, color: '#555b66' },
@@ -91,7 +97,7 @@ export function gridHeatmapOption(g: GridHeatmapInput): ChartOption {
     xAxis: [{
       type: 'category',
       data: r.x.values.map(g.formatX),
-      name: `${r.x.label} (${r.x.unit})`,
+      name: compact ? '' : xAxisName,
       nameLocation: 'middle',
       nameGap: 34,
       nameTextStyle: { fontSize: 12, color: '#38404c' },
@@ -103,7 +109,7 @@ export function gridHeatmapOption(g: GridHeatmapInput): ChartOption {
     yAxis: [{
       type: 'category',
       data: r.y.values.map(g.formatY),
-      name: `${r.y.label} (${r.y.unit})`,
+      name: compact ? '' : yAxisName,
       nameLocation: 'middle',
       nameGap: 64,
       nameTextStyle: { fontSize: 12, color: '#38404c' },

@@ -30,7 +30,7 @@ export function importanceOption(rows: readonly Importance[], labelOf: (path: st
       nameTextStyle: { fontSize: 12, color: '#38404c' },
       axisLabel: { formatter: (v: number) => v.toFixed(1) },
     },
-    yAxis: { type: 'category', inverse: true, data: rows.map((r) => labelOf(r.path)), axisLabel: { fontSize: 11, width: 200, overflow: 'truncate' } },
+    yAxis: { type: 'category', inverse: true, data: rows.map((r) => labelOf(r.path)), axisLabel: { fontSize: 11, width: 190, overflow: 'break', lineHeight: 13 } },
     series: [
       {
         type: 'bar',

@@ -4,7 +4,8 @@
  * so a slider move repaints in the same task.
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { ChartOption } from '../../../src/report/charts.ts';
+import { type ChartOption, fitToWidth, textWidth } from '../../../src/report/charts.ts';
+import { registerChart, unregisterChart } from '../chart-inspect.ts';
 import { echarts } from '../echarts.ts';
 import { useNarrow } from '../hooks.ts';
 import { esc } from '../html.ts';
@@ -69,22 +70,27 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
   }
   // a fixed description (the title): generating one from the data on every update costs time
   o['aria'] = { enabled: true, decal: { show: false }, label: { description: ariaText(option) } };
-  wrapTitle(o, narrow, width);
   const tidyAxis = (a: unknown): unknown =>
-    Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: true, ...(a['axisLabel'] as Dict | undefined) } } : a;
+    Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: a['type'] !== 'category', ...(a['axisLabel'] as Dict | undefined) } } : a;
   o['xAxis'] = tidyAxis(o['xAxis']);
   o['yAxis'] = tidyAxis(o['yAxis']);
-  if (isDict(o['legend']) && width < 720) o['legend'] = { ...o['legend'], type: 'scroll' };
+  const horizontalBars = yAxis?.['type'] === 'category';
   if (narrow) {
     const g = first(o['grid']);
     const vm = first(o['visualMap']);
-    const horizontalBars = yAxis?.['type'] === 'category';
+    // category labels of horizontal bars wrap (never cut short) in at most about a third of the width
+    const labels = horizontalBars && Array.isArray(yAxis?.['data']) ? (yAxis['data'] as unknown[]).map(String) : [];
+    const longest = Math.max(0, ...labels.map((l) => textWidth(l, 10)));
+    // wide enough for the longest word (an id breaks nowhere) and for two lines of the longest label
+    const word = Math.max(0, ...labels.flatMap((l) => l.split(/\s+/).map((w) => textWidth(w, 10))));
+    const labelWidth = Math.min(Math.max(64, word + 6, Math.ceil(longest / 2) + 8), Math.round(width * 0.4));
     if (g !== undefined) {
+      const right = Number(g['right'] ?? 40);
       o['grid'] = {
         ...g,
-        left: Math.min(Number(g['left'] ?? 60), 64),
-        // bars labelled on their right keep some room there
-        right: horizontalBars ? Math.min(Number(g['right'] ?? 40), 56) : 16,
+        left: horizontalBars ? labelWidth + 10 : Math.min(Number(g['left'] ?? 60), 64),
+        // bars labelled on their right keep room for their labels, smaller on a phone
+        right: horizontalBars ? Math.min(Math.max(24, Math.round(right * 0.82)), Math.round(width * 0.36)) : 16,
         ...(vm !== undefined && { bottom: Number(g['bottom'] ?? 60) + 44 }),
       };
     }
@@ -96,41 +102,21 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
           ? {
               ...a,
               nameGap: Math.min(Number(a['nameGap'] ?? 30), a['type'] === 'category' && isY ? 40 : 44),
-              axisLabel: { ...(a['axisLabel'] as Dict | undefined), fontSize: 10, ...(a['type'] === 'category' && isY && { width: 96, overflow: 'truncate' }) },
+              axisLabel: {
+                ...(a['axisLabel'] as Dict | undefined),
+                fontSize: 10,
+                ...(a['type'] === 'category' && isY && { width: labelWidth, overflow: 'break', lineHeight: 11 }),
+              },
             }
           : a;
     o['xAxis'] = shrink(o['xAxis'], false);
     o['yAxis'] = shrink(o['yAxis'], true);
-    if (isDict(o['legend'])) o['legend'] = { ...o['legend'], type: 'scroll', textStyle: { fontSize: 10 } };
+    // bar labels a size smaller
+    o['series'] = (Array.isArray(o['series']) ? o['series'] : [o['series']]).map((x) =>
+      isDict(x) && isDict(x['label']) ? { ...x, label: { ...(x['label'] as Dict), fontSize: Math.min(9, Number((x['label'] as Dict)['fontSize'] ?? 11)) } } : x,
+    );
   }
-  return o as ChartOption;
-}
-
-/**
- * Titles and subtitles that would not fit the chart's width wrap onto more
- * lines (an estimate from the text length), and the plot moves down to make room.
- */
-function wrapTitle(o: Dict, narrow: boolean, width: number): void {
-  const t = first(o['title']);
-  if (t === undefined) return;
-  const text = typeof t['text'] === 'string' ? t['text'] : '';
-  const sub = typeof t['subtext'] === 'string' ? t['subtext'] : '';
-  const tSize = narrow ? 13 : 15;
-  const sSize = narrow ? 10.5 : 12;
-  const avail = Math.max(120, width - 24);
-  const lines = (s: string, size: number, k: number): number => Math.max(1, Math.ceil((s.length * size * k) / avail));
-  const tLines = lines(text, tSize, 0.6);
-  const sLines = sub === '' ? 0 : lines(sub, sSize, 0.55);
-  const wrap = tLines > 1 || sLines > 1;
-  o['title'] = {
-    ...t,
-    ...(wrap && { left: 10, textAlign: 'left' }),
-    textStyle: { ...(t['textStyle'] as Dict | undefined), fontSize: tSize, width: avail, overflow: 'break', lineHeight: Math.round(tSize * 1.3) },
-    subtextStyle: { ...(t['subtextStyle'] as Dict | undefined), fontSize: sSize, width: avail, overflow: 'break', lineHeight: Math.round(sSize * 1.35) },
-  };
-  const extra = (tLines - 1) * Math.round(tSize * 1.3) + Math.max(0, sLines - 1) * Math.round(sSize * 1.35);
-  const g = first(o['grid']);
-  if (g !== undefined && extra > 0) o['grid'] = { ...g, top: Number(g['top'] ?? 60) + extra };
+  return fitToWidth(o as ChartOption, width, { narrow });
 }
 
 let firstChartMarked = false;
@@ -163,6 +149,7 @@ export function Chart({ option, height = 380, testid }: ChartProps) {
     if (node === null) return;
     const c = echarts.init(node, undefined, { renderer: 'canvas' });
     chart.current = c;
+    registerChart(node, c);
     width.current = node.clientWidth || 800;
     const ro = new ResizeObserver(() => {
       const w = node.clientWidth;
@@ -176,6 +163,7 @@ export function Chart({ option, height = 380, testid }: ChartProps) {
     ro.observe(node);
     return () => {
       ro.disconnect();
+      unregisterChart(node);
       c.dispose();
       chart.current = null;
     };

@@ -8,7 +8,8 @@ import type { Issue } from '../../../src/model/issues.ts';
 
 export interface YamlEditorProps {
   text: string;
-  onInput: (text: string) => void;
+  /** the new text; `pasted` when it came from a paste or a drop (the browser's input type) */
+  onInput: (text: string, pasted?: boolean) => void;
   issues: readonly Issue[];
   label: string;
 }
@@ -106,7 +107,10 @@ export function YamlEditor({ text, onInput, issues, label }: YamlEditorProps) {
             rows={lines.length}
             value={text}
             style={{ width: `max(100%, calc(${longest}ch + 1.5rem))`, height: `calc(${lines.length} * 1.5em + 0.8rem)` }}
-            onInput={(e) => onInput((e.currentTarget as HTMLTextAreaElement).value)}
+            onInput={(e) => {
+              const type = (e as unknown as InputEvent).inputType;
+              onInput((e.currentTarget as HTMLTextAreaElement).value, type === 'insertFromPaste' || type === 'insertFromDrop');
+            }}
             onKeyDown={onKeyDown}
             data-testid="yaml-text"
           />

@@ -81,7 +81,7 @@ export function Status({ kind = 'info', children, testid }: { kind?: 'info' | 'e
   );
 }
 
-export function Kpi({ label, value, sub, testid, tone }: { label: string; value: string; sub?: string; testid?: string; tone?: 'good' | 'bad' | undefined }) {
+export function Kpi({ label, value, sub, testid, tone }: { label: string; value: string; sub?: string | undefined; testid?: string; tone?: 'good' | 'bad' | undefined }) {
   return (
     <div class={`kpi ${tone ?? ''}`}>
       <div class="kpi-label">{label}</div>

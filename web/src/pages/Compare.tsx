@@ -7,6 +7,7 @@ import { COMPARE_METRICS } from '../../../src/report/metrics.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Section, Status } from '../components/common.tsx';
 import { library, loadText, useLibrary } from '../data.ts';
+import { useNarrow } from '../hooks.ts';
 import { pageHref, setParams } from '../route.ts';
 
 export function Compare({ params }: { params: Record<string, string> }) {
@@ -32,7 +33,8 @@ export function Compare({ params }: { params: Record<string, string> }) {
     return out;
   }, [entries.map((e) => `${e.id}:${e.text?.length ?? -1}:${e.version ?? ''}`).join(',')]);
   const results = rows.flatMap((r) => (r.result !== undefined ? [r.result] : []));
-  const bars = useMemo(() => compareBarsOption(results), [results.map((r) => r.scenario.id).join(',')]);
+  const narrow = useNarrow();
+  const bars = useMemo(() => compareBarsOption(results, { compact: narrow }), [results.map((r) => r.scenario.id).join(','), narrow]);
 
   const toggle = (id: string, on: boolean): void => {
     const next = on ? [...chosen, id] : chosen.filter((x) => x !== id);
@@ -89,7 +91,7 @@ export function Compare({ params }: { params: Record<string, string> }) {
                   </th>
                   {results.map((r) => (
                     <td key={r.scenario.id} data-testid={`cmp-${m.key}-${r.scenario.id}`}>
-                      {m.format(m.get(r))}
+                      {m.text(r)}
                     </td>
                   ))}
                 </tr>
@@ -99,7 +101,7 @@ export function Compare({ params }: { params: Record<string, string> }) {
         </div>
       </Section>
       <Section title="Revenue and gross profit per MW" id="compare-bars">
-        <Chart option={bars} height={420} testid="chart-compare-bars" />
+        <Chart option={bars} height={narrow ? 140 + 70 * Math.max(1, results.length) : 420} testid="chart-compare-bars" />
       </Section>
       <Section title="Token funnels" id="compare-funnels">
         <div class="grid2">

@@ -4,12 +4,13 @@
  * YAML editor below shows validation issues at their line, saves a new
  * version, and downloads the YAML, the XLSX and the HTML report.
  */
-import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { evaluate } from '../../../src/model/engine.ts';
 import type { Issue } from '../../../src/model/issues.ts';
 import type { ModelResult } from '../../../src/model/result.ts';
 import { cashFlowOption, funnelOption, perMWOption, unitEconomicsOption } from '../../../src/report/charts.ts';
-import { millions, pct, yearsFmt } from '../../../src/report/format.ts';
+import { pct } from '../../../src/report/format.ts';
+import { metricText, rentedNoCapex } from '../../../src/report/metrics.ts';
 import { ApiError, apiToken, download, saveBlob, saveScenario, setApiToken } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Kpi, OverridesNote, ScenarioPicker, Section, Status } from '../components/common.tsx';
@@ -20,6 +21,9 @@ import { isSliderKey, yamlWithOverrides, type Slider } from '../drivers.ts';
 import { currentRoute, navigate, setParams } from '../route.ts';
 import { setDraft, useScenarioState } from '../scenario-state.ts';
 import { timing } from '../timing.ts';
+
+/** The `id:` of a scenario's YAML text (undefined without one): enough to tell one scenario from another. */
+const scenarioIdOf = (text: string): string | undefined => /^id:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
 
 const decimals = (step: number): number => Math.max(0, Math.ceil(-Math.log10(step)) + 1);
 
@@ -67,18 +71,22 @@ function SliderInput({ s, value, onChange }: { s: Slider; value: number; onChang
 function Kpis({ r, life }: { r: ModelResult; life: number }) {
   const s = r.summary;
   const wacc = r.scenario.finance.wacc;
+  const rented = rentedNoCapex(r);
+  const t = (key: string): string => metricText(key, r);
   return (
     <div class="kpis" data-testid="kpis">
-      <Kpi label="NPV (at WACC)" value={millions(s.npv, 0, true)} testid="kpi-npv" tone={s.npv === null ? undefined : s.npv >= 0 ? 'good' : 'bad'} />
-      <Kpi label="IRR" value={s.irr === null ? 'none' : pct(s.irr)} sub={`WACC ${pct(wacc)}`} testid="kpi-irr" tone={s.irr === null ? 'bad' : s.irr >= wacc ? 'good' : 'bad'} />
-      <Kpi label="Equity IRR" value={s.equityIrr === null ? 'none' : pct(s.equityIrr)} testid="kpi-equity-irr" />
-      <Kpi label="Payback" value={s.paybackYears === null ? 'never' : yearsFmt(s.paybackYears)} sub={`useful life ${life} y`} testid="kpi-payback" tone={s.paybackYears !== null && s.paybackYears <= life ? 'good' : 'bad'} />
-      <Kpi label="Revenue / MW-yr" value={millions(s.revenuePerMW)} testid="kpi-revenue-mw" />
-      <Kpi label="Gross profit / MW-yr" value={millions(s.grossProfitPerMW)} testid="kpi-gp-mw" tone={s.grossProfitPerMW === null ? undefined : s.grossProfitPerMW >= 0 ? 'good' : 'bad'} />
-      <Kpi label="Gross margin" value={pct(s.grossMargin)} testid="kpi-margin" />
-      <Kpi label="Profitable tokens" value={pct(s.profitableShare)} sub={`monetizable ${pct(s.monetizableShare)}`} testid="kpi-profitable" />
-      <Kpi label="Capex / MW" value={millions(s.capexPerMW)} testid="kpi-capex-mw" />
-      <Kpi label="Strategic NPV" value={millions(s.strategicNpv, 0, true)} sub="NPV + imputed value" testid="kpi-strategic-npv" />
+      <Kpi label="NPV (at WACC)" value={t('npv')} testid="kpi-npv" tone={s.npv === null ? undefined : s.npv >= 0 ? 'good' : 'bad'} />
+      <Kpi label="IRR" value={t('irr')} sub={`WACC ${pct(wacc)}`} testid="kpi-irr" tone={rented && s.irr === null ? undefined : s.irr === null ? 'bad' : s.irr >= wacc ? 'good' : 'bad'} />
+      <Kpi label="Equity IRR" value={t('equityIrr')} testid="kpi-equity-irr" />
+      <Kpi label="Payback" value={t('paybackYears')} sub={rented ? undefined : `useful life ${life} y`} testid="kpi-payback" tone={rented ? undefined : s.paybackYears !== null && s.paybackYears <= life ? 'good' : 'bad'} />
+      <Kpi label="Peak funding" value={t('peakFunding')} testid="kpi-peak-funding" />
+      <Kpi label="Commitments (PV)" value={t('leaseCommitmentPV')} sub="lease + rent, present value" testid="kpi-commitments" />
+      <Kpi label="Revenue / MW-yr" value={t('revenuePerMW')} testid="kpi-revenue-mw" />
+      <Kpi label="Gross profit / MW-yr" value={t('grossProfitPerMW')} testid="kpi-gp-mw" tone={s.grossProfitPerMW === null ? undefined : s.grossProfitPerMW >= 0 ? 'good' : 'bad'} />
+      <Kpi label="Gross margin" value={t('grossMargin')} testid="kpi-margin" />
+      <Kpi label="Profitable tokens" value={t('profitableShare')} sub={`monetizable ${t('monetizableShare')}`} testid="kpi-profitable" />
+      <Kpi label="Capex / MW" value={t('capexPerMW')} testid="kpi-capex-mw" />
+      <Kpi label="Strategic NPV" value={t('strategicNpv')} sub="NPV + imputed value" testid="kpi-strategic-npv" />
     </div>
   );
 }
@@ -117,11 +125,21 @@ export function Explore({ params }: { params: Record<string, string> }) {
   };
 
   const editorText = st.draft ?? st.storedText ?? '';
+  const slidersNow = useRef(st.values);
+  slidersNow.current = st.values;
   function allIssuesOf(): Issue[] {
     return serverIssues.length > 0 ? serverIssues : st.issues;
   }
-  const onEdit = (text: string): void => {
+  const onEdit = (text: string, pasted = false): void => {
     setServerIssues([]);
+    // Slider values belong to the scenario they were moved on: a pasted scenario (another id) starts from its own file,
+    // so "Save as new version" never saves them as its first version.
+    // (the editor below is memoized: the slider values are read through a ref, never stale)
+    if (pasted && slidersNow.current.size > 0 && scenarioIdOf(text) !== scenarioIdOf(editorText)) {
+      const cur = currentRoute();
+      navigate({ page: cur.page, params: Object.fromEntries(Object.entries(cur.params).filter(([k]) => !isSliderKey(k))) }, { push: true });
+      setMessage({ kind: 'ok', text: `Slider values cleared: they were moved on ${st.id}, not on the pasted scenario (${scenarioIdOf(text) ?? 'no id'}).` });
+    }
     setDraft(st.id, text === st.storedText ? undefined : text);
   };
   const effective = (): string =>

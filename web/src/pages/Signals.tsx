@@ -86,7 +86,13 @@ function SignalsBody({ scenario, id, asOf, params, modified }: { scenario: Resol
       {modified && <p class="note">The status board and the calendar are computed by the server for the stored scenario; the chart below follows the slider values and edits.</p>}
       <Section title="Status board" id="status">
         {status.error !== undefined && <Status kind="error">{status.error}</Status>}
-        {report !== undefined && <StatusBoard report={report} onPick={(sig) => setParams({ signal: sig }, { push: true })} />}
+        {report !== undefined && report.rows.length === 0 && (
+          <p class="note warn" data-testid="signals-empty">
+            No observations up to {report.asOf} in the server's store yet, so there is nothing to score. Load the public ones, with their sources, by running{' '}
+            <code>payback signals seed</code> against the store the server uses (<code>--db</code> the same file), then reload; or add one below.
+          </p>
+        )}
+        {report !== undefined && report.rows.length > 0 && <StatusBoard report={report} onPick={(sig) => setParams({ signal: sig }, { push: true })} />}
         {report === undefined && status.loading && <Status>Loading the status…</Status>}
       </Section>
       <Section title="Nowcast: what the evidence says now" id="nowcast">
@@ -101,7 +107,11 @@ function SignalsBody({ scenario, id, asOf, params, modified }: { scenario: Resol
         )}
         {nowcast.data !== undefined && nowcast.error === undefined && <NowcastView n={nowcast.data} />}
         {nowcast.data === undefined && nowcast.loading && <Status>Loading the nowcast…</Status>}
-        {report !== undefined && !hasEvidence && !status.loading && <p class="muted">No evidence up to {asOf} to nowcast from: add observations below (or `payback signals seed`).</p>}
+        {report !== undefined && !hasEvidence && !status.loading && (
+          <p class="muted" data-testid="nowcast-empty">
+            No evidence up to {asOf} to nowcast from: add observations below, or load the public ones with <code>payback signals seed</code>.
+          </p>
+        )}
       </Section>
       <Section title="History against the scenario" id="history">
         <div class="controls">

@@ -9,11 +9,15 @@ import { internalSweep } from '../../../src/analysis/internal.ts';
 import { paybackStack, type StackGrouping } from '../../../src/analysis/payback-stack.ts';
 import type { ResolvedScenario } from '../../../src/model/load.ts';
 import { advantagesOption, internalSweepOption, paybackStackOption } from '../../../src/report/charts.ts';
-import { millions, pct } from '../../../src/report/format.ts';
+import { advantageNotes, advantageRows } from '../../../src/report/analysis-format.ts';
+import { formatMetric } from '../../../src/report/metrics.ts';
+import { pct } from '../../../src/report/format.ts';
+import { stackRows, stackSentences } from '../../../src/report/stack-format.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Section, Status } from '../components/common.tsx';
 import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
 import { loadText, useLibrary, useScenarioText } from '../data.ts';
+import { useNarrow } from '../hooks.ts';
 import { setParams } from '../route.ts';
 import { useScenarioState } from '../scenario-state.ts';
 
@@ -82,51 +86,23 @@ function StackBody({ scenario, params }: { scenario: ResolvedScenario; params: R
                   </tr>
                 </thead>
                 <tbody>
-                  {stack.value.sources
-                    .filter((x) => x.segments.length > 0)
-                    .map((x) => (
-                      <tr key={x.key}>
-                        <th scope="row" class="text">
-                          {x.label}
-                        </th>
-                        <td class="text">{x.segments.join(', ')}</td>
-                        <td>{millions(x.revenuePerMW)}</td>
-                        <td>{pct(x.shareOfRequired)}</td>
-                        <td>{millions(x.revenuePerMWAtRequired)}</td>
-                      </tr>
-                    ))}
-                  <tr>
-                    <th scope="row" class="text">
-                      Cash revenue today
-                    </th>
-                    <td />
-                    <td>{millions(stack.value.cashRevenuePerMW)}</td>
-                    <td>{pct(stack.value.cashShareOfRequired)}</td>
-                    <td>{millions(stack.value.requiredRevenuePerMW)}</td>
-                  </tr>
-                  <tr>
-                    <th scope="row" class="text">
-                      {(stack.value.gapPerMW ?? 0) >= 0 ? 'Shortfall' : 'Surplus'} to earn the WACC ({pct(stack.value.wacc)})
-                    </th>
-                    <td />
-                    <td data-testid="stack-gap">{millions(stack.value.gapPerMW === null ? null : Math.abs(stack.value.gapPerMW))}</td>
-                    <td />
-                    <td />
-                  </tr>
-                  {stack.value.strategicSegments.length > 0 && (
-                    <tr>
+                  {stackRows(stack.value).map((r) => (
+                    <tr key={`${r.kind}:${r.label}`} class={`row-${r.kind}`}>
                       <th scope="row" class="text">
-                        Strategic value (not cash)
+                        {r.label}
                       </th>
-                      <td class="text">{stack.value.strategicSegments.join(', ')}</td>
-                      <td>{millions(stack.value.strategicValuePerMW)}</td>
-                      <td>{pct(stack.value.strategicShareOfRequired)}</td>
-                      <td />
+                      <td class="text">{r.segments}</td>
+                      <td data-testid={r.kind === 'surplus' ? 'stack-surplus' : undefined}>{r.today}</td>
+                      <td>{r.share}</td>
+                      <td>{r.atRequired}</td>
                     </tr>
-                  )}
+                  ))}
                 </tbody>
               </table>
             </div>
+            <p class="muted" data-testid="stack-sentences">
+              {stackSentences(stack.value).join(' ')}
+            </p>
             {stack.value.reason !== null && <Status>{stack.value.reason}</Status>}
           </>
         )}
@@ -137,8 +113,8 @@ function StackBody({ scenario, params }: { scenario: ResolvedScenario; params: R
         {sweepOpt !== undefined && <Chart option={sweepOpt} height={400} testid="chart-internal" />}
         {sweep.ok && sweep.value.available && (
           <p class="muted">
-            Today {pct(sweep.value.baseInternalShare)} of tokens are internal ({sweep.value.internalSegments.join(', ')}): clean NPV {millions(sweep.value.base.npv, 0, true)}, strategic NPV{' '}
-            {millions(sweep.value.base.strategicNpv, 0, true)}.
+            Today {pct(sweep.value.baseInternalShare)} of tokens are internal ({sweep.value.internalSegments.join(', ')}): clean NPV {formatMetric('npv', sweep.value.base.npv)}, strategic NPV{' '}
+            {formatMetric('strategicNpv', sweep.value.base.strategicNpv)}.
           </p>
         )}
       </Section>
@@ -156,7 +132,8 @@ function Advantages({ scenario, params }: { scenario: ResolvedScenario; params: 
     () => (reference?.ok === true ? attempt(() => advantages(scenario, reference.scenario)) : undefined),
     [scenario, reference],
   );
-  const option = useMemo(() => (result?.ok === true ? advantagesOption(result.value) : undefined), [result]);
+  const narrow = useNarrow();
+  const option = useMemo(() => (result?.ok === true ? advantagesOption(result.value, undefined, { compact: narrow }) : undefined), [result, narrow]);
   return (
     <Section
       title="Structural advantages"
@@ -180,13 +157,37 @@ function Advantages({ scenario, params }: { scenario: ResolvedScenario; params: 
       {option !== undefined && result?.ok === true && (
         <>
           <Chart option={option} height={360} testid="chart-advantages" />
-          {result.value.notes.length > 0 && (
-            <ul class="muted">
-              {result.value.notes.map((n, i) => (
-                <li key={i}>{n}</li>
-              ))}
-            </ul>
-          )}
+          <div class="table-wrap">
+            <table data-testid="advantages-table">
+              <thead>
+                <tr>
+                  <th scope="col">Group</th>
+                  <th scope="col" class="text">
+                    Inputs
+                  </th>
+                  <th scope="col">npv per MW</th>
+                  <th scope="col">Share of difference</th>
+                </tr>
+              </thead>
+              <tbody>
+                {advantageRows(result.value).map((r) => (
+                  <tr key={r[0]}>
+                    <th scope="row" class="text">
+                      {r[0]}
+                    </th>
+                    <td class="text">{r[1]}</td>
+                    <td>{r[2]}</td>
+                    <td>{r[3]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <ul class="muted" data-testid="advantages-notes">
+            {advantageNotes(result.value).map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
         </>
       )}
     </Section>

@@ -14,15 +14,16 @@ import type { SummaryField } from '../../../src/model/result.ts';
 import { tornadoOption } from '../../../src/report/charts.ts';
 import { DESIGN_POINT_HEAD, designPointRows, designPointSentences } from '../../../src/report/conditions-format.ts';
 import { uncertaintyFor } from '../../../src/analysis/default-uncertainty.ts';
-import { count, pct } from '../../../src/report/format.ts';
+import { pct } from '../../../src/report/format.ts';
 import { gridHeatmapOption } from '../charts/grid-heatmap.ts';
 import { Chart } from '../components/Chart.tsx';
+import { useNarrow } from '../hooks.ts';
 import { Section, Status } from '../components/common.tsx';
 import { attempt, ScenarioPage } from '../components/ScenarioPage.tsx';
 import { slidersFor, type Slider } from '../drivers.ts';
 import { esc } from '../html.ts';
 import type { DesignPointMessage, DesignPointRequest } from '../designpoint.worker.ts';
-import { breakevenStatusText, formatInput, formatMetric, METRIC_CHOICES, metricLabel } from '../format.ts';
+import { breakevenStatusText, formatChangePct, formatInput, formatInputChange, formatMetric, METRIC_CHOICES, metricLabel } from '../format.ts';
 import { setParams } from '../route.ts';
 import { useScenarioState } from '../scenario-state.ts';
 
@@ -71,6 +72,7 @@ function TruthBody({ scenario, params }: { scenario: ResolvedScenario; params: R
   const metric = (params['metric'] ?? 'npv') as SummaryField;
   const swing = Number(params['swing'] ?? '0.2');
   const be = useMemo(() => attempt(() => breakeven(scenario, { target: targetText })), [scenario, targetText]);
+  const narrow = useNarrow();
   const tor = useMemo(() => attempt(() => tornado(scenario, { metric, swing: Number.isFinite(swing) && swing > 0 ? swing : 0.2 })), [scenario, metric, swing]);
   const torOpt = useMemo(
     () =>
@@ -79,7 +81,8 @@ function TruthBody({ scenario, params }: { scenario: ResolvedScenario; params: R
             ...tornadoOption(tor.value, {
               title: `Tornado — ${metricLabel(metric)}, ${scenario.name ?? scenario.id}`,
               metricLabel: metricLabel(metric),
-              formatValue: (r, x) => formatInput(r.kind, x, r.integer),
+              formatValue: (r, x) => formatInput(r, x),
+              compact: narrow,
             }),
             // the bars are drawn from the base value: the tooltip says the metric at each end
             tooltip: {
@@ -90,14 +93,14 @@ function TruthBody({ scenario, params }: { scenario: ResolvedScenario; params: R
                 const i = (Array.isArray(ps) ? (ps[0] as { dataIndex?: number } | undefined) : (ps as { dataIndex?: number }))?.dataIndex ?? -1;
                 const r = tor.value.rows[i];
                 if (r === undefined) return '';
-                const f = (x: number): string => formatInput(r.kind, x, r.integer);
+                const f = (x: number): string => formatInput(r, x);
                 const m = (x: number | null): string => formatMetric(metric, x);
                 return `<b>${esc(r.label)}</b> (base ${esc(f(r.base))})<br/>low ${esc(f(r.low))} → ${esc(metricLabel(metric))} ${esc(m(r.metricLow))}<br/>high ${esc(f(r.high))} → ${esc(metricLabel(metric))} ${esc(m(r.metricHigh))}`;
               },
             },
           }
         : undefined,
-    [tor],
+    [tor, narrow],
   );
   const targetOptions = TARGETS.some((t) => t.text === targetText) ? TARGETS : [...TARGETS, { text: targetText, label: targetText }];
   return (
@@ -250,9 +253,8 @@ function BreakevenTable({ report }: { report: BreakevenReport }) {
           </thead>
           <tbody>
             {b.rows.map((r) => {
-              const f = (x: number | null): string => formatInput(r.kind, x, r.integer);
-              const change =
-                r.change === null ? '—' : `${r.change > 0 ? '+' : ''}${r.kind === 'rate' || r.kind === 'share' ? `${count(r.change * 100, 2)} pp` : f(r.change)}`;
+              const f = (x: number | null): string => formatInput(r, x);
+              const change = formatInputChange(r, r.change);
               return (
                 <tr key={r.path}>
                   <th scope="row" class="text">
@@ -261,7 +263,7 @@ function BreakevenTable({ report }: { report: BreakevenReport }) {
                   <td>{f(r.base)}</td>
                   <td>{r.status === 'unreachable' || r.status === 'no-effect' ? '—' : f(r.breakeven)}</td>
                   <td>{change}</td>
-                  <td>{r.changePct === null ? '—' : `${r.changePct > 0 ? '+' : ''}${pct(r.changePct, 1)}`}</td>
+                  <td>{formatChangePct(r.changePct)}</td>
                   <td class="text">
                     <span class={`badge ${r.status === 'met' ? 'ok' : r.status === 'unreachable' ? 'bad' : 'warn'}`}>{breakevenStatusText(r, b)}</span>
                   </td>
@@ -317,19 +319,21 @@ function GridSection({ scenario, params, metric, targetText }: { scenario: Resol
       return { report, margin: margin ?? null };
     });
   }, [scenario, sx?.key, sy?.key, metric, targetText]);
+  const narrow = useNarrow();
   const option = useMemo(() => {
     if (result === undefined || !result.ok || sx === undefined || sy === undefined) return undefined;
     const r: GridReport = result.value.report;
     return gridHeatmapOption({
       report: r,
+      compact: narrow,
       title: `${metricLabel(metric)} over ${r.x.label.toLowerCase()} and ${r.y.label.toLowerCase()}`,
       metricLabel: metricLabel(metric),
       formatMetric: (x) => formatMetric(metric, x),
-      formatX: (x) => formatInput(r.x.kind, x, r.x.integer),
-      formatY: (y) => formatInput(r.y.kind, y, r.y.integer),
+      formatX: (x) => formatInput(r.x, x),
+      formatY: (y) => formatInput(r.y, y),
       margin: result.value.margin,
     });
-  }, [result]);
+  }, [result, narrow]);
   const opts = choices.map((s) => ({ value: s.key, label: s.label }));
   return (
     <Section title="Two drivers together" id="grid">

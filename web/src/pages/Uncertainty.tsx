@@ -259,13 +259,26 @@ function McResults({ summary, ms, stale, scenario, sliders }: { summary: McSumma
   const name = scenario.name ?? scenario.id;
   const p = summary.probabilities;
   const life = scenario.fleet.mode === 'own' ? (scenario.fleet.usefulLifeYears ?? scenario.horizon.years) : scenario.horizon.years;
+  const rented = scenario.fleet.mode === 'rent';
   const hists = useMemo(
     () =>
       HISTS.map((h) => {
         const stats = summary.metrics[h.metric];
         const none = stats.nullCount > 0 ? `; ${pct(stats.nullCount / summary.n, 1)} of samples have none` : '';
+        const drawn = stats.histogram.bins.reduce((a, b) => a + b.count, 0);
+        // an empty or one-value histogram says nothing a sentence does not: say it in words
+        const empty =
+          drawn === 0
+            ? h.metric === 'paybackYears'
+              ? `No sample pays back within its ${scenario.horizon.years}-year horizon: the cumulative cash flow of every one of the ${count(summary.n)} samples stays below zero, so there is no payback to draw.`
+              : `No sample has ${h.title === 'IRR' ? 'an IRR' : `a ${h.title}`}${h.metric === 'irr' && rented ? ': with no capex (the fleet is rented) the cash flows never turn negative, so NPV is the measure' : ''}.`
+            : h.metric === 'paybackYears' && rented && stats.min === stats.max
+              ? `No capex to pay back (the fleet is rented): every sample reads ${formatMetric('paybackYears', stats.min)}; its commitments are the exposure to watch.`
+              : null;
         return {
           key: h.metric,
+          title: `${h.title} — ${name}`,
+          empty,
           option: histogramOption({
             title: `${h.title} — ${name}`,
             subtitle: `${summary.n.toLocaleString('en-US')} samples; p5 ${formatMetric(h.metric, stats.p5)}, median ${formatMetric(h.metric, stats.p50)}, p95 ${formatMetric(h.metric, stats.p95)}${none}`,
@@ -295,9 +308,16 @@ function McResults({ summary, ms, stale, scenario, sliders }: { summary: McSumma
       </Section>
       <Section title="Distributions of the outcomes" id="mc-hists">
         <div class="grid2">
-          {hists.map((h) => (
-            <Chart key={h.key} option={h.option} height={340} testid={`chart-hist-${h.key}`} />
-          ))}
+          {hists.map((h) =>
+            h.empty === null ? (
+              <Chart key={h.key} option={h.option} height={340} testid={`chart-hist-${h.key}`} />
+            ) : (
+              <div key={h.key} class="chart-words" data-testid={`hist-words-${h.key}`}>
+                <h3>{h.title}</h3>
+                <p>{h.empty}</p>
+              </div>
+            ),
+          )}
         </div>
       </Section>
       <Section title="Driver importance" id="mc-importance">
