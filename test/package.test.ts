@@ -35,7 +35,7 @@ const node = (args: string[], env: Record<string, string> = {}): Promise<{ stdou
 describe('the tarball', () => {
   it('ships the compiled library, its types, the data, the schema and the built dashboard; no tests, sources or scripts', () => {
     const f = new Set(pkg.files);
-    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'data/catalog/accelerators.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
+    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'schema/portfolio.schema.json', 'data/catalog/accelerators.yaml', 'data/portfolios/industry-revenue-gap.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
       expect(f.has(must), must).toBe(true);
     }
     for (const dir of ['test/', 'src/', 'bench/', 'scripts/', 'docs/', 'node_modules/', '.ci/', 'web/src/']) {
@@ -56,7 +56,7 @@ describe('the tarball', () => {
     expect(manifest.scripts['prepack']).toBe('node scripts/build.mjs');
     expect(manifest.files).toEqual(['bin', 'dist', '!dist/.built', 'data', 'schema', 'web/dist', 'README.md', 'LICENSE']);
     expect(manifest.type).toBe('module');
-    expect(Object.keys(manifest.exports)).toEqual(['.', './node', './server', './schema/scenario.schema.json', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual(['.', './node', './server', './schema/scenario.schema.json', './schema/portfolio.schema.json', './package.json']);
     expect(Object.keys(manifest.exports['.'] as object)).toEqual(['types', 'import', 'require', 'default']);
     expect(manifest.dependencies).not.toHaveProperty('tsx');
     expect(execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' }).split('\n')).not.toContain('tsx');

@@ -370,3 +370,19 @@ describe('the built-in portfolios', () => {
     expect(Object.keys(r.portfolio.uncertainty ?? {}).length).toBeGreaterThan(3);
   });
 });
+
+describe('the JSON Schema of portfolio files', () => {
+  it('schema/portfolio.schema.json is up to date (npx tsx scripts/gen-schema.ts) and covers a vintage inline with the scenario schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { scenarioJsonSchema } = await import('../src/model/load.ts');
+    const { portfolioJsonSchema } = await import('../src/model/portfolio-schema.ts');
+    const onDisk = JSON.parse(readFileSync(new URL('../schema/portfolio.schema.json', import.meta.url), 'utf8')) as Record<string, any>;
+    expect(onDisk).toEqual(portfolioJsonSchema(scenarioJsonSchema()));
+    expect(onDisk.additionalProperties).toBe(false);
+    expect(onDisk.required).toEqual(expect.arrayContaining(['kind', 'id', 'startYear', 'years', 'finance']));
+    expect(onDisk.properties.kind).toMatchObject({ const: 'portfolio' });
+    expect(onDisk.properties.vintages.maxItems).toBe(200);
+    expect(onDisk.properties.vintages.items.properties.scenario.anyOf[1]).toEqual({ $ref: '#/$defs/scenario' });
+    expect(onDisk.$defs.scenario.properties.fleet).toBeDefined();
+  });
+});

@@ -96,3 +96,40 @@ export type PortfolioInput = z.input<typeof portfolioSchema>;
 export type PortfolioFile = z.output<typeof portfolioSchema>;
 export type SharedDemand = z.output<typeof sharedDemandSchema>;
 export type PortfolioDistribution = z.output<typeof portfolioDistributionSchema>;
+
+/**
+ * The JSON Schema of portfolio files (what a file may say: defaults
+ * optional), with the scenario schema inside it for inline vintages. Rules
+ * across vintages (templates by id, build years, horizons, ids) are the
+ * loader's, not this schema's.
+ *
+ * @example
+ * writeFileSync('portfolio.schema.json', JSON.stringify(portfolioJsonSchema(scenarioJsonSchema()), null, 2));
+ */
+export function portfolioJsonSchema(scenarioSchemaJson: Record<string, unknown>): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(portfolioSchema, { io: 'input' }) as Record<string, unknown>;
+  const { $schema: _s, $id: _i, ...scenario } = scenarioSchemaJson;
+  const template = {
+    anyOf: [
+      { type: 'string', description: 'a built-in or saved scenario id (hyperscaler-base), or a file path relative to this file (./my-site.yaml; not over the API)' },
+      { $ref: '#/$defs/scenario' },
+    ],
+  };
+  const props = rest['properties'] as Record<string, Record<string, unknown>>;
+  const vintages = props['vintages'] as { items: { properties: Record<string, unknown> } };
+  vintages.items.properties['scenario'] = { ...template, description: 'the vintage\'s scenario: by id, by path, or inline' };
+  const program = props['program'] as { properties: Record<string, unknown> };
+  program.properties['template'] = { ...template, description: 'the scenario every year of the program builds' };
+  const properties = { $schema: { type: 'string', description: 'the URL or path of this JSON Schema, for editors; ignored by the loader' }, ...props };
+  return {
+    $schema,
+    $id: 'urn:inference-payback:portfolio:v2',
+    title: 'inference-payback portfolio',
+    description:
+      'A portfolio of factories built over the years (MODEL.md §8): vintages of scenarios (by id, path or inline) placed on the calendar, an optional program, an optional shared market, the revenue gap. ' +
+      'Rules across vintages (template ids, build years within the years, horizons that end by the last year, unique ids, at most 200 vintages) are checked by the loader.',
+    ...rest,
+    properties,
+    $defs: { scenario },
+  };
+}
