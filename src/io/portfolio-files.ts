@@ -173,7 +173,7 @@ export function readModelFile(pathOrId: string, catalog: Catalog = loadCatalog()
   const r = readScenarioFile(pathOrId, catalog);
   if (!r.ok && r.issues.length === 1 && r.issues[0]?.code === 'not_found') {
     const ids = [...builtinScenarioIds(), ...builtinPortfolioIds()];
-    const issue: Issue = { path: '', message: `no such file, built-in scenario or portfolio "${pathOrId}"${didYouMeanSuffix(pathOrId, ids)} (built-in scenarios: ${builtinScenarioIds().join(', ')}; portfolios: ${builtinPortfolioIds().join(', ')})`, code: 'not_found' };
+    const issue: Issue = { path: '', message: `no such file or built-in scenario "${pathOrId}"${didYouMeanSuffix(pathOrId, ids)} (built-ins: ${builtinScenarioIds().join(', ')}; built-in portfolios: ${builtinPortfolioIds().join(', ')})`, code: 'not_found' };
     return { kind: 'scenario', result: { ok: false, issues: [issue], warnings: [] } };
   }
   return { kind: 'scenario', result: r };
