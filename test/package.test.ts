@@ -66,15 +66,19 @@ describe('the tarball', () => {
 describe('in a blank project', () => {
   it('plain Node ESM imports evaluate and npv from the package root, and the Node entry reads a built-in', async () => {
     const code = `
-      import { evaluate, npv, VERSION } from 'inference-payback';
-      import { readScenarioFile } from 'inference-payback/node';
+      import { evaluate, evaluatePortfolio, npv, VERSION } from 'inference-payback';
+      import { readScenarioFile, readPortfolioFile } from 'inference-payback/node';
       const r = readScenarioFile('neocloud-base');
       if (!r.ok) throw new Error('no built-in');
       const result = evaluate(r.scenario);
-      console.log(JSON.stringify({ npv: npv(0.1, [-100, 60, 60]), scenarioNpv: result.summary.npv, VERSION }));
+      const p = readPortfolioFile('industry-revenue-gap');
+      if (!p.ok) throw new Error('no built-in portfolio');
+      const portfolio = evaluatePortfolio(p.portfolio);
+      console.log(JSON.stringify({ npv: npv(0.1, [-100, 60, 60]), scenarioNpv: result.summary.npv, gapYears: portfolio.revenueGap.length, VERSION }));
     `;
     const { stdout } = await node(['--input-type=module', '-e', code]);
-    const out = JSON.parse(stdout) as { npv: number; scenarioNpv: number; VERSION: string };
+    const out = JSON.parse(stdout) as { npv: number; scenarioNpv: number; gapYears: number; VERSION: string };
+    expect(out.gapYears).toBeGreaterThan(0);
     expect(out.npv).toBeCloseTo(4.1322314, 6);
     expect(out.scenarioNpv).toBeLessThan(0); // neocloud-base: about −$110M in v1
     expect(out.VERSION).toMatch(/^\d+\.\d+\.\d+/);
