@@ -231,7 +231,7 @@ function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
   add('finance.wacc', 'wacc', 'rate per year', fin.wacc, FMT_RATE);
   add('finance.taxRate', 'taxRate', 'rate', fin.taxRate, FMT_RATE);
   add('finance.terminalValue', 'terminalValue', 'bookValue | none', fin.terminalValue, undefined, { choices: ['bookValue', 'none'] });
-  if (fin.debt) {
+  if (fin.debt !== undefined && !Array.isArray(fin.debt)) {
     add('finance.debt.share', 'debtShare', 'share of each capex event', fin.debt.share, FMT_RATE);
     add('finance.debt.rate', 'debtRate', 'rate per year', fin.debt.rate, FMT_RATE);
     add('finance.debt.termYears', 'debtTermYears', 'years', fin.debt.termYears, FMT_INT);
