@@ -817,7 +817,7 @@ const trendSchema = z.object({
 });
 
 const tripwireInfoSchema = z.object({
-  kind: z.enum(['breakeven', 'revenueScale', 'input']).nullable(),
+  kind: z.enum(['breakeven', 'revenueScale', 'input', 'level']).nullable(),
   driver: z.string().nullable(),
   target: z.string().nullable(),
   base: nullableNumber(),
