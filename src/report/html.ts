@@ -32,6 +32,7 @@ import {
   unitEconomicsOption,
 } from './charts.ts';
 import { breakevenStatusText, formatInput, formatMetric } from './analysis-format.ts';
+import { capitalSectionHtml } from './capital.ts';
 import { count, millions, money, pct, price } from './format.ts';
 import { inputRows, type InputRow } from './inputs.ts';
 import { COMPARE_METRICS } from './metrics.ts';
@@ -383,6 +384,8 @@ function scenarioSection(
     { title: 'Revenue, gross profit and EBITDA per MW', body: chart(perMWOption(r), `${sid}-per-mw`) },
     { title: 'Cost vs realized price per million tokens', body: chart(unitEconomicsOption(r), `${sid}-unit`) },
     { title: 'Cash flows and cumulative payback', body: chart(cashFlowOption(r), `${sid}-cash`) },
+    // MODEL.md §9: a scenario with a capital stack shows it (report/capital.ts)
+    ...(r.tranches !== undefined ? [{ title: 'Capital stack', body: capitalSectionHtml(r, `${sid}-capital`) }] : []),
     { title: 'What has to be true', body: an.breakeven ? breakevenBlock(an.breakeven) : notComputed('The breakeven table', notes.breakeven) },
     { title: 'Tornado', body: an.tornado ? tornadoBlock(an.tornado, `${sid}-tornado`) : notComputed('The tornado', notes.tornado) },
     {
