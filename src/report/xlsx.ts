@@ -21,6 +21,27 @@ import type { ModelResult, PricingKind, SegmentResult, SegmentYearField, Summary
 import type { Catalog, Scenario } from '../model/schema.ts';
 import { VERSION } from '../version.ts';
 import { describeBounds, inputBounds } from './input-bounds.ts';
+import {
+  asCached,
+  type Cached,
+  type CellSpec,
+  checkName,
+  colName,
+  F,
+  FMT_INT,
+  FMT_MONEY,
+  FMT_NUM,
+  FMT_RATE,
+  g,
+  type InputSpec,
+  type InputValue,
+  type Line,
+  Rows,
+  segName,
+  UNIT,
+  type Unit,
+  yearOf,
+} from './xlsx-lines.ts';
 
 /** Options of `buildWorkbook`. */
 export interface WorkbookOptions {
@@ -30,93 +51,9 @@ export interface WorkbookOptions {
   sourceOf?: ((path: string) => string | undefined) | undefined;
 }
 
-// ---------------------------------------------------------------------------
-// Units and formats
-
-type Unit =
-  | 'usd'
-  | 'usdPerMW'
-  | 'usdPerMTok'
-  | 'usdPerUnit'
-  | 'tokens'
-  | 'computeUnits'
-  | 'share'
-  | 'count'
-  | 'number'
-  | 'index'
-  | 'flag'
-  | 'years'
-  | 'ratio'
-  | 'tps'
-  | 'mwh'
-  | 'hours'
-  | 'users';
-
-const UNIT: Record<Unit, { label: string; fmt: string }> = {
-  usd: { label: '$', fmt: '$#,##0;[Red]-$#,##0' },
-  usdPerMW: { label: '$ per MW', fmt: '$#,##0;[Red]-$#,##0' },
-  usdPerMTok: { label: '$ per M tokens', fmt: '$#,##0.0000;[Red]-$#,##0.0000' },
-  usdPerUnit: { label: '$ per compute unit', fmt: '0.000E+00' },
-  tokens: { label: 'tokens', fmt: '0.000E+00' },
-  computeUnits: { label: 'compute units', fmt: '0.000E+00' },
-  share: { label: 'share', fmt: '0.0%' },
-  count: { label: 'accelerators', fmt: '#,##0' },
-  number: { label: 'count', fmt: '0' },
-  index: { label: 'index', fmt: '0' },
-  flag: { label: '1 = yes', fmt: '0' },
-  years: { label: 'years', fmt: '0.00' },
-  ratio: { label: '×', fmt: '0.000' },
-  tps: { label: 'tokens/s', fmt: '#,##0.0' },
-  mwh: { label: 'MWh', fmt: '#,##0' },
-  hours: { label: 'accelerator-hours', fmt: '#,##0' },
-  users: { label: 'users', fmt: '#,##0' },
-};
-
 const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
 const SECTION_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-
-/** Column letters of a 1-based column number. */
-function colName(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-}
-
-// ---------------------------------------------------------------------------
-// Inputs
-
-type InputValue = number | boolean | string;
-
-interface InputSpec {
-  path: string;
-  /** the defined name formulas use */
-  name?: string;
-  unit: string;
-  fmt?: string;
-  /** a scalar, or one value per operating year (a Series) */
-  value: InputValue | number[];
-  source: string;
-  note?: string;
-  /** text values a cell may take (a drop-down) */
-  choices?: string[];
-}
-
-const FMT_MONEY = '$#,##0.00';
-const FMT_RATE = '0.0%';
-const FMT_NUM = '#,##0.####';
-const FMT_INT = '0';
-
-/** A segment's id as a piece of a defined name: `cloud-api` → `cloud_api`. */
-const segName = (id: string): string => `seg_${id.replace(/-/g, '_')}`;
-
-/** A defined name must not read as a cell (A1 or R1C1) and must start with a letter. */
-function checkName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) || /^[A-Za-z]{1,3}[0-9]+$/.test(name) || /^[Rr]([0-9]*)[Cc]?([0-9]*)$/.test(name) || /^[Cc][0-9]*$/.test(name)) {
-    throw new Error(`not a usable defined name: ${name}`);
-  }
-  return name;
-}
 
 /** The fleet values a catalog row supplies. */
 const CATALOG_FIELDS = new Set(['fleet.kWPerAccelerator', 'fleet.tokensPerSecond', 'fleet.capexPerAccelerator']);
@@ -242,60 +179,6 @@ function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
   add('profitability.minMargin', 'minMargin', 'gross margin', s.profitability.minMargin, FMT_RATE);
   return out;
 }
-
-// ---------------------------------------------------------------------------
-// Lines: a key, a unit, a note, a cell per column; rows are assigned after all are declared
-
-/** A cell: a formula (without `=`), a constant, or nothing. */
-type CellSpec = { f: string } | number | null;
-type Cached = number | boolean | null | undefined;
-
-interface Line {
-  key: string;
-  unit: Unit;
-  note: string;
-  at: (t: number) => CellSpec;
-  /** the engine's value for the cell (null = no value); undefined when the result does not hold the line */
-  cached?: (t: number) => Cached;
-  bold?: boolean;
-}
-type Item = Line | { section: string };
-
-class Rows {
-  readonly items: Item[] = [];
-  private readonly row = new Map<string, number>();
-  constructor(private readonly sheet: string) {}
-  section(title: string): void {
-    this.items.push({ section: title });
-  }
-  line(l: Line): void {
-    if (this.items.some((i) => 'key' in i && i.key === l.key)) throw new Error(`duplicate line ${l.key}`);
-    this.items.push(l);
-  }
-  layout(first: number): void {
-    let r = first;
-    for (const it of this.items) {
-      if ('key' in it) this.row.set(it.key, r);
-      r++;
-    }
-  }
-  r(key: string): number {
-    const n = this.row.get(key);
-    if (n === undefined) throw new Error(`${this.sheet}: no line ${key}`);
-    return n;
-  }
-  has(key: string): boolean {
-    return this.items.some((i) => 'key' in i && i.key === key);
-  }
-}
-
-const F = (f: string): CellSpec => ({ f });
-/** MODEL.md's `g(r, t) = (1 + r)^(t−1)` as a formula on the `t` cell. */
-const g = (rate: string, t: string): string => `(1+${rate})^(${t}-1)`;
-/** A Series input's value in the year of the `t` cell. */
-const yearOf = (name: string, t: string): string => `INDEX(${name},1,${t})`;
-
-const asCached = (v: number | boolean | null | undefined): Cached => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 // ---------------------------------------------------------------------------
 // The workbook
