@@ -236,6 +236,26 @@ describe('§9 the rest of the stack', () => {
     expect(tranche(r, 'annuity').years[2]!.principalDue as number).toBeLessThan(tranche(plain, 'annuity').years[2]!.principalDue as number);
     expect(r.years[1]!.debtOutstanding as number).toBeLessThan(plain.years[1]!.debtOutstanding as number);
     expect(r.summary.npv).toBe(plain.summary.npv);
+    // a loan not drawn yet (the next generation's) is not swept: each year's sweep is what the drawn tranches repay
+    const refreshed = levered((s) => {
+      s.fleet.usefulLifeYears = 4;
+      s.fleet.refresh = true;
+      s.finance.cashSweep = 0.5;
+      s.finance.debt = [{ id: 'every', share: 0.4, rate: 0.08, termYears: 3 }];
+      delete s.finance.baseRate;
+    });
+    const every = tranche(refreshed, 'every');
+    for (let t = 1; t <= 8; t++) {
+      const y = every.years[t]!;
+      near(y.outstanding, (every.years[t - 1]!.outstanding as number) + (y.draw as number) - (y.principal as number), `balance ${t}`, 1e-12, 1e-3);
+      expect(y.interest).toBeCloseTo(0.08 * (every.years[t - 1]!.outstanding as number), 3);
+    }
+    expect(every.years[4]!.draw).toBe(0.4 * (refreshed.years[4]!.capex as number));
+    // what is drawn is repaid, no more: Σ principal + the debt repaid at the horizon = Σ draws, and no balance goes below 0
+    const drawn = every.years.reduce((a, y) => a + (y.draw as number), 0);
+    const repaid = every.years.reduce((a, y) => a + (y.principal as number), 0) + (refreshed.years[8]!.debtRepaidAtHorizon as number);
+    near(repaid, drawn, 'repaid = drawn', 1e-9, 1);
+    for (const y of every.years) expect(y.outstanding as number).toBeGreaterThanOrEqual(0);
   });
 
   it('construction: interest during construction = Σ draw · rate_1 · (m + 1) / 24, capitalised into each balance; unlevered flows and eq_0 unchanged', () => {

@@ -514,7 +514,8 @@ export function capitalYears(cp: CapitalPlan, x: Float64Array, capexAt: Float64A
       let left = sweepShare * Math.max(0, ebitda - leveredTax - capex + drawTot - interestTot - scheduled + residual);
       for (let i = 0; i < nTr && left > 0; i++) {
         for (let q = 0; q < cp.nLoans && left > 0; q++) {
-          if (loanTr[q] !== i) continue;
+          // only loans drawn by now (a later capex event's loan is not there yet)
+          if (loanTr[q] !== i || (loanStart[q] as number) > t) continue;
           const bal = loanBal[q] as number;
           if (!(bal > 0)) continue;
           const p = Math.min(left, bal);
