@@ -11,6 +11,7 @@ import type { ModelResult } from '../../../src/model/result.ts';
 import { cashFlowOption, funnelOption, perMWOption, unitEconomicsOption } from '../../../src/report/charts.ts';
 import { millions, pct, yearsFmt } from '../../../src/report/format.ts';
 import { ApiError, apiToken, download, saveBlob, saveScenario, setApiToken } from '../api.ts';
+import { CapitalPanel } from '../components/CapitalPanel.tsx';
 import { Chart } from '../components/Chart.tsx';
 import { Kpi, OverridesNote, ScenarioPicker, Section, Status } from '../components/common.tsx';
 import { YamlEditor } from '../components/YamlEditor.tsx';
@@ -225,6 +226,7 @@ export function Explore({ params }: { params: Record<string, string> }) {
           </div>
         </div>
       )}
+      {result?.tranches !== undefined && <CapitalPanel r={result} />}
       <Section
         title="Scenario file"
         id="yaml"
