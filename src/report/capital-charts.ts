@@ -230,3 +230,18 @@ export function breachLines(r: ModelResult): string[] {
 
 /** Whether the result's contracts show anything (a contract on some segment). */
 export const hasContracts = (r: ModelResult): boolean => r.years.some((y) => (y.backlog ?? 0) > 0 || (y.contractedRevenue ?? 0) > 0);
+
+/** One sentence: the stack's headline figures. */
+export function capitalHeadline(r: ModelResult): string {
+  const s = r.summary;
+  const parts = [
+    `${(r.tranches ?? []).length} tranche${(r.tranches ?? []).length === 1 ? '' : 's'}`,
+    `largest refinancing need ${millions(s.maxRefinancingNeed ?? null, 0)}${s.maxRefinancingNeedRatio === null || s.maxRefinancingNeedRatio === undefined ? '' : ` (${ratio(s.maxRefinancingNeedRatio)} the cash available over the same 24 months)`}`,
+    `min DSCR ${ratio(s.minDscr)}${s.minDscrHeadroom === null || s.minDscrHeadroom === undefined ? '' : ` (against its covenant: ${headroomText(s.minDscrHeadroom, (v) => ratio(v))})`}`,
+    `max market LTV ${pct(s.maxMarketLtv ?? null)}${s.marketLtvHeadroom === null || s.marketLtvHeadroom === undefined ? '' : ` (against its covenant: ${headroomText(s.marketLtvHeadroom, (v) => pct(v))})`}`,
+    `${s.covenantBreachCount ?? 0} covenant breach${s.covenantBreachCount === 1 ? '' : 'es'}`,
+  ];
+  if ((s.interestDuringConstruction ?? 0) > 0) parts.push(`interest during construction ${millions(s.interestDuringConstruction ?? null, 1)}`);
+  if ((s.backlog ?? 0) > 0) parts.push(`contracted backlog ${millions(s.backlog ?? null, 0)}, traceable share ${pct(s.traceableShare ?? null)}`);
+  return `${parts.join('; ')}.`;
+}

@@ -1,4 +1,4 @@
-import { capitalTerminal } from '../../report/capital.ts';
+import { capitalTerminal } from '../../report/capital-terminal.ts';
 import { fullYearsTable, summaryTable, yearlyTable } from '../../report/terminal.ts';
 import type { RunOptions } from '../commands/run.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
