@@ -35,7 +35,7 @@ export function evaluateOrFail(scenario: ResolvedScenario): ModelResult {
   return r;
 }
 
-export { builtinsInArchetypeOrder } from '../io/files.ts';
+export { archetypeBaseCases, builtinsInArchetypeOrder } from '../io/files.ts';
 
 /** A scenario or a portfolio (MODEL.md §8), loaded: what a command that takes either gets. */
 export type LoadedSubject =

@@ -6,7 +6,7 @@ import { type CompareOptions, validKeys } from '../commands/compare.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
 import type { PortfolioResult } from '../../model/portfolio.ts';
 import type { Scenario } from '../../model/schema.ts';
-import { builtinsInArchetypeOrder, type LoadedSubject, loadSubjectOrFail, evaluateOrFail, evaluatePortfolioOrFail } from '../scenarios.ts';
+import { archetypeBaseCases, type LoadedSubject, loadSubjectOrFail, evaluateOrFail, evaluatePortfolioOrFail } from '../scenarios.ts';
 
 /** A portfolio's result as a column of the comparison: its id and name, operator `portfolio`, its summary (MODEL.md §8). */
 function asCompared(r: PortfolioResult): ModelResult {
@@ -57,7 +57,7 @@ export function rankBy(results: readonly ModelResult[], metric: Metric): { order
 }
 
 export function compareAction(io: CliIO, files: string[], opts: CompareOptions): void {
-  const ids = files.length > 0 ? files : builtinsInArchetypeOrder();
+  const ids = files.length > 0 ? files : archetypeBaseCases();
   const issues: Issue[] = [];
   const selection = opts.metric === undefined ? { metrics: [...COMPARE_METRICS], issues: [] } : parseMetricKeys(opts.metric);
   issues.push(...selection.issues);

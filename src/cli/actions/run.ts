@@ -1,3 +1,4 @@
+import { capitalTerminal } from '../../report/capital-terminal.ts';
 import { fullYearsTable, summaryTable, yearlyTable } from '../../report/terminal.ts';
 import type { RunOptions } from '../commands/run.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
@@ -29,5 +30,6 @@ export async function runAction(io: CliIO, file: string, opts: RunOptions): Prom
   printWarnings(io, loaded.warnings);
   io.out(summaryTable(result));
   io.out(opts.years ? fullYearsTable(result) : yearlyTable(result));
+  if (result.tranches !== undefined) io.out(capitalTerminal(result));
   printWarnings(io, result.warnings);
 }
