@@ -16,10 +16,12 @@ import type { ResolvedScenario } from '../src/model/load.ts';
 import { evaluatePortfolio, evaluatePortfolioSummary, type PortfolioResult } from '../src/model/portfolio.ts';
 import { type Portfolio, type PortfolioResolveResult, type TemplateLoader } from '../src/model/portfolio-load.ts';
 import { rebaseScenario } from '../src/model/rebase.ts';
-import { YEAR_FIELDS, SUMMARY_FIELDS } from '../src/model/result.ts';
-import { base, BUILT_INS, catalog, nonFinitePaths, scenario } from './helpers.ts';
+import { CAPITAL_SUMMARY_FIELDS, CAPITAL_YEAR_FIELDS, TRANCHE_YEAR_FIELDS, YEAR_FIELDS, SUMMARY_FIELDS, type YearRow } from '../src/model/result.ts';
+import { base, BUILT_INS, catalog, nonFinitePaths, readYaml, scenario } from './helpers.ts';
 
-const templates = new Map<string, ResolvedScenario>(BUILT_INS.map((id) => [id, scenario(base(id))]));
+/** The built-ins, and neocloud-levered: neocloud-base with a capital stack (MODEL.md §9). */
+const WITH_LEVERED = [...BUILT_INS, 'neocloud-levered'] as const;
+const templates = new Map<string, ResolvedScenario>(WITH_LEVERED.map((id) => [id, scenario(base(id))]));
 const loadTemplate: TemplateLoader = (ref) => {
   const s = templates.get(ref);
   return s === undefined ? { ok: false, issues: [{ path: '', message: `no built-in scenario "${ref}"`, code: 'not_found' }] } : { ok: true, scenario: s, warnings: [] };
@@ -50,22 +52,32 @@ function onePortfolio(id: string): { s: ResolvedScenario; p: Portfolio } {
 }
 
 describe('a portfolio of one vintage built in its template\'s start year', () => {
-  it.each(BUILT_INS)('%s: equals the scenario in every field of every year and of the summary', (id) => {
+  it.each(WITH_LEVERED)('%s: equals the scenario in every field of every year and of the summary (its capital stack too)', (id) => {
     const { s, p } = onePortfolio(id);
     const a = evaluate(s);
     const b = evaluatePortfolio(p);
     expect(b.years.length).toBe(a.years.length);
     const bad: string[] = [];
+    const capital = a.tranches !== undefined;
+    const yearFields = ['t', 'year', ...YEAR_FIELDS, ...(capital ? CAPITAL_YEAR_FIELDS : [])] as const;
     a.years.forEach((row, i) => {
       const other = b.years[i] as unknown as Record<string, number | null>;
-      for (const f of ['t', 'year', ...YEAR_FIELDS] as const) if (!close((row as unknown as Record<string, number | null>)[f], other[f])) bad.push(`${row.year} ${f}: ${String((row as unknown as Record<string, unknown>)[f])} vs ${String(other[f])}`);
+      for (const f of yearFields) if (!close((row as unknown as Record<string, number | null>)[f], other[f])) bad.push(`${row.year} ${f}: ${String((row as unknown as Record<string, unknown>)[f])} vs ${String(other[f])}`);
+      // a scenario without a capital stack has no §9 lines, nor has the portfolio
+      if (!capital) for (const f of CAPITAL_YEAR_FIELDS) if (f in other) bad.push(`${row.year} ${f} present`);
     });
-    for (const f of SUMMARY_FIELDS) if (!close(a.summary[f], b.summary[f])) bad.push(`summary ${f}: ${a.summary[f]} vs ${b.summary[f]}`);
-    // its one vintage is the scenario too, and each segment
+    const summaryFields = [...SUMMARY_FIELDS, ...(capital ? CAPITAL_SUMMARY_FIELDS : [])];
+    for (const f of summaryFields) if (!close(a.summary[f], b.summary[f])) bad.push(`summary ${f}: ${a.summary[f]} vs ${b.summary[f]}`);
+    // the covenant breaches, each naming its vintage
+    expect(b.summary.covenantBreaches?.map(({ vintage, ...rest }) => (expect(vintage).toBe(p.vintages[0]?.id), rest))).toEqual(a.summary.covenantBreaches);
+    // its one vintage is the scenario too, its tranches, and each segment
     const v = b.vintages[0];
-    for (const f of SUMMARY_FIELDS) if (!close(a.summary[f], v?.summary[f])) bad.push(`vintage summary ${f}`);
+    for (const f of summaryFields) if (!close(a.summary[f], v?.summary[f])) bad.push(`vintage summary ${f}`);
+    expect(v?.summary.covenantBreaches).toEqual(a.summary.covenantBreaches);
+    expect(v?.tranches).toEqual(a.tranches);
     a.segments.forEach((seg) => {
       const other = b.segments.find((x) => x.id === seg.id);
+      expect(other?.basis).toBe(seg.basis);
       seg.years.forEach((y, i) => {
         for (const f of ['tokens', 'revenue', 'strategicValue', 'cost', 'grossMargin', 'users', 'acceleratorHours', 'tokenShare'] as const) if (!close(y[f], other?.years[i]?.[f])) bad.push(`segment ${seg.id} ${y.year} ${f}`);
       });
@@ -132,7 +144,7 @@ function sumAlone(p: Portfolio): Map<number, Record<string, number>> {
   for (const v of p.vintages) {
     for (const row of evaluate(v.scenario).years) {
       const acc = out.get(row.year) ?? {};
-      for (const f of ['capex', 'fcf', 'revenue', 'cogs', 'grossProfit', 'ebitda', 'tax', 'depreciation', 'power', 'lease', 'tokens', 'accelerators', 'equityCashFlow', 'strategicValue', 'interest', 'residual', 'terminalValue', 'commitmentsAfterHorizon'] as const) acc[f] = (acc[f] ?? 0) + (row[f] ?? 0);
+      for (const f of ['capex', 'fcf', 'revenue', 'cogs', 'grossProfit', 'ebitda', 'tax', 'depreciation', 'power', 'lease', 'tokens', 'accelerators', 'equityCashFlow', 'strategicValue', 'interest', 'principal', 'draws', 'debtOutstanding', 'leveredTax', 'residual', 'terminalValue', 'commitmentsAfterHorizon'] as const) acc[f] = (acc[f] ?? 0) + (row[f] ?? 0);
       out.set(row.year, acc);
     }
   }
@@ -141,7 +153,7 @@ function sumAlone(p: Portfolio): Map<number, Record<string, number>> {
 
 describe('without a shared market, a portfolio is the sum of its re-based vintages evaluated alone (property)', () => {
   const vintageArb = fc.record({
-    id: fc.constantFrom(...BUILT_INS),
+    id: fc.constantFrom(...WITH_LEVERED),
     offset: fc.integer({ min: 0, max: 6 }),
     itMW: fc.double({ min: 1, max: 500, noNaN: true }),
     wacc: fc.constantFrom(0.05, 0.08, 0.12),
@@ -183,6 +195,126 @@ describe('without a shared market, a portfolio is the sum of its re-based vintag
       }),
       { seed: 13, numRuns: 60 },
     );
+  });
+});
+
+describe('a portfolio of levered vintages: each keeps its own tranches, the calendar adds them up (MODEL.md §8, §9)', () => {
+  const SUMMED = ['draws', 'interest', 'principal', 'debtOutstanding', 'leveredTax', 'equityCashFlow', 'debtRepaidAtHorizon', 'principalDue', 'balloonsDue', 'refinanced', 'sweep', 'cashAvailable', 'refinancingNeed', 'marketValue', 'contractedRevenue', 'backlog', 'revenueAtRisk', 'expectedCreditLoss', 'revenue', 'ebitda'] as const;
+  const levered = resolve({
+    kind: 'portfolio',
+    id: 'levered',
+    startYear: 2026,
+    years: 14,
+    finance: { wacc: 0.1 },
+    vintages: [
+      { scenario: 'neocloud-levered', buildYear: 2026 },
+      { scenario: 'neocloud-levered', buildYear: 2028, itMW: 250 },
+    ],
+  });
+
+  it('the consolidated debt and contract lines are the sums of the vintages\' lines, year by year on the calendar; ratios from the sums', () => {
+    const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+    const r = evaluatePortfolio(levered);
+    const alone = levered.vintages.map((v) => evaluate(v.scenario));
+    const byYear = (rows: readonly YearRow[], year: number): YearRow | undefined => rows.find((y) => y.year === year);
+    const bad: string[] = [];
+    for (const row of r.years) {
+      const parts = alone.map((a) => byYear(a.years, row.year)).filter((y): y is YearRow => y !== undefined);
+      for (const f of SUMMED) {
+        if (row.t === 0 && !['draws', 'debtOutstanding', 'equityCashFlow', 'marketValue', 'backlog'].includes(f)) continue;
+        const want = parts.reduce((a, y) => a + ((y as unknown as Record<string, number | null>)[f] ?? 0), 0);
+        if (!close((row as unknown as Record<string, number | null>)[f], want)) bad.push(`${row.year} ${f}: ${String((row as unknown as Record<string, unknown>)[f])} ≠ Σ ${want}`);
+      }
+      if (row.t === 0) continue;
+      // ratios from the summed parts, never summed: DSCR over the summed debt service, LTV on the summed market value, the cost of debt over the debt it is paid on
+      const service = parts.filter((y) => y.t > 0).reduce((a, y) => a + (y.interest ?? 0) + (y.principalDue ?? 0) + (y.balloonsDue ?? 0) - (y.refinanced ?? 0), 0);
+      if (!close(row.dscr, service > 0 ? (row.ebitda ?? 0) / service : null)) bad.push(`${row.year} dscr`);
+      if (!close(row.marketLtv, ratio(row.debtOutstanding ?? 0, row.marketValue ?? 0))) bad.push(`${row.year} marketLtv`);
+      const opening = alone.reduce((a, x) => a + (byYear(x.years, row.year) !== undefined && (byYear(x.years, row.year)?.t ?? 0) > 0 ? (byYear(x.years, row.year - 1)?.debtOutstanding ?? 0) : 0), 0);
+      if (!close(row.costOfDebt, ratio(row.interest ?? 0, opening))) bad.push(`${row.year} costOfDebt`);
+      const cash = (row.cashAvailable ?? 0) + (r.years.find((y) => y.year === row.year + 1)?.cashAvailable ?? 0);
+      if (!close(row.refinancingNeedRatio, (row.refinancingNeed ?? 0) === 0 ? 0 : cash > 0 ? (row.refinancingNeed ?? 0) / cash : null)) bad.push(`${row.year} refinancingNeedRatio`);
+      if (!close(row.contractedShare, ratio(row.contractedRevenue ?? 0, (row.revenue ?? 0) + (row.expectedCreditLoss ?? 0)))) bad.push(`${row.year} contractedShare`);
+    }
+    expect(bad).toEqual([]);
+    // both vintages operate together in 2028–2037: the sums are real sums
+    const both = r.years.find((y) => y.year === 2030);
+    expect(both?.interest).toBeGreaterThan(byYear(alone[0]?.years ?? [], 2030)?.interest ?? Infinity);
+    // the summary: the vintages' breaches (each naming its vintage, on the calendar), their interest during construction and backlog summed
+    const breaches = alone.flatMap((a, k) => (a.summary.covenantBreaches ?? []).map((b) => ({ ...b, vintage: levered.vintages[k]?.id, t: b.year - 2025 })));
+    expect([...(r.summary.covenantBreaches ?? [])].sort((a, b) => a.t - b.t || String(a.vintage).localeCompare(String(b.vintage)))).toEqual(breaches.sort((a, b) => a.t - b.t || String(a.vintage).localeCompare(String(b.vintage))));
+    expect(r.summary.covenantBreachCount).toBe(breaches.length);
+    for (const f of ['interestDuringConstruction', 'backlog', 'contractedRevenue', 'expectedCreditLoss'] as const) expect(close(r.summary[f], alone.reduce((a, x) => a + (x.summary[f] ?? 0), 0))).toBe(true);
+    expect(close(r.summary.maxRefinancingNeed, Math.max(...r.years.slice(1).map((y) => y.refinancingNeed ?? 0)))).toBe(true);
+    expect(close(r.summary.minDscr, Math.min(...r.years.flatMap((y) => (y.t > 0 && y.dscr !== null ? [y.dscr] : []))))).toBe(true);
+    expect(close(r.summary.minDscrHeadroom, Math.min(...alone.map((a) => a.summary.minDscrHeadroom ?? Infinity)))).toBe(true);
+    expect(nonFinitePaths(r)).toEqual([]);
+  });
+
+  it('the per-vintage table keeps each vintage\'s own §9 summary and tranches, as the vintage evaluated alone', () => {
+    const r = evaluatePortfolio(levered);
+    levered.vintages.forEach((v, k) => {
+      const a = evaluate(v.scenario);
+      const mine = r.vintages[k];
+      for (const f of CAPITAL_SUMMARY_FIELDS) expect(close(mine?.summary[f], a.summary[f]), `${v.id} ${f}`).toBe(true);
+      expect(mine?.summary.covenantBreaches).toEqual(a.summary.covenantBreaches);
+      expect(mine?.tranches?.map((tr) => tr.id)).toEqual(a.tranches?.map((tr) => tr.id));
+      mine?.tranches?.forEach((tr, i) => tr.years.forEach((y, t) => {
+        for (const f of TRANCHE_YEAR_FIELDS) expect(close(y[f], a.tranches?.[i]?.years[t]?.[f]), `${v.id} ${tr.id} ${y.year} ${f}`).toBe(true);
+      }));
+      mine?.years.forEach((y, t) => {
+        for (const f of CAPITAL_YEAR_FIELDS) expect(close(y[f], a.years[t]?.[f]), `${v.id} ${y.year} ${f}`).toBe(true);
+      });
+    });
+    // the later vintage's tranches draw on its own capex (250 MW of 2028 hardware), in its calendar years
+    expect(r.vintages[1]?.tranches?.[0]?.years[0]?.year).toBe(2027);
+    expect(r.vintages[1]?.tranches?.[0]?.years[0]?.draw).toBeGreaterThan(2 * (r.vintages[0]?.tranches?.[0]?.years[0]?.draw ?? Infinity));
+  });
+
+  it('re-basing a capital stack: a contract moves with its segment\'s price and its start, fixed amounts with the capex at t = 0 and the size; a portfolio baseRate is by calendar year', () => {
+    const lev = templates.get('neocloud-levered') as ResolvedScenario;
+    const k = 3;
+    const r = rebaseScenario(lev, lev.horizon.startYear + k);
+    const seg = lev.demand.segments[0];
+    const moved = r.demand.segments[0];
+    const price = (seg?.pricing as { perAcceleratorHour: number }).perAcceleratorHour;
+    expect(moved?.contract?.price).toBeCloseTo((seg?.contract?.price as number) * ((moved?.pricing as { perAcceleratorHour: number }).perAcceleratorHour / price), 12);
+    expect(r.finance).toEqual(lev.finance); // shares, rates, spreads, terms: as the template's
+    const dated = { ...lev, demand: { ...lev.demand, segments: lev.demand.segments.map((g, j) => (j === 0 && g.contract !== undefined ? { ...g, contract: { ...g.contract, startYear: 2027 } } : g)) } } as ResolvedScenario;
+    expect(rebaseScenario(dated, lev.horizon.startYear + k).demand.segments[0]?.contract?.startYear).toBe(2027 + k);
+    // amounts: the hand-checked two-tranche file, built three years on at twice its size
+    const two = scenario(readYaml('test/fixtures/capital-two-tranches.yaml'));
+    const m = two.fleet.technology.capexChangePerYear;
+    const p = resolve({ kind: 'portfolio', id: 'amounts', startYear: 2026, years: 12, finance: { wacc: 0.1, baseRate: [0.05, 0.06, 0.07, 0.08] }, vintages: [{ scenario: { ...(readYaml('test/fixtures/capital-two-tranches.yaml') as object) }, buildYear: 2026 }, { scenario: { ...(readYaml('test/fixtures/capital-two-tranches.yaml') as object) }, buildYear: 2029, scale: 2 }] });
+    const debt = (i: number): { amount?: number }[] => p.vintages[i]?.scenario.finance.debt as { amount?: number }[];
+    expect(debt(0)[0]?.amount).toBe(1e9);
+    expect(debt(1)[0]?.amount).toBeCloseTo(1e9 * m ** 3 * 2, 0);
+    expect(debt(1)[1]?.amount).toBeCloseTo(5e8 * m ** 3 * 2, 0);
+    // the portfolio's base rate by calendar year replaces each vintage's: 2026 reads from its start, 2029 from 2029 on
+    expect(p.vintages[0]?.scenario.finance.baseRate).toEqual([0.05, 0.06, 0.07, 0.08]);
+    expect(p.vintages[1]?.scenario.finance.baseRate).toBe(0.08);
+    const e = evaluatePortfolio(p);
+    const floating = e.vintages[1]?.tranches?.find((tr) => tr.id === 'floating');
+    expect(floating?.years[1]?.rate).toBeCloseTo(0.08 + 0.03, 12);
+    expect(e.vintages[1]?.tranches?.[0]?.years[0]?.draw).toBeCloseTo(1e9 * m ** 3 * 2, 0);
+  });
+
+  it('the Monte Carlo of levered vintages: each sample is the portfolio evaluated with its inputs (the tranches\' rates and the base rate among them)', async () => {
+    const { monteCarlo } = await import('../src/analysis/monte-carlo.ts');
+    const { setInput: set } = await import('../src/analysis/paths.ts');
+    const { samples } = monteCarlo(levered, { n: 24, seed: 5, keepSamples: true, chunkSize: 16 });
+    if (samples === undefined) throw new Error('no samples');
+    const paths = samples.inputs.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['finance.baseRate', 'finance.debt[ddtl-2].spread']));
+    for (const i of [0, 7, 16, 23]) {
+      let q = levered;
+      for (const input of samples.inputs) q = set(q, input.path, input.values[i] as number, input.mode);
+      const s = evaluatePortfolioSummary(q).summary;
+      for (const f of ['npv', 'equityIrr', 'revenuePerMW', 'strategicNpv'] as const) {
+        const got = samples.metrics[f][i] as number;
+        expect(close(Number.isNaN(got) ? null : got, s[f]), `sample ${i} ${f}: ${got} vs ${s[f]}`).toBe(true);
+      }
+    }
   });
 });
 

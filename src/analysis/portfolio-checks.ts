@@ -52,7 +52,8 @@ export function asCommonShock(spec: DistributionSpec, b: number): DistributionSp
  * A portfolio's effective uncertainty block (MODEL.md §8): its own when it has
  * one; else its templates' blocks, each entry turned into a common shock on
  * every vintage (`asCommonShock`: the template's distribution over its own
- * value), the first template's where two share a path. Entries whose path is
+ * value; a whole-number input keeps its values, a common shock rounded), the
+ * first template's where two share a path. Entries whose path is
  * no input of the portfolio (a vintage's demand under a shared market) are left
  * out.
  */
@@ -72,7 +73,9 @@ export function portfolioUncertainty(p: Portfolio, templates: ReadonlyMap<string
       } catch {
         continue;
       }
-      const clipped = clipToPortfolio(p, path, (typeof b === 'number' ? asCommonShock(spec, b) : undefined) ?? spec);
+      // a whole number (a useful life) is drawn as a value, each vintage's moved by the same ratio and rounded: a multiplier would leave it between whole years
+      const shock = typeof b === 'number' && !inputInfo(p, path).integer ? asCommonShock(spec, b) : undefined;
+      const clipped = clipToPortfolio(p, path, shock ?? spec);
       if (clipped !== undefined) out[path] = clipped;
     }
   }

@@ -126,7 +126,7 @@ export class PortfolioColumnarModel {
     let t = this.targetsOf[k];
     if (t === undefined) {
       const v = this.compiled.vintages[k]!;
-      t = slotTargets(v.layout, v.T, v.st.segmentIds);
+      t = slotTargets(v.layout, v.T, v.st.segmentIds, v.st.capital);
       this.targetsOf[k] = t;
     }
     return t;

@@ -291,6 +291,7 @@ export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics
 export function runFactoryFlows(plan: FactoryPlan, x: Float64Array, served: Float64Array | null = null): void {
   schedules(plan, x);
   yearsOf(plan, x, null, served);
+  if (plan.cap !== null) capitalRun(plan, x, plan.cap, null);
 }
 
 /**

@@ -15,8 +15,8 @@
 import { formatPath, type Issue } from './issues.ts';
 import { type CheckIssue, type Locate, parseScenarioText, placeIssues, type ResolvedScenario, resolveScenario, type ScenarioCheck, schemaIssues } from './load.ts';
 import { MAX_IT_MW } from './bounds.ts';
-import { MAX_VINTAGES, type PortfolioFile, portfolioSchema, type SharedDemand } from './portfolio-schema.ts';
-import { rebaseScenario } from './rebase.ts';
+import { MAX_VINTAGES, portfolioFinanceSchema, type PortfolioFile, portfolioSchema, type SharedDemand } from './portfolio-schema.ts';
+import { rebaseScenario, scaleTrancheAmounts } from './rebase.ts';
 import type { Catalog } from './schema.ts';
 
 /** One factory of a portfolio: its scenario re-based, set and sized, starting in `buildYear`. */
@@ -128,6 +128,10 @@ export function resolvePortfolio(input: unknown, catalog: Catalog, ctx: Portfoli
   const lastYear = startYear !== undefined && years !== undefined ? startYear + years - 1 : undefined;
   const span = startYear !== undefined && lastYear !== undefined ? `${startYear}–${lastYear}` : undefined;
   const anchor = r['anchor'] === 'template' ? 'template' : 'calendar';
+  const finance = isRecord(r['finance']) ? r['finance'] : {};
+  const rawBase = finance['baseRate'];
+  // the schema reports a bad one; the vintages take only a valid one
+  const baseRate = rawBase !== undefined && portfolioFinanceSchema.shape.baseRate.safeParse(rawBase).success && startYear !== undefined ? { series: rawBase as number | number[], startYear } : undefined;
 
   // --- the vintages as the file states them: the list, then the program
   const entries: VintageEntry[] = [];
@@ -232,7 +236,7 @@ export function resolvePortfolio(input: unknown, catalog: Catalog, ctx: Portfoli
       }
     }
     if (loaded?.scenario === undefined) return;
-    const built = buildVintage(loaded.scenario, e, anchor, catalog, ctx, raw);
+    const built = buildVintage(loaded.scenario, e, anchor, catalog, ctx, raw, baseRate);
     errors.push(...built.errors);
     placed.push(...built.placed);
     if (built.scenario === undefined) return;
@@ -340,10 +344,14 @@ function buildVintage(
   catalog: Catalog,
   ctx: PortfolioContext,
   raw: unknown,
+  portfolioBaseRate: { series: number | readonly number[]; startYear: number } | undefined,
 ): { scenario: ResolvedScenario | undefined; errors: CheckIssue[]; placed: Issue[] } {
   const errors: CheckIssue[] = [];
   const placed: Issue[] = [];
-  const base = anchor === 'calendar' ? rebaseScenario(template, e.buildYear) : { ...template, horizon: { ...template.horizon, startYear: e.buildYear } };
+  let base = anchor === 'calendar' ? rebaseScenario(template, e.buildYear) : { ...template, horizon: { ...template.horizon, startYear: e.buildYear } };
+  if (portfolioBaseRate !== undefined && takesBaseRate(base)) {
+    base = { ...base, finance: { ...base.finance, baseRate: vintageBaseRate(portfolioBaseRate.series, portfolioBaseRate.startYear, e.buildYear, base.horizon.years) } };
+  }
   let s: ResolvedScenario = base;
   const setKeys = e.set === undefined ? [] : Object.keys(e.set);
   if (e.set !== undefined && setKeys.length > 0) {
@@ -387,8 +395,29 @@ function buildVintage(
     errors.push({ path: [...e.at, e.scale !== undefined ? 'scale' : 'itMW'], message: `the vintage's IT load would be ${itMW} MW: it must be in (0, ${MAX_IT_MW}] (MODEL.md §2)`, code: 'too_big' });
     return { scenario: undefined, errors, placed };
   }
-  return { scenario: { ...s, site: { ...s.site, itMW }, horizon: { ...s.horizon, startYear: e.buildYear } }, errors, placed };
+  // a capital stack's fixed amounts follow the vintage's size (MODEL.md §9: each vintage keeps its own tranches)
+  return { scenario: { ...s, site: { ...s.site, itMW }, horizon: { ...s.horizon, startYear: e.buildYear }, finance: scaleTrancheAmounts(s.finance, itMW / s.site.itMW) }, errors, placed };
 }
+
+/**
+ * MODEL.md §8, §9: a portfolio's `finance.baseRate` is by calendar year from
+ * its startYear and replaces the base rate of each vintage with a capital
+ * stack (a tranche list or a base rate of its own): the vintage's operating
+ * year t reads the portfolio's year `buildYear + t − 1` (its last value
+ * carried forward).
+ *
+ * @example
+ * vintageBaseRate([0.04, 0.035, 0.03], 2026, 2027, 12); // [0.035, 0.03]
+ */
+export function vintageBaseRate(baseRate: number | readonly number[], startYear: number, buildYear: number, years: number): number | number[] {
+  if (typeof baseRate === 'number') return baseRate;
+  const from = Math.max(0, buildYear - startYear);
+  const out = baseRate.slice(Math.min(from, baseRate.length - 1), from + years);
+  return out.length === 1 ? (out[0] as number) : out;
+}
+
+/** Whether a scenario has a capital stack whose base rate a portfolio's replaces. */
+const takesBaseRate = (s: ResolvedScenario): boolean => Array.isArray(s.finance.debt) || s.finance.baseRate !== undefined;
 
 /** Write `value` at a dotted path (`demand.segments[paid].pricing.perMTok`, `[2]` by index) into `obj`, making objects along it; an error text when it cannot. */
 function writePath(obj: Record<string, unknown>, path: string, value: unknown): string | null {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { MAX_IT_MW, MAX_TOKENS } from './bounds.ts';
-import { correlationSchema, distributionSchema, segmentSchema, sourceSchema } from './schema.ts';
+import { correlationSchema, distributionSchema, financeSchema, segmentSchema, sourceSchema } from './schema.ts';
 
 /** MODEL.md §8: a portfolio has at most 200 vintages (its list and its program together). */
 export const MAX_VINTAGES = 200;
@@ -62,6 +62,8 @@ export const portfolioFinanceSchema = z.strictObject({
   wacc: z.number().gt(-1).max(1),
   /** the revenue gap's tax rate τ */
   taxRate: z.number().min(0).lt(1).default(0),
+  /** MODEL.md §9: the market reference rate by calendar year from startYear (a Series); it replaces the base rate of every vintage with a capital stack */
+  baseRate: financeSchema.shape.baseRate,
 });
 
 export const gapSchema = z.strictObject({

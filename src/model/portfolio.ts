@@ -11,7 +11,8 @@
  * `evaluatePortfolioSummary` the summary alone (what analyses search and
  * sweep); `runPortfolio` is the one function both and the Monte Carlo call.
  */
-import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, runFactoryFlows, RV, segmentRows, SEGMENT_VALUES, SV, YEAR_VALUES, yearRows, YX } from './factory.ts';
+import { CY, CY_COUNT } from './capital.ts';
+import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, runFactoryFlows, RV, SEGMENT_VALUES, SV, trancheRows, YEAR_VALUES, yearRows, YX } from './factory.ts';
 import { irrFast } from './finance.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import { paybackPeriod, powInt } from './lines.ts';
@@ -29,7 +30,26 @@ import {
   newAllocationScratch,
   type PortfolioLayout,
 } from './portfolio-market.ts';
-import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newYearRow, type PricingKind, type SegmentResult, type Summary, SUMMARY_FIELDS, type YearRow, YEAR_FIELDS, SEGMENT_YEAR_FIELDS, newSummary } from './result.ts';
+import {
+  CAPITAL_SUMMARY_FIELDS,
+  CAPITAL_YEAR_FIELDS,
+  type CovenantBreach,
+  type ModelWarning,
+  newBuildYearRow,
+  newSegmentYearRow,
+  newYearRow,
+  type PricingKind,
+  type SegmentResult,
+  type Summary,
+  SUMMARY_FIELDS,
+  TRANCHE_YEAR_FIELDS,
+  type TrancheResult,
+  type YearRow,
+  YEAR_FIELDS,
+  SEGMENT_YEAR_FIELDS,
+  newSummary,
+} from './result.ts';
+import type { RevenueBasis } from './schema.ts';
 import { extractInputs, hasStructure, KIND_CODES, type Layout, makeLayout, type Structure, structureOf } from './slots.ts';
 
 export { isPortfolio, type Portfolio, type PortfolioVintage };
@@ -37,8 +57,16 @@ export { isPortfolio, type Portfolio, type PortfolioVintage };
 /** A consolidated calendar year: the lines of §4 summed (ratios recomputed), and the MW of the vintages operating in it. */
 export type PortfolioYearRow = YearRow & { installedMW: number | null };
 
-/** The summary of §3.7 over the portfolio, and its size. */
+/** A covenant a vintage breaks (MODEL.md §9), on the calendar: `t` the calendar index (startYear − 1 is 0), `year` the calendar year. */
+export interface VintageBreach extends CovenantBreach {
+  /** the vintage whose covenant it is (covenants are per vintage: each its own debt) */
+  vintage: string;
+}
+
+/** The summary of §3.7 over the portfolio, and its size; with a capital stack in any vintage, §9's figures over the consolidated lines. */
 export type PortfolioSummary = Summary & {
+  /** every vintage's covenant breaches, by year (present when a vintage has a capital stack) */
+  covenantBreaches?: VintageBreach[];
   /** MW of all vintages */
   builtMW: number;
   /** Σ over vintages of their MW × years with accelerators in service: the denominator of the per-MW figures */
@@ -54,8 +82,11 @@ export interface VintageResult {
   buildYear: number;
   template: string;
   itMW: number;
+  /** its own summary, with its own §9 figures (covenant breaches, refinancing need…) when it has a capital stack */
   summary: Summary;
   years: YearRow[];
+  /** MODEL.md §9: its own tranches by its years (a vintage with a capital stack) */
+  tranches?: TrancheResult[];
   /** what its capital charge in the revenue gap is made of (MODEL.md §8), by its year t = 0..T */
   capital: VintageCapital;
 }
@@ -163,7 +194,7 @@ function compile(p: Portfolio): CompiledPortfolio {
   const vintages = p.vintages.map((v): CompiledVintage => {
     const s = vintageScenario(p, v);
     const st = structureOf(s);
-    const vl = makeLayout(st.T, st.kinds.length);
+    const vl = makeLayout(st.T, st.kinds.length, st.capital);
     const T = st.T;
     return {
       st,
@@ -286,8 +317,12 @@ interface PortfolioRecording {
   tokensModeAny: Uint8Array;
   capitalCharge: Float64Array;
   vintages: { rec: Recording; npv: number; svPV: number; capital: VintageCapital }[];
+  /** calendar index c = 0..Y, `PK_COUNT` each: the debt and contract lines of MODEL.md §9 summed over vintages */
+  debt: Float64Array;
+  /** a vintage has a capital stack: the consolidated rows and summary carry §9's lines */
+  anyCapital: boolean;
   rows: boolean;
-  segments: Map<string, { label: string; kind: string; pricingKind: PricingKind; values: Float64Array; allProfitable: Uint8Array; any: Uint8Array }>;
+  segments: Map<string, { label: string; kind: string; pricingKind: PricingKind; basis: RevenueBasis | undefined; values: Float64Array; allProfitable: Uint8Array; any: Uint8Array }>;
   totals: {
     capex0: number;
     builtMW: number;
@@ -305,6 +340,32 @@ interface PortfolioRecording {
 }
 
 const crf = (rate: number, years: number): number => (rate === 0 ? 1 / years : rate / (1 - Math.pow(1 + rate, -years)));
+
+/**
+ * Where a calendar year's debt and contract lines (MODEL.md §9) lie in
+ * `PortfolioRecording.debt`, at `c · PK_COUNT`: each the sum over the
+ * vintages of theirs. `service` is what DSCR divides by (interest, scheduled
+ * principal and balloons not refinanced; a sweep is not debt service);
+ * `opening` the debt at the end of the year before of the vintages paying
+ * interest in the year (the cost of debt's denominator); `atRisk` the
+ * contracts ending in the year, contract minus market revenue.
+ */
+const PK = {
+  service: 0,
+  principalDue: 1,
+  balloons: 2,
+  refinanced: 3,
+  sweep: 4,
+  cashAvailable: 5,
+  marketValue: 6,
+  contracted: 7,
+  ecl: 8,
+  atRisk: 9,
+  backlog: 10,
+  traceable: 11,
+  opening: 12,
+} as const;
+const PK_COUNT = 13;
 
 /**
  * Run a compiled portfolio: the market (when shared) allocated, every vintage
@@ -382,7 +443,7 @@ function runCompiled(c: CompiledPortfolio, m: PortfolioMetrics, rec: PortfolioRe
   }
   const n = Y + 1;
   const irr = irrFast(fcf, n);
-  const anyDebt = vintages.some((v) => v.plan.hasDebt);
+  const anyDebt = vintages.some((v) => v.plan.levered);
   const equityIrr = anyDebt ? irrFast(eq, n) : irr;
   const payback = totalCapex === 0 ? 0 : paybackPeriod(fcf, n);
   const fin = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
@@ -420,8 +481,8 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
   cal[b0 + RV.draw] = (cal[b0 + RV.draw] as number) + r.draws0;
   cal[b0 + RV.flow] = (cal[b0 + RV.flow] as number) - r.capex0;
   cal[b0 + RV.equity] = (cal[b0 + RV.equity] as number) + r.draws0 - r.capex0;
-  cal[b0 + RV.outstanding] = (cal[b0 + RV.outstanding] as number) + r.draws0;
-  if (plan.hasDebt) cal[b0 + RV.book] = (cal[b0 + RV.book] as number) + r.capex0;
+  cal[b0 + RV.outstanding] = (cal[b0 + RV.outstanding] as number) + r.outstanding0;
+  if (plan.levered) cal[b0 + RV.book] = (cal[b0 + RV.book] as number) + r.capex0;
   if (v.off > 0) cal[b0 + YX.committed] = (cal[b0 + YX.committed] as number) + (summary.leaseCommitment ?? 0);
   tot.capex0 += r.capex0;
   tot.builtMW += itMW;
@@ -462,6 +523,7 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
     capital.charge[t] = charge;
     rec.capitalCharge[ci] = (rec.capitalCharge[ci] as number) + charge;
   }
+  recordDebt(v, r, rec);
   // its segments, by id
   if (rec.rows) {
     const sv = r.segmentValues;
@@ -474,11 +536,15 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
           label: v.st.segmentLabels[j] as string,
           kind: v.st.segmentKinds[j] as string,
           pricingKind: v.st.kinds[j] as PricingKind,
+          basis: v.st.capital?.basis[j],
           values: new Float64Array((c.Y + 1) * SEGMENT_VALUES),
           allProfitable: new Uint8Array(c.Y + 1).fill(1),
           any: new Uint8Array(c.Y + 1),
         };
         rec.segments.set(id, seg);
+      } else if (seg.basis !== v.st.capital?.basis[j]) {
+        // vintages that know this segment's revenue differently: the consolidated segment states no basis
+        seg.basis = undefined;
       }
       for (let t = 1; t <= T; t++) {
         const ci = v.off + t;
@@ -495,6 +561,56 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
   return capital;
 }
 
+/**
+ * One vintage's debt and contract lines (MODEL.md §9) added to the calendar:
+ * a capital stack's own lines; the single debt of §3.6 as what it is in §9's
+ * terms (straight: principal due; bullet: a balloon at its term; market
+ * value its book value).
+ */
+function recordDebt(v: CompiledVintage, r: Recording, rec: PortfolioRecording): void {
+  const pk = rec.debt;
+  const plan = v.plan;
+  const cap = plan.cap;
+  const T = v.T;
+  const yv = r.yearValues;
+  const add = (c: number, f: number, x: number): void => void (pk[c * PK_COUNT + f] = (pk[c * PK_COUNT + f] as number) + x);
+  if (cap !== null) {
+    rec.anyCapital = true;
+    add(v.off, PK.marketValue, cap.marketValue[0] as number);
+    add(v.off, PK.backlog, cap.yearValues[CY.backlog] as number);
+    for (let t = 1; t <= T; t++) {
+      const c = v.off + t;
+      add(c, PK.service, cap.service[t] as number);
+      add(c, PK.principalDue, cap.principalDue[t] as number);
+      add(c, PK.balloons, cap.balloons[t] as number);
+      add(c, PK.refinanced, cap.refinanced[t] as number);
+      add(c, PK.sweep, cap.sweep[t] as number);
+      add(c, PK.cashAvailable, cap.cashAvailable[t] as number);
+      add(c, PK.marketValue, cap.marketValue[t] as number);
+      add(c, PK.contracted, cap.contracted[t] as number);
+      add(c, PK.ecl, cap.ecl[t] as number);
+      add(c, PK.atRisk, cap.atRisk[t] as number);
+      add(c, PK.backlog, cap.yearValues[t * CY_COUNT + CY.backlog] as number);
+      add(c, PK.traceable, cap.traceableRevenue[t] as number);
+      add(c, PK.opening, cap.outstanding[t - 1] as number);
+    }
+  } else {
+    if (plan.levered) add(v.off, PK.marketValue, r.capex0);
+    for (let t = 1; t <= T; t++) {
+      const c = v.off + t;
+      const src = (t - 1) * YEAR_VALUES;
+      const interest = yv[src + RV.interest] as number;
+      const principal = yv[src + RV.principal] as number;
+      add(c, PK.service, interest + principal);
+      add(c, plan.straight ? PK.principalDue : PK.balloons, principal);
+      add(c, PK.cashAvailable, (yv[src + RV.ebitda] as number) - (yv[src + RV.leveredTax] as number) - interest);
+      add(c, PK.marketValue, yv[src + RV.book] as number);
+      add(c, PK.traceable, yv[src + RV.R] as number);
+      add(c, PK.opening, t === 1 ? r.outstanding0 : (yv[src - YEAR_VALUES + RV.outstanding] as number));
+    }
+  }
+}
+
 function newPortfolioRecording(Y: number, rows: boolean): PortfolioRecording {
   return {
     cal: new Float64Array((Y + 1) * YEAR_VALUES),
@@ -504,6 +620,8 @@ function newPortfolioRecording(Y: number, rows: boolean): PortfolioRecording {
     tokensModeAny: new Uint8Array(Y + 1),
     capitalCharge: new Float64Array(Y + 1),
     vintages: [],
+    debt: new Float64Array((Y + 1) * PK_COUNT),
+    anyCapital: false,
     rows,
     segments: new Map(),
     totals: { capex0: 0, builtMW: 0, leaseCommitment: 0, leaseCommitmentPV: 0, commitmentsAfterHorizon: 0, ebitdaMW: 0, strategicRevMW: 0, anyDebt: false, anyTokens: false },
@@ -564,7 +682,9 @@ export function evaluatePortfolio(p: Portfolio): PortfolioResult {
     const cv = c.vintages[k] as CompiledVintage;
     const slot = rec.vintages[k] as PortfolioRecording['vintages'][number];
     const s = { ...slot.rec.summary, npv: slot.npv, strategicValuePV: slot.svPV, strategicNpv: slot.npv + slot.svPV };
-    return { id: v.id, buildYear: v.buildYear, template: v.template, itMW: cv.x[cv.layout.itMW] as number, summary: s, years: yearRows(cv.plan, slot.rec), capital: slot.capital };
+    const out: VintageResult = { id: v.id, buildYear: v.buildYear, template: v.template, itMW: cv.x[cv.layout.itMW] as number, summary: s, years: yearRows(cv.plan, slot.rec), capital: slot.capital };
+    if (cv.plan.cap !== null) out.tranches = trancheRows(cv.plan);
+    return out;
   });
   const segments = makeSegments(c, rec);
   const result: PortfolioResult = { portfolio: p, years, segments, vintages, summary, revenueGap, warnings: makeWarnings(p, c, rec) };
@@ -587,7 +707,8 @@ export function evaluatePortfolioSummary(p: Portfolio): PortfolioSummaryResult {
   const summary = makeSummary(p, c, rec);
   fillGapSummary(summary, makeRevenueGap(p, c, rec));
   const r = { portfolio: p, summary, warnings: makeWarnings(p, c, rec) };
-  fixObject(r.warnings, r.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, 'maxRevenueGap'], 'summary: ');
+  fixObject(r.warnings, r.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, ...CAPITAL_SUMMARY_FIELDS, 'maxRevenueGap'], 'summary: ');
+  fixBreaches(r.warnings, r.summary);
   return r;
 }
 
@@ -623,7 +744,7 @@ function makeSummary(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording
     hidden += cal[b + YX.hidden] as number;
     cogs += cal[b + RV.cogs] as number;
     unmet += c.shared ? (c.unmet[i] as number) : (cal[b + RV.unmet] as number);
-    const service = (cal[b + RV.interest] as number) + (cal[b + RV.principal] as number);
+    const service = rec.debt[i * PK_COUNT + PK.service] as number;
     if (totals.anyDebt && service > 0) {
       const d = (cal[b + RV.ebitda] as number) / service;
       minDscr = minDscr === null ? d : Math.min(minDscr, d);
@@ -669,7 +790,135 @@ function makeSummary(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording
   s.installedMWYears = mw;
   s.maxRevenueGap = null;
   s.maxRevenueGapYear = null;
+  if (rec.anyCapital) capitalSummary(p, c, rec, s);
   return s;
+}
+
+/**
+ * MODEL.md §9 over the portfolio: the largest refinancing need and its ratio,
+ * the largest market LTV, from the consolidated lines; the covenants' headroom
+ * the tightest of the vintages' (each its own covenants); breaches, interest
+ * during construction, backlog and credit loss summed; the traceable share of
+ * the summed revenue and value.
+ */
+function capitalSummary(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording, s: PortfolioSummary): void {
+  const lines = debtLines(c, rec);
+  let maxNeed = 0;
+  let maxRatio: number | null = null;
+  let maxMarketLtv: number | null = null;
+  let traceable = 0;
+  let value = 0;
+  for (let i = 0; i <= c.Y; i++) {
+    const l = lines[i] as DebtLines;
+    if (l.marketLtv !== null) maxMarketLtv = maxMarketLtv === null ? l.marketLtv : Math.max(maxMarketLtv, l.marketLtv);
+    if (i === 0) continue;
+    if ((l.refinancingNeed as number) > maxNeed) maxNeed = l.refinancingNeed as number;
+    if (l.refinancingNeedRatio !== null) maxRatio = maxRatio === null ? l.refinancingNeedRatio : Math.max(maxRatio, l.refinancingNeedRatio);
+    traceable += rec.debt[i * PK_COUNT + PK.traceable] as number;
+    value += (rec.cal[i * YEAR_VALUES + RV.R] as number) + (rec.cal[i * YEAR_VALUES + RV.V] as number);
+  }
+  let idc = 0;
+  let backlog = 0;
+  let contracted = 0;
+  let ecl = 0;
+  let dscrHeadroom: number | null = null;
+  let ltvHeadroom: number | null = null;
+  const breaches: VintageBreach[] = [];
+  const low = (a: number | null, b: number | null | undefined): number | null => (b === null || b === undefined ? a : a === null ? b : Math.min(a, b));
+  p.vintages.forEach((v, k) => {
+    const vs = rec.vintages[k]?.rec.summary;
+    const off = (c.vintages[k] as CompiledVintage).off;
+    if (vs === undefined || vs.covenantBreaches === undefined) return;
+    idc += vs.interestDuringConstruction ?? 0;
+    backlog += vs.backlog ?? 0;
+    contracted += vs.contractedRevenue ?? 0;
+    ecl += vs.expectedCreditLoss ?? 0;
+    dscrHeadroom = low(dscrHeadroom, vs.minDscrHeadroom);
+    ltvHeadroom = low(ltvHeadroom, vs.marketLtvHeadroom);
+    for (const b of vs.covenantBreaches) breaches.push({ ...b, t: b.t + off, vintage: v.id });
+  });
+  breaches.sort((a, b) => a.t - b.t);
+  s.maxRefinancingNeed = maxNeed;
+  s.maxRefinancingNeedRatio = maxRatio;
+  s.maxMarketLtv = maxMarketLtv;
+  s.minDscrHeadroom = dscrHeadroom;
+  s.marketLtvHeadroom = ltvHeadroom;
+  s.covenantBreachCount = breaches.length;
+  s.interestDuringConstruction = idc;
+  s.backlog = backlog;
+  s.contractedRevenue = contracted;
+  s.expectedCreditLoss = ecl;
+  s.traceableShare = value === 0 ? null : traceable / value;
+  s.covenantBreaches = breaches;
+}
+
+/** A calendar year's §9 lines, consolidated: sums summed, ratios from the sums (null: no value). */
+interface DebtLines {
+  principalDue: number | null;
+  balloonsDue: number | null;
+  refinanced: number | null;
+  sweep: number | null;
+  cashAvailable: number | null;
+  refinancingNeed: number | null;
+  refinancingNeedRatio: number | null;
+  costOfDebt: number | null;
+  marketValue: number;
+  marketLtv: number | null;
+  contractedRevenue: number | null;
+  backlog: number;
+  contractedShare: number | null;
+  revenueAtRisk: number | null;
+  expectedCreditLoss: number | null;
+}
+
+/**
+ * MODEL.md §9's yearly lines of the portfolio (calendar index 0..Y) from the
+ * vintages' summed lines, as a scenario makes its own: the refinancing need
+ * is the balloons due in the year and the next, over the cash available in
+ * the same two years; the cost of debt the interest over the debt it is paid
+ * on; market LTV the debt over the summed market value; the contracted share
+ * of cash revenue before credit losses; the revenue at risk of the contracts
+ * ending in the next two years. The year before the first (the first builds)
+ * carries market value, its LTV and the backlog.
+ */
+function debtLines(c: CompiledPortfolio, rec: PortfolioRecording): DebtLines[] {
+  const pk = rec.debt;
+  const cal = rec.cal;
+  const Y = c.Y;
+  const at = (i: number, f: number): number => (i <= Y ? (pk[i * PK_COUNT + f] as number) : 0);
+  const out: DebtLines[] = [];
+  for (let i = 0; i <= Y; i++) {
+    const mv = at(i, PK.marketValue);
+    const debt = cal[i * YEAR_VALUES + RV.outstanding] as number;
+    const marketLtv = !rec.totals.anyDebt || mv === 0 ? null : debt / mv;
+    if (i === 0) {
+      out.push({ principalDue: null, balloonsDue: null, refinanced: null, sweep: null, cashAvailable: null, refinancingNeed: null, refinancingNeedRatio: null, costOfDebt: null, marketValue: mv, marketLtv, contractedRevenue: null, backlog: at(0, PK.backlog), contractedShare: null, revenueAtRisk: null, expectedCreditLoss: null });
+      continue;
+    }
+    const need = at(i, PK.balloons) + at(i + 1, PK.balloons);
+    const cash = at(i, PK.cashAvailable) + at(i + 1, PK.cashAvailable);
+    const opening = at(i, PK.opening);
+    const contracted = at(i, PK.contracted);
+    const gross = (cal[i * YEAR_VALUES + RV.R] as number) + at(i, PK.ecl);
+    out.push({
+      principalDue: at(i, PK.principalDue),
+      balloonsDue: at(i, PK.balloons),
+      refinanced: at(i, PK.refinanced),
+      sweep: at(i, PK.sweep),
+      cashAvailable: at(i, PK.cashAvailable),
+      refinancingNeed: need,
+      refinancingNeedRatio: need === 0 ? 0 : cash > 0 ? need / cash : null,
+      costOfDebt: opening === 0 ? null : (cal[i * YEAR_VALUES + RV.interest] as number) / opening,
+      marketValue: mv,
+      marketLtv,
+      contractedRevenue: contracted,
+      backlog: at(i, PK.backlog),
+      contractedShare: gross === 0 ? null : contracted / gross,
+      revenueAtRisk: at(i + 1, PK.atRisk) + at(i + 2, PK.atRisk),
+      expectedCreditLoss: at(i, PK.ecl),
+    });
+  }
+  return out;
 }
 
 function fillGapSummary(s: PortfolioSummary, gap: readonly RevenueGapRow[]): void {
@@ -684,6 +933,7 @@ function fillGapSummary(s: PortfolioSummary, gap: readonly RevenueGapRow[]): voi
 function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording): PortfolioYearRow[] {
   const { cal } = rec;
   const rows: PortfolioYearRow[] = [];
+  const debt = rec.anyCapital ? debtLines(c, rec) : null;
   let cum = 0;
   for (let i = 0; i <= c.Y; i++) {
     const b = i * YEAR_VALUES;
@@ -701,6 +951,7 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
       row.equityCashFlow = c.eq[i] as number;
       row.debtOutstanding = cal[b + RV.outstanding] as number;
       row.installedMW = null;
+      if (debt !== null) Object.assign(row, debt[i]);
       rows.push(row);
       continue;
     }
@@ -717,7 +968,6 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     const principal = cal[b + RV.principal] as number;
     const outstanding = cal[b + RV.outstanding] as number;
     const billed = cal[b + YX.billed] as number;
-    const service = interest + principal;
     const row = newYearRow(i, year) as PortfolioYearRow;
     const gen = rec.generation[i] as number;
     row.accelerators = cal[b + RV.Nt] as number;
@@ -760,7 +1010,8 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     row.debtRepaidAtHorizon = cal[b + RV.repaid] as number;
     row.leveredTax = cal[b + RV.leveredTax] as number;
     row.equityCashFlow = c.eq[i] as number;
-    row.dscr = service > 0 ? ebitda / service : null;
+    const debtService = rec.debt[i * PK_COUNT + PK.service] as number;
+    row.dscr = debtService > 0 ? ebitda / debtService : null;
     row.ltv = rec.totals.anyDebt ? div(outstanding, cal[b + RV.book] as number) : null;
     row.commitmentRemaining = cal[b + YX.committed] as number;
     // a year without a vintage on its site (before the first build, after the last horizon) has no per-MW figures
@@ -771,6 +1022,7 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
     row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
     row.installedMW = mw;
+    if (debt !== null) Object.assign(row, debt[i]);
     rows.push(row);
   }
   return rows;
@@ -833,7 +1085,7 @@ function makeSegments(c: CompiledPortfolio, rec: PortfolioRecording): SegmentRes
       else if (seg.pricingKind === 'perAcceleratorHour') row.acceleratorHours = v[b + SV.aux] as number;
       years.push(row);
     }
-    out.push({ id, label: seg.label, kind: seg.kind, pricingKind: seg.pricingKind, years });
+    out.push({ id, label: seg.label, kind: seg.kind, pricingKind: seg.pricingKind, ...(seg.basis !== undefined && { basis: seg.basis }), years });
   }
   return out;
 }
@@ -861,6 +1113,16 @@ function makeWarnings(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecordin
         out.push({ code: 'vintage-idle', field: 'utilization', message: `vintage ${(p.vintages[k] as PortfolioVintage).id} idles in ${spanText(idle)}: newer, cheaper capacity covers the market (an overbuild)` });
       }
     });
+  }
+  if (rec.anyCapital) {
+    // MODEL.md §9 on the consolidated lines: balloons with no cash available over the same two years
+    const uncovered: number[] = [];
+    debtLines(c, rec).forEach((l, i) => {
+      if (i > 0 && (l.refinancingNeed as number) > 0 && l.refinancingNeedRatio === null) uncovered.push(c.startYear - 1 + i);
+    });
+    if (uncovered.length > 0) {
+      out.push({ code: 'refinancing-need-uncovered', field: 'refinancingNeedRatio', message: `balloons fall due in ${spanText(uncovered)} (or the year after) with no cash available over those two years across the vintages: the refinancing need has no finite ratio there (reported as null)` });
+    }
   }
   if (sums.irr === null) out.push({ code: 'irr-none', field: 'irr', message: sums.totalCapex === 0 ? 'irr: no capex, the cash flows never change sign' : 'irr: the consolidated cash flows have no internal rate of return in (−99 %, 1000 %)' });
   if (rec.totals.anyDebt && sums.equityIrr === null) out.push({ code: 'equity-irr-none', field: 'equityIrr', message: 'equityIrr: the consolidated equity cash flows have no internal rate of return in (−99 %, 1000 %)' });
@@ -898,17 +1160,33 @@ function fixObject(warnings: ModelWarning[], obj: Record<string, number | null>,
   }
 }
 
+/** A summary's covenant breaches without a finite value are left out, with a warning. */
+function fixBreaches(warnings: ModelWarning[], s: Summary, where = 'summary: '): void {
+  const list = s.covenantBreaches;
+  if (list === undefined) return;
+  const bad = list.filter((b) => !Number.isFinite(b.value + b.cure));
+  if (bad.length === 0) return;
+  s.covenantBreaches = list.filter((b) => Number.isFinite(b.value + b.cure));
+  if (s.covenantBreachCount !== undefined) s.covenantBreachCount = s.covenantBreaches.length;
+  warnings.push({ code: 'not-finite', field: 'covenantBreaches', message: `${where}${bad.length} covenant breach${bad.length === 1 ? '' : 'es'} had no finite value (inputs out of a numeric range) and are left out` });
+}
+
+const YEAR_AND_CAPITAL = [...YEAR_FIELDS, ...CAPITAL_YEAR_FIELDS];
+
 /** "No NaN or Infinity in any output": such a value becomes null with a warning. */
 function sanitizePortfolio(r: PortfolioResult): void {
   const w = r.warnings;
-  for (const y of r.years) fixObject(w, y as unknown as Record<string, number | null>, [...YEAR_FIELDS, 'installedMW'], `year ${y.year}: `, y.t);
+  for (const y of r.years) fixObject(w, y as unknown as Record<string, number | null>, [...YEAR_AND_CAPITAL, 'installedMW'], `year ${y.year}: `, y.t);
   for (const s of r.segments) for (const y of s.years) fixObject(w, y as unknown as Record<string, number | null>, SEGMENT_YEAR_FIELDS, `segment ${s.id}, year ${y.year}: `, y.t);
   for (const v of r.vintages) {
-    for (const y of v.years) fixObject(w, y as unknown as Record<string, number | null>, YEAR_FIELDS, `vintage ${v.id}, year ${y.year}: `, y.t);
-    fixObject(w, v.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, `vintage ${v.id}: summary: `);
+    for (const y of v.years) fixObject(w, y as unknown as Record<string, number | null>, YEAR_AND_CAPITAL, `vintage ${v.id}, year ${y.year}: `, y.t);
+    for (const tr of v.tranches ?? []) for (const y of tr.years) fixObject(w, y as unknown as Record<string, number | null>, TRANCHE_YEAR_FIELDS, `vintage ${v.id}, tranche ${tr.id}, year ${y.year}: `, y.t);
+    fixObject(w, v.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, ...CAPITAL_SUMMARY_FIELDS], `vintage ${v.id}: summary: `);
+    fixBreaches(w, v.summary, `vintage ${v.id}: summary: `);
   }
   for (const g of r.revenueGap) fixObject(w, g as unknown as Record<string, number | null>, ['cashCost', 'capitalCharge', 'depreciation', 'requiredRevenue', 'requiredEndUser', 'revenue', 'gap', 'depreciationShare'], `revenue gap ${g.year}: `);
-  fixObject(w, r.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, 'builtMW', 'installedMWYears', 'maxRevenueGap'], 'summary: ');
+  fixObject(w, r.summary as unknown as Record<string, number | null>, [...SUMMARY_FIELDS, ...CAPITAL_SUMMARY_FIELDS, 'builtMW', 'installedMWYears', 'maxRevenueGap'], 'summary: ');
+  fixBreaches(w, r.summary);
 }
 
 /**
