@@ -97,6 +97,32 @@ describe('every command takes a portfolio', () => {
   });
 });
 
+describe('a portfolio of levered vintages (MODEL.md §9): each its own tranches, the calendar adds them up', () => {
+  const levered = join(import.meta.dirname, 'fixtures', 'portfolio-levered.yaml');
+  it('run prints the consolidated capital stack and each vintage\'s breaches; --json carries the vintages\' tranches and the §9 lines', async () => {
+    const { code, out } = await cli('run', levered);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Capital stack \(consolidated\): 2 of 2 vintages with a capital stack \(12 tranches, each vintage its own\)/);
+    expect(out).toMatch(/│ Year │ Interest │ Principal due │ Balloons │/);
+    expect(out).toMatch(/\d{4}, vintage 2026: DSCR [\d.]+× below its covenant 1\.25×; equity cure/);
+    const json = await cli('run', levered, '--json');
+    const r = JSON.parse(json.out) as Record<string, any>;
+    expect(r.vintages.map((v: { tranches: { id: string }[] }) => v.tranches.map((t) => t.id))).toEqual([0, 1].map(() => ['ddtl-1', 'ddtl-2', 'oem', 'revolver', 'notes-2030', 'ddtl-gen1']));
+    expect(r.vintages[1].tranches[0].years[0].year).toBe(2027);
+    expect(r.years[5]).toHaveProperty('balloonsDue');
+    expect(r.summary.covenantBreaches[0]).toHaveProperty('vintage');
+    expect(r.vintages[0].summary).toHaveProperty('maxRefinancingNeed');
+  });
+  it('export writes the §9 lines in the years and vintages CSV, and each vintage\'s tranches', async () => {
+    const out = join(dir, 'levered');
+    const { code } = await cli('export', levered, '--csv', `${out}/`);
+    expect(code).toBe(0);
+    expect(readFileSync(join(out, 'levered-pair-years.csv'), 'utf8').split('\n')[0]).toContain(',principalDue,balloonsDue,refinanced,');
+    expect(readFileSync(join(out, 'levered-pair-vintages.csv'), 'utf8').split('\n')[0]).toContain(',debt.debtService,');
+    expect(readFileSync(join(out, 'levered-pair-tranches.csv'), 'utf8').split('\n')[1]).toMatch(/^2026,ddtl-1,0,2025,/);
+  });
+});
+
 describe('bad portfolios exit 2 with every problem', () => {
   const head = 'kind: portfolio\nid: p\nstartYear: 2026\nyears: 12\nfinance: { wacc: 0.08 }\n';
   it('an unknown scenario id', async () => {
@@ -148,5 +174,17 @@ describe('payback report with a portfolio', () => {
     expect(section).toMatch(/Payback stack/);
     expect(section).toContain('https://www.sequoiacap.com/article/ais-600b-question/');
     expect(html).toMatch(/<a href="#p1-industry-revenue-gap">Portfolio: AI industry/);
+  }, 120_000);
+  it('a portfolio of levered vintages gets the capital stack of its vintages: the maturity wall by vintage, the consolidated lines, the breaches', async () => {
+    const out = join(dir, 'report-levered.html');
+    const { code } = await cli('report', join(import.meta.dirname, 'fixtures', 'portfolio-levered.yaml'), '--mc', '200', '--out', out);
+    expect(code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    const section = html.slice(html.indexOf('<section class="page portfolio"'));
+    expect(section).toContain('The capital stack of the vintages');
+    expect(section).toMatch(/<figure class="chart" id="p1-levered-pair-maturity"><svg/);
+    expect(section).toMatch(/<table class="maturity">/);
+    expect(section).toMatch(/<ul class="breaches"><li>\d{4}, vintage 20\d\d: DSCR/);
+    expect(section).toMatch(/<table class="contracts">/);
   }, 120_000);
 });

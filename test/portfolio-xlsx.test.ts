@@ -22,8 +22,9 @@ import { ensureLibreOffice, recalculate } from './libreoffice.ts';
 
 const REL = 1e-9;
 
+/** A built-in portfolio, or `levered-pair`: two neocloud-levered vintages (test/fixtures/portfolio-levered.yaml). */
 function builtIn(id: string): Portfolio {
-  const r = readPortfolioFile(id, catalog());
+  const r = readPortfolioFile(id === 'levered-pair' ? join(import.meta.dirname, 'fixtures', 'portfolio-levered.yaml') : id, catalog());
   if (!r.ok) throw new Error(formatIssues(r.issues));
   return r.portfolio;
 }
@@ -37,7 +38,11 @@ function cellValue(c: ExcelJS.Cell): Cell {
   return String(v);
 }
 
-const PORTFOLIO_LINES = ['installedMW', 'accelerators', 'capacityTokens', 'utilization', 'tokens', 'billedTokens', 'revenue', 'power', 'maintenance', 'depreciation', 'cogs', 'ebitda', 'tax', 'grossProfit', 'grossMargin', 'capex', 'fcf', 'cumulativeFcf', 'debtOutstanding', 'equityCashFlow'] as const;
+const PORTFOLIO_LINES = [
+  'installedMW', 'accelerators', 'capacityTokens', 'utilization', 'tokens', 'billedTokens', 'revenue', 'power', 'maintenance', 'depreciation', 'cogs', 'ebitda', 'tax', 'grossProfit', 'grossMargin', 'capex', 'fcf', 'cumulativeFcf', 'debtOutstanding', 'equityCashFlow',
+  // MODEL.md §9, a portfolio of levered vintages
+  'interest', 'principalDue', 'balloonsDue', 'refinanced', 'sweep', 'cashAvailable', 'marketValue', 'backlog', 'contractedRevenue', 'expectedCreditLoss', 'dscr', 'marketLtv', 'refinancingNeed', 'refinancingNeedRatio', 'costOfDebt', 'contractedShare', 'revenueAtRisk',
+] as const;
 const GAP_LINES = ['cashCost', 'capitalCharge', 'requiredRevenue', 'requiredEndUser', 'gap', 'depreciationShare'] as const;
 
 /** Every checked cell of Portfolio and Summary that differs from the engine's result, by more than 1e-9 relative (a floor for values near 0). */
@@ -74,7 +79,7 @@ function mismatches(wb: ExcelJS.Workbook, r: PortfolioResult, lines: { years: bo
   if (lines.summary) {
     wb.getWorksheet('Summary')?.eachRow((row) => {
       const key = String(row.getCell(1).value ?? '');
-      if (!['npv', 'irr', 'peakFunding', 'totalCapex', 'totalRevenue', 'grossMargin', 'maxRevenueGap', 'paybackYears'].includes(key)) return;
+      if (!['npv', 'irr', 'peakFunding', 'totalCapex', 'totalRevenue', 'grossMargin', 'maxRevenueGap', 'paybackYears', 'minDscr', 'maxRefinancingNeed', 'maxMarketLtv'].includes(key)) return;
       const got = cellValue(row.getCell(2));
       const expected = (r.summary as unknown as Record<string, number | null>)[key];
       if (key === 'paybackYears' && expected === null) {
@@ -93,7 +98,7 @@ async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-const IDS = ['industry-revenue-gap', 'hyperscaler-buildout', 'neocloud-ramp'] as const;
+const IDS = ['industry-revenue-gap', 'hyperscaler-buildout', 'neocloud-ramp', 'levered-pair'] as const;
 const lo = ensureLibreOffice();
 if (!lo.ok) console.warn(`\n!! SKIPPING the LibreOffice recalculation of the portfolio workbooks: ${lo.reason}\n`);
 

@@ -487,6 +487,18 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await page.fill('[data-testid="portfolio-text"]', 'kind: portfolio\nid: x\nstartYear: 2026\nyears: 12\nfinance: { wacc: 0.08 }\nvintages:\n  - { scenario: nope-base, buildYear: 2026 }\n');
     await page.click('[data-testid="portfolio-load"]');
     expect(await page.textContent('[data-testid="portfolio-issues"]')).toMatch(/vintages\[0\]\.scenario: no built-in or saved scenario "nope-base"/);
+    // a pasted portfolio of levered vintages (MODEL.md §9): the capital stack of its vintages, as the CLI prints it
+    const leveredText = readFileSync(join(ROOT, 'test', 'fixtures', 'portfolio-levered.yaml'), 'utf8');
+    await page.fill('[data-testid="portfolio-text"]', leveredText);
+    await page.click('[data-testid="portfolio-load"]');
+    await page.waitForSelector('[data-testid="portfolio-capital-headline"]');
+    const terminal: string[] = [];
+    await runCli(['run', join(ROOT, 'test', 'fixtures', 'portfolio-levered.yaml')], { out: (s) => terminal.push(s), err: () => {}, isTTY: false });
+    const headline = /Capital stack \(consolidated\): (.*)/.exec(terminal.join('\n'))?.[1];
+    expect((await page.textContent('[data-testid="portfolio-capital-headline"]'))?.trim()).toBe(headline);
+    expect(await page.$$eval('[data-testid="portfolio-maturity"] tbody tr', (rows) => rows.length)).toBe(14);
+    expect(await page.textContent('[data-testid="portfolio-breaches"]')).toMatch(/vintage 2026: DSCR/);
+    expect((await chartPixels(page, 'chart-portfolio-maturity')).length).toBeGreaterThan(1000);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

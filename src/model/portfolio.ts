@@ -64,7 +64,7 @@ export interface VintageBreach extends CovenantBreach {
 }
 
 /** The summary of §3.7 over the portfolio, and its size; with a capital stack in any vintage, §9's figures over the consolidated lines. */
-export type PortfolioSummary = Summary & {
+export type PortfolioSummary = Omit<Summary, 'covenantBreaches'> & {
   /** every vintage's covenant breaches, by year (present when a vintage has a capital stack) */
   covenantBreaches?: VintageBreach[];
   /** MW of all vintages */
@@ -87,6 +87,8 @@ export interface VintageResult {
   years: YearRow[];
   /** MODEL.md §9: its own tranches by its years (a vintage with a capital stack) */
   tranches?: TrancheResult[];
+  /** MODEL.md §9: its debt and contract lines as the consolidated §9 lines add them up, by its year t = 0..T (when a vintage of the portfolio has a capital stack) */
+  debt?: VintageDebt;
   /** what its capital charge in the revenue gap is made of (MODEL.md §8), by its year t = 0..T */
   capital: VintageCapital;
 }
@@ -140,6 +142,9 @@ export interface PortfolioResult {
   revenueGap: RevenueGapRow[];
   warnings: ModelWarning[];
 }
+
+/** A vintage of the portfolio has a capital stack (MODEL.md §9): the consolidated years and summary carry §9's lines and figures. */
+export const portfolioHasCapital = (r: { vintages: readonly VintageResult[] }): boolean => r.vintages.some((v) => v.tranches !== undefined);
 
 /** What `evaluatePortfolioSummary` gives. */
 export interface PortfolioSummaryResult {
@@ -316,7 +321,7 @@ interface PortfolioRecording {
   generation: Float64Array;
   tokensModeAny: Uint8Array;
   capitalCharge: Float64Array;
-  vintages: { rec: Recording; npv: number; svPV: number; capital: VintageCapital }[];
+  vintages: { rec: Recording; npv: number; svPV: number; capital: VintageCapital; debt: VintageDebt }[];
   /** calendar index c = 0..Y, `PK_COUNT` each: the debt and contract lines of MODEL.md §9 summed over vintages */
   debt: Float64Array;
   /** a vintage has a capital stack: the consolidated rows and summary carry §9's lines */
@@ -426,7 +431,8 @@ function runCompiled(c: CompiledPortfolio, m: PortfolioMetrics, rec: PortfolioRe
     }
     svPV += vSv / powInt(1 + W, v.off);
     if (rec !== null && r !== null) {
-      rec.vintages[k] = { rec: r, npv: vNpv, svPV: vSv, capital: recordVintage(c, v, r, rec, W) };
+      const capital = recordVintage(c, v, r, rec, W);
+      rec.vintages[k] = { rec: r, npv: vNpv, svPV: vSv, capital, debt: recordDebt(v, r, rec) };
     }
   }
   let npv = 0;
@@ -523,7 +529,6 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
     capital.charge[t] = charge;
     rec.capitalCharge[ci] = (rec.capitalCharge[ci] as number) + charge;
   }
-  recordDebt(v, r, rec);
   // its segments, by id
   if (rec.rows) {
     const sv = r.segmentValues;
@@ -561,54 +566,71 @@ function recordVintage(c: CompiledPortfolio, v: CompiledVintage, r: Recording, r
   return capital;
 }
 
+/** The keys of `VintageDebt` in the order of `PK`. */
+export const VINTAGE_DEBT_FIELDS = ['debtService', 'principalDue', 'balloonsDue', 'refinanced', 'sweep', 'cashAvailable', 'marketValue', 'contractedRevenue', 'expectedCreditLoss', 'contractsEnding', 'backlog', 'traceableRevenue', 'openingDebt'] as const;
+export type VintageDebtField = (typeof VINTAGE_DEBT_FIELDS)[number];
+
 /**
- * One vintage's debt and contract lines (MODEL.md §9) added to the calendar:
- * a capital stack's own lines; the single debt of §3.6 as what it is in §9's
- * terms (straight: principal due; bullet: a balloon at its term; market
- * value its book value).
+ * A vintage's debt and contract lines in MODEL.md §9's terms, by its year
+ * t = 0..T: what the consolidated §9 lines add up. A capital stack's are its
+ * own; the single debt of §3.6 is what it is in §9's terms (straight:
+ * principal due; bullet: a balloon at its term; market value its book value;
+ * all its cash revenue traceable).
  */
-function recordDebt(v: CompiledVintage, r: Recording, rec: PortfolioRecording): void {
+export type VintageDebt = { [K in VintageDebtField]: number[] };
+
+/**
+ * One vintage's §9 lines (`VintageDebt`, the fields documented there:
+ * `debtService` = interest + principal due + balloons − refinanced, a sweep
+ * is not debt service; `contractsEnding` the contract minus market revenue of
+ * its contracts ending in year t; `openingDebt` the debt at the end of t − 1
+ * that year t's interest is paid on), added to the calendar.
+ */
+function recordDebt(v: CompiledVintage, r: Recording, rec: PortfolioRecording): VintageDebt {
   const pk = rec.debt;
   const plan = v.plan;
   const cap = plan.cap;
   const T = v.T;
   const yv = r.yearValues;
-  const add = (c: number, f: number, x: number): void => void (pk[c * PK_COUNT + f] = (pk[c * PK_COUNT + f] as number) + x);
+  const d = Object.fromEntries(VINTAGE_DEBT_FIELDS.map((f) => [f, new Array<number>(T + 1).fill(0)])) as VintageDebt;
   if (cap !== null) {
     rec.anyCapital = true;
-    add(v.off, PK.marketValue, cap.marketValue[0] as number);
-    add(v.off, PK.backlog, cap.yearValues[CY.backlog] as number);
+    d.marketValue[0] = cap.marketValue[0] as number;
+    d.backlog[0] = cap.yearValues[CY.backlog] as number;
     for (let t = 1; t <= T; t++) {
-      const c = v.off + t;
-      add(c, PK.service, cap.service[t] as number);
-      add(c, PK.principalDue, cap.principalDue[t] as number);
-      add(c, PK.balloons, cap.balloons[t] as number);
-      add(c, PK.refinanced, cap.refinanced[t] as number);
-      add(c, PK.sweep, cap.sweep[t] as number);
-      add(c, PK.cashAvailable, cap.cashAvailable[t] as number);
-      add(c, PK.marketValue, cap.marketValue[t] as number);
-      add(c, PK.contracted, cap.contracted[t] as number);
-      add(c, PK.ecl, cap.ecl[t] as number);
-      add(c, PK.atRisk, cap.atRisk[t] as number);
-      add(c, PK.backlog, cap.yearValues[t * CY_COUNT + CY.backlog] as number);
-      add(c, PK.traceable, cap.traceableRevenue[t] as number);
-      add(c, PK.opening, cap.outstanding[t - 1] as number);
+      d.debtService[t] = cap.service[t] as number;
+      d.principalDue[t] = cap.principalDue[t] as number;
+      d.balloonsDue[t] = cap.balloons[t] as number;
+      d.refinanced[t] = cap.refinanced[t] as number;
+      d.sweep[t] = cap.sweep[t] as number;
+      d.cashAvailable[t] = cap.cashAvailable[t] as number;
+      d.marketValue[t] = cap.marketValue[t] as number;
+      d.contractedRevenue[t] = cap.contracted[t] as number;
+      d.expectedCreditLoss[t] = cap.ecl[t] as number;
+      d.contractsEnding[t] = cap.atRisk[t] as number;
+      d.backlog[t] = cap.yearValues[t * CY_COUNT + CY.backlog] as number;
+      d.traceableRevenue[t] = cap.traceableRevenue[t] as number;
+      d.openingDebt[t] = cap.outstanding[t - 1] as number;
     }
   } else {
-    if (plan.levered) add(v.off, PK.marketValue, r.capex0);
+    if (plan.levered) d.marketValue[0] = r.capex0;
     for (let t = 1; t <= T; t++) {
-      const c = v.off + t;
       const src = (t - 1) * YEAR_VALUES;
       const interest = yv[src + RV.interest] as number;
       const principal = yv[src + RV.principal] as number;
-      add(c, PK.service, interest + principal);
-      add(c, plan.straight ? PK.principalDue : PK.balloons, principal);
-      add(c, PK.cashAvailable, (yv[src + RV.ebitda] as number) - (yv[src + RV.leveredTax] as number) - interest);
-      add(c, PK.marketValue, yv[src + RV.book] as number);
-      add(c, PK.traceable, yv[src + RV.R] as number);
-      add(c, PK.opening, t === 1 ? r.outstanding0 : (yv[src - YEAR_VALUES + RV.outstanding] as number));
+      d.debtService[t] = interest + principal;
+      (plan.straight ? d.principalDue : d.balloonsDue)[t] = principal;
+      d.cashAvailable[t] = (yv[src + RV.ebitda] as number) - (yv[src + RV.leveredTax] as number) - interest;
+      d.marketValue[t] = yv[src + RV.book] as number;
+      d.traceableRevenue[t] = yv[src + RV.R] as number;
+      d.openingDebt[t] = t === 1 ? r.outstanding0 : (yv[src - YEAR_VALUES + RV.outstanding] as number);
     }
   }
+  for (let q = 0; q < PK_COUNT; q++) {
+    const line = d[VINTAGE_DEBT_FIELDS[q] as VintageDebtField];
+    for (let t = 0; t <= T; t++) pk[(v.off + t) * PK_COUNT + q] = (pk[(v.off + t) * PK_COUNT + q] as number) + (line[t] as number);
+  }
+  return d;
 }
 
 function newPortfolioRecording(Y: number, rows: boolean): PortfolioRecording {
@@ -684,6 +706,7 @@ export function evaluatePortfolio(p: Portfolio): PortfolioResult {
     const s = { ...slot.rec.summary, npv: slot.npv, strategicValuePV: slot.svPV, strategicNpv: slot.npv + slot.svPV };
     const out: VintageResult = { id: v.id, buildYear: v.buildYear, template: v.template, itMW: cv.x[cv.layout.itMW] as number, summary: s, years: yearRows(cv.plan, slot.rec), capital: slot.capital };
     if (cv.plan.cap !== null) out.tranches = trancheRows(cv.plan);
+    if (rec.anyCapital) out.debt = slot.debt;
     return out;
   });
   const segments = makeSegments(c, rec);

@@ -7,7 +7,9 @@
  * none recomputes a number.
  */
 import type { PortfolioResult } from '../model/portfolio.ts';
+import { headroomText } from './capital-charts.ts';
 import { axisMoney, axisPct, type ChartOption, COLORS, FONT_FAMILY } from './charts.ts';
+import { millions, money, pct, ratio } from './format.ts';
 
 /** One colour per vintage, in build order, cycling. */
 export const VINTAGE_COLORS = ['#2f6fb0', '#2e9e6a', '#8a5cc2', '#d08a1e', '#c8503c', '#1f2d3d', '#8a8f98', '#5da5da', '#60bd68', '#f17cb0', '#b2912f', '#b276b2'];
@@ -112,4 +114,60 @@ export function vintageUtilizationOption(r: PortfolioResult): ChartOption {
       lineStyle: { width: 2 },
     })),
   };
+}
+
+/**
+ * The maturity wall of a portfolio of levered vintages (MODEL.md §8, §9): what
+ * falls due each year — scheduled principal and balloons — stacked by
+ * vintage (each its own tranches), with the consolidated cash available
+ * (ebitda − levered tax − interest) as a line.
+ */
+export function portfolioMaturityWallOption(r: PortfolioResult): ChartOption {
+  const ys = years(r);
+  const s = r.summary;
+  const cash = new Map(r.years.filter((y) => y.t >= 1).map((y) => [y.year, y.cashAvailable ?? null]));
+  const due = (k: number): (number | null)[] => {
+    const v = r.vintages[k];
+    const d = v?.debt;
+    if (v === undefined || d === undefined) return ys.map(() => null);
+    const at = new Map(v.years.filter((y) => y.t >= 1).map((y) => [y.year, (d.principalDue[y.t] ?? 0) + (d.balloonsDue[y.t] ?? 0)]));
+    return ys.map((y) => at.get(y) ?? null);
+  };
+  const sub = `largest refinancing need (balloons due within 24 months) ${millions(s.maxRefinancingNeed ?? null, 0)}${s.maxRefinancingNeedRatio === null || s.maxRefinancingNeedRatio === undefined ? '' : `, ${ratio(s.maxRefinancingNeedRatio)} the cash of those years`}`;
+  return {
+    ...base(`Maturity wall by vintage — ${name(r)}`, sub, true),
+    xAxis: { type: 'category', data: ys.map(String), name: 'year', nameLocation: 'middle', nameGap: 30, nameTextStyle: NAME_STYLE },
+    yAxis: { type: 'value', name: '$ due (nominal)', nameLocation: 'middle', nameRotate: 90, nameGap: 72, nameTextStyle: NAME_STYLE, axisLabel: { formatter: axisMoney } },
+    series: [
+      ...r.vintages.map((v, k) => ({ type: 'bar' as const, name: `vintage ${v.id}`, stack: 'due', data: due(k), color: VINTAGE_COLORS[k % VINTAGE_COLORS.length] as string })),
+      { type: 'line' as const, name: 'Cash available (ebitda − levered tax − interest)', data: ys.map((y) => cash.get(y) ?? null), color: COLORS.cumulative, symbolSize: 6, lineStyle: { width: 2.5 } },
+    ],
+  };
+}
+
+/** One sentence: the capital stack of a portfolio, consolidated (MODEL.md §9: each vintage its own tranches and covenants). */
+export function portfolioCapitalHeadline(r: PortfolioResult): string {
+  const s = r.summary;
+  const levered = r.vintages.filter((v) => v.tranches !== undefined);
+  const tranches = levered.reduce((a, v) => a + (v.tranches?.length ?? 0), 0);
+  const breaches = s.covenantBreachCount ?? 0;
+  const parts = [
+    `${levered.length} of ${r.vintages.length} vintage${r.vintages.length === 1 ? '' : 's'} with a capital stack (${tranches} tranche${tranches === 1 ? '' : 's'}, each vintage its own)`,
+    `largest refinancing need ${millions(s.maxRefinancingNeed ?? null, 0)}${s.maxRefinancingNeedRatio === null || s.maxRefinancingNeedRatio === undefined ? '' : ` (${ratio(s.maxRefinancingNeedRatio)} the cash available over the same 24 months)`}`,
+    `min DSCR ${ratio(s.minDscr)}${s.minDscrHeadroom === null || s.minDscrHeadroom === undefined ? '' : ` (tightest vintage against its covenant: ${headroomText(s.minDscrHeadroom, (x) => ratio(x))})`}`,
+    `max market LTV ${pct(s.maxMarketLtv ?? null)}${s.marketLtvHeadroom === null || s.marketLtvHeadroom === undefined ? '' : ` (tightest vintage: ${headroomText(s.marketLtvHeadroom, (x) => pct(x))})`}`,
+    `${breaches} covenant breach${breaches === 1 ? '' : 'es'}`,
+  ];
+  if ((s.interestDuringConstruction ?? 0) > 0) parts.push(`interest during construction ${millions(s.interestDuringConstruction ?? null, 1)}`);
+  if ((s.backlog ?? 0) > 0) parts.push(`contracted backlog ${millions(s.backlog ?? null, 0)}, traceable share ${pct(s.traceableShare ?? null)}`);
+  return `${parts.join('; ')}.`;
+}
+
+/** The vintages' covenant breaches as sentences: year, vintage, covenant, value against its bound, the equity cure. */
+export function portfolioBreachLines(r: PortfolioResult): string[] {
+  return (r.summary.covenantBreaches ?? []).map((b) =>
+    b.covenant === 'minDscr'
+      ? `${b.year}, vintage ${b.vintage}: DSCR ${ratio(b.value)} below its covenant ${ratio(b.limit)}; equity cure ${money(b.cure)}`
+      : `${b.year}, vintage ${b.vintage}: market LTV ${pct(b.value)} above its covenant ${pct(b.limit)}; equity cure ${money(b.cure)}`,
+  );
 }

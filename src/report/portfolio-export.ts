@@ -4,18 +4,39 @@
  * the revenue gap, and the JSON of `payback run --json`. They read the
  * engine's result; nothing is recomputed.
  */
-import type { PortfolioResult } from '../model/portfolio.ts';
-import { YEAR_FIELDS } from '../model/result.ts';
+import { type PortfolioResult, portfolioHasCapital, VINTAGE_DEBT_FIELDS } from '../model/portfolio.ts';
+import { CAPITAL_YEAR_FIELDS, TRANCHE_YEAR_FIELDS, YEAR_FIELDS } from '../model/result.ts';
 import { toCsv } from './csv.ts';
 
-/** One row per calendar year (t = 0 is startYear − 1): `t, year, installedMW` and YEAR_FIELDS. */
+export { portfolioHasCapital };
+
+/** One row per calendar year (t = 0 is startYear − 1): `t, year, installedMW` and YEAR_FIELDS (then §9's lines, with a capital stack). */
 export function portfolioYearsCsv(r: PortfolioResult): string {
-  return toCsv(['t', 'year', 'installedMW', ...YEAR_FIELDS], r.years.map((y) => [y.t, y.year, y.installedMW, ...YEAR_FIELDS.map((f) => y[f])]));
+  const fields = portfolioHasCapital(r) ? [...YEAR_FIELDS, ...CAPITAL_YEAR_FIELDS] : YEAR_FIELDS;
+  return toCsv(['t', 'year', 'installedMW', ...fields], r.years.map((y) => [y.t, y.year, y.installedMW, ...fields.map((f) => y[f] ?? null)]));
 }
 
-/** Long format: one row per vintage and year of its own (`vintage, buildYear, t, year` and YEAR_FIELDS). */
+/**
+ * Long format: one row per vintage and year of its own (`vintage, buildYear,
+ * t, year` and YEAR_FIELDS); with a capital stack in the portfolio, each
+ * vintage's §9 lines and what it adds to the consolidated ones (`debt.*`).
+ */
 export function vintagesCsv(r: PortfolioResult): string {
-  return toCsv(['vintage', 'buildYear', 'template', 't', 'year', ...YEAR_FIELDS], r.vintages.flatMap((v) => v.years.map((y) => [v.id, v.buildYear, v.template, y.t, y.year, ...YEAR_FIELDS.map((f) => y[f])])));
+  const capital = portfolioHasCapital(r);
+  const fields = capital ? [...YEAR_FIELDS, ...CAPITAL_YEAR_FIELDS] : YEAR_FIELDS;
+  const debt = capital ? VINTAGE_DEBT_FIELDS : [];
+  return toCsv(
+    ['vintage', 'buildYear', 'template', 't', 'year', ...fields, ...debt.map((f) => `debt.${f}`)],
+    r.vintages.flatMap((v) => v.years.map((y) => [v.id, v.buildYear, v.template, y.t, y.year, ...fields.map((f) => y[f] ?? null), ...debt.map((f) => v.debt?.[f][y.t] ?? null)])),
+  );
+}
+
+/** MODEL.md §9, long format: one row per vintage, tranche and year of its own (`vintage, tranche, t, year` and the tranche's lines); empty without a capital stack. */
+export function vintageTranchesCsv(r: PortfolioResult): string {
+  return toCsv(
+    ['vintage', 'tranche', 't', 'year', ...TRANCHE_YEAR_FIELDS],
+    r.vintages.flatMap((v) => (v.tranches ?? []).flatMap((tr) => tr.years.map((y) => [v.id, tr.id, y.t, y.year, ...TRANCHE_YEAR_FIELDS.map((f) => y[f])]))),
+  );
 }
 
 /** The revenue gap and the depreciation wall by year. */

@@ -9,10 +9,11 @@
 import type { BreakevenReport } from '../analysis/breakeven.ts';
 import type { PaybackStack } from '../analysis/payback-stack.ts';
 import type { TornadoReport } from '../analysis/tornado.ts';
-import type { PortfolioResult } from '../model/portfolio.ts';
+import { type PortfolioResult, portfolioHasCapital } from '../model/portfolio.ts';
 import { count, millions, money, pct, yearsFmt } from './format.ts';
 import { breakevenBlock, chart, esc, type MonteCarloSection, monteCarloBlock, notComputed, paybackStackBlock, table, tornadoBlock } from './html.ts';
-import { depreciationWallOption, installedMWOption, revenueGapOption, vintageUtilizationOption } from './portfolio-charts.ts';
+import { contractTable, hasContracts, maturityTable } from './capital-charts.ts';
+import { depreciationWallOption, installedMWOption, portfolioBreachLines, portfolioCapitalHeadline, portfolioMaturityWallOption, revenueGapOption, vintageUtilizationOption } from './portfolio-charts.ts';
 
 /** The analyses of one portfolio, each as its `src/analysis` function gives it; a missing one shows as not computed with its note. */
 export interface PortfolioAnalyses {
@@ -32,6 +33,20 @@ export interface ReportSection {
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const safeUrl = (u: string): string | undefined => (/^https?:\/\/[^\s"'<>]+$/i.test(u) ? u : undefined);
+
+/** MODEL.md §9 in a portfolio: each vintage keeps its own tranches and covenants; the maturity wall by vintage, the consolidated lines, the breaches, the contracts. */
+function capitalBlock(r: PortfolioResult, id: string): string {
+  const m = maturityTable(r);
+  const breaches = portfolioBreachLines(r);
+  const c = contractTable(r);
+  return [
+    `<p class="note">${esc(portfolioCapitalHeadline(r))} Each vintage keeps its own tranches (re-based to its build year) and covenants; the consolidated lines add them up, and DSCR, market LTV and the refinancing need are worked out from the sums.</p>`,
+    chart(portfolioMaturityWallOption(r), `${id}-maturity`),
+    table(m.head, m.rows, { cls: 'maturity', numeric: m.head.map((_, i) => i).slice(1) }),
+    breaches.length > 0 ? `<p class="note"><strong>Covenant breaches</strong> (cures reported, flows unchanged)</p><ul class="breaches">${breaches.map((b) => `<li>${esc(b)}</li>`).join('')}</ul>` : '',
+    hasContracts(r) ? table(c.head, c.rows, { cls: 'contracts', numeric: c.head.map((_, i) => i).slice(1) }) : '',
+  ].join('');
+}
 
 /**
  * The section of one portfolio, numbered `n` (`P1`, `P2`…).
@@ -86,6 +101,7 @@ export function portfolioSection(r: PortfolioResult, an: PortfolioAnalyses, n: n
     { title: 'The depreciation wall', body: chart(depreciationWallOption(r), `${id}-wall`, { height: 340 }) },
     { title: p.demand !== undefined ? 'Utilization by vintage under the shared market' : 'Utilization by vintage', body: chart(vintageUtilizationOption(r), `${id}-util`) },
     { title: 'The vintages inside the portfolio', body: `<p class="note">Each vintage's npv at the portfolio's wacc, discounted to its own build; its irr and payback as its own flows give them.</p>${vintages}` },
+    ...(portfolioHasCapital(r) ? [{ title: 'The capital stack of the vintages', body: capitalBlock(r, id) }] : []),
     { title: 'What has to be true', body: an.breakeven ? breakevenBlock(an.breakeven) : notComputed('The breakeven table', notes.breakeven) },
     { title: 'Tornado', body: an.tornado ? tornadoBlock(an.tornado, `${id}-tornado`) : notComputed('The tornado', notes.tornado) },
     { title: 'Payback stack', body: an.paybackStack ? paybackStackBlock(an.paybackStack, `${id}-stack`) : notComputed('The payback stack', notes.paybackStack) },

@@ -6,7 +6,9 @@
 import Table from 'cli-table3';
 import type { PortfolioResult } from '../model/portfolio.ts';
 import type { ModelResult } from '../model/result.ts';
+import { contractTable, hasContracts, maturityTable } from './capital-charts.ts';
 import { count, millions, money, NONE, pct, price, ratio, tokens, yearsFmt } from './format.ts';
+import { portfolioBreachLines, portfolioCapitalHeadline } from './portfolio-charts.ts';
 import { fullYearsTable } from './terminal.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
@@ -90,4 +92,22 @@ export function vintagesTable(r: PortfolioResult): string {
 /** Every consolidated line of MODEL.md §3 on the calendar, lines as rows. */
 export function portfolioFullYearsTable(r: PortfolioResult): string {
   return fullYearsTable({ years: r.years } as unknown as ModelResult);
+}
+
+/**
+ * The capital stack of a portfolio of levered vintages in the terminal
+ * (MODEL.md §8, §9): the headline, the consolidated maturity wall and
+ * covenants by calendar year, each vintage's breaches, the contracts. Each
+ * vintage's own tranches are in `payback run PORTFOLIO --json` (`vintages[].tranches`).
+ */
+export function portfolioCapitalTerminal(r: PortfolioResult): string {
+  const m = maturityTable(r);
+  const out = [`Capital stack (consolidated): ${portfolioCapitalHeadline(r)}`, table(m.head, m.rows)];
+  const breaches = portfolioBreachLines(r);
+  if (breaches.length > 0) out.push(`Covenant breaches (each vintage its own covenants; cures reported, flows unchanged):\n${breaches.map((b) => `  ${b}`).join('\n')}`);
+  if (hasContracts(r)) {
+    const c = contractTable(r);
+    out.push(table(c.head, c.rows));
+  }
+  return out.join('\n');
 }

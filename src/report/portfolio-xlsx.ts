@@ -18,7 +18,7 @@
  * is recomputed here. The workbook asks the spreadsheet to recalculate on load.
  */
 import ExcelJS from 'exceljs';
-import type { PortfolioResult, PortfolioYearRow, RevenueGapRow, VintageResult } from '../model/portfolio.ts';
+import { type PortfolioResult, type PortfolioYearRow, type RevenueGapRow, type VintageDebtField, type VintageResult, portfolioHasCapital } from '../model/portfolio.ts';
 import type { YearField, YearRow } from '../model/result.ts';
 import { VERSION } from '../version.ts';
 import { COLORS } from './charts.ts';
@@ -77,6 +77,22 @@ const VINTAGE_LINES: { key: string; field: YearField | 'installedMW' | 'servedCo
   { key: 'principal', field: 'principal', fmt: FMT.usd, note: 'scheduled principal' },
   { key: 'debtOutstanding', field: 'debtOutstanding', fmt: FMT.usd, note: 'debt outstanding at the end of the year' },
   { key: 'equityCashFlow', field: 'equityCashFlow', fmt: FMT.usd, note: 'equity cash flow' },
+];
+
+/** MODEL.md §9: a vintage's debt and contract lines as the consolidated ones add them up (`VintageResult.debt`), when a vintage has a capital stack. */
+const VINTAGE_DEBT_LINES: { key: VintageDebtField; fmt: string; note: string }[] = [
+  { key: 'debtService', fmt: FMT.usd, note: 'debt service: interest + principal due + balloons − refinanced (a sweep is not debt service)' },
+  { key: 'principalDue', fmt: FMT.usd, note: 'scheduled principal (a single straight debt: its principal)' },
+  { key: 'balloonsDue', fmt: FMT.usd, note: 'balloons at maturity (a single bullet debt: its repayment)' },
+  { key: 'refinanced', fmt: FMT.usd, note: 'balloons rolled into a new loan' },
+  { key: 'sweep', fmt: FMT.usd, note: 'cash swept to prepay debt' },
+  { key: 'cashAvailable', fmt: FMT.usd, note: 'cash available: ebitda − levered tax − interest' },
+  { key: 'openingDebt', fmt: FMT.usd, note: 'debt at the end of the year before, on which the year\'s interest is paid' },
+  { key: 'marketValue', fmt: FMT.usd, note: 'market value of its assets at the end of the year (the collateral of market LTV)' },
+  { key: 'contractedRevenue', fmt: FMT.usd, note: 'revenue under contract, before credit losses' },
+  { key: 'expectedCreditLoss', fmt: FMT.usd, note: 'expected credit loss on its contracts' },
+  { key: 'contractsEnding', fmt: FMT.usd, note: 'contracts ending in the year: contract minus market revenue' },
+  { key: 'backlog', fmt: FMT.usd, note: 'contracted revenue still to come at the end of the year' },
 ];
 
 /** The value of a vintage's line in its year row (`installedMW`, `servedCompute` from it). */
@@ -173,6 +189,19 @@ export function buildPortfolioWorkbook(result: PortfolioResult): Built {
       }
       rows.set(line.key, rv);
       rv++;
+    }
+    // MODEL.md §9: its debt and contract lines, as the consolidated ones add them up
+    if (v.debt !== undefined) {
+      for (const line of VINTAGE_DEBT_LINES) {
+        const row = wsV.getRow(rv);
+        row.values = [v.id, line.key, line.note];
+        for (const y of v.years) {
+          const cell = row.getCell(V_FIRST + off + y.t);
+          cell.value = v.debt[line.key][y.t] ?? 0;
+          cell.numFmt = line.fmt;
+        }
+        rv++;
+      }
     }
     // the capital charge: K · crf(wacc, L) for the generation in service, and the facility's in its first lifeYears years
     const k = wsV.getRow(rv);
@@ -275,8 +304,24 @@ export function buildPortfolioWorkbook(result: PortfolioResult): Built {
   if (margin !== undefined) gapLine('requiredEndUser', 'required / (1 − p_endUserMargin)', FMT.usd, (c) => `${at('requiredRevenue', c)}/(1-p_endUserMargin)`, (g) => g.requiredEndUser);
   gapLine('gap', 'required − revenue: positive is a shortfall', FMT.usd, (c) => `${at('requiredRevenue', c)}-${at('revenue', c)}`, (g) => g.gap);
   gapLine('depreciationShare', 'the depreciation wall: depreciation / revenue (blank without revenue)', FMT.share, (c) => `IF(${at('revenue', c)}=0,"",${at('depreciation', c)}/${at('revenue', c)})`, (g) => g.depreciationShare);
-  const lastRow = rp - 1;
-  void lastRow;
+  if (portfolioHasCapital(result)) {
+    section('The capital stack of the vintages (MODEL.md §9): each vintage its own tranches; the lines add up, the ratios come from the sums');
+    const levered = result.summary.maxLtv !== null;
+    for (const f of ['debtService', 'principalDue', 'balloonsDue', 'refinanced', 'sweep', 'cashAvailable', 'openingDebt', 'contractedRevenue', 'expectedCreditLoss', 'contractsEnding'] as const) {
+      const cached = (c: number): Cached => (f === 'debtService' || f === 'openingDebt' || f === 'contractsEnding' ? undefined : row(c)?.[f]);
+      line(f, `Σ ${f}`, FMT.usd, (c) => (operating(c) ? sumif(f)(c) : null), cached);
+    }
+    line('marketValue', 'Σ marketValue (end of year)', FMT.usd, sumif('marketValue'), (c) => row(c)?.marketValue);
+    line('backlog', 'Σ backlog (end of year)', FMT.usd, sumif('backlog'), (c) => row(c)?.backlog);
+    line('dscr', 'ebitda / debt service (blank without debt service)', FMT.num, (c) => (operating(c) ? `IF(${at('debtService', c)}<=0,"",${at('ebitda', c)}/${at('debtService', c)})` : null), (c) => row(c)?.dscr);
+    line('marketLtv', 'debt outstanding / market value (blank without either)', FMT.share, (c) => (levered ? `IF(${at('marketValue', c)}=0,"",${at('debtOutstanding', c)}/${at('marketValue', c)})` : '""'), (c) => row(c)?.marketLtv);
+    line('refinancingNeed', 'balloons due this year and next', FMT.usd, (c) => (operating(c) ? (c < Y ? `${at('balloonsDue', c)}+${at('balloonsDue', c + 1)}` : at('balloonsDue', c)) : null), (c) => row(c)?.refinancingNeed);
+    const cash2 = (c: number): string => (c < Y ? `(${at('cashAvailable', c)}+${at('cashAvailable', c + 1)})` : at('cashAvailable', c));
+    line('refinancingNeedRatio', 'need / cash available over the same two years (blank when that cash is not positive)', FMT.num, (c) => (operating(c) ? `IF(${at('refinancingNeed', c)}=0,0,IF(${cash2(c)}>0,${at('refinancingNeed', c)}/${cash2(c)},""))` : null), (c) => row(c)?.refinancingNeedRatio);
+    line('costOfDebt', 'interest / debt at the end of the year before', FMT.share, (c) => (operating(c) ? `IF(${at('openingDebt', c)}=0,"",${at('interest', c)}/${at('openingDebt', c)})` : null), (c) => row(c)?.costOfDebt);
+    line('contractedShare', 'contracted revenue / (revenue + expected credit loss)', FMT.share, (c) => (operating(c) ? `IF(${at('revenue', c)}+${at('expectedCreditLoss', c)}=0,"",${at('contractedRevenue', c)}/(${at('revenue', c)}+${at('expectedCreditLoss', c)}))` : null), (c) => row(c)?.contractedShare);
+    line('revenueAtRisk', 'contracts ending in the next two years: contract minus market revenue', FMT.usd, (c) => (operating(c) ? [c + 1, c + 2].filter((k) => k <= Y).map((k) => at('contractsEnding', k)).join('+') || '0' : null), (c) => row(c)?.revenueAtRisk);
+  }
 
   // ---- Summary
   const wsS = wb.addWorksheet('Summary', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -308,6 +353,11 @@ export function buildPortfolioWorkbook(result: PortfolioResult): Built {
   sline('totalRevenue', `SUM(${span('revenue', 1)})`, s.totalRevenue, FMT.usd, 'Σ cash revenue');
   sline('grossMargin', `IF(SUM(${span('revenue', 1)})=0,"",SUM(${span('grossProfit', 1)})/SUM(${span('revenue', 1)}))`, s.grossMargin, FMT.share, 'Σ gross profit / Σ revenue');
   sline('maxRevenueGap', `IF(COUNT(${span('gap', 1)})=0,"",MAX(${span('gap', 1)}))`, s.maxRevenueGap, FMT.usd, 'the largest yearly gap between required and earned revenue');
+  if (portfolioHasCapital(result)) {
+    sline('minDscr', `IF(COUNT(${span('dscr', 1)})=0,"",MIN(${span('dscr', 1)}))`, s.minDscr, FMT.num, 'the lowest consolidated DSCR (each vintage\'s own covenants: see its breaches in the JSON)');
+    sline('maxRefinancingNeed', `MAX(${span('refinancingNeed', 1)})`, s.maxRefinancingNeed, FMT.usd, 'the largest refinancing need: balloons due within two years');
+    sline('maxMarketLtv', `IF(COUNT(${span('marketLtv')})=0,"",MAX(${span('marketLtv')}))`, s.maxMarketLtv, FMT.share, 'the largest market LTV of the consolidated debt');
+  }
   rs++;
   for (const text of [
     `inference-payback ${VERSION} · portfolio ${p.id} · MODEL.md §8`,

@@ -100,6 +100,10 @@ async function exportPortfolio(io: CliIO, portfolio: Portfolio, opts: ExportOpti
     write(`${prefix}-vintages.csv`, e.vintagesCsv(result));
     write(`${prefix}-revenue-gap.csv`, e.revenueGapCsv(result));
     written.push(`${prefix}-years.csv`, `${prefix}-vintages.csv`, `${prefix}-revenue-gap.csv`);
+    if (e.portfolioHasCapital(result)) {
+      write(`${prefix}-tranches.csv`, e.vintageTranchesCsv(result));
+      written.push(`${prefix}-tranches.csv`);
+    }
   }
   if (opts.json === STDIO) await writeStdout(io, e.portfolioJson(result));
   else if (opts.json !== undefined) {

@@ -19,6 +19,7 @@ export async function runAction(io: CliIO, file: string, opts: RunOptions): Prom
     io.out(t.portfolioSummaryTable(result));
     io.out(opts.years ? t.portfolioFullYearsTable(result) : t.portfolioYearsTable(result));
     io.out(t.vintagesTable(result));
+    if (result.vintages.some((v) => v.tranches !== undefined)) io.out(t.portfolioCapitalTerminal(result));
     printWarnings(io, result.warnings);
     return;
   }

@@ -11,10 +11,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { loadCheckedPortfolioText } from '../../../src/analysis/portfolio-checks.ts';
 import { getInput, setInput } from '../../../src/analysis/paths.ts';
 import type { ResolvedScenario } from '../../../src/model/load.ts';
-import { evaluatePortfolio, type PortfolioResult } from '../../../src/model/portfolio.ts';
+import { evaluatePortfolio, type PortfolioResult, portfolioHasCapital } from '../../../src/model/portfolio.ts';
 import type { Portfolio as PortfolioData, PortfolioResolveResult } from '../../../src/model/portfolio-load.ts';
 import { count, money, pct, yearsFmt } from '../../../src/report/format.ts';
-import { depreciationWallOption, installedMWOption, revenueGapOption, vintageUtilizationOption } from '../../../src/report/portfolio-charts.ts';
+import { maturityTable } from '../../../src/report/capital-charts.ts';
+import { depreciationWallOption, installedMWOption, portfolioBreachLines, portfolioCapitalHeadline, portfolioMaturityWallOption, revenueGapOption, vintageUtilizationOption } from '../../../src/report/portfolio-charts.ts';
 import { download } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Kpi, Section, Status } from '../components/common.tsx';
@@ -269,6 +270,55 @@ function PortfolioBody({ r }: { r: PortfolioResult }) {
           </table>
         </div>
       </Section>
+      {portfolioHasCapital(r) && <PortfolioCapital r={r} />}
     </>
+  );
+}
+
+/** MODEL.md §9 in a portfolio: each vintage keeps its own tranches and covenants; the maturity wall by vintage and the consolidated lines (the report's rows and chart). */
+function PortfolioCapital({ r }: { r: PortfolioResult }) {
+  const wall = useMemo(() => portfolioMaturityWallOption(r), [r]);
+  const m = maturityTable(r);
+  const breaches = portfolioBreachLines(r);
+  return (
+    <Section title="The capital stack of the vintages" id="portfolio-capital">
+      <p class="muted" data-testid="portfolio-capital-headline">
+        {portfolioCapitalHeadline(r)}
+      </p>
+      <Chart option={wall} height={400} testid="chart-portfolio-maturity" />
+      {breaches.length > 0 && (
+        <div class="note" data-testid="portfolio-breaches">
+          <strong>Covenant breaches</strong> (each vintage its own covenants; the equity cure that would restore each, flows unchanged):
+          <ul>
+            {breaches.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div class="table-wrap">
+        <table data-testid="portfolio-maturity">
+          <thead>
+            <tr>
+              {m.head.map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {m.rows.map((row) => (
+              <tr key={row[0]}>
+                <th scope="row">{row[0]}</th>
+                {row.slice(1).map((c, i) => (
+                  <td key={i}>{c}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
   );
 }
