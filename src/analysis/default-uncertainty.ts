@@ -30,7 +30,7 @@
  * peaks at 88 % can be scaled by at most 1/0.88) and its parameters are
  * rounded inwards to six significant digits. Pure: no clock, no randomness.
  */
-import { isPortfolio } from '../model/portfolio-load.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
 import type { DistributionSpec } from './distributions.ts';
 import { type Driver, defaultDriverPaths, makeDriver } from './drivers.ts';
 import { checkInputPath, PAID_SHARE, type Subject } from './paths.ts';

@@ -13,7 +13,7 @@
  * workers (`src/io/mc-workers.ts`) — the result is the same to the bit.
  */
 import type { Issue } from '../model/issues.ts';
-import { isPortfolio } from '../model/portfolio-load.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
 import { ColumnarModel, IRR_NONE, IRR_SEVERAL, MC_METRICS, newBlockOutput, type McMetric } from './columnar.ts';
 import {
   compileDistribution,

@@ -14,7 +14,8 @@
 import { isCashPricing, pricingKind } from '../model/engine.ts';
 import { didYouMean, type Issue } from '../model/issues.ts';
 import { MAX_AMOUNT, MAX_BUILD_MONTHS, MAX_IT_MW, MAX_TOKENS, MAX_YEARS } from '../model/bounds.ts';
-import { isPortfolio, type Portfolio } from '../model/portfolio-load.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario, Segment, Tranche } from '../model/schema.ts';
 import { withGroupShare } from './mix.ts';
 import { checkPortfolioPath, getPortfolioInput, listPortfolioPaths, portfolioInputInfo, setPortfolioInput } from './portfolio-paths.ts';

@@ -6,7 +6,8 @@
  */
 import { evaluate, evaluateSummary } from '../model/engine.ts';
 import { evaluatePortfolio, evaluatePortfolioSummary, type PortfolioResult } from '../model/portfolio.ts';
-import { isPortfolio, type Portfolio } from '../model/portfolio-load.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { ModelResult, ModelWarning, Summary } from '../model/result.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { Subject } from './paths.ts';

@@ -29,7 +29,7 @@ import {
   summarizeMonteCarlo,
 } from '../analysis/monte-carlo.ts';
 import type { Subject } from '../analysis/paths.ts';
-import { isPortfolio } from '../model/portfolio-load.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
 import type { WorkerReply, WorkerRequest } from './mc-worker.ts';
 import { moduleBeside, startWorker } from './worker-start.ts';
 

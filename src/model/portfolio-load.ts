@@ -64,11 +64,7 @@ export interface PortfolioContext {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Whether a parsed value says it is a portfolio (`kind: portfolio`). */
-export const isPortfolioValue = (v: unknown): boolean => isRecord(v) && v['kind'] === 'portfolio';
-
-/** Is `x` a resolved portfolio (as opposed to a scenario)? */
-export const isPortfolio = (x: unknown): x is Portfolio => isRecord(x) && x['kind'] === 'portfolio' && Array.isArray(x['vintages']);
+export { isPortfolio, isPortfolioValue } from './portfolio-kind.ts';
 
 /** The last calendar year of a portfolio. */
 export const lastYearOf = (p: { startYear: number; years: number }): number => p.startYear + p.years - 1;

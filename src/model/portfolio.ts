@@ -17,7 +17,8 @@ import { irrFast } from './finance.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import { paybackPeriod, powInt } from './lines.ts';
 import type { ResolvedScenario } from './load.ts';
-import { isPortfolio, type Portfolio, type PortfolioVintage } from './portfolio-load.ts';
+import { isPortfolio } from './portfolio-kind.ts';
+import type { Portfolio, PortfolioVintage } from './portfolio-load.ts';
 import {
   allocateMarket,
   type AllocationScratch,

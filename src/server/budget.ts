@@ -15,7 +15,8 @@
 import { DEFAULT_CHUNK_SIZE } from '../analysis/monte-carlo.ts';
 import { MAX_SEGMENTS, MAX_YEARS } from '../model/bounds.ts';
 import type { Issue } from '../model/issues.ts';
-import { isPortfolio, type Portfolio } from '../model/portfolio-load.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario } from '../model/schema.ts';
 import { makeLayout } from '../model/slots.ts';
 import type { ServerLimits } from './app.ts';
