@@ -37,6 +37,14 @@ describe('the portfolio routes', () => {
     expect(i.status).toBe(200);
     expect(i.body.vintages.map((v: { itMW: number }) => v.itMW)).toEqual([100, 200]);
   });
+  it('levered vintages (MODEL.md §9): each its own tranches, the consolidated §9 lines, the breaches naming their vintage', async () => {
+    const r = await postJson(t.app, '/api/portfolio/run', { yaml: readFileSync(join(ROOT, 'test', 'fixtures', 'portfolio-levered.yaml'), 'utf8') });
+    expect(r.status).toBe(200);
+    expect(r.body.vintages[1].tranches[0].years[0].year).toBe(2027);
+    expect(r.body.vintages[0].debt.debtService).toHaveLength(13);
+    expect(r.body.years[3]).toHaveProperty('refinancingNeed');
+    expect(r.body.summary.covenantBreaches.map((b: { vintage: string }) => b.vintage)).toContain('2026');
+  });
   it('a vintage that names a path on the server is a 400 at the vintage; an unknown id too', async () => {
     const r = await postJson(t.app, '/api/portfolio/run', { portfolio: inline([{ scenario: '../../etc/passwd', buildYear: 2026 }, { scenario: 'neocloud-bas', buildYear: 2027 }]) });
     expect(r.status).toBe(400);

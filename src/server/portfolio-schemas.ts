@@ -5,7 +5,8 @@
  * them, and the responses for the OpenAPI document.
  */
 import { z } from 'zod';
-import { breakevenRequestSchema, gridRequestSchema, mcRequestSchema, modelWarningSchema, issueSchema, segmentResultSchema, stackRequestSchema, summarySchema, tornadoRequestSchema, yearRowSchema } from './schemas.ts';
+import { VINTAGE_DEBT_FIELDS } from '../model/portfolio.ts';
+import { breakevenRequestSchema, covenantBreachSchema, gridRequestSchema, mcRequestSchema, modelWarningSchema, issueSchema, segmentResultSchema, stackRequestSchema, summarySchema, tornadoRequestSchema, trancheResultSchema, yearRowSchema } from './schemas.ts';
 
 const nullableNumber = () => z.number().nullable();
 
@@ -61,9 +62,20 @@ export const portfolioResultSchema = z
           facilityLifeYears: nullableNumber(),
           charge: z.array(z.number()),
         }),
+        tranches: z.array(trancheResultSchema).optional().describe('MODEL.md §9: its own tranches by its years (a vintage with a capital stack)'),
+        debt: z
+          .object(Object.fromEntries(VINTAGE_DEBT_FIELDS.map((f) => [f, z.array(z.number())])))
+          .optional()
+          .describe('MODEL.md §9: its debt and contract lines as the consolidated ones add them up, by its year t = 0..T (when a vintage of the portfolio has a capital stack)'),
       }),
     ),
-    summary: summarySchema.extend({ builtMW: z.number(), installedMWYears: z.number(), maxRevenueGap: nullableNumber(), maxRevenueGapYear: nullableNumber() }),
+    summary: summarySchema.extend({
+      builtMW: z.number(),
+      installedMWYears: z.number(),
+      maxRevenueGap: nullableNumber(),
+      maxRevenueGapYear: nullableNumber(),
+      covenantBreaches: z.array(covenantBreachSchema.extend({ vintage: z.string().describe('the vintage whose covenant it is') })).optional().describe('MODEL.md §9: every vintage\'s covenant breaches, t on the calendar'),
+    }),
     revenueGap: z.array(
       z.object({
         year: z.int(),
