@@ -432,34 +432,85 @@ const plainBuffer: BufferAlloc = (bytes) => new ArrayBuffer(bytes);
  */
 export type McColumns = Pick<ChunkResult, 'inputs' | 'metrics' | 'irrRoots' | 'equityIrrRoots' | 'irrAtLeastWacc' | 'paybackWithinLife'> & { uncorrelated: number };
 
+/**
+ * The columns of a run, filled chunk by chunk as the chunks come (in any
+ * order, each once), so that a chunk's own memory can go as soon as it is
+ * added: a run holds its samples once, not twice.
+ *
+ * @example
+ * const g = new ColumnGatherer(plan);
+ * for (let k = 0; k < plan.chunks.length; k++) g.add(runChunk(plan, k));
+ * const result = summarizeColumns(plan, g.done());
+ */
+export class ColumnGatherer {
+  private readonly cols: McColumns;
+  private readonly seen: Uint8Array;
+  private added = 0;
+
+  constructor(
+    private readonly plan: MonteCarloPlan,
+    alloc: BufferAlloc = plainBuffer,
+  ) {
+    const n = plan.n;
+    const float = (): Float64Array => new Float64Array(alloc(8 * n));
+    const flags = (): Uint8Array => new Uint8Array(alloc(n));
+    this.cols = {
+      inputs: plan.drivers.map(float),
+      metrics: MC_METRICS.map(float),
+      irrRoots: flags(),
+      equityIrrRoots: flags(),
+      irrAtLeastWacc: flags(),
+      paybackWithinLife: flags(),
+      uncorrelated: 0,
+    };
+    this.seen = new Uint8Array(plan.chunks.length);
+  }
+
+  /** The columns being filled (in the memory `alloc` gave: shared, a worker can `placeChunk` into them). */
+  get columns(): McColumns {
+    return this.cols;
+  }
+
+  /** Copy a chunk's samples to their places. */
+  add(c: ChunkResult): void {
+    this.placed(c.index, c.size, c.correlated);
+    placeChunk(this.cols, c);
+  }
+
+  /** Chunk `index` of `size` samples is in the columns (a worker put it there with `placeChunk`). */
+  placed(index: number, size: number, correlated: boolean): void {
+    const where = this.plan.chunks[index];
+    if (where === undefined || this.seen[index] === 1 || where.size !== size) {
+      throw new RangeError(`a summary needs every chunk once: chunk ${index} is not one of the run's ${this.plan.chunks.length} or came twice`);
+    }
+    this.seen[index] = 1;
+    this.added++;
+    if (!correlated) this.cols.uncorrelated += size;
+  }
+
+  /** The columns, once every chunk is in. */
+  done(): McColumns {
+    if (this.added !== this.plan.chunks.length) throw new RangeError(`a summary needs every chunk once: got ${this.added} of ${this.plan.chunks.length}`);
+    return this.cols;
+  }
+}
+
+/** Copy a chunk's samples into a run's columns at the chunk's start (not its `uncorrelated` count: `ColumnGatherer` keeps that). */
+export function placeChunk(cols: McColumns, c: ChunkResult): void {
+  cols.inputs.forEach((col, j) => col.set(c.inputs[j] as Float64Array, c.start));
+  cols.metrics.forEach((col, k) => col.set(c.metrics[k] as Float64Array, c.start));
+  cols.irrRoots.set(c.irrRoots, c.start);
+  cols.equityIrrRoots.set(c.equityIrrRoots, c.start);
+  cols.irrAtLeastWacc.set(c.irrAtLeastWacc, c.start);
+  cols.paybackWithinLife.set(c.paybackWithinLife, c.start);
+}
+
 /** Put the chunks of a run (in any order; each once) together in sample order. */
 export function gatherChunks(plan: MonteCarloPlan, chunks: readonly ChunkResult[], alloc: BufferAlloc = plainBuffer): McColumns {
-  const n = plan.n;
-  const sorted = [...chunks].sort((a, b) => a.index - b.index);
-  if (sorted.length !== plan.chunks.length || sorted.some((c, k) => c.index !== k)) {
-    throw new RangeError(`a summary needs every chunk once: got ${chunks.length} of ${plan.chunks.length}`);
-  }
-  const float = (): Float64Array => new Float64Array(alloc(8 * n));
-  const flags = (): Uint8Array => new Uint8Array(alloc(n));
-  const cols: McColumns = {
-    inputs: plan.drivers.map(float),
-    metrics: MC_METRICS.map(float),
-    irrRoots: flags(),
-    equityIrrRoots: flags(),
-    irrAtLeastWacc: flags(),
-    paybackWithinLife: flags(),
-    uncorrelated: 0,
-  };
-  for (const c of sorted) {
-    cols.inputs.forEach((col, j) => col.set(c.inputs[j] as Float64Array, c.start));
-    cols.metrics.forEach((col, k) => col.set(c.metrics[k] as Float64Array, c.start));
-    cols.irrRoots.set(c.irrRoots, c.start);
-    cols.equityIrrRoots.set(c.equityIrrRoots, c.start);
-    cols.irrAtLeastWacc.set(c.irrAtLeastWacc, c.start);
-    cols.paybackWithinLife.set(c.paybackWithinLife, c.start);
-    if (!c.correlated) cols.uncorrelated += c.size;
-  }
-  return cols;
+  if (chunks.length !== plan.chunks.length) throw new RangeError(`a summary needs every chunk once: got ${chunks.length} of ${plan.chunks.length}`);
+  const g = new ColumnGatherer(plan, alloc);
+  for (const c of chunks) g.add(c);
+  return g.done();
 }
 
 /** A metric's share of the summary: its statistics, and its ranks for the importance of the drivers. */
@@ -708,15 +759,19 @@ export function driverGroups(plan: MonteCarloPlan, count = 1): number[][] {
  * its threads; the numbers do not depend on who computes them).
  */
 export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples = false): McResult {
+  return summarizeColumns(plan, gatherChunks(plan, chunks), keepSamples);
+}
+
+/** `summarizeMonteCarlo` of a run's columns (`ColumnGatherer`). */
+export function summarizeColumns(plan: MonteCarloPlan, cols: McColumns, keepSamples = false): McResult {
   try {
-    return summarizeParts(plan, chunks, keepSamples);
+    return summarizeParts(plan, cols, keepSamples);
   } finally {
     releaseSummaryScratch();
   }
 }
 
-function summarizeParts(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples: boolean): McResult {
-  const cols = gatherChunks(plan, chunks);
+function summarizeParts(plan: MonteCarloPlan, cols: McColumns, keepSamples: boolean): McResult {
   const same = sameMetrics(cols);
   const metrics = everyMetricPart(
     same,
