@@ -50,7 +50,7 @@ if (!prepared.ok) {
   const plan = prepared.plan;
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'chunk') {
-      const r = runChunk(plan, msg.index);
+      const r = runChunk(plan, msg.index, true);
       placeChunk(msg.into, r);
       port.postMessage({ type: 'chunk', index: msg.index, size: r.size, correlated: r.correlated } satisfies WorkerReply);
     } else if (msg.type === 'metric') {

@@ -107,7 +107,7 @@ async function runHere(plan: MonteCarloPlan, options: MonteCarloOptions, p: Para
   let done = 0;
   for (let k = 0; k < plan.chunks.length; k++) {
     if (p.signal?.aborted) return { status: 'interrupted', done, total: plan.n };
-    const r = runChunk(plan, k);
+    const r = runChunk(plan, k, true);
     gathered.add(r);
     done += r.size;
     p.onProgress?.(done, plan.n);
