@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, its figure and its target. Targets live here, not in unit tests. */
 import { cpus } from 'node:os';
 import { engineBench } from './engine.bench.ts';
+import { portfolioBench } from './portfolio.bench.ts';
 import { stackBench } from './stack.bench.ts';
 import { analysisBench } from './analysis.bench.ts';
 import { reportBench } from './report.bench.ts';
@@ -11,7 +12,7 @@ import { queueBench } from './queue.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import type { BenchRow } from './measure.ts';
 
-const rows: BenchRow[] = [...engineBench(), ...stackBench(), ...analysisBench(), ...reportBench(), ...(await signalsBench()), ...(await mcBench()), ...mcProcessBench(), ...(await queueBench()), ...startupBench()];
+const rows: BenchRow[] = [...engineBench(), ...portfolioBench(), ...stackBench(), ...analysisBench(), ...reportBench(), ...(await signalsBench()), ...(await mcBench()), ...mcProcessBench(), ...(await queueBench()), ...startupBench()];
 
 const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: x < 100 ? 2 : 0 });
 console.log(`inference-payback benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);

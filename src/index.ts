@@ -7,6 +7,13 @@
  */
 export { migrateScenarioText, v1Findings, type MigrateResult, type V1Finding } from './model/migrate.ts';
 export { evaluate, evaluateSummary, type SummaryResult, generationSchedule, pricingKind, isCashPricing, type Generation } from './model/engine.ts';
+/** Portfolios of factories built over the years (MODEL.md §8): load, evaluate on the calendar, the revenue gap. */
+export { evaluatePortfolio, evaluatePortfolioSummary, portfolioNonFinite, type PortfolioResult, type PortfolioSummaryResult, type PortfolioYearRow, type PortfolioSummary, type VintageResult, type VintageCapital, type VintageDebt, type VintageBreach, VINTAGE_DEBT_FIELDS, type RevenueGapRow } from './model/portfolio.ts';
+export { resolvePortfolio, loadPortfolioText, isPortfolio, type Portfolio, type PortfolioVintage, type PortfolioResolveResult, type TemplateLoader, type TemplateResult } from './model/portfolio-load.ts';
+export { portfolioSchema, portfolioJsonSchema, MAX_VINTAGES, type PortfolioInput, type PortfolioFile } from './model/portfolio-schema.ts';
+export { rebaseScenario } from './model/rebase.ts';
+export { resolveCheckedPortfolio, loadCheckedPortfolioText, portfolioUncertainty } from './analysis/portfolio-checks.ts';
+export { portfolioYearsCsv, vintagesCsv, vintageTranchesCsv, revenueGapCsv, portfolioJson, portfolioHasCapital } from './report/portfolio-export.ts';
 export {
   npv,
   irr,

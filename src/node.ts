@@ -5,9 +5,12 @@
  * entry (`inference-payback`); the HTTP server is `inference-payback/server`.
  */
 export { dataDir, loadCatalog, builtinScenarioIds, builtinsInArchetypeOrder, readScenarioFile, readScenarioText, writeFileAtomic } from './io/files.ts';
+export { readPortfolioFile, readModelFile, builtinPortfolioIds, type ModelFile } from './io/portfolio-files.ts';
 export { loadSignalDefinitions, loadContext, readObservationsFile } from './io/signal-files.ts';
 export { runMonteCarloParallel, defaultWorkers, SCENARIO_YEARS_PER_WORKER, type ParallelOptions, type ParallelOutcome } from './io/mc-workers.ts';
 export { runMonteCarloOnQueue, DEFAULT_CHUNK_TIMEOUT_SECONDS, type QueueRunOptions, type QueueOutcome } from './queue/submit.ts';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions, type QueueWorkerEvent, type QueueWorkerStats } from './queue/worker.ts';
 export { buildWorkbook, writeXlsx, type WorkbookOptions } from './report/xlsx.ts';
+/** A portfolio's workbook (MODEL.md §8): the consolidation, the revenue gap and the wall as live formulas, with native charts. */
+export { buildPortfolioWorkbook, portfolioXlsx } from './report/portfolio-xlsx.ts';
 export { writeSamples, samplesFormat } from './report/samples-export.ts';

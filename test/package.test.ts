@@ -35,7 +35,7 @@ const node = (args: string[], env: Record<string, string> = {}): Promise<{ stdou
 describe('the tarball', () => {
   it('ships the compiled library, its types, the data, the schema and the built dashboard; no tests, sources or scripts', () => {
     const f = new Set(pkg.files);
-    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'data/catalog/accelerators.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
+    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'schema/portfolio.schema.json', 'data/catalog/accelerators.yaml', 'data/portfolios/industry-revenue-gap.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
       expect(f.has(must), must).toBe(true);
     }
     for (const dir of ['test/', 'src/', 'bench/', 'scripts/', 'docs/', 'node_modules/', '.ci/', 'web/src/']) {
@@ -56,7 +56,7 @@ describe('the tarball', () => {
     expect(manifest.scripts['prepack']).toBe('node scripts/build.mjs');
     expect(manifest.files).toEqual(['bin', 'dist', '!dist/.built', 'data', 'schema', 'web/dist', 'README.md', 'LICENSE']);
     expect(manifest.type).toBe('module');
-    expect(Object.keys(manifest.exports)).toEqual(['.', './node', './server', './schema/scenario.schema.json', './package.json']);
+    expect(Object.keys(manifest.exports)).toEqual(['.', './node', './server', './schema/scenario.schema.json', './schema/portfolio.schema.json', './package.json']);
     expect(Object.keys(manifest.exports['.'] as object)).toEqual(['types', 'import', 'require', 'default']);
     expect(manifest.dependencies).not.toHaveProperty('tsx');
     expect(execFileSync('ls', [join(pkg.project, 'node_modules')], { encoding: 'utf8' }).split('\n')).not.toContain('tsx');
@@ -66,15 +66,19 @@ describe('the tarball', () => {
 describe('in a blank project', () => {
   it('plain Node ESM imports evaluate and npv from the package root, and the Node entry reads a built-in', async () => {
     const code = `
-      import { evaluate, npv, VERSION } from 'inference-payback';
-      import { readScenarioFile } from 'inference-payback/node';
+      import { evaluate, evaluatePortfolio, npv, VERSION } from 'inference-payback';
+      import { readScenarioFile, readPortfolioFile } from 'inference-payback/node';
       const r = readScenarioFile('neocloud-base');
       if (!r.ok) throw new Error('no built-in');
       const result = evaluate(r.scenario);
-      console.log(JSON.stringify({ npv: npv(0.1, [-100, 60, 60]), scenarioNpv: result.summary.npv, VERSION }));
+      const p = readPortfolioFile('industry-revenue-gap');
+      if (!p.ok) throw new Error('no built-in portfolio');
+      const portfolio = evaluatePortfolio(p.portfolio);
+      console.log(JSON.stringify({ npv: npv(0.1, [-100, 60, 60]), scenarioNpv: result.summary.npv, gapYears: portfolio.revenueGap.length, VERSION }));
     `;
     const { stdout } = await node(['--input-type=module', '-e', code]);
-    const out = JSON.parse(stdout) as { npv: number; scenarioNpv: number; VERSION: string };
+    const out = JSON.parse(stdout) as { npv: number; scenarioNpv: number; gapYears: number; VERSION: string };
+    expect(out.gapYears).toBeGreaterThan(0);
     expect(out.npv).toBeCloseTo(4.1322314, 6);
     expect(out.scenarioNpv).toBeLessThan(0); // neocloud-base: about −$110M in v1
     expect(out.VERSION).toMatch(/^\d+\.\d+\.\d+/);

@@ -28,7 +28,7 @@ import { ensureDashboardBuilt, type RunningServer, startServer, WEB_DIST } from 
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-const PAGES = ['compare', 'explore', 'truth', 'uncertainty', 'stack', 'signals'] as const;
+const PAGES = ['compare', 'explore', 'truth', 'uncertainty', 'stack', 'portfolio', 'signals'] as const;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -141,7 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
         [DESKTOP, ''],
         [PHONE, '-phone'],
       ] as const) {
-        const query = name === 'compare' ? '' : name === 'uncertainty' ? '?s=frontier-lab-base&n=2000' : '?s=hyperscaler-base';
+        const query = name === 'compare' ? '' : name === 'uncertainty' ? '?s=frontier-lab-base&n=2000' : name === 'portfolio' ? '?p=industry-revenue-gap' : '?s=hyperscaler-base';
         const { page, errors } = await openPage(`#/${name}${query}`, viewport);
         await page.waitForSelector(`[data-testid="page-${name}"]`);
         if (name === 'uncertainty') {
@@ -463,6 +463,45 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     expect([...errors, ...p2.errors, ...p3.errors]).toEqual([]);
     await p3.page.close();
   }, 180_000);
+
+  it('Portfolio: the buildout, its gap and its vintages, as `payback run PORTFOLIO --json` gives them; the wacc moves the npv and the gap', async () => {
+    const { page, errors } = await openPage('#/portfolio?p=industry-revenue-gap');
+    await settled(page, 4);
+    const out: string[] = [];
+    await runCli(['run', 'industry-revenue-gap', '--json'], { out: (s) => out.push(s), err: () => {}, isTTY: false });
+    const cli = JSON.parse(out.join('\n')) as { summary: { npv: number; maxRevenueGap: number }; vintages: unknown[] };
+    const { money } = await import('../src/report/format.ts');
+    expect(await page.textContent('[data-testid="portfolio-npv"]')).toBe(money(cli.summary.npv));
+    expect(await page.textContent('[data-testid="portfolio-max-gap"]')).toBe(money(cli.summary.maxRevenueGap));
+    expect(await page.$$eval('[data-testid="portfolio-vintages"] tbody tr', (rows) => rows.length)).toBe(cli.vintages.length);
+    const before = await chartPixels(page, 'chart-portfolio-gap');
+    await page.$eval('[data-testid="portfolio-wacc"]', (el) => {
+      const input = el as HTMLInputElement;
+      input.value = '0';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForFunction((t) => document.querySelector('[data-testid="portfolio-npv"]')?.textContent !== t, money(cli.summary.npv));
+    expect(await chartPixels(page, 'chart-portfolio-gap')).not.toBe(before);
+    expect(page.url()).toContain('wacc=0');
+    // a pasted portfolio whose vintage names a scenario that does not exist says so
+    await page.fill('[data-testid="portfolio-text"]', 'kind: portfolio\nid: x\nstartYear: 2026\nyears: 12\nfinance: { wacc: 0.08 }\nvintages:\n  - { scenario: nope-base, buildYear: 2026 }\n');
+    await page.click('[data-testid="portfolio-load"]');
+    expect(await page.textContent('[data-testid="portfolio-issues"]')).toMatch(/vintages\[0\]\.scenario: no built-in or saved scenario "nope-base"/);
+    // a pasted portfolio of levered vintages (MODEL.md §9): the capital stack of its vintages, as the CLI prints it
+    const leveredText = readFileSync(join(ROOT, 'test', 'fixtures', 'portfolio-levered.yaml'), 'utf8');
+    await page.fill('[data-testid="portfolio-text"]', leveredText);
+    await page.click('[data-testid="portfolio-load"]');
+    await page.waitForSelector('[data-testid="portfolio-capital-headline"]');
+    const terminal: string[] = [];
+    await runCli(['run', join(ROOT, 'test', 'fixtures', 'portfolio-levered.yaml')], { out: (s) => terminal.push(s), err: () => {}, isTTY: false });
+    const headline = /Capital stack \(consolidated\): (.*)/.exec(terminal.join('\n'))?.[1];
+    expect((await page.textContent('[data-testid="portfolio-capital-headline"]'))?.trim()).toBe(headline);
+    expect(await page.$$eval('[data-testid="portfolio-maturity"] tbody tr', (rows) => rows.length)).toBe(14);
+    expect(await page.textContent('[data-testid="portfolio-breaches"]')).toMatch(/vintage 2026: DSCR/);
+    expect((await chartPixels(page, 'chart-portfolio-maturity')).length).toBeGreaterThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('Explore: pasting another scenario drops the slider values moved on this one, so saving it stores the pasted text as it is', async () => {
     const { page, errors } = await openPage('#/explore?s=neocloud-base&utilization=0.7');

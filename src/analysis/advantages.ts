@@ -53,9 +53,13 @@
  * so the parts are read in $ per MW alone.
  */
 import { evaluate, evaluateSummary } from '../model/engine.ts';
+import type { ResolvedScenario } from '../model/load.ts';
+import type { PortfolioResult } from '../model/portfolio.ts';
+import { rebaseScenario } from '../model/rebase.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Scenario, Segment } from '../model/schema.ts';
 import { scaleCashRevenue } from './payback-stack.ts';
+import { isPortfolio, type Portfolio, resultOf, type Subject, summaryOf } from './subject.ts';
 
 export const ADVANTAGE_GROUPS = ['power', 'silicon', 'distribution', 'pricing', 'balanceSheet'] as const;
 export type AdvantageGroup = (typeof ADVANTAGE_GROUPS)[number];
@@ -256,7 +260,8 @@ const popcount = (m: number): number => {
  * a.difference;                                  // −2.2e7 ($ npv per MW)
  * a.parts.find((p) => p.group === 'balanceSheet'); // { npvPerMW: −4.1e6, shareOfDifference: 0.19, … }
  */
-export function advantages(operator: Scenario, reference: Scenario): Advantages {
+export function advantages(operator: Subject, reference: Scenario): Advantages {
+  if (isPortfolio(operator)) return portfolioAdvantages(operator, reference);
   const itMW = operator.site.itMW;
   // the two ends (every group from one side) carry no pricing across: they are the two operators, and give the plan
   // (their served compute by segment needs the yearly rows only when the segment lists differ)
@@ -267,14 +272,22 @@ export function advantages(operator: Scenario, reference: Scenario): Advantages 
     operator: run(coalitionOf(operator, reference, new Set(ADVANTAGE_GROUPS), OWN_PRICES)),
   };
   const plan = same ? OWN_PRICES : pricingPlan(operator, reference, ends as { operator: ModelResult; reference: ModelResult });
+  const npvOf = (mask: number): number | null => (mask === 0 ? ends.reference : mask === FULL ? ends.operator : evaluateSummary(coalitionOf(operator, reference, new Set(groupsOf(mask)), plan))).summary.npv;
+  return attribution(operator, reference, itMW, npvOf, pairNotes(operator, reference, plan), {
+    mode: plan.same ? 'segments' : 'multiplier',
+    revenuePerComputeUnit: { operator: plan.op, reference: plan.ref },
+    multiplier: plan.same || plan.op === null || plan.ref === null || !(plan.ref > 0) ? null : plan.op / plan.ref,
+  });
+}
+
+/** The Shapley attribution of the 32 coalitions' npv per MW (`npvOf(mask)`, bit i set = group i from the operator). */
+function attribution(operator: { id: string; name?: string | undefined }, reference: Scenario, itMW: number, npvOf: (mask: number) => number | null, notes: string[], pricing: AdvantagePricing): Advantages {
   const v: (number | null)[] = new Array<number | null>(FULL + 1).fill(null);
   const coalitions: AdvantageCoalition[] = [];
   for (let mask = 0; mask <= FULL; mask++) {
-    const groups = groupsOf(mask);
-    const result = mask === 0 ? ends.reference : mask === FULL ? ends.operator : evaluateSummary(coalitionOf(operator, reference, new Set(groups), plan));
-    const npv = result.summary.npv;
+    const npv = npvOf(mask);
     v[mask] = npv === null ? null : npv / itMW;
-    coalitions.push({ fromOperator: groups, npvPerMW: v[mask] ?? null });
+    coalitions.push({ fromOperator: groupsOf(mask), npvPerMW: v[mask] ?? null });
   }
   const complete = v.every((x) => x !== null);
   const vOp = v[FULL] ?? null;
@@ -304,15 +317,77 @@ export function advantages(operator: Scenario, reference: Scenario): Advantages 
     parts,
     coalitions,
     evaluations: FULL + 1,
-    notes: pairNotes(operator, reference, plan),
+    notes,
     reason: complete ? null : 'npv has no finite value in some coalition, so the attribution is not defined',
-    pricing: {
-      mode: plan.same ? 'segments' : 'multiplier',
-      revenuePerComputeUnit: { operator: plan.op, reference: plan.ref },
-      multiplier: plan.same || plan.op === null || plan.ref === null || !(plan.ref > 0) ? null : plan.op / plan.ref,
-    },
+    pricing,
     sharesNote,
   };
+}
+
+/** Lifetime cash revenue per served compute unit of a portfolio's result: Σ revenue over Σ served compute of its consolidated segments. */
+function portfolioRevenuePerComputeUnit(r: PortfolioResult, segments: readonly Segment[]): number | null {
+  let compute = 0;
+  for (const seg of r.segments) {
+    const k = segments.find((s) => s.id === seg.id)?.computeIntensity ?? 1;
+    for (const y of seg.years) compute += (y.tokens ?? 0) * k;
+  }
+  const revenue = r.summary.totalRevenue;
+  return compute > 0 && revenue !== null ? revenue / compute : null;
+}
+
+/**
+ * A portfolio against a reference operator (MODEL.md §8): each coalition
+ * applied to every vintage against the reference re-based to the vintage's
+ * build year (it meets the same market year), with the vintage's own pricing
+ * plan; each vintage keeps its horizon (its place on the calendar). With a
+ * shared market the distribution group keeps the market's demand and the
+ * pricing group carries the reference's pricing onto the market's segments
+ * (swapped segment by segment, or one multiplier when the lists differ). npv
+ * per MW is over the MW of all vintages.
+ */
+function portfolioAdvantages(operator: Portfolio, reference: Scenario): Advantages {
+  const itMW = operator.vintages.reduce((a, v) => a + v.scenario.site.itMW, 0);
+  const rebased = new Map<number, Scenario>();
+  const refFor = (year: number): Scenario => {
+    let r = rebased.get(year);
+    if (r === undefined) {
+      r = rebaseScenario(reference as ResolvedScenario, year);
+      rebased.set(year, r);
+    }
+    return r;
+  };
+  const plans = operator.vintages.map((v) => pricingPlan(v.scenario, refFor(v.buildYear)));
+  const d = operator.demand;
+  const market = refFor(operator.startYear);
+  const marketSame = d === undefined || sameSegmentLists(d.segments, market.demand.segments);
+  const marketFactor = (): number => {
+    if (d === undefined || marketSame) return 1;
+    const op = portfolioRevenuePerComputeUnit(resultOf(operator), d.segments);
+    const ref = revenuePerComputeUnit(evaluate(market));
+    return op === null || ref === null || !(op > 0) ? 1 : ref / op;
+  };
+  const factor = d === undefined || marketSame ? 1 : marketFactor();
+  const coalition = (mask: number): Portfolio => {
+    const from = new Set(groupsOf(mask));
+    const vintages = operator.vintages.map((v, k) => {
+      const c = coalitionOf(v.scenario, refFor(v.buildYear), from, mask === 0 || mask === FULL ? OWN_PRICES : (plans[k] as PricingPlan));
+      return { ...v, scenario: { ...c, horizon: v.scenario.horizon } };
+    });
+    if (d === undefined || from.has('pricing')) return { ...operator, vintages };
+    const segments = marketSame ? pricedSegments(d.segments, market.demand.segments) : factor === 1 ? d.segments : (scaleCashRevenue({ ...market, demand: { ...market.demand, segments: d.segments } }, factor).demand.segments);
+    return { ...operator, vintages, demand: { ...d, segments } };
+  };
+  const notes = [
+    `${operator.id} is a portfolio of ${operator.vintages.length} vintages: each is compared with ${reference.id} re-based to its build year, keeps its own horizon (its place on the calendar), and npv per MW is over all ${itMW.toLocaleString('en-US')} MW`,
+    ...(d !== undefined ? [`its vintages share one market: the distribution group keeps the market's demand, and ${reference.id}'s pricing is ${marketSame ? 'swapped onto the market\'s segments' : 'carried onto the market\'s cash prices as one multiplier'}`] : []),
+    ...(operator.vintages[0] === undefined ? [] : pairNotes(operator.vintages[0].scenario, refFor(operator.vintages[0].buildYear), plans[0] as PricingPlan).filter((n) => !n.startsWith('horizons differ'))),
+  ];
+  const plan0 = plans[0] ?? OWN_PRICES;
+  return attribution(operator, reference, itMW, (mask) => summaryOf(coalition(mask)).summary.npv, notes, {
+    mode: plan0.same && marketSame ? 'segments' : 'multiplier',
+    revenuePerComputeUnit: { operator: plan0.op, reference: plan0.ref },
+    multiplier: plan0.same || plan0.op === null || plan0.ref === null || !(plan0.ref > 0) ? null : plan0.op / plan0.ref,
+  });
 }
 
 /** Why shares of the difference are not shown, or null when they are (every non-zero part with the sign of a non-zero difference). */

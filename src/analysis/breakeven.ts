@@ -14,13 +14,12 @@
  * bisects to the edge of it. A whole-number driver (useful life) gives the
  * nearest whole value that meets the target.
  */
-import { evaluateSummary } from '../model/engine.ts';
 import type { ModelWarning } from '../model/result.ts';
 import { brentCore } from '../model/root.ts';
-import type { Scenario } from '../model/schema.ts';
 import { ROOT_MAXITER } from '../model/tolerances.ts';
 import { type Driver, type DriverLabel, type DriverSetting, makeDrivers } from './drivers.ts';
-import { AnalysisInputError, type SetMode } from './paths.ts';
+import { AnalysisInputError, type SetMode, type Subject } from './paths.ts';
+import { summaryOf } from './subject.ts';
 import { checkTarget, DEFAULT_TARGET, parseTarget, type Target, targetMargin, type TargetMetric, type TargetOp } from './targets.ts';
 
 /** Points on each side of the base value in the scan for a flip. */
@@ -92,7 +91,7 @@ export interface BreakevenOptions {
 }
 
 /** A target given as text or parsed; bad text and a target the scenario cannot judge are an `AnalysisInputError`. */
-export function resolveTarget(scenario: Scenario, target: Target | string | undefined): Target {
+export function resolveTarget(scenario: Subject, target: Target | string | undefined): Target {
   let t: Target;
   if (target === undefined || typeof target === 'string') {
     const r = parseTarget(target ?? DEFAULT_TARGET);
@@ -117,10 +116,10 @@ export function resolveTarget(scenario: Scenario, target: Target | string | unde
  * const row = r.rows[0]!;
  * if (row.setting) evaluate(setInput(scenario, row.setting.path, row.setting.value, row.setting.mode));
  */
-export function breakeven(scenario: Scenario, opts: BreakevenOptions = {}): BreakevenReport {
+export function breakeven(scenario: Subject, opts: BreakevenOptions = {}): BreakevenReport {
   const target = resolveTarget(scenario, opts.target);
   const drivers = makeDrivers(scenario, opts.drivers);
-  const baseResult = evaluateSummary(scenario);
+  const baseResult = summaryOf(scenario);
   const baseMargin = targetMargin(target, baseResult);
   const baseMet = baseMargin >= 0;
   const rows = drivers.map((d) => breakevenRow(scenario, d, target, baseMet));
@@ -155,12 +154,12 @@ interface Probe {
   count: () => number;
 }
 
-function probe(scenario: Scenario, d: Driver, target: Target): Probe {
+function probe(scenario: Subject, d: Driver, target: Target): Probe {
   const metrics = new Map<number, number | null>();
   let n = 0;
   const f = (x: number): number => {
     n++;
-    const r = evaluateSummary(d.apply(scenario, x));
+    const r = summaryOf(d.apply(scenario, x));
     metrics.set(x, r.summary[target.metric]);
     return targetMargin(target, r);
   };
@@ -172,7 +171,7 @@ function probe(scenario: Scenario, d: Driver, target: Target): Probe {
 }
 
 /** The breakeven row of one driver (exported for the tests). */
-export function breakevenRow(scenario: Scenario, d: Driver, target: Target, baseMet: boolean): BreakevenRow {
+export function breakevenRow(scenario: Subject, d: Driver, target: Target, baseMet: boolean): BreakevenRow {
   const p = probe(scenario, d, target);
   const found = d.integer ? scanInteger(d, p.f, baseMet) : scanContinuous(d, p.f);
   let status: BreakevenStatus;

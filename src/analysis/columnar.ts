@@ -141,46 +141,7 @@ export class ColumnarModel {
    * is split evenly).
    */
   applyPaidShare(slots: Float64Array[], values: Float64Array, m: number, scale: boolean, sameEveryYear = false): void {
-    const nSeg = this.segmentIds.length;
-    let nCash = 0;
-    for (let j = 0; j < nSeg; j++) if (this.cash[j]) nCash++;
-    const nOther = nSeg - nCash;
-    const [cashSum, otherSum, all, target] = this.scratch as [Float64Array, Float64Array, Float64Array, Float64Array];
-    const years = sameEveryYear ? 1 : this.T;
-    for (let t = 1; t <= years; t++) {
-      cashSum.fill(0, 0, m);
-      otherSum.fill(0, 0, m);
-      all.fill(0, 0, m);
-      for (let j = 0; j < nSeg; j++) {
-        const col = slots[this.shareSlot(j, t)] as Float64Array;
-        const sum = this.cash[j] ? cashSum : otherSum;
-        for (let i = 0; i < m; i++) {
-          const x = col[i] as number;
-          all[i] = (all[i] as number) + x;
-          sum[i] = (sum[i] as number) + x;
-        }
-      }
-      for (let i = 0; i < m; i++) {
-        const a = all[i] as number;
-        target[i] = scale ? (a === 0 ? 0 : (cashSum[i] as number) / a) * (values[i] as number) : (values[i] as number);
-      }
-      for (let j = 0; j < nSeg; j++) {
-        const col = slots[this.shareSlot(j, t)] as Float64Array;
-        const cash = this.cash[j] as boolean;
-        const sum = cash ? cashSum : otherSum;
-        const even = cash ? nCash : nOther;
-        for (let i = 0; i < m; i++) {
-          const p = target[i] as number;
-          const groupTarget = cash ? p : 1 - p;
-          const s = sum[i] as number;
-          col[i] = s > 0 ? ((col[i] as number) * groupTarget) / s : groupTarget / even;
-        }
-      }
-    }
-    // the shares of every year were those of year 1: so are the results
-    for (let t = 2; t <= this.T && sameEveryYear; t++) {
-      for (let j = 0; j < nSeg; j++) (slots[this.shareSlot(j, t)] as Float64Array).set((slots[this.shareSlot(j, 1)] as Float64Array).subarray(0, m));
-    }
+    applyPaidShareColumns(slots, (j, t) => this.shareSlot(j, t), this.cash, sameEveryYear ? 1 : this.T, this.T, values, m, scale, this.scratch as [Float64Array, Float64Array, Float64Array, Float64Array]);
   }
 
   /**
@@ -224,5 +185,67 @@ export class ColumnarModel {
       out.irrAtLeastWacc[i] = m.irr >= (wacc[i] as number) ? 1 : 0;
       out.paybackWithinLife[i] = own ? (m.paybackYears <= (life[i] as number) ? 1 : 0) : m.cumAtRentTerm >= 0 ? 1 : 0;
     }
+  }
+}
+
+/**
+ * The paid share (MODEL.md §5) of samples [0, m) put at `values[i]` (`set`)
+ * or multiplied by them (`scale`) in the share columns `shareSlot(j, t)` of
+ * segments j (cash or not) in years t = 1..`years`: the cash segments' shares
+ * scaled to sum to p, the others to 1 − p, keeping the proportions in each
+ * group, every year (a group without tokens is split evenly); with fewer
+ * `years` than `T`, the later years copy the last one worked out. What
+ * `setInput(s, 'paidShare', …)` does, column by column; a portfolio's market
+ * and vintages use it too. `scratch` holds four columns of at least m.
+ */
+export function applyPaidShareColumns(
+  slots: Float64Array[],
+  shareSlot: (j: number, t: number) => number,
+  cash: readonly boolean[],
+  years: number,
+  T: number,
+  values: Float64Array,
+  m: number,
+  scale: boolean,
+  scratch: readonly [Float64Array, Float64Array, Float64Array, Float64Array],
+): void {
+  const nSeg = cash.length;
+  let nCash = 0;
+  for (let j = 0; j < nSeg; j++) if (cash[j]) nCash++;
+  const nOther = nSeg - nCash;
+  const [cashSum, otherSum, all, target] = scratch;
+  for (let t = 1; t <= years; t++) {
+    cashSum.fill(0, 0, m);
+    otherSum.fill(0, 0, m);
+    all.fill(0, 0, m);
+    for (let j = 0; j < nSeg; j++) {
+      const col = slots[shareSlot(j, t)] as Float64Array;
+      const sum = cash[j] ? cashSum : otherSum;
+      for (let i = 0; i < m; i++) {
+        const x = col[i] as number;
+        all[i] = (all[i] as number) + x;
+        sum[i] = (sum[i] as number) + x;
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const a = all[i] as number;
+      target[i] = scale ? (a === 0 ? 0 : (cashSum[i] as number) / a) * (values[i] as number) : (values[i] as number);
+    }
+    for (let j = 0; j < nSeg; j++) {
+      const col = slots[shareSlot(j, t)] as Float64Array;
+      const isCash = cash[j] as boolean;
+      const sum = isCash ? cashSum : otherSum;
+      const even = isCash ? nCash : nOther;
+      for (let i = 0; i < m; i++) {
+        const p = target[i] as number;
+        const groupTarget = isCash ? p : 1 - p;
+        const s = sum[i] as number;
+        col[i] = s > 0 ? ((col[i] as number) * groupTarget) / s : groupTarget / even;
+      }
+    }
+  }
+  // the shares of every later year were those of the last one worked out: so are the results
+  for (let t = years + 1; t <= T; t++) {
+    for (let j = 0; j < nSeg; j++) (slots[shareSlot(j, t)] as Float64Array).set((slots[shareSlot(j, years)] as Float64Array).subarray(0, m));
   }
 }

@@ -30,10 +30,10 @@
  * peaks at 88 % can be scaled by at most 1/0.88) and its parameters are
  * rounded inwards to six significant digits. Pure: no clock, no randomness.
  */
-import type { Scenario } from '../model/schema.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
 import type { DistributionSpec } from './distributions.ts';
 import { type Driver, defaultDriverPaths, makeDriver } from './drivers.ts';
-import { checkInputPath, PAID_SHARE } from './paths.ts';
+import { checkInputPath, PAID_SHARE, type Subject } from './paths.ts';
 import { DEFAULT_SWING } from './tornado.ts';
 
 /** Where a run's distributions come from. */
@@ -145,7 +145,7 @@ function specFor(d: Driver, shape: Shape): DistributionSpec | undefined {
  * defaultUncertainty(neocloud)['site.power.pricePerMWh']; // { dist: 'triangular', min: 64, mode: 80, max: 112 }
  * defaultUncertainty(neocloud)['demand.utilization'];     // { dist: 'pert', min: 0.75, mode: 1, max: 1.13636, scale: true }
  */
-export function defaultUncertainty(scenario: Scenario): Record<string, DistributionSpec> {
+export function defaultUncertainty(scenario: Subject): Record<string, DistributionSpec> {
   const out: Record<string, DistributionSpec> = {};
   const paths = [...defaultDriverPaths(scenario), ...EXTRA_PATHS.filter((p) => checkInputPath(scenario, p) === null)];
   for (const path of paths) {
@@ -170,7 +170,7 @@ export function defaultUncertainty(scenario: Scenario): Record<string, Distribut
  * @example
  * effectiveUncertainty(neocloud).origin; // 'default' (no block of its own)
  */
-export function effectiveUncertainty(scenario: Scenario): { origin: UncertaintyOrigin; distributions: Record<string, DistributionSpec> } {
+export function effectiveUncertainty(scenario: Subject): { origin: UncertaintyOrigin; distributions: Record<string, DistributionSpec> } {
   const own = scenario.uncertainty ?? {};
   if (Object.keys(own).length > 0) return { origin: 'scenario', distributions: own };
   return { origin: 'default', distributions: defaultUncertainty(scenario) };
@@ -184,9 +184,9 @@ export function effectiveUncertainty(scenario: Scenario): { origin: UncertaintyO
  * @example
  * monteCarlo(withEffectiveUncertainty(neocloud), { n: 10_000, seed: 42 }).summary.probabilities.npvAtLeastZero;
  */
-export function withEffectiveUncertainty<S extends Scenario>(scenario: S): S {
+export function withEffectiveUncertainty<S extends Subject>(scenario: S): S {
   const e = effectiveUncertainty(scenario);
-  return e.origin === 'scenario' ? scenario : { ...scenario, uncertainty: e.distributions };
+  return e.origin === 'scenario' ? scenario : ({ ...scenario, uncertainty: e.distributions } as S);
 }
 
 /** One sentence for people: where the run's distributions come from. */
@@ -204,7 +204,7 @@ export function uncertaintyOriginText(origin: UncertaintyOrigin): string {
  * @example
  * monteCarlo(s, { n, seed, distributions: uncertaintyFor(s).distributions });
  */
-export function uncertaintyFor(s: Scenario): { distributions: Record<string, DistributionSpec>; own: boolean; origin: string } {
+export function uncertaintyFor(s: Subject): { distributions: Record<string, DistributionSpec>; own: boolean; origin: string } {
   const e = effectiveUncertainty(s);
   const own = e.origin === 'scenario';
   return { distributions: own ? {} : e.distributions, own, origin: uncertaintyOriginText(e.origin) };

@@ -11,8 +11,9 @@
  * is simply set.
  */
 import { isCashPricing, pricingKind } from '../model/engine.ts';
-import type { Scenario } from '../model/schema.ts';
-import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, setInput, type InputInfo, type InputKind, type SetMode } from './paths.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
+import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, setInput, type InputInfo, type InputKind, type SetMode, type Subject } from './paths.ts';
+import { horizonOf, isPortfolio } from './subject.ts';
 
 /** The arguments of the `setInput` call that puts a driver at a value. */
 export interface DriverSetting {
@@ -46,8 +47,8 @@ export interface Driver {
   mode: SetMode;
   /** The `setInput` arguments that put the driver at `value`. */
   setting: (value: number) => DriverSetting;
-  /** `scenario` with the driver at `value`. */
-  apply: <S extends Scenario>(scenario: S, value: number) => S;
+  /** `scenario` (or portfolio) with the driver at `value`. */
+  apply: <S extends Subject>(scenario: S, value: number) => S;
 }
 
 /**
@@ -60,7 +61,7 @@ export interface Driver {
  * d.apply(s, 0.8);        // the ramp scaled so that its mean is 0.8
  * d.setting(0.8);         // { path: 'demand.utilization', value: 1.0959, mode: 'scale' }
  */
-export function makeDriver(scenario: Scenario, path: string): Driver {
+export function makeDriver(scenario: Subject, path: string): Driver {
   const issue = checkInputPath(scenario, path);
   if (issue !== null) throw new AnalysisInputError([issue]);
   const info = inputInfo(scenario, path);
@@ -81,13 +82,13 @@ export function makeDriver(scenario: Scenario, path: string): Driver {
     };
   }
   // a Series given year by year: the value is its mean over the horizon, moved by scaling
-  const T = scenario.horizon.years;
+  const T = info.years ?? horizonOf(scenario);
   let sum = 0;
   for (let t = 0; t < T; t++) sum += v[t < v.length ? t : v.length - 1] as number;
   const base = sum / T;
   let mLo = 0;
   let mHi = Infinity;
-  for (const x of v) {
+  for (const x of info.allValues ?? v) {
     if (x > 0) {
       mLo = Math.max(mLo, info.min / x);
       mHi = Math.min(mHi, info.max / x);
@@ -121,7 +122,8 @@ export function makeDriver(scenario: Scenario, path: string): Driver {
  * defaultDriverPaths(neocloud);
  * // ['demand.utilization', 'demand.segments[term-contracts].pricing.perAcceleratorHour', …, 'finance.wacc']
  */
-export function defaultDriverPaths(scenario: Scenario): string[] {
+export function defaultDriverPaths(scenario: Subject): string[] {
+  if (isPortfolio(scenario)) return defaultPortfolioDriverPaths(scenario);
   const out: string[] = [];
   out.push(scenario.demand.utilization !== undefined ? 'demand.utilization' : 'demand.tokensPerYear');
   for (const seg of scenario.demand.segments) {
@@ -148,6 +150,36 @@ export function defaultDriverPaths(scenario: Scenario): string[] {
 }
 
 /**
+ * The default drivers of a portfolio (MODEL.md §8): with a shared market, its
+ * tokens demanded and their growth, each cash segment's price and yearly
+ * change and the paid share; then the default drivers of its vintages, each
+ * on every vintage that has it (their own demand's too, without a market).
+ */
+function defaultPortfolioDriverPaths(p: Portfolio): string[] {
+  const out: string[] = [];
+  const d = p.demand;
+  if (d !== undefined) {
+    out.push('demand.tokensPerYear', 'demand.growthPerYear');
+    for (const seg of d.segments) {
+      const k = pricingKind(seg.pricing);
+      if (!isCashPricing(k)) continue;
+      const at = `demand.segments[${seg.id}].pricing`;
+      if (k === 'perMTok') out.push(`${at}.perMTok`, `${at}.changePerYear`);
+      else if (k === 'subscription') out.push(`${at}.subscription.arpuPerMonth`, `${at}.subscription.arpuChangePerYear`);
+      else out.push(`${at}.perAcceleratorHour`, `${at}.changePerYear`);
+    }
+    out.push(PAID_SHARE);
+  }
+  for (const v of p.vintages) {
+    for (const path of defaultDriverPaths(v.scenario)) {
+      if (d !== undefined && (path.startsWith('demand.') || path === PAID_SHARE)) continue;
+      if (!out.includes(path)) out.push(path);
+    }
+  }
+  return out.filter((path) => checkInputPath(p, path) === null);
+}
+
+/**
  * Drivers for these paths (the defaults of `defaultDriverPaths` when none are
  * given); every bad path is reported at once in one `AnalysisInputError`.
  *
@@ -155,7 +187,7 @@ export function defaultDriverPaths(scenario: Scenario): string[] {
  * makeDrivers(s, ['finance.wacc', 'paidShare']).map((d) => [d.path, d.base, d.lo, d.hi]);
  * // [['finance.wacc', 0.08, -0.99, 2], ['paidShare', 0.4, 0, 1]]
  */
-export function makeDrivers(scenario: Scenario, paths: readonly string[] | undefined): Driver[] {
+export function makeDrivers(scenario: Subject, paths: readonly string[] | undefined): Driver[] {
   const list = paths === undefined || paths.length === 0 ? defaultDriverPaths(scenario) : unique(paths);
   const issues = list.map((p) => checkInputPath(scenario, p)).filter((i) => i !== null);
   if (issues.length > 0) throw new AnalysisInputError(issues);

@@ -4,12 +4,11 @@
  * between a cell and one of its neighbours (for npv the zero contour, for
  * irr the wacc contour).
  */
-import { evaluateSummary } from '../model/engine.ts';
 import type { Issue } from '../model/issues.ts';
 import type { SummaryField } from '../model/result.ts';
-import type { Scenario } from '../model/schema.ts';
 import { type Driver, type DriverLabel, makeDriver } from './drivers.ts';
-import { AnalysisInputError, checkInputPath, PAID_SHARE } from './paths.ts';
+import { AnalysisInputError, checkInputPath, PAID_SHARE, type Subject } from './paths.ts';
+import { summaryOf } from './subject.ts';
 import { resolveTarget } from './breakeven.ts';
 import { defaultTargetFor, type Target, targetMargin } from './targets.ts';
 import { checkDriverRange, checkMetric } from './tornado.ts';
@@ -71,7 +70,7 @@ export function axisValues(lo: number, hi: number, n: number): number[] {
   return out;
 }
 
-function checkAxis(scenario: Scenario, axis: GridAxis, name: 'x' | 'y'): { driver: Driver | null; issues: Issue[] } {
+function checkAxis(scenario: Subject, axis: GridAxis, name: 'x' | 'y'): { driver: Driver | null; issues: Issue[] } {
   const pathIssue = checkInputPath(scenario, axis.path);
   if (pathIssue !== null) return { driver: null, issues: [{ ...pathIssue, message: `--${name}: ${pathIssue.message}` }] };
   const d = makeDriver(scenario, axis.path);
@@ -110,7 +109,7 @@ function checkAxis(scenario: Scenario, axis: GridAxis, name: 'x' | 'y'): { drive
  * g.values[0]?.[0]; // npv at utilization 0.4, capex $30k
  * g.contour?.[0]?.[3]; // true where npv changes sign next to this cell
  */
-export function grid(scenario: Scenario, opts: GridOptions): GridReport {
+export function grid(scenario: Subject, opts: GridOptions): GridReport {
   const metric = opts.metric ?? 'npv';
   const issues: Issue[] = [];
   const m = checkMetric(metric);
@@ -144,7 +143,7 @@ export function grid(scenario: Scenario, opts: GridOptions): GridReport {
     const row: (number | null)[] = [];
     const metRow: boolean[] = [];
     for (const x of xs) {
-      const r = evaluateSummary(dx.apply(sy, x));
+      const r = summaryOf(dx.apply(sy, x));
       row.push(r.summary[metric]);
       if (target !== null) metRow.push(targetMargin(target, r) >= 0);
     }
@@ -154,7 +153,7 @@ export function grid(scenario: Scenario, opts: GridOptions): GridReport {
   return {
     scenarioId: scenario.id,
     metric,
-    baseMetric: evaluateSummary(scenario).summary[metric],
+    baseMetric: summaryOf(scenario).summary[metric],
     target: target === null ? null : { text: target.text, describe: target.describe },
     x: axisResult(dx, xs),
     y: axisResult(dy, ys),

@@ -13,7 +13,7 @@
  * workers (`src/io/mc-workers.ts`) — the result is the same to the bit.
  */
 import type { Issue } from '../model/issues.ts';
-import type { Scenario } from '../model/schema.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
 import { type BlockOutput, ColumnarModel, IRR_NONE, IRR_SEVERAL, MC_METRICS, newBlockOutput, type McMetric } from './columnar.ts';
 import {
   compileDistribution,
@@ -26,7 +26,8 @@ import {
   type ValueRange,
 } from './distributions.ts';
 import { imanConover, prepareImanConover, type CorrelationSpec, type ImanConover, validateCorrelation } from './correlation.ts';
-import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, type InputInfo } from './paths.ts';
+import { AnalysisInputError, checkInputPath, inputInfo, PAID_SHARE, type InputInfo, type Subject } from './paths.ts';
+import { PortfolioColumnarModel, type PortfolioSlotTarget } from './portfolio-columnar.ts';
 import { isValidSeed, stream } from './rng.ts';
 import {
   centeredRanks,
@@ -86,10 +87,15 @@ export interface McDriver {
   sampler: Sampler;
   /** slots of the columnar model it writes, or 'paidShare' */
   slots: number[] | 'paidShare';
+  /** a portfolio's common shock (MODEL.md §8): each slot written as `a + c · sample` (rounded for whole numbers) */
+  affine?: PortfolioSlotTarget['affine'];
+  /** a portfolio's `perVintage` draw of the paid share: the one vintage it moves */
+  paidShareOf?: number;
 }
 
 export interface MonteCarloPlan {
-  scenario: Scenario;
+  /** a scenario, or a portfolio (MODEL.md §8) */
+  scenario: Subject;
   n: number;
   seed: number;
   lhs: boolean;
@@ -99,7 +105,7 @@ export interface MonteCarloPlan {
   chunks: { start: number; size: number }[];
   drivers: McDriver[];
   correlation: { spec: CorrelationSpec; ic: ImanConover; indexes: number[] } | null;
-  model: ColumnarModel;
+  model: ColumnarModel | PortfolioColumnarModel;
   slots: Float64Array[];
   touched: number[];
   /** the paid share may be worked out for year 1 and copied: the shares are the same every year and nothing else moves them */
@@ -224,7 +230,7 @@ export function chunkBounds(n: number, chunkSize: number): { start: number; size
  * Check a run and make it ready: every problem at once (the options, each
  * uncertain input's path and distribution, the correlation block), or the plan.
  */
-export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions = {}): { ok: true; plan: MonteCarloPlan } | { ok: false; issues: Issue[] } {
+export function prepareMonteCarlo(scenario: Subject, options: MonteCarloOptions = {}): { ok: true; plan: MonteCarloPlan } | { ok: false; issues: Issue[] } {
   const issues: Issue[] = [];
   const n = options.n ?? DEFAULT_SAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
@@ -252,15 +258,19 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
     });
   }
 
-  const model = new ColumnarModel(scenario, Math.max(1, Math.min(chunkSize, n)));
+  const capacity = Math.max(1, Math.min(chunkSize, n));
+  const model = isPortfolio(scenario) ? new PortfolioColumnarModel(scenario, capacity) : new ColumnarModel(scenario, capacity);
   const drivers: McDriver[] = [];
   const seen = new Map<string, string>();
-  for (const { key, spec } of entries) {
+  for (const { key, spec: given } of entries) {
     const bad = checkInputPath(scenario, key);
     if (bad !== null) {
       issues.push({ path: uncertaintyIssuePath(key), message: `${key}: ${bad.message}`, code: bad.code ?? 'unknown_path' });
       continue;
     }
+    // a portfolio's entry may draw each vintage on its own (MODEL.md §8); the distribution itself is a scenario's
+    const perVintage = (given as { perVintage?: boolean }).perVintage === true;
+    const spec: DistributionSpec = perVintage || 'perVintage' in given ? { ...given, perVintage: undefined } as DistributionSpec : given;
     const info: InputInfo = inputInfo(scenario, key);
     const path = info.path;
     const twin = seen.get(path);
@@ -270,6 +280,7 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
     }
     seen.set(path, key);
     let slots: number[] | 'paidShare';
+    let affine: McDriver['affine'];
     if (path === PAID_SHARE) slots = 'paidShare';
     else {
       const target = model.target(path);
@@ -282,10 +293,11 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
         continue;
       }
       slots = target.slots;
+      affine = (target as PortfolioSlotTarget).affine;
     }
     const valueRange: ValueRange = { min: info.min, max: info.max, minExclusive: false, maxExclusive: false, integer: info.integer };
     const scale = spec.scale === true;
-    const baseValues = typeof info.value === 'number' ? [info.value] : info.value;
+    const baseValues = info.allValues ?? (typeof info.value === 'number' ? [info.value] : info.value);
     if (scale && baseValues.every((v) => v === 0)) {
       issues.push({ path: uncertaintyIssuePath(key, 'scale'), message: `${path} is 0 in this scenario: scaling it changes nothing; give its values instead (drop scale)`, code: 'invalid_distribution' });
       continue;
@@ -296,7 +308,31 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
       issues.push(...problems);
       continue;
     }
-    drivers.push({ key, path, label: info.label, unit: info.unit, spec, mode: scale ? 'scale' : 'set', range, sampler: compileDistribution(spec, range), slots });
+    if (!perVintage) {
+      drivers.push({ key, path, label: info.label, unit: info.unit, spec, mode: scale ? 'scale' : 'set', range, sampler: compileDistribution(spec, range), slots, ...(affine !== undefined && { affine }) });
+      continue;
+    }
+    const each = model instanceof PortfolioColumnarModel ? model.vintagesOf(path) : [];
+    if (each.length === 0) {
+      issues.push({ path: uncertaintyIssuePath(key, 'perVintage'), message: `perVintage draws each vintage on its own: it applies to a portfolio's input on every vintage, and ${path} is not one`, code: 'invalid_distribution' });
+      continue;
+    }
+    for (const v of each) {
+      const target = slots === 'paidShare' ? undefined : (model as PortfolioColumnarModel).target(path, v.index);
+      drivers.push({
+        key: `vintages[${v.id}].${key}`,
+        path: `vintages[${v.id}].${path}`,
+        label: `Vintage ${v.id}: ${info.label}`,
+        unit: info.unit,
+        spec,
+        mode: scale ? 'scale' : 'set',
+        range,
+        sampler: compileDistribution(spec, range),
+        slots: target === undefined ? 'paidShare' : target.slots,
+        ...(target?.affine !== undefined && { affine: target.affine }),
+        ...(target === undefined && { paidShareOf: v.index }),
+      });
+    }
   }
 
   let correlation: MonteCarloPlan['correlation'] = null;
@@ -317,7 +353,8 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
   if (issues.length > 0) return { ok: false, issues };
 
   const shareSlots = new Set<number>();
-  for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) shareSlots.add(model.shareSlot(j, t));
+  if (model instanceof PortfolioColumnarModel) for (const s of model.shareSlots()) shareSlots.add(s);
+  else for (let j = 0; j < model.segmentIds.length; j++) for (let t = 1; t <= model.T; t++) shareSlots.add(model.shareSlot(j, t));
   const touched = new Set<number>();
   for (const d of drivers) for (const s of d.slots === 'paidShare' ? shareSlots : d.slots) touched.add(s);
   const paidShareOnce = model.sharesSameEveryYear() && drivers.every((d) => d.slots === 'paidShare' || d.slots.every((s) => !shareSlots.has(s)));
@@ -391,13 +428,21 @@ export function runChunk(plan: MonteCarloPlan, index: number, reuse = false): Ch
     const x = inputs[j] as Float64Array;
     const scale = d.mode === 'scale';
     if (d.slots === 'paidShare') {
-      model.applyPaidShare(slots, x, m, scale, plan.paidShareOnce);
+      if (model instanceof PortfolioColumnarModel) model.applyPaidShare(slots, x, m, scale, plan.paidShareOnce, d.paidShareOf);
+      else model.applyPaidShare(slots, x, m, scale, plan.paidShareOnce);
       return;
     }
-    for (const s of d.slots) {
-      const col = slots[s] as Float64Array;
+    const aff = d.affine;
+    for (let q = 0; q < d.slots.length; q++) {
+      const col = slots[d.slots[q] as number] as Float64Array;
       if (scale) for (let i = 0; i < m; i++) col[i] = (col[i] as number) * (x[i] as number);
-      else col.set(x.subarray(0, m));
+      else if (aff !== undefined) {
+        const a = aff.a[q] as number;
+        const c = aff.c[q] as number;
+        if (a === 0 && c === 1) col.set(x.subarray(0, m));
+        else if (aff.round) for (let i = 0; i < m; i++) col[i] = Math.round(a + c * (x[i] as number));
+        else for (let i = 0; i < m; i++) col[i] = a + c * (x[i] as number);
+      } else col.set(x.subarray(0, m));
     }
   });
   const out = buffers === null ? newBlockOutput(m) : blockView(buffers.out, m);
@@ -956,7 +1001,7 @@ export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricPar
  *   distributions: { 'demand.utilization': { dist: 'pert', min: 0.5, mode: 0.75, max: 0.9 } } });
  * summary.probabilities.npvAtLeastZero; // 0.62
  */
-export function monteCarlo(scenario: Scenario, options: MonteCarloOptions = {}, onProgress?: (done: number, total: number) => void): McResult {
+export function monteCarlo(scenario: Subject, options: MonteCarloOptions = {}, onProgress?: (done: number, total: number) => void): McResult {
   const prepared = prepareMonteCarlo(scenario, options);
   if (!prepared.ok) throw new AnalysisInputError(prepared.issues);
   const { plan } = prepared;

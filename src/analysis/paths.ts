@@ -14,8 +14,14 @@
 import { isCashPricing, pricingKind } from '../model/engine.ts';
 import { didYouMean, type Issue } from '../model/issues.ts';
 import { MAX_AMOUNT, MAX_BUILD_MONTHS, MAX_IT_MW, MAX_TOKENS, MAX_YEARS } from '../model/bounds.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario, Segment, Tranche } from '../model/schema.ts';
 import { withGroupShare } from './mix.ts';
+import { checkPortfolioPath, getPortfolioInput, listPortfolioPaths, portfolioInputInfo, setPortfolioInput } from './portfolio-paths.ts';
+
+/** What the analyses of MODEL.md §5 run on: a scenario, or a portfolio of them (§8). */
+export type Subject = Scenario | Portfolio;
 
 /** What an input measures, for formatting and for how a swing is read. */
 export type InputKind = 'money' | 'rate' | 'share' | 'years' | 'quantity' | 'multiplier';
@@ -54,6 +60,10 @@ export interface InputInfo {
   derived: boolean;
   /** The value in this scenario, as `getInput` reads it. */
   value: number | number[];
+  /** A portfolio's input on every vintage: every value it takes across them (what a scaled range must keep valid). */
+  allValues?: number[];
+  /** The years a Series runs over (a portfolio's vintage or market); the scenario's horizon when absent. */
+  years?: number;
 }
 
 /** One step of a path: a key, and for a list element its id. */
@@ -583,7 +593,8 @@ function locateOrThrow(scenario: Scenario, path: string): Located {
  * checkInputPath(s, 'demand.utilisation')?.message;
  * // 'no input "utilisation" under demand (did you mean "utilization"?); valid under demand: utilization, segments'
  */
-export function checkInputPath(scenario: Scenario, path: string): Issue | null {
+export function checkInputPath(scenario: Subject, path: string): Issue | null {
+  if (isPortfolio(scenario)) return checkPortfolioPath(scenario, path);
   const l = locate(scenario, path);
   return 'message' in l ? l : null;
 }
@@ -597,7 +608,8 @@ export function checkInputPath(scenario: Scenario, path: string): Issue | null {
  * @example
  * listInputPaths(neocloud).slice(0, 4); // ['horizon.years', 'site.itMW', 'site.pue', 'site.power.pricePerMWh']
  */
-export function listInputPaths(scenario: Scenario): string[] {
+export function listInputPaths(scenario: Subject): string[] {
+  if (isPortfolio(scenario)) return listPortfolioPaths(scenario);
   const out: string[] = [];
   const present = (path: string): boolean => !('message' in locate(scenario, path));
   for (const p of GLOBAL_PATTERNS) {
@@ -638,7 +650,8 @@ export function listInputPaths(scenario: Scenario): string[] {
  * getInput(s, 'demand.utilization');                               // [0.55, 0.75, 0.8]
  * getInput(s, 'paidShare');                                        // 0.45
  */
-export function getInput(scenario: Scenario, path: string): number | number[] {
+export function getInput(scenario: Subject, path: string): number | number[] {
+  if (isPortfolio(scenario)) return getPortfolioInput(scenario, path);
   const { c } = locateOrThrow(scenario, path);
   if (c.derived) return readPaidShare(scenario);
   const v = readRaw(scenario, c.steps) as number | number[];
@@ -664,10 +677,11 @@ export function getInput(scenario: Scenario, path: string): number | number[] {
  * const busier = setInput(s, 'demand.utilization', 1.1, 'scale'); // every year × 1.1
  * cheaper.finance === s.finance; // true: untouched parts are shared
  */
-export function setInput<S extends Scenario>(scenario: S, path: string, value: number, mode: SetMode = 'set'): S {
+export function setInput<S extends Subject>(scenario: S, path: string, value: number, mode: SetMode = 'set'): S {
+  if (isPortfolio(scenario)) return setPortfolioInput(scenario, path, value, mode) as S;
   const { c } = locateOrThrow(scenario, path);
   if (!Number.isFinite(value)) throw new RangeError(`${c.path}: expected a finite number, got ${value}`);
-  if (c.derived) return writePaidShare(scenario, value, mode);
+  if (c.derived) return writePaidShare(scenario as Scenario, value, mode) as S;
   const current = readRaw(scenario, c.steps) as number | number[];
   let next: number | number[];
   if (mode === 'scale') {
@@ -694,7 +708,8 @@ export function setInput<S extends Scenario>(scenario: S, path: string, value: n
  * // { path: 'demand.utilization', label: 'Utilization', unit: 'share of capacity', kind: 'share', min: 0, max: 1, integer: false, series: true, … }
  * inputInfo(s, 'fleet.usefulLifeYears'); // { …, min: 1, max: 15, integer: true }
  */
-export function inputInfo(scenario: Scenario, path: string): InputInfo {
+export function inputInfo(scenario: Subject, path: string): InputInfo {
+  if (isPortfolio(scenario)) return portfolioInputInfo(scenario, path);
   const { c, ctx } = locateOrThrow(scenario, path);
   const spec = c.spec;
   const value = c.derived ? readPaidShare(scenario) : (readRaw(scenario, c.steps) as number | number[]);

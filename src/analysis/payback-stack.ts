@@ -13,11 +13,13 @@
  * platforms, internal): the same cash, cut two ways, so that enterprise
  * budgets are one bar of the stack, not the whole (issue 19).
  */
-import { evaluate, evaluateSummary, isCashPricing, pricingKind } from '../model/engine.ts';
+import { isCashPricing, pricingKind } from '../model/engine.ts';
+import type { PortfolioResult } from '../model/portfolio.ts';
 import type { ModelResult } from '../model/result.ts';
 import { brent } from '../model/root.ts';
 import { PAYER_LABELS, PAYERS, payerOf, type Payer } from '../model/payers.ts';
 import type { Pricing, Scenario, Segment } from '../model/schema.ts';
+import { isPortfolio, type Portfolio, resultOf, type Subject, summaryOf } from './subject.ts';
 
 /** How the stack cuts cash revenue into sources: by segment kind, or by who pays. */
 export type StackGrouping = 'kind' | 'payer';
@@ -129,9 +131,38 @@ function scalePricing(p: Pricing, f: number): Pricing {
  * @example
  * evaluate(scaleCashRevenue(scenario, 1.5)).summary.revenuePerMW; // 1.5 × today's
  */
-export function scaleCashRevenue<S extends Scenario>(scenario: S, f: number): S {
-  const segments = scenario.demand.segments.map((s) => (isCashPricing(pricingKind(s.pricing)) ? { ...s, pricing: scalePricing(s.pricing, f) } : s));
-  return { ...scenario, demand: { ...scenario.demand, segments } };
+export function scaleCashRevenue<S extends Subject>(scenario: S, f: number): S {
+  const scaled = (segs: readonly Segment[]): Segment[] => segs.map((s) => (isCashPricing(pricingKind(s.pricing)) ? { ...s, pricing: scalePricing(s.pricing, f) } : s));
+  if (isPortfolio(scenario)) {
+    // a portfolio: every vintage's cash prices, and the shared market's (MODEL.md §8)
+    const p: Portfolio = scenario;
+    const vintages = p.vintages.map((v) => ({ ...v, scenario: { ...v.scenario, demand: { ...v.scenario.demand, segments: scaled(v.scenario.demand.segments) } } }));
+    return { ...p, vintages, ...(p.demand !== undefined && { demand: { ...p.demand, segments: scaled(p.demand.segments) } }) } as S;
+  }
+  const s = scenario as Scenario;
+  return { ...s, demand: { ...s.demand, segments: scaled(s.demand.segments) } } as S;
+}
+
+/** A subject's segments: a scenario's; a portfolio's market's, else each of its vintages' by id (the first of an id). */
+function segmentsOf(s: Subject): Segment[] {
+  if (!isPortfolio(s)) return s.demand.segments;
+  if (s.demand !== undefined) return s.demand.segments;
+  const out = new Map<string, Segment>();
+  for (const v of s.vintages) for (const seg of v.scenario.demand.segments) if (!out.has(seg.id)) out.set(seg.id, seg);
+  return [...out.values()];
+}
+
+/** Σ over a segment list's years of a line, per MW-year of the installed base: a scenario's per-MW average, or a portfolio's (§8: over the vintages' MW-years in service). */
+function sourcePerMW(r: ModelResult | PortfolioResult, ids: readonly string[], field: 'revenue' | 'strategicValue'): number {
+  if ('portfolio' in r) {
+    const mwYears = r.summary.installedMWYears;
+    if (!(mwYears > 0)) return 0;
+    let sum = 0;
+    for (const seg of r.segments) if (ids.includes(seg.id)) for (const y of seg.years) sum += y[field] ?? 0;
+    return sum / mwYears;
+  }
+  const idx = ids.map((id) => r.segments.findIndex((x) => x.id === id)).filter((i) => i >= 0);
+  return perMWAverage(r, segmentSum(r, idx, field));
 }
 
 /** Σ over the years with accelerators in service of `value(t)`, divided by itMW and by their count (the engine's per-MW average). */
@@ -169,11 +200,11 @@ const segmentSum = (r: ModelResult, idx: readonly number[], field: 'revenue' | '
  * s.surplusPerMW;                     // cash today − required: +3.77e6 is a surplus, a negative value a gap
  * paybackStack(scenario, { by: 'payer' }).sources.map((x) => x.key); // ['enterprise', 'consumer', 'developer', 'platform', 'internal']
  */
-export function paybackStack(scenario: Scenario, options: PaybackStackOptions = {}): PaybackStack {
+export function paybackStack(scenario: Subject, options: PaybackStackOptions = {}): PaybackStack {
   const by = options.by ?? 'kind';
   if (!STACK_GROUPINGS.includes(by)) throw new RangeError(`by: "${String(by)}" is not a grouping of the stack; expected ${STACK_GROUPINGS.join(' or ')}`);
-  const base = evaluate(scenario);
-  const segs = scenario.demand.segments;
+  const base = resultOf(scenario);
+  const segs = segmentsOf(scenario);
   const kinds = segs.map((s) => pricingKind(s.pricing));
   const list: readonly { key: StackSourceKey; label: string }[] = by === 'payer' ? STACK_PAYER_SOURCES : STACK_SOURCES;
   const bySource = new Map<StackSourceKey, number[]>(list.map((x) => [x.key, []]));
@@ -186,14 +217,15 @@ export function paybackStack(scenario: Scenario, options: PaybackStackOptions = 
     else unpriced.push(s.id);
   });
   const cashIdx = [...bySource.values()].flat();
-  const cashRevenuePerMW = base.summary.revenuePerMW ?? perMWAverage(base, segmentSum(base, cashIdx, 'revenue'));
-  const strategicValuePerMW = perMWAverage(base, segmentSum(base, strategicIdx, 'strategicValue'));
+  const idsOf = (idx: readonly number[]): string[] => idx.map((i) => segs[i]?.id ?? '');
+  const cashRevenuePerMW = base.summary.revenuePerMW ?? sourcePerMW(base, idsOf(cashIdx), 'revenue');
+  const strategicValuePerMW = sourcePerMW(base, idsOf(strategicIdx), 'strategicValue');
 
   const solved = solveFactor(scenario, base, cashIdx.length > 0);
   let required: number | null = null;
   let npvAtRequired: number | null = null;
   if (solved.factor !== null) {
-    const at = evaluate(scaleCashRevenue(scenario, solved.factor));
+    const at = summaryOf(scaleCashRevenue(scenario, solved.factor));
     required = at.summary.revenuePerMW;
     npvAtRequired = at.summary.npv;
   }
@@ -201,7 +233,7 @@ export function paybackStack(scenario: Scenario, options: PaybackStackOptions = 
 
   const sources: StackSource[] = list.map(({ key, label }) => {
     const idx = bySource.get(key) ?? [];
-    const revenuePerMW = perMWAverage(base, segmentSum(base, idx, 'revenue'));
+    const revenuePerMW = sourcePerMW(base, idsOf(idx), 'revenue');
     return {
       key,
       label,
@@ -233,7 +265,7 @@ export function paybackStack(scenario: Scenario, options: PaybackStackOptions = 
 }
 
 /** The factor f ≥ 0 on all cash prices with npv(f) = 0: the first sign change on 0, 1, 2, 4, …, then Brent. */
-function solveFactor(scenario: Scenario, base: ModelResult, hasCash: boolean): { factor: number | null; reason: string | null } {
+function solveFactor(scenario: Subject, base: { summary: ModelResult['summary'] }, hasCash: boolean): { factor: number | null; reason: string | null } {
   if (!hasCash) {
     return { factor: null, reason: 'no segment is priced in cash (perMTok, subscription or perAcceleratorHour), so no scale of cash revenue can move npv; strategic value is not cash' };
   }
@@ -241,7 +273,7 @@ function solveFactor(scenario: Scenario, base: ModelResult, hasCash: boolean): {
   if (!(totalCash > 0)) {
     return { factor: null, reason: 'the cash segments bring no revenue (zero prices, shares or utilization), so no scale of their prices can move npv' };
   }
-  const npvAt = (f: number): number => (f === 1 ? (base.summary.npv ?? Number.NaN) : (evaluateSummary(scaleCashRevenue(scenario, f)).summary.npv ?? Number.NaN));
+  const npvAt = (f: number): number => (f === 1 ? (base.summary.npv ?? Number.NaN) : (summaryOf(scaleCashRevenue(scenario, f)).summary.npv ?? Number.NaN));
   const n0 = npvAt(0);
   if (Number.isNaN(n0)) return { factor: null, reason: 'npv has no finite value with zero cash revenue' };
   if (n0 > 0) {

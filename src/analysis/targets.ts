@@ -7,7 +7,8 @@
  */
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import type { ModelResult, SummaryField } from '../model/result.ts';
-import type { Scenario } from '../model/schema.ts';
+import type { Subject } from './paths.ts';
+import { hasDebt, horizonOf, lifeOf } from './subject.ts';
 
 /** The summary metrics a target can read. */
 export type TargetMetric =
@@ -36,8 +37,8 @@ export interface Target {
   ref: TargetRef | null;
   /** The threshold when it is a number. */
   value: number | null;
-  /** The threshold for a scenario (a `ref` reads the scenario; a number is itself). */
-  threshold: (scenario: Scenario) => number;
+  /** The threshold for a scenario or portfolio (a `ref` reads it; a number is itself). */
+  threshold: (scenario: Subject) => number;
   /** For people: `NPV ≥ 0`, `IRR ≥ wacc`, `payback ≤ useful life`. */
   describe: string;
 }
@@ -92,9 +93,6 @@ export const DEFAULT_TARGET = 'npv>=0';
 
 const REF_LABEL: Record<TargetRef, string> = { wacc: 'wacc', life: 'useful life', horizon: 'horizon' };
 
-/** The fleet's useful life; a rented fleet has none, so its horizon (as the engine does). */
-const lifeOf = (s: Scenario): number => (s.fleet.mode === 'own' && s.fleet.usefulLifeYears !== undefined ? s.fleet.usefulLifeYears : s.horizon.years);
-
 const SUFFIX: Record<string, number> = { '%': 0.01, k: 1e3, K: 1e3, M: 1e6, m: 1e6, B: 1e9, bn: 1e9, T: 1e12 };
 const NUMBER = /^([+-]?)\$?((?:\d[\d_]*)(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*(%|k|K|M|m|B|bn|T)?$/;
 
@@ -128,7 +126,7 @@ function build(def: MetricDef, ref: TargetRef | null, value: number | null, valu
   const text = `${def.name}${def.op}${ref ?? valueText}`;
   const opText = def.op === '>=' ? '≥' : '≤';
   const threshold =
-    ref === 'wacc' ? (s: Scenario) => s.finance.wacc : ref === 'life' ? lifeOf : ref === 'horizon' ? (s: Scenario) => s.horizon.years : () => value as number;
+    ref === 'wacc' ? (s: Subject) => s.finance.wacc : ref === 'life' ? lifeOf : ref === 'horizon' ? horizonOf : () => value as number;
   return { text, metric: def.metric, op: def.op, ref, value, threshold, describe: `${def.label} ${opText} ${ref === null ? valueText : REF_LABEL[ref]}` };
 }
 
@@ -171,8 +169,8 @@ export function parseTarget(text: string): { ok: true; target: Target } | { ok: 
  * @example
  * checkTarget(minDscrTarget, hyperscaler)?.message; // 'minDscr needs debt: this scenario has no finance.debt'
  */
-export function checkTarget(target: Target, scenario: Scenario): Issue | null {
-  if (target.metric === 'minDscr' && scenario.finance.debt === undefined) {
+export function checkTarget(target: Target, scenario: Subject): Issue | null {
+  if (target.metric === 'minDscr' && !hasDebt(scenario)) {
     return { path: 'finance.debt', message: `the target ${target.text} needs debt: this scenario has no finance.debt, so it has no DSCR`, code: 'bad_target' };
   }
   return null;
@@ -187,7 +185,7 @@ export function checkTarget(target: Target, scenario: Scenario): Issue | null {
  * @example
  * targetMargin(parseTarget('irr>=wacc').target, evaluate(s)); // 0.107 (IRR 18.7 % − wacc 8 %)
  */
-export function targetMargin(target: Target, result: Pick<ModelResult, 'summary' | 'scenario'>): number {
+export function targetMargin(target: Target, result: { summary: ModelResult['summary']; scenario: Subject }): number {
   const v = result.summary[target.metric];
   if (v === null) return -Infinity;
   const th = target.threshold(result.scenario);
@@ -200,7 +198,7 @@ export function targetMargin(target: Target, result: Pick<ModelResult, 'summary'
  * @example
  * meetsTarget(parseTarget('npv>=0').target, evaluate(s)); // true
  */
-export function meetsTarget(target: Target, result: Pick<ModelResult, 'summary' | 'scenario'>): boolean {
+export function meetsTarget(target: Target, result: { summary: ModelResult['summary']; scenario: Subject }): boolean {
   return targetMargin(target, result) >= 0;
 }
 

@@ -2,12 +2,11 @@
  * Tornado (MODEL.md §5 "Sensitivity"): each driver at a low and a high value
  * with everything else at base, a summary metric at each, sorted by swing.
  */
-import { evaluateSummary } from '../model/engine.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { SUMMARY_FIELDS, type SummaryField } from '../model/result.ts';
-import type { Scenario } from '../model/schema.ts';
 import { type Driver, type DriverLabel, type DriverSetting, makeDriver, makeDrivers } from './drivers.ts';
-import { AnalysisInputError, checkInputPath, type SetMode } from './paths.ts';
+import { AnalysisInputError, checkInputPath, type SetMode, type Subject } from './paths.ts';
+import { summaryOf } from './subject.ts';
 
 /** The default swing: ±20 % of the base value. */
 export const DEFAULT_SWING = 0.2;
@@ -116,7 +115,7 @@ export function swingRange(d: Driver, swing: number): { low: number; high: numbe
  * t.rows[0]; // { path: 'demand.utilization', low: 0.584, high: 0.876, metricLow: …, metricHigh: …, swing: … }
  * tornado(scenario, { ranges: [{ path: 'finance.wacc', lo: 0.06, hi: 0.12 }] });
  */
-export function tornado(scenario: Scenario, opts: TornadoOptions = {}): TornadoReport {
+export function tornado(scenario: Subject, opts: TornadoOptions = {}): TornadoReport {
   const metric = opts.metric ?? 'npv';
   const swing = opts.swing ?? DEFAULT_SWING;
   const issues: Issue[] = [];
@@ -146,7 +145,7 @@ export function tornado(scenario: Scenario, opts: TornadoOptions = {}): TornadoR
   if (issues.length > 0) throw new AnalysisInputError(issues);
   const drivers = [...byPath.values()];
 
-  const at = (d: Driver, x: number): number | null => evaluateSummary(d.apply(scenario, x)).summary[metric];
+  const at = (d: Driver, x: number): number | null => summaryOf(d.apply(scenario, x)).summary[metric];
   const rows: TornadoRow[] = drivers.map((d) => {
     const r = given.get(d.path);
     const { low, high } = r !== undefined ? { low: r.lo, high: r.hi } : swingRange(d, swing);
@@ -172,5 +171,5 @@ export function tornado(scenario: Scenario, opts: TornadoOptions = {}): TornadoR
     };
   });
   rows.sort((a, b) => (b.swing ?? -1) - (a.swing ?? -1));
-  return { scenarioId: scenario.id, metric, baseMetric: evaluateSummary(scenario).summary[metric], swing, rows };
+  return { scenarioId: scenario.id, metric, baseMetric: summaryOf(scenario).summary[metric], swing, rows };
 }

@@ -8,6 +8,9 @@ import type { Issue } from '../model/issues.ts';
 import type { ResolvedScenario } from '../model/load.ts';
 import type { ModelResult } from '../model/result.ts';
 import { readScenarioFile } from '../io/files.ts';
+import { readModelFile } from '../io/portfolio-files.ts';
+import { evaluatePortfolio, type PortfolioResult, portfolioNonFinite } from '../model/portfolio.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import { InputError } from './context.ts';
 
 export interface LoadedScenario {
@@ -33,3 +36,30 @@ export function evaluateOrFail(scenario: ResolvedScenario): ModelResult {
 }
 
 export { archetypeBaseCases, builtinsInArchetypeOrder } from '../io/files.ts';
+
+/** A scenario or a portfolio (MODEL.md §8), loaded: what a command that takes either gets. */
+export type LoadedSubject =
+  | { kind: 'scenario'; subject: ResolvedScenario; warnings: Issue[]; source: string }
+  | { kind: 'portfolio'; subject: Portfolio; warnings: Issue[]; source: string };
+
+/**
+ * Load a scenario or a portfolio — a file, a built-in of either kind, or
+ * standard input; bad input throws an InputError with every issue.
+ */
+export function loadSubjectOrFail(pathOrId: string): LoadedSubject {
+  const f = readModelFile(pathOrId);
+  if (f.kind === 'portfolio') {
+    if (!f.result.ok) throw new InputError(f.result.issues);
+    return { kind: 'portfolio', subject: f.result.portfolio, warnings: f.result.warnings, source: pathOrId };
+  }
+  if (!f.result.ok) throw new InputError(f.result.issues);
+  return { kind: 'scenario', subject: f.result.scenario, warnings: f.result.warnings, source: pathOrId };
+}
+
+/** Evaluate a portfolio; a result with values that overflow is bad input (MODEL.md §2), thrown as an InputError. */
+export function evaluatePortfolioOrFail(p: Portfolio): PortfolioResult {
+  const r = evaluatePortfolio(p);
+  const problems = portfolioNonFinite(r);
+  if (problems.length > 0) throw new InputError(problems);
+  return r;
+}

@@ -21,7 +21,7 @@ import {
   summarizeDrivers,
   summarizeMetric,
 } from '../analysis/monte-carlo.ts';
-import type { Scenario } from '../model/schema.ts';
+import type { Subject } from '../analysis/paths.ts';
 
 /** What the main thread sends: a task, by its index in the current batch. */
 export type WorkerRequest =
@@ -42,7 +42,7 @@ const sharedBuffer: BufferAlloc = (bytes) => new SharedArrayBuffer(bytes);
 
 const port = parentPort;
 if (port === null) throw new Error('mc-worker.ts runs in a worker thread');
-const { scenario, options } = workerData as { scenario: Scenario; options: MonteCarloOptions };
+const { scenario, options } = workerData as { scenario: Subject; options: MonteCarloOptions };
 const prepared = prepareMonteCarlo(scenario, options);
 if (!prepared.ok) {
   port.postMessage({ type: 'failed', message: prepared.issues.map((i) => `${i.path}: ${i.message}`).join('\n') } satisfies WorkerReply);

@@ -28,7 +28,8 @@ import {
   sameMetrics,
   summarizeColumns,
 } from '../analysis/monte-carlo.ts';
-import type { Scenario } from '../model/schema.ts';
+import type { Subject } from '../analysis/paths.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
 import type { WorkerReply, WorkerRequest } from './mc-worker.ts';
 import { moduleBeside, startWorker } from './worker-start.ts';
 
@@ -88,11 +89,13 @@ const WORKER_ENTRY = moduleBeside('mc-worker', import.meta.url);
  * const out = await runMonteCarloParallel(scenario, { n: 200_000, seed: 42 }, { workers: 4 });
  * if (out.status === 'done') console.log(out.result.summary.probabilities);
  */
-export async function runMonteCarloParallel(scenario: Scenario, options: MonteCarloOptions, p: ParallelOptions = {}): Promise<ParallelOutcome> {
+export async function runMonteCarloParallel(scenario: Subject, options: MonteCarloOptions, p: ParallelOptions = {}): Promise<ParallelOutcome> {
   const prepared = prepareMonteCarlo(scenario, options);
   if (!prepared.ok) throw new AnalysisInputError(prepared.issues);
   const plan = prepared.plan;
-  const requested = p.workers ?? defaultWorkers(plan.n * plan.model.T);
+  // a portfolio's sample runs every vintage: its scenario-years are the vintages' years (MODEL.md §8)
+  const yearsPerSample = isPortfolio(scenario) ? scenario.vintages.reduce((a, v) => a + v.scenario.horizon.years, 0) : plan.model.T;
+  const requested = p.workers ?? defaultWorkers(plan.n * yearsPerSample);
   if (!Number.isSafeInteger(requested) || requested < 1) throw new RangeError(`workers must be a whole number ≥ 1, got ${requested}`);
   const workers = Math.min(requested, plan.chunks.length);
   p.onStart?.({ n: plan.n, chunks: plan.chunks.length, workers: Math.max(1, workers) });
@@ -117,7 +120,7 @@ async function runHere(plan: MonteCarloPlan, options: MonteCarloOptions, p: Para
   return { status: 'done', result: summarizeColumns(plan, gathered.done(), options.keepSamples === true), workers: 1 };
 }
 
-async function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: MonteCarloOptions, count: number, p: ParallelOptions): Promise<ParallelOutcome> {
+async function runOnWorkers(plan: MonteCarloPlan, scenario: Subject, options: MonteCarloOptions, count: number, p: ParallelOptions): Promise<ParallelOutcome> {
   if (p.signal?.aborted) return { status: 'interrupted', done: 0, total: plan.n };
   // plain data only: the options may carry nothing a worker cannot receive
   const workerOptions: MonteCarloOptions = JSON.parse(JSON.stringify({ ...options, keepSamples: false })) as MonteCarloOptions;

@@ -175,6 +175,8 @@ export interface FactoryPlan {
   readonly capacity: Float64Array;
   readonly genIn: Float64Array;
   readonly bought: Float64Array;
+  /** by year t = 1..T: strategic value after tax, `V_t · (1 − taxRate)` (what a portfolio discounts at its own wacc, MODEL.md §8) */
+  readonly strategicAt: Float64Array;
   /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
   readonly yearValues: Float64Array;
   readonly segmentValues: Float64Array;
@@ -245,6 +247,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     capacity: years(),
     genIn: years(),
     bought: years(),
+    strategicAt: years(),
     yearValues: new Float64Array(T * YEAR_VALUES),
     segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
     committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
@@ -278,6 +281,17 @@ export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics
   yearsOf(plan, x, recd, served);
   if (plan.cap !== null) capitalRun(plan, x, plan.cap, recd);
   summarize(plan, x, m, recd, classify);
+}
+
+/**
+ * A run's flows and running sums without its summary (no IRR, no payback):
+ * `plan.fcf`, `plan.eq`, `plan.strategicAt` and `plan.acc` as `runFactory`
+ * leaves them — what a portfolio's Monte Carlo consolidates (MODEL.md §8).
+ */
+export function runFactoryFlows(plan: FactoryPlan, x: Float64Array, served: Float64Array | null = null): void {
+  schedules(plan, x);
+  yearsOf(plan, x, null, served);
+  if (plan.cap !== null) capitalRun(plan, x, plan.cap, null);
 }
 
 /**
@@ -660,7 +674,9 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     tokensSum += Q;
     profitableSum += profitable;
     discount *= 1 + wacc; // (1 + wacc)^t, carried forward
-    svPV += (V * (1 - taxRate)) / discount;
+    const vAfterTax = V * (1 - taxRate);
+    plan.strategicAt[t] = vAfterTax;
+    svPV += vAfterTax / discount;
     const d = flow / discount;
     disc[t] = d;
     npv += d;
@@ -1354,3 +1370,6 @@ export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): Segme
   }
   return rows;
 }
+
+/** Where a run's running sums (`plan.acc`), a recorded year's lines (`Recording.yearValues`, `RV` then `YX`) and a segment-year's (`SV`) lie: what a portfolio consolidates (MODEL.md §8). */
+export { A as ACC, RV, YX, SV };

@@ -349,6 +349,26 @@ export function scenarioJsonSchema(): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------
+// For files of other kinds (portfolios, MODEL.md §8): the same wording and placing
+
+/**
+ * zod's issues of `schema` on `raw` in the loader's words, each with its path
+ * as segments (what `placeIssues` formats and places).
+ *
+ * @example
+ * schemaIssues(portfolioSchema, raw); // [{ path: ['vintages', 2, 'buildYear'], message: 'expected an integer …', code: 'invalid_type' }]
+ */
+export function schemaIssues(schema: z.core.$ZodType, raw: unknown): CheckIssue[] {
+  const parsed = z.safeParse(schema, raw);
+  return parsed.success ? [] : fromZod(parsed.error.issues, schema, raw, []);
+}
+
+/** Issues with their paths as segments, formatted against `value` (ids in brackets), placed by `locate`, stamped with the file, sorted by place. */
+export function placeIssues(issues: readonly CheckIssue[], value: unknown, ctx: SourceContext): Issue[] {
+  return finalize(issues, value, ctx);
+}
+
+// ---------------------------------------------------------------------------
 // Issues before formatting
 
 /** An issue with its path still as segments, before it is formatted and placed. */

@@ -9,16 +9,16 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { type MonteCarloOptions, type MonteCarloPlan, prepareMonteCarlo, runChunk } from '../analysis/monte-carlo.ts';
-import type { Scenario } from '../model/schema.ts';
+import type { Subject } from '../analysis/paths.ts';
 import { encodeChunk } from './chunk-codec.ts';
 
 export interface RunPayload {
-  scenario: Scenario;
+  scenario: Subject;
   options: MonteCarloOptions;
 }
 
 /** The bytes a run's workers build its plan from, and their SHA-256 (hex). */
-export function encodeRunPayload(scenario: Scenario, options: MonteCarloOptions): { bytes: Uint8Array; hash: string } {
+export function encodeRunPayload(scenario: Subject, options: MonteCarloOptions): { bytes: Uint8Array; hash: string } {
   // the workers never keep samples: the submitter gathers the chunks
   const bytes = new Uint8Array(serialize({ scenario, options: { ...options, keepSamples: false } } satisfies RunPayload));
   return { bytes, hash: createHash('sha256').update(bytes).digest('hex') };

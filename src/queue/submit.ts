@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { AnalysisInputError } from '../analysis/paths.ts';
 import { type ChunkResult, type McResult, type MonteCarloOptions, prepareMonteCarlo, summarizeMonteCarlo } from '../analysis/monte-carlo.ts';
-import type { Scenario } from '../model/schema.ts';
+import type { Subject } from '../analysis/paths.ts';
 import { decodeChunk } from './chunk-codec.ts';
 import { EnvironmentError, environmentFailure } from '../io/environment.ts';
 import { openQueue, QUEUE_NAME, type QueueConnection } from './pg-queue.ts';
@@ -62,7 +62,7 @@ const batches = <T,>(xs: readonly T[]): T[][] => Array.from({ length: Math.ceil(
  * const out = await runMonteCarloOnQueue(scenario, { n: 1_000_000, seed: 42 }, { url: 'postgres://payback@db.internal/payback', workers: 2 });
  * if (out.status === 'done') console.log(out.result.summary.probabilities);
  */
-export async function runMonteCarloOnQueue(scenario: Scenario, options: MonteCarloOptions, q: QueueRunOptions): Promise<QueueOutcome> {
+export async function runMonteCarloOnQueue(scenario: Subject, options: MonteCarloOptions, q: QueueRunOptions): Promise<QueueOutcome> {
   const prepared = prepareMonteCarlo(scenario, options);
   if (!prepared.ok) throw new AnalysisInputError(prepared.issues);
   const plan = prepared.plan;

@@ -17,7 +17,10 @@ const trancheColor = (i: number): string => TRANCHE_COLORS[i % TRANCHE_COLORS.le
 /** Whether a result has a capital stack to show (MODEL.md §9). */
 export const hasCapitalStack = (r: ModelResult): boolean => r.tranches !== undefined;
 
-const operating = (r: ModelResult): YearRow[] => r.years.filter((y) => y.t >= 1);
+/** What the rows below read of a result: its years (a scenario's, or a portfolio's consolidated calendar, MODEL.md §8). */
+type WithYears = { years: readonly YearRow[] };
+
+const operating = (r: WithYears): YearRow[] => r.years.filter((y) => y.t >= 1);
 const label = (r: ModelResult): string => r.scenario.name ?? r.scenario.id;
 const n = (x: number | null | undefined): number => x ?? 0;
 
@@ -184,7 +187,7 @@ export function trancheTable(r: ModelResult): { head: string[]; rows: string[][]
 }
 
 /** The maturity wall and the covenants as rows, one per operating year. */
-export function maturityTable(r: ModelResult): { head: string[]; rows: string[][] } {
+export function maturityTable(r: WithYears): { head: string[]; rows: string[][] } {
   const rows = operating(r).map((y) => [
     String(y.year),
     money(y.interest),
@@ -206,7 +209,7 @@ export function maturityTable(r: ModelResult): { head: string[]; rows: string[][
 }
 
 /** The contract lines, one per year (t = 0 carries the backlog alone). */
-export function contractTable(r: ModelResult): { head: string[]; rows: string[][] } {
+export function contractTable(r: WithYears): { head: string[]; rows: string[][] } {
   const rows = r.years.map((y) => [
     y.t === 0 ? `${y.year} (build)` : String(y.year),
     y.t === 0 ? '' : money(y.contractedRevenue ?? null),
@@ -229,7 +232,7 @@ export function breachLines(r: ModelResult): string[] {
 }
 
 /** Whether the result's contracts show anything (a contract on some segment). */
-export const hasContracts = (r: ModelResult): boolean => r.years.some((y) => (y.backlog ?? 0) > 0 || (y.contractedRevenue ?? 0) > 0);
+export const hasContracts = (r: WithYears): boolean => r.years.some((y) => (y.backlog ?? 0) > 0 || (y.contractedRevenue ?? 0) > 0);
 
 /** One sentence: the stack's headline figures. */
 export function capitalHeadline(r: ModelResult): string {

@@ -12,12 +12,15 @@ import { internalSweep } from '../analysis/internal.ts';
 import { monteCarlo } from '../analysis/monte-carlo.ts';
 import { paybackStack } from '../analysis/payback-stack.ts';
 import { tornado } from '../analysis/tornado.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario } from '../model/schema.ts';
+import type { Subject } from '../analysis/paths.ts';
 import { evidenceCalendar } from '../signals/calendar.ts';
 import type { SignalDefinition } from '../signals/definitions.ts';
 import { nowcast } from '../signals/nowcast.ts';
 import type { Observation } from '../signals/observation.ts';
 import type { AnalysisKey, MonteCarloSection, ScenarioAnalyses, SignalsSection } from './html.ts';
+import type { PortfolioAnalyses } from './portfolio-html.ts';
 
 /** Where warnings go: `CliIO` fits, as does `{ err: () => {} }` for none. */
 export interface WarningSink {
@@ -48,7 +51,7 @@ export interface WatchListInput {
 }
 
 /** One scenario's Monte Carlo run for the report: its own uncertainty block, else the default of `src/analysis/default-uncertainty.ts`, as every surface runs it. */
-export function reportMonteCarlo(s: Scenario, n: number, seed: number): MonteCarloSection {
+export function reportMonteCarlo(s: Subject, n: number, seed: number): MonteCarloSection {
   const { origin } = effectiveUncertainty(s);
   const { summary } = monteCarlo(withEffectiveUncertainty(s), { n, seed, bins: REPORT_MC_BINS });
   return { summary, wacc: s.finance.wacc, origin: uncertaintyOriginText(origin), from: origin };
@@ -98,4 +101,24 @@ export function reportSignals(
   const calendar = evidenceCalendar(s, definitions, asOf);
   if ('none' in evidence) return { calendar, nowcast: null, nowcastNote: evidence.none };
   return { calendar, nowcast: nowcast({ scenario: s, definitions, asOf, latest: evidence.latest, windows: evidence.windows }) };
+}
+
+/**
+ * The analyses of one portfolio for the report (MODEL.md §8), each with its
+ * defaults: what has to be true for `npv ≥ 0`, the npv tornado, the payback
+ * stack, and with `mc` the Monte Carlo with common shocks.
+ */
+export function reportPortfolioAnalyses(p: Portfolio, io: WarningSink, mc?: { n: number; seed: number }): PortfolioAnalyses {
+  const notes: Partial<Record<AnalysisKey, string>> = {};
+  const be = attempt('breakeven', p.id, notes, io, () => breakeven(p));
+  const torn = attempt('tornado', p.id, notes, io, () => tornado(p));
+  const stack = attempt('paybackStack', p.id, notes, io, () => paybackStack(p));
+  const run = mc === undefined ? undefined : attempt('monteCarlo', p.id, notes, io, () => reportMonteCarlo(p, mc.n, mc.seed));
+  return {
+    ...(be !== undefined && { breakeven: be }),
+    ...(torn !== undefined && { tornado: torn }),
+    ...(stack !== undefined && { paybackStack: stack }),
+    ...(run !== undefined && { monteCarlo: run }),
+    notes: notes as NonNullable<PortfolioAnalyses['notes']>,
+  };
 }

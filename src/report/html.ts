@@ -121,6 +121,8 @@ export interface ReportInput {
   verdicts?: readonly Verdict[];
   /** with `--signals`: one per result, same order */
   signals?: readonly (SignalsSection | undefined)[];
+  /** portfolios (MODEL.md §8), each rendered by `portfolioSection` (`portfolio-html.ts`), after the scenarios */
+  portfolios?: readonly { id: string; title: string; html: string }[];
   meta: ReportMeta;
 }
 
@@ -143,15 +145,15 @@ const safeUrl = (u: string): string | undefined => (/^https?:\/\/[^\s"'<>]+$/i.t
 /** The size charts are drawn at; they scale down with the page. */
 export const CHART_SIZE: SvgSize = { width: 880, height: 400 };
 
-function chart(option: ChartOption, id: string, size: Partial<SvgSize> = {}): string {
+export function chart(option: ChartOption, id: string, size: Partial<SvgSize> = {}): string {
   return `<figure class="chart" id="${esc(id)}">${renderSvg(option, { ...CHART_SIZE, ...size })}</figure>`;
 }
 
-function notComputed(what: string, note: string | undefined): string {
+export function notComputed(what: string, note: string | undefined): string {
   return `<p class="missing">${esc(what)} not computed${note ? `: ${esc(note)}` : '.'}</p>`;
 }
 
-interface TableOptions {
+export interface TableOptions {
   cls?: string;
   /** cells are HTML already (escaped by the caller) */
   rawCells?: boolean;
@@ -159,7 +161,7 @@ interface TableOptions {
   numeric?: readonly number[];
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
+export function table(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
   const cell = (c: string): string => (opts.rawCells ? c : esc(c));
   const cls = (i: number): string => (opts.numeric?.includes(i) ? ' class="n"' : '');
   return `<div class="table-wrap"><table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${head.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
@@ -186,7 +188,7 @@ function warningsHtml(r: ModelResult): string {
 // ---------------------------------------------------------------------------
 // Analysis blocks
 
-function breakevenBlock(b: BreakevenReport): string {
+export function breakevenBlock(b: BreakevenReport): string {
   const rows = b.rows.map((r) => {
     const f = (x: number | null): string => formatInput(r, x);
     return [
@@ -209,7 +211,7 @@ function breakevenBlock(b: BreakevenReport): string {
   })}`;
 }
 
-function tornadoBlock(t: TornadoReport, id: string): string {
+export function tornadoBlock(t: TornadoReport, id: string): string {
   const metricName = metricLabel(t.metric);
   const option = tornadoOption(t, {
     title: `Tornado — ${metricName}, ${t.scenarioId}`,
@@ -235,7 +237,7 @@ function tornadoBlock(t: TornadoReport, id: string): string {
   );
 }
 
-function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): string {
+export function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): string {
   const s = m.summary;
   const npv = s.metrics.npv;
   const irr = s.metrics.irr;
@@ -291,7 +293,7 @@ function monteCarloBlock(m: MonteCarloSection, id: string, scenarioId: string): 
 /** The chart's title: by kind as it always was, by payer said so. */
 export const stackChartTitle = (s: PaybackStack): string => `Payback stack${s.by === 'payer' ? ' by payer' : ''} — ${s.scenarioId}`;
 
-function paybackStackBlock(s: PaybackStack, id: string): string {
+export function paybackStackBlock(s: PaybackStack, id: string): string {
   const rows = stackRows(s).map((r) => [`<span class="row-${r.kind}">${esc(r.label)}</span>`, esc(r.segments), `<span data-stack="${r.kind}">${esc(r.today)}</span>`, esc(r.share), esc(r.atRequired)]);
   return (
     chart(paybackStackOption(s, stackChartTitle(s)), id) +
@@ -311,7 +313,7 @@ function internalBlock(s: InternalSweep, id: string): string {
   return chart(internalSweepOption(s, `Internal inference — ${s.scenarioId}`), id) + `<p class="note">${esc(today)}</p>`;
 }
 
-function advantagesBlock(a: Advantages, id: string): string {
+export function advantagesBlock(a: Advantages, id: string): string {
   const notes = advantageNotes(a);
   return (
     chart(advantagesOption(a, `Structural advantages — ${a.operator.id} vs ${a.reference.id}`), id) +
@@ -605,6 +607,7 @@ export function renderReport(input: ReportInput): string {
     `<li><a href="#verdict">Verdict</a></li>`,
     `<li><a href="#comparison">Operator comparison</a></li>`,
     ...results.map((r, i) => `<li><a href="#s${i + 1}-${slug(r.scenario.id)}">${esc(r.scenario.name ?? r.scenario.id)}</a></li>`),
+    ...(input.portfolios ?? []).map((p) => `<li><a href="#${esc(p.id)}">${esc(p.title)}</a></li>`),
     `<li><a href="#assumptions">Assumptions</a></li>`,
   ].join('');
   const metaLine = [
@@ -634,6 +637,7 @@ ${compareTableHtml(results)}${chart(compareBarsOption(results), 'comparison-bars
 ${verdictSection(verdicts)}
 ${comparison}
 ${scenarios}
+${(input.portfolios ?? []).map((p) => p.html).join('\n')}
 ${assumptionsSection(results, meta)}
 </body>
 </html>

@@ -17,6 +17,7 @@ import { WorkerPool } from './pool.ts';
 import { openApiDocument } from './openapi.ts';
 import { metaRoutes } from './routes-meta.ts';
 import { analysisRoutes } from './routes-analysis.ts';
+import { portfolioRoutes } from './routes-portfolio.ts';
 import { reportRoutes } from './routes-reports.ts';
 import { scenarioRoutes } from './routes-scenarios.ts';
 import { signalRoutes } from './routes-signals.ts';
@@ -202,6 +203,7 @@ export function createApp(deps: AppDeps): Hono {
   metaRoutes(ctx, () => openApiDocument(routes.specs, { writesNeedToken }));
   scenarioRoutes(ctx);
   analysisRoutes(ctx);
+  portfolioRoutes(ctx);
   reportRoutes(ctx);
   signalRoutes(ctx);
 

@@ -15,6 +15,8 @@
 import { DEFAULT_CHUNK_SIZE } from '../analysis/monte-carlo.ts';
 import { MAX_SEGMENTS, MAX_YEARS } from '../model/bounds.ts';
 import type { Issue } from '../model/issues.ts';
+import { isPortfolio } from '../model/portfolio-kind.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario } from '../model/schema.ts';
 import { makeLayout } from '../model/slots.ts';
 import type { ServerLimits } from './app.ts';
@@ -25,11 +27,7 @@ export interface Workload {
   segments: number;
   /** the longest run of years the engine keeps a value for: the horizon, and every committed or accounting term */
   years: number;
-  /**
-   * Copies of the factory evaluated together: 1 today. HOOK: portfolios
-   * (MODEL.md §8) multiply every cost by their vintages; set it here from
-   * the portfolio's vintage count when they exist.
-   */
+  /** copies of the factory evaluated together: 1 for a scenario, a portfolio's vintages (MODEL.md §8) multiply every cost */
   vintages: number;
 }
 
@@ -62,7 +60,17 @@ const MC_SORT_COPIES = 3;
  * @example
  * workloadOf(neocloud) // { segments: 2, years: 12, vintages: 1 }: the 12-year lease outlasts the 6-year horizon
  */
-export function workloadOf(s: Scenario): Workload {
+export function workloadOf(s: Scenario | Portfolio): Workload {
+  if (isPortfolio(s)) {
+    // every vintage is a factory run in full: the largest of them, as many times as there are vintages
+    let segments = s.demand?.segments.length ?? 0;
+    let years = 1;
+    for (const v of s.vintages) {
+      segments = Math.max(segments, v.scenario.demand.segments.length);
+      years = Math.max(years, longestTerm(v.scenario).years);
+    }
+    return { segments, years, vintages: s.vintages.length };
+  }
   return { segments: s.demand.segments.length, years: longestTerm(s).years, vintages: 1 };
 }
 
@@ -108,8 +116,8 @@ export function evaluationCost(w: Workload, evaluations: number): Estimate {
 export const monteCarloSlots = (T: number, segments: number): number => makeLayout(T, segments).count;
 
 /** A Monte Carlo run of `n` samples with `inputs` uncertain inputs. */
-export function monteCarloCost(s: Scenario, w: Workload, n: number, inputs: number): Estimate {
-  const T = s.horizon.years;
+export function monteCarloCost(s: Scenario | Portfolio, w: Workload, n: number, inputs: number): Estimate {
+  const T = isPortfolio(s) ? w.years : s.horizon.years;
   const chunk = Math.max(1, Math.min(DEFAULT_CHUNK_SIZE, n));
   // the slots and the block's own columns (a few per year, two per segment), one chunk deep
   const block = (monteCarloSlots(T, w.segments) + 5 * (T + 1) + 2 * w.segments + 40) * chunk * 8;

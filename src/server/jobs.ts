@@ -20,6 +20,9 @@ import type { ResolvedScenario, ResolveResult } from '../model/load.ts';
 import type { Issue } from '../model/issues.ts';
 import type { ModelResult } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
+import type { Subject } from '../analysis/paths.ts';
+import { evaluatePortfolio, type PortfolioResult } from '../model/portfolio.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { ScenarioAnalyses } from '../report/html.ts';
 import { evidenceCalendar, type Calendar } from '../signals/calendar.ts';
 import type { SignalDefinition } from '../signals/definitions.ts';
@@ -67,12 +70,16 @@ export type LoadJobResult = ResolveResult | { ok: false; issues: []; warnings: [
 export interface Jobs {
   load: { in: LoadJob; out: LoadJobResult };
   run: { in: { scenario: Scenario }; out: ModelResult };
-  stack: { in: { scenario: Scenario; by?: StackGrouping }; out: ReturnType<typeof paybackStack> };
-  advantages: { in: { scenario: Scenario; reference: Scenario }; out: ReturnType<typeof advantages> };
-  mc: { in: { scenario: Scenario; options: MonteCarloOptions }; out: { summary: ReturnType<typeof monteCarlo>['summary'] } };
-  grid: { in: { scenario: Scenario; options: GridOptions }; out: ReturnType<typeof grid> };
-  breakeven: { in: { scenario: Scenario; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
-  tornado: { in: { scenario: Scenario; options: TornadoOptions }; out: ReturnType<typeof tornado> };
+  stack: { in: { scenario: Subject; by?: StackGrouping }; out: ReturnType<typeof paybackStack> };
+  advantages: { in: { scenario: Subject; reference: Scenario }; out: ReturnType<typeof advantages> };
+  mc: { in: { scenario: Subject; options: MonteCarloOptions }; out: { summary: ReturnType<typeof monteCarlo>['summary'] } };
+  grid: { in: { scenario: Subject; options: GridOptions }; out: ReturnType<typeof grid> };
+  breakeven: { in: { scenario: Subject; options: BreakevenOptions }; out: ReturnType<typeof breakeven> };
+  tornado: { in: { scenario: Subject; options: TornadoOptions }; out: ReturnType<typeof tornado> };
+  /** a portfolio's run (MODEL.md §8): `payback run PORTFOLIO --json` */
+  portfolio: { in: { portfolio: Portfolio }; out: PortfolioResult };
+  /** a portfolio's workbook with its charts */
+  portfolioXlsx: { in: { portfolio: Portfolio }; out: Uint8Array };
   internal: { in: { scenario: Scenario; steps?: number }; out: ReturnType<typeof internalSweep> };
   conditions: { in: { scenario: Scenario; options: ConditionsOptions }; out: ReturnType<typeof conditions> };
   designpoint: { in: { scenario: Scenario; options: DesignPointOptions }; out: ReturnType<typeof designPoint> };
@@ -193,6 +200,12 @@ export async function runJob<K extends JobKind>(kind: K, input: Jobs[K]['in']): 
     case 'designpoint': {
       const i = input as Jobs['designpoint']['in'];
       return designPoint(i.scenario, i.options) as Out;
+    }
+    case 'portfolio':
+      return evaluatePortfolio((input as Jobs['portfolio']['in']).portfolio) as Out;
+    case 'portfolioXlsx': {
+      const { portfolioXlsx } = await import('../report/portfolio-xlsx.ts');
+      return (await portfolioXlsx(evaluatePortfolio((input as Jobs['portfolioXlsx']['in']).portfolio))) as Out;
     }
     case 'report':
       return (await report(input as ReportJob)) as Out;

@@ -30,6 +30,7 @@ const TAG_TEXT: Record<string, string> = {
   meta: 'The server itself: health, the accelerator catalog, the scenario JSON Schema and this description.',
   scenarios: 'Built-in and saved scenarios: list, read a version, save a new version, validate a text.',
   analyses: 'The model and its analyses on one scenario (or several): run, compare, breakeven, tornado, grid, stack, internal inference, structural advantages, Monte Carlo.',
+  portfolios: 'Portfolios of factories built over the years (MODEL.md §8): the built-ins, a run on the calendar with the revenue gap, and the analyses with common shocks across vintages.',
   downloads: 'Files: the self-contained HTML report and the XLSX workbook with live formulas.',
   signals: 'The signal monitor: definitions, observations (add, import), status and calendar of a scenario.',
 };

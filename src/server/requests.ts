@@ -6,6 +6,7 @@
 import { AnalysisInputError, checkInputPath } from '../analysis/paths.ts';
 import { checkTarget, parseTarget } from '../analysis/targets.ts';
 import type { Issue } from '../model/issues.ts';
+import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { ServerContext } from './app.ts';
 import { badRequest, HttpError } from './http.ts';
@@ -62,7 +63,7 @@ export async function loadAll(refs: readonly { at: string; load: () => Promise<L
  * stop at the first bad one). A target's issue is placed at `targetAt`;
  * a driver's keeps its own path (the path as written names it).
  */
-export function checkTargetAndDrivers(scenario: Scenario, target: string | undefined, targetAt: string, drivers: readonly string[] | undefined): void {
+export function checkTargetAndDrivers(scenario: Scenario | Portfolio, target: string | undefined, targetAt: string, drivers: readonly string[] | undefined): void {
   const issues: Issue[] = [];
   if (target !== undefined) {
     const t = parseTarget(target);

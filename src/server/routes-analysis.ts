@@ -377,7 +377,7 @@ export const GRID_MAX_CELLS = 10_201;
 export const DEFAULT_MC_SAMPLES = DEFAULT_SAMPLES;
 
 /** `dist` as the analysis takes it: an object by path, or CLI-style strings parsed (every bad one reported). */
-function distributionsOf(dist: NonNullable<z.output<typeof mcRequestSchema>['dist']>): Record<string, DistributionSpec> {
+export function distributionsOf(dist: NonNullable<z.output<typeof mcRequestSchema>['dist']>): Record<string, DistributionSpec> {
   if (!Array.isArray(dist)) return dist;
   const out: Record<string, DistributionSpec> = {};
   const issues: Issue[] = [];

@@ -4,6 +4,7 @@ import { library, useLibrary } from './data.ts';
 import { isSliderKey } from './drivers.ts';
 import { Compare } from './pages/Compare.tsx';
 import { Explore } from './pages/Explore.tsx';
+import { Portfolio } from './pages/Portfolio.tsx';
 import { Signals } from './pages/Signals.tsx';
 import { Stack } from './pages/Stack.tsx';
 import { Truth } from './pages/Truth.tsx';
@@ -59,6 +60,7 @@ export function App() {
         {route.page === 'truth' && <Truth params={p} />}
         {route.page === 'uncertainty' && <Uncertainty params={p} />}
         {route.page === 'stack' && <Stack params={p} />}
+        {route.page === 'portfolio' && <Portfolio params={p} />}
         {route.page === 'signals' && <Signals params={p} />}
       </main>
       <footer class="foot">

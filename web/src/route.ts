@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export const PAGES = ['compare', 'explore', 'truth', 'uncertainty', 'stack', 'signals'] as const;
+export const PAGES = ['compare', 'explore', 'truth', 'uncertainty', 'stack', 'portfolio', 'signals'] as const;
 export type Page = (typeof PAGES)[number];
 
 export const PAGE_TITLES: Record<Page, string> = {
@@ -14,6 +14,7 @@ export const PAGE_TITLES: Record<Page, string> = {
   truth: 'What has to be true',
   uncertainty: 'Uncertainty',
   stack: 'Payback stack',
+  portfolio: 'Portfolio',
   signals: 'Signals',
 };
 

@@ -3,10 +3,10 @@ import { breakevenTable } from '../../report/analysis-tables.ts';
 import { orInputError } from '../analysis-options.ts';
 import type { BreakevenOptions } from '../commands/breakeven.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { loadSubjectOrFail } from '../scenarios.ts';
 
 export function breakevenAction(io: CliIO, file: string, opts: BreakevenOptions): void {
-  const { scenario, warnings } = loadScenarioOrFail(file);
+  const { subject: scenario, warnings } = loadSubjectOrFail(file);
   const report = orInputError(() => breakeven(scenario, { target: opts.target, drivers: opts.driver }));
   if (opts.json) {
     io.out(json(report));

@@ -4,7 +4,15 @@ import { COMPARE_METRICS, METRIC_INFO, type Metric, metricByKey } from '../../re
 import { compareTable, toCsv } from '../../report/terminal.ts';
 import { type CompareOptions, validKeys } from '../commands/compare.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
-import { archetypeBaseCases, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
+import type { PortfolioResult } from '../../model/portfolio.ts';
+import type { Scenario } from '../../model/schema.ts';
+import { archetypeBaseCases, type LoadedSubject, loadSubjectOrFail, evaluateOrFail, evaluatePortfolioOrFail } from '../scenarios.ts';
+
+/** A portfolio's result as a column of the comparison: its id and name, operator `portfolio`, its summary (MODEL.md §8). */
+function asCompared(r: PortfolioResult): ModelResult {
+  const p = r.portfolio;
+  return { scenario: { id: p.id, name: p.name ?? p.id, operator: 'portfolio' } as unknown as Scenario, years: r.years, segments: r.segments, summary: r.summary, warnings: r.warnings };
+}
 
 /** Metric keys (each may be a comma-separated list) → metrics, or one issue per unknown key naming the valid ones. */
 export function parseMetricKeys(keys: readonly string[], option = '--metric'): { metrics: Metric[]; issues: Issue[] } {
@@ -61,17 +69,17 @@ export function compareAction(io: CliIO, files: string[], opts: CompareOptions):
     rankMetric = r.metrics[0];
   }
   // load every scenario first so that all bad inputs are reported together
-  const loaded: LoadedScenario[] = [];
+  const loaded: LoadedSubject[] = [];
   for (const f of ids) {
     try {
-      loaded.push(loadScenarioOrFail(f));
+      loaded.push(loadSubjectOrFail(f));
     } catch (e) {
       if (e instanceof InputError) issues.push(...e.issues);
       else throw e;
     }
   }
   if (issues.length > 0) throw new InputError(issues);
-  let results: ModelResult[] = loaded.map((l) => evaluateOrFail(l.scenario));
+  let results: ModelResult[] = loaded.map((l) => (l.kind === 'portfolio' ? asCompared(evaluatePortfolioOrFail(l.subject)) : evaluateOrFail(l.subject)));
   const metrics = selection.metrics;
   let ranks: number[] | undefined;
   if (rankMetric !== undefined) {

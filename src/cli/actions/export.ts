@@ -3,9 +3,10 @@ import { dirname, join, sep } from 'node:path';
 import { loadCatalog, readScenarioText, STDIO, writeFileAtomic } from '../../io/files.ts';
 import { resultJson, segmentsCsv, tranchesCsv, yearsCsv } from '../../report/export.ts';
 import { inputRows } from '../../report/inputs.ts';
+import type { Portfolio } from '../../model/portfolio-load.ts';
 import type { ExportOptions } from '../commands/export.ts';
 import { binaryToStdoutOrFail, type CliIO, InputError, printWarnings, writeStdout } from '../context.ts';
-import { evaluateOrFail, loadScenarioOrFail } from '../scenarios.ts';
+import { evaluateOrFail, evaluatePortfolioOrFail, loadSubjectOrFail } from '../scenarios.ts';
 
 const isDir = (p: string): boolean => {
   try {
@@ -36,8 +37,13 @@ export async function exportAction(io: CliIO, file: string, opts: ExportOptions)
   if (toStdout.length > 1) issues.push({ path: '', message: `only one output can go to standard output (-), got ${toStdout.map((k) => `--${k} -`).join(' and ')}` });
   if (issues.length > 0) throw new InputError(issues);
   if (opts.xlsx === STDIO) binaryToStdoutOrFail(io, '--xlsx', 'a workbook');
-  const { scenario, warnings } = loadScenarioOrFail(file);
-  printWarnings(io, warnings);
+  const loaded = loadSubjectOrFail(file);
+  printWarnings(io, loaded.warnings);
+  if (loaded.kind === 'portfolio') {
+    await exportPortfolio(io, loaded.subject, opts, toStdout.length > 0);
+    return;
+  }
+  const scenario = loaded.subject;
   const result = evaluateOrFail(scenario);
   const written: string[] = [];
   if (opts.xlsx !== undefined) {
@@ -71,5 +77,39 @@ export async function exportAction(io: CliIO, file: string, opts: ExportOptions)
   }
   // with something on standard output, what was written is said on standard error
   for (const w of written) (toStdout.length > 0 ? io.err : io.out)(`wrote ${w}`);
+  printWarnings(io, result.warnings);
+}
+
+/** A portfolio (MODEL.md §8): its workbook (consolidation, revenue gap and wall as live formulas, with charts), CSV of its years, vintages and gap, its JSON. */
+async function exportPortfolio(io: CliIO, portfolio: Portfolio, opts: ExportOptions, toStdout: boolean): Promise<void> {
+  const result = evaluatePortfolioOrFail(portfolio);
+  const e = await import('../../report/portfolio-export.ts');
+  const written: string[] = [];
+  if (opts.xlsx !== undefined) {
+    const { portfolioXlsx } = await import('../../report/portfolio-xlsx.ts');
+    const bytes = await portfolioXlsx(result);
+    if (opts.xlsx === STDIO) await writeStdout(io, bytes);
+    else {
+      write(opts.xlsx, bytes);
+      written.push(opts.xlsx);
+    }
+  }
+  if (opts.csv !== undefined) {
+    const prefix = csvPrefix(opts.csv, portfolio.id);
+    write(`${prefix}-years.csv`, e.portfolioYearsCsv(result));
+    write(`${prefix}-vintages.csv`, e.vintagesCsv(result));
+    write(`${prefix}-revenue-gap.csv`, e.revenueGapCsv(result));
+    written.push(`${prefix}-years.csv`, `${prefix}-vintages.csv`, `${prefix}-revenue-gap.csv`);
+    if (e.portfolioHasCapital(result)) {
+      write(`${prefix}-tranches.csv`, e.vintageTranchesCsv(result));
+      written.push(`${prefix}-tranches.csv`);
+    }
+  }
+  if (opts.json === STDIO) await writeStdout(io, e.portfolioJson(result));
+  else if (opts.json !== undefined) {
+    write(opts.json, e.portfolioJson(result));
+    written.push(opts.json);
+  }
+  for (const w of written) (toStdout ? io.err : io.out)(`wrote ${w}`);
   printWarnings(io, result.warnings);
 }

@@ -5,7 +5,7 @@ import { gridCsv, gridTable } from '../../report/analysis-tables.ts';
 import { failOn, orInputError, parseRangeOption } from '../analysis-options.ts';
 import type { GridOptions } from '../commands/grid.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { loadSubjectOrFail } from '../scenarios.ts';
 
 export function gridAction(io: CliIO, file: string, opts: GridOptions): void {
   if (opts.json && opts.csv) throw new InputError('choose one of --json and --csv');
@@ -21,7 +21,7 @@ export function gridAction(io: CliIO, file: string, opts: GridOptions): void {
   const x = axis('--x', opts.x);
   const y = axis('--y', opts.y);
   failOn(issues);
-  const { scenario, warnings } = loadScenarioOrFail(file);
+  const { subject: scenario, warnings } = loadSubjectOrFail(file);
   const report = orInputError(() =>
     grid(scenario, { x: x as GridAxis, y: y as GridAxis, metric: opts.metric as SummaryField, ...(opts.target !== undefined && { target: opts.target }) }),
   );

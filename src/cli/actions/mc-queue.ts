@@ -1,7 +1,7 @@
 /** `payback mc --queue URL`: the run through the PostgreSQL queue, reported as a run on threads is. */
 import type { MonteCarloOptions } from '../../analysis/monte-carlo.ts';
 import type { ParallelOptions, ParallelOutcome } from '../../io/mc-workers.ts';
-import type { Scenario } from '../../model/schema.ts';
+import type { Subject } from '../../analysis/paths.ts';
 import { queueSchema } from '../../queue/pg-queue.ts';
 import { runMonteCarloOnQueue } from '../../queue/submit.ts';
 import type { McOptions } from '../commands/mc.ts';
@@ -11,7 +11,7 @@ import { type CliIO, InputError } from '../context.ts';
 export async function mcOnQueue(
   io: CliIO,
   opts: McOptions & { queue: string },
-  scenario: Scenario,
+  scenario: Subject,
   options: MonteCarloOptions,
   p: Pick<ParallelOptions, 'signal' | 'onStart' | 'onProgress'>,
 ): Promise<{ outcome: ParallelOutcome; note: string }> {

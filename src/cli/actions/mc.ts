@@ -8,15 +8,15 @@ import type { Issue } from '../../model/issues.ts';
 import { mcSummaryTables } from '../../report/mc-tables.ts';
 import type { McOptions } from '../commands/mc.ts';
 import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { loadSubjectOrFail } from '../scenarios.ts';
 import { placeIssues } from '../uncertainty-issues.ts';
 
 export async function mcAction(io: CliIO, file: string, opts: McOptions): Promise<void> {
-  const loaded = loadScenarioOrFail(file);
+  const loaded = loadSubjectOrFail(file);
   const { warnings } = loaded;
-  // its own uncertainty block, else the default every surface uses (--dist adds to it or replaces entries)
-  const { origin } = effectiveUncertainty(loaded.scenario);
-  const scenario = withEffectiveUncertainty(loaded.scenario);
+  // its own uncertainty block (a portfolio's: its own or its templates'), else the default every surface uses (--dist adds to it or replaces entries)
+  const { origin } = effectiveUncertainty(loaded.subject);
+  const scenario = withEffectiveUncertainty(loaded.subject);
   const issues: Issue[] = [];
   const distributions: Record<string, DistributionSpec> = {};
   for (const text of opts.dist ?? []) {

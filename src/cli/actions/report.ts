@@ -15,7 +15,7 @@ import { reportVerdicts, verdictLines } from '../../report/verdict.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
 import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
-import { archetypeBaseCases, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
+import { archetypeBaseCases, type LoadedScenario, type LoadedSubject, loadScenarioOrFail, loadSubjectOrFail, evaluateOrFail, evaluatePortfolioOrFail } from '../scenarios.ts';
 import { asOfOrFail, withStore } from '../store.ts';
 
 function intOption(name: string, raw: string | undefined, min: number, max: number, issues: Issue[]): number | undefined {
@@ -45,6 +45,8 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   if (out === STDIO && opts.json) issues.push({ path: '--out', message: '--out - and --json both want standard output: write the report to a file, or drop --json' });
   // load every scenario first so that all bad inputs are reported together
   const loaded: LoadedScenario[] = [];
+  // portfolios (MODEL.md §8) get sections of their own, after the scenarios
+  const portfolios: Extract<LoadedSubject, { kind: 'portfolio' }>[] = [];
   const load = (f: string): LoadedScenario | undefined => {
     try {
       return loadScenarioOrFail(f);
@@ -55,13 +57,19 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
     }
   };
   for (const f of ids) {
-    const l = load(f);
-    if (l !== undefined) loaded.push(l);
+    try {
+      const l = loadSubjectOrFail(f);
+      if (l.kind === 'portfolio') portfolios.push(l);
+      else loaded.push({ scenario: l.subject, warnings: l.warnings, source: l.source });
+    } catch (e) {
+      if (e instanceof InputError) issues.push(...e.issues);
+      else throw e;
+    }
   }
   const refId = opts.reference ?? DEFAULT_REFERENCE;
   const reference = loaded.find((l) => l.scenario.id === refId || l.source === refId) ?? load(refId);
   if (issues.length > 0) throw new InputError(issues);
-  for (const l of loaded) printWarnings(io, l.warnings, `warning (${l.source}): `);
+  for (const l of [...loaded, ...portfolios]) printWarnings(io, l.warnings, `warning (${l.source}): `);
 
   const results: ModelResult[] = loaded.map((l) => evaluateOrFail(l.scenario));
   const definitions = loadSignalDefinitions();
@@ -96,12 +104,17 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   ].join(' ');
   // echarts loads only when a report is drawn, not on every command
   const { renderReport } = await import('../../report/html.ts');
+  const { portfolioSection } = await import('../../report/portfolio-html.ts');
+  const { reportPortfolioAnalyses } = await import('../../report/contents.ts');
+  const portfolioResults = portfolios.map((l) => evaluatePortfolioOrFail(l.subject));
+  const sections = portfolios.map((l, i) => portfolioSection(portfolioResults[i] as NonNullable<(typeof portfolioResults)[number]>, reportPortfolioAnalyses(l.subject, io, mc === undefined ? undefined : { n: mc, seed }), i + 1, mc !== undefined));
   const verdicts = reportVerdicts({ results, analyses, mc: mcRuns, ...(signals !== undefined && { signals }) });
   const html = renderReport({
     results,
     analyses,
     mc: mcRuns,
     verdicts,
+    ...(sections.length > 0 && { portfolios: sections }),
     ...(signals !== undefined && { signals }),
     meta: {
       version: VERSION,
@@ -127,6 +140,7 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
         bytes,
         monteCarlo: mc === undefined ? null : { n: mc, seed },
         scenarios: results.map((r, i) => ({ id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, summary: r.summary, verdict: verdicts[i] })),
+        ...(portfolioResults.length > 0 && { portfolios: portfolioResults.map((r) => ({ id: r.portfolio.id, name: r.portfolio.name ?? r.portfolio.id, summary: r.summary })) }),
       }),
     );
     return;

@@ -1,10 +1,10 @@
 import { paybackStack, type StackGrouping } from '../../analysis/payback-stack.ts';
 import { stackTable } from '../../report/stack-tables.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { loadSubjectOrFail } from '../scenarios.ts';
 
 export function stackAction(io: CliIO, file: string, opts: { json?: boolean; by?: StackGrouping }): void {
-  const { scenario, warnings } = loadScenarioOrFail(file);
+  const { subject: scenario, warnings } = loadSubjectOrFail(file);
   const stack = paybackStack(scenario, { by: opts.by ?? 'kind' });
   if (opts.json) {
     io.out(json(stack));

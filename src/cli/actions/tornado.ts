@@ -6,7 +6,7 @@ import { tornadoTable } from '../../report/analysis-tables.ts';
 import { failOn, orInputError, parseRangeOption } from '../analysis-options.ts';
 import type { TornadoOptions } from '../commands/tornado.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
-import { loadScenarioOrFail } from '../scenarios.ts';
+import { loadSubjectOrFail } from '../scenarios.ts';
 
 export function tornadoAction(io: CliIO, file: string, opts: TornadoOptions): void {
   const issues: Issue[] = [];
@@ -19,7 +19,7 @@ export function tornadoAction(io: CliIO, file: string, opts: TornadoOptions): vo
     else ranges.push({ path: r.path, lo: r.lo, hi: r.hi });
   }
   failOn(issues);
-  const { scenario, warnings } = loadScenarioOrFail(file);
+  const { subject: scenario, warnings } = loadSubjectOrFail(file);
   const report = orInputError(() =>
     tornado(scenario, { metric: opts.metric as SummaryField, swing: swing as number, ranges, drivers: opts.driver }),
   );
