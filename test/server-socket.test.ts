@@ -8,6 +8,7 @@
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../src/server/listen.ts';
 import { ROOT } from './helpers.ts';
@@ -52,7 +53,8 @@ describe('the API on a real socket', () => {
   });
 
   it('/api/run gives the same answer as app.request(), the same bytes again from a remembered scenario', async () => {
-    for (const body of [{ id: 'hyperscaler-base' }, { yaml: readFileSync(join(ROOT, 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8') }]) {
+    const neocloud = readFileSync(join(ROOT, 'data', 'scenarios', 'neocloud-base.yaml'), 'utf8');
+    for (const body of [{ id: 'hyperscaler-base' }, { yaml: neocloud }, { scenario: parse(neocloud) as unknown }]) {
       const viaApp = await t.app.request('/api/run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const first = await send(`${server.url}api/run`, { body: JSON.stringify(body) });
       const again = await send(`${server.url}api/run`, { body: JSON.stringify(body) });
@@ -102,6 +104,12 @@ describe('the API on a real socket', () => {
     const bad = await send(`${server.url}api/run`, { body: '{"id": ' });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).issues[0].code).toBe('invalid_json');
+    // a scenario object with a problem: the same 400 each time it is sent
+    for (let i = 0; i < 2; i++) {
+      const r = await send(`${server.url}api/run`, { body: JSON.stringify({ scenario: { id: 'x', horizon: { years: 0 } } }) });
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.text).issues.length).toBeGreaterThan(1);
+    }
     const unknown = await send(`${server.url}api/run`, { body: JSON.stringify({ id: 'hyperscaler-base', extra: 1 }) });
     expect(unknown.status).toBe(400);
     expect(unknown.headers['cache-control']).toBe('no-store');

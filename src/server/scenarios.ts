@@ -127,37 +127,49 @@ export class ScenarioLibrary {
     private readonly opts: LibraryOptions = {},
   ) {}
 
-  /**
-   * Load a scenario text: a large one off this thread, a known one from the
-   * cache (a copy: analyses may not share objects across requests).
-   */
   /** Check a text (`POST /api/validate`): every issue, whether or not this server would evaluate it. */
   async validate(text: string): Promise<ResolveResult> {
     return this.loadText(text, undefined, '', false);
   }
 
+  /** Load a scenario text: a large one off this thread, a known one from the cache (`remember`). */
   private async loadText(text: string, file?: string, at = '', check = true, readOnly = false): Promise<ResolveResult> {
-    const key = `${file ?? ''}\u0000${text}`;
+    const load = async (): Promise<ResolveResult> => {
+      const job = { text, at, check, ...(file !== undefined && { file }) };
+      return this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? this.opts.offload(job) : loadCheckedScenarioText(text, this.catalog, file === undefined ? {} : { file });
+    };
+    return text.length <= CACHED_TEXT_CHARS ? this.remember(`${file ?? ''}\u0000${text}`, readOnly, load) : load();
+  }
+
+  /**
+   * A loaded scenario by its key (its text, or its value as JSON), loaded once
+   * while it is among the last `LOADED_CACHE` asked for. Kept frozen: a caller
+   * that only reads shares it; any other gets its own copy.
+   */
+  private async remember(key: string, readOnly: boolean, load: () => Promise<ResolveResult>): Promise<ResolveResult> {
     const hit = this.loaded.get(key);
     if (hit !== undefined) {
       this.loaded.delete(key);
       this.loaded.set(key, hit);
-      // frozen: a caller that only reads shares it; any other gets its own copy
       return readOnly ? hit : structuredClone(hit);
     }
-    const job = { text, at, check, ...(file !== undefined && { file }) };
-    const r = this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? await this.opts.offload(job) : loadCheckedScenarioText(text, this.catalog, file === undefined ? {} : { file });
-    if (text.length <= CACHED_TEXT_CHARS) {
-      this.loaded.set(key, deepFreeze(structuredClone(r)));
-      if (this.loaded.size > LOADED_CACHE) this.loaded.delete(this.loaded.keys().next().value as string);
-    }
+    const r = await load();
+    this.loaded.set(key, deepFreeze(structuredClone(r)));
+    if (this.loaded.size > LOADED_CACHE) this.loaded.delete(this.loaded.keys().next().value as string);
     return r;
   }
 
-  /** Resolve a parsed value: a large one off this thread. */
-  private async loadValue(value: unknown, at: string): Promise<ResolveResult> {
+  /** Resolve a parsed value: a large one off this thread, a small one once (remembered by its JSON, as a text is). */
+  private async loadValue(value: unknown, at: string, readOnly = false): Promise<ResolveResult> {
     if (this.opts.offload !== undefined && moreNodesThan(value, INLINE_VALUE_NODES)) return this.opts.offload({ value, at, check: true });
-    return resolveCheckedScenario(value, this.catalog);
+    const load = async (): Promise<ResolveResult> => resolveCheckedScenario(value, this.catalog);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      // not JSON (a cycle, a BigInt): resolved without remembering
+    }
+    return json !== undefined && json.length <= CACHED_TEXT_CHARS ? this.remember(`\u0001${json}`, readOnly, load) : load();
   }
 
   /** The name and operator of a text, for the list (remembered: the list reads every saved scenario). */
@@ -298,7 +310,7 @@ export class ScenarioLibrary {
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
     } else {
-      const r = await this.loadValue(ref.scenario, at);
+      const r = await this.loadValue(ref.scenario, at, readOnly);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
     }
