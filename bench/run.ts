@@ -6,10 +6,11 @@ import { analysisBench } from './analysis.bench.ts';
 import { reportBench } from './report.bench.ts';
 import { signalsBench } from './signals.bench.ts';
 import { mcBench } from './mc.bench.ts';
+import { queueBench } from './queue.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import type { BenchRow } from './measure.ts';
 
-const rows: BenchRow[] = [...engineBench(), ...stackBench(), ...analysisBench(), ...reportBench(), ...(await signalsBench()), ...(await mcBench()), ...startupBench()];
+const rows: BenchRow[] = [...engineBench(), ...stackBench(), ...analysisBench(), ...reportBench(), ...(await signalsBench()), ...(await mcBench()), ...(await queueBench()), ...startupBench()];
 
 const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: x < 100 ? 2 : 0 });
 console.log(`inference-payback benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);

@@ -17,8 +17,8 @@ const root = join(import.meta.dirname, '..');
 const hook = pathToFileURL(join(root, 'test', 'fixtures', 'record-modules.mjs')).href;
 const dir = mkdtempSync(join(tmpdir(), 'payback-startup-'));
 
-/** The packages behind serve, the signal store, `export --xlsx`, `report` and `mc --samples`. */
-const HEAVY = ['hono', '@hono/node-server', 'better-sqlite3', 'pg', 'exceljs', 'echarts', 'hyparquet-writer'];
+/** The packages behind serve, the signal store, the Monte Carlo queue (`mc --queue`, `worker`), `export --xlsx`, `report` and `mc --samples`. */
+const HEAVY = ['hono', '@hono/node-server', 'better-sqlite3', 'pg', 'pg-boss', 'exceljs', 'echarts', 'hyparquet-writer'];
 
 /** The packages among the modules a CLI run loaded. */
 async function packagesLoadedBy(name: string, args: string[]): Promise<Set<string>> {

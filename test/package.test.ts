@@ -5,15 +5,19 @@
  * Node imports the library, plain `tsc` type-checks against it, `npx payback`
  * runs compiled JavaScript, and `payback serve` serves the dashboard.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Installed, packAndInstall } from '../scripts/package-install.ts';
 import { ensureBuilt } from './build.ts';
 
 let pkg: Installed;
+/** PostgreSQL for the queue's check (scripts/ensure-postgres.sh; exit 3: this machine cannot have one) */
+const pgStart = spawnSync('bash', [join(import.meta.dirname, '..', 'scripts', 'ensure-postgres.sh'), 'start'], { encoding: 'utf8', timeout: 600_000 });
+const pgUrl = pgStart.status === 0 ? (pgStart.stdout.trim().split('\n').pop() ?? '') : '';
 const run = promisify(execFile);
 
 beforeAll(() => {
@@ -31,7 +35,7 @@ const node = (args: string[], env: Record<string, string> = {}): Promise<{ stdou
 describe('the tarball', () => {
   it('ships the compiled library, its types, the data, the schema and the built dashboard; no tests, sources or scripts', () => {
     const f = new Set(pkg.files);
-    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'data/catalog/accelerators.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
+    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'data/catalog/accelerators.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
       expect(f.has(must), must).toBe(true);
     }
     for (const dir of ['test/', 'src/', 'bench/', 'scripts/', 'docs/', 'node_modules/', '.ci/', 'web/src/']) {
@@ -134,6 +138,29 @@ export const start = listen;
     expect(stderr).toContain('2 workers');
     expect((JSON.parse(stdout) as { n: number }).n).toBe(20000);
   }, 120_000);
+
+  it.skipIf(pgStart.status === 3)(`Monte Carlo through a PostgreSQL queue: a compiled payback worker (threads) and mc --queue, the same bytes as --workers 1${pgStart.status === 3 ? ' (no PostgreSQL server on this machine: skipped)' : ''}`, async () => {
+    expect(pgStart.status, pgStart.stderr).toBe(0);
+    const env = { PAYBACK_QUEUE_SCHEMA: `payback_queue_pkg_${process.pid}` };
+    const worker = spawn(process.execPath, [pkg.bin, 'worker', '--queue', pgUrl, '--workers', '2'], { cwd: pkg.project, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    worker.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const args = ['mc', 'neocloud-base', '-n', '30000', '--seed', '5', '--json'];
+      const [queued, local] = await Promise.all([node([pkg.bin, ...args, '--queue', pgUrl], env), node([pkg.bin, ...args, '--workers', '1'])]);
+      expect(queued.stdout).toBe(local.stdout);
+      expect(queued.stderr).toMatch(/queue: 8 chunks/);
+      expect(err).toMatch(/run [0-9a-f]{8}: neocloud-base, 30,000 samples/);
+      const api = await node(['--input-type=module', '-e', "import * as m from 'inference-payback/node'; console.log(typeof m.startQueueWorker, typeof m.runMonteCarloOnQueue)"]);
+      expect(api.stdout.trim()).toBe('function function');
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker.on('close', resolve));
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${env.PAYBACK_QUEUE_SCHEMA}" CASCADE`).finally(() => c.end());
+    }
+  }, 180_000);
 
   it('payback serve serves the dashboard and the API', async () => {
     const child = spawn(process.execPath, [pkg.bin, 'serve', '--port', '0', '--json', '--db', join(pkg.project, 'store.db')], { cwd: pkg.project, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,7 +21,7 @@ async function postCsv(app: TestServer['app'], text: string, headers: Record<str
 }
 
 describe('signals', () => {
-  it('GET /api/signals lists the eleven definitions of MODEL.md §6 and the context', async () => {
+  it('GET /api/signals lists the twelve definitions of MODEL.md §6 and the context', async () => {
     const r = await getJson(t.app, '/api/signals');
     expect(r.status).toBe(200);
     expect(r.body.signals.map((s: { id: string }) => s.id)).toEqual([
@@ -33,6 +33,7 @@ describe('signals', () => {
       'depreciation-life',
       'lease-rate',
       'cost-of-debt',
+      'refinancing-need',
       'power-price',
       'token-volume',
       'paid-share',

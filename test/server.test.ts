@@ -140,10 +140,12 @@ describe('scenarios', () => {
   it('GET /api/scenarios lists the built-ins in archetype order', async () => {
     const r = await getJson(t.app, '/api/scenarios');
     expect(r.status).toBe(200);
-    expect(r.body.scenarios.slice(0, 4)).toEqual([
+    expect(r.body.scenarios.slice(0, 5)).toEqual([
       { id: 'hyperscaler-base', name: expect.any(String), operator: 'hyperscaler', builtin: true, version: 0 },
       { id: 'frontier-lab-base', name: expect.any(String), operator: 'frontier-lab', builtin: true, version: 0 },
       { id: 'neocloud-base', name: 'Neocloud — base case', operator: 'neocloud', builtin: true, version: 0 },
+      // a variant after its archetype's base case (MODEL.md §9: the capital stack)
+      { id: 'neocloud-levered', name: 'Neocloud — levered (capital stack)', operator: 'neocloud', builtin: true, version: 0 },
       { id: 'private-ai-factory-base', name: expect.any(String), operator: 'private-ai-factory', builtin: true, version: 0 },
     ]);
   });
@@ -206,8 +208,8 @@ describe('scenarios', () => {
   });
   it('saved scenarios are listed after the built-ins', async () => {
     const list = await getJson(t.app, '/api/scenarios');
-    expect(list.body.scenarios.map((x: { id: string }) => x.id)).toEqual(['hyperscaler-base', 'frontier-lab-base', 'neocloud-base', 'private-ai-factory-base', 'worked-example']);
-    expect(list.body.scenarios[4]).toEqual({ id: 'worked-example', name: 'worked-example', operator: 'custom', builtin: false, version: 2 });
+    expect(list.body.scenarios.map((x: { id: string }) => x.id)).toEqual(['hyperscaler-base', 'frontier-lab-base', 'neocloud-base', 'neocloud-levered', 'private-ai-factory-base', 'worked-example']);
+    expect(list.body.scenarios[5]).toEqual({ id: 'worked-example', name: 'worked-example', operator: 'custom', builtin: false, version: 2 });
   });
   it('an invalid text is a 400 with the same issues as the CLI, line and column included', async () => {
     const r = await postJson(t.app, '/api/scenarios', { yaml: BROKEN });
@@ -664,7 +666,7 @@ describe('the dashboard', () => {
     const { createApp } = await import('../src/server/app.ts');
     const app = createApp({ catalog: catalog(), clock: () => NOW, requireToken: false, limits: { bodyBytes: 100_000, mcSamples: 10, mcMillis: 1000 } });
     expect((await postJson(app, '/api/scenarios', { yaml: WORKED })).status).toBe(503);
-    expect((await getJson(app, '/api/scenarios')).body.scenarios).toHaveLength(4);
+    expect((await getJson(app, '/api/scenarios')).body.scenarios).toHaveLength(5);
     expect((await getJson(app, '/api/health')).body.store).toBeNull();
   });
 });

@@ -33,12 +33,12 @@ describe('payback signals seed / import / add / list', () => {
     const db = freshDb();
     const a = await cli('signals', 'seed', '--db', db);
     expect(a.code).toBe(0);
-    expect(a.out).toContain('seed: 33 new observations, 0 already in the store');
+    expect(a.out).toContain('seed: 34 new observations, 0 already in the store');
     expect(a.out).toContain('Context (not scored):');
     expect(a.out).toContain('CoreWeave 5-year CDS');
     const b = await cli('signals', 'seed', '--db', db);
-    expect(b.out).toContain('seed: 0 new observations, 33 already in the store');
-    expect(await count(db)).toBe(33);
+    expect(b.out).toContain('seed: 0 new observations, 34 already in the store');
+    expect(await count(db)).toBe(34);
   });
 
   it('a malformed CSV is rejected whole (exit 2), every bad line listed, the store unchanged', async () => {
@@ -54,7 +54,7 @@ describe('payback signals seed / import / add / list', () => {
       expect.stringMatching(/observations-malformed\.csv:6 unit: missing unit$/),
       expect.stringMatching(/observations-malformed\.csv:7 unit: expected "\$\/kW-month" for lease-rate, got "\$\/MWh"$/),
     ]);
-    expect(await count(db)).toBe(33);
+    expect(await count(db)).toBe(34);
   });
 
   it('an observation with an unknown scope value is bad input (exit 2): the line and the field, nothing written', async () => {
@@ -165,7 +165,7 @@ describe('payback signals status / calendar / runs', () => {
     };
     expect(j.asOf).toBe('2026-11-30');
     expect(j.verdict.meets).toBe(false);
-    expect(j.rows).toHaveLength(11);
+    expect(j.rows).toHaveLength(12);
     const by = Object.fromEntries(j.rows.map((x) => [x.signal, x]));
     expect(by['gpu-hour-price']?.latest.source).toBe('InferenceX-app constants (Aug 2025 surveys)');
     expect(by['capex-per-mw']).toMatchObject({ status: null, match: 'none' });
@@ -252,7 +252,7 @@ describe('payback signals status / calendar / runs', () => {
     await cli('signals', 'seed', '--db', db);
     const early = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2019-12-31');
     expect(early.code).toBe(2);
-    expect(early.err).toMatch(/--as-of: 2019-12-31 is before every observation in the store \(33 of them, all later\)/);
+    expect(early.err).toMatch(/--as-of: 2019-12-31 is before every observation in the store \(34 of them, all later\)/);
     const j = await cli('signals', 'nowcast', 'neocloud-base', '--db', db, '--as-of', '2026-11-30', '--json');
     expect(j.code).toBe(0);
     const n = JSON.parse(j.out) as { npvBase: number; npvNow: number; attribution: { signal: string; npv: number }[]; placements: { signal: string; match: string }[]; notPlaced: { signal: string }[] };
@@ -286,8 +286,8 @@ describe('payback signals status / calendar / runs', () => {
     expect((await cli('signals', 'runs', '--db', db)).out).toMatch(/neocloud-base/);
   });
 
-  it('definitions lists the eleven signals', async () => {
+  it('definitions lists the twelve signals', async () => {
     const r = await cli('signals', 'definitions', '--json');
-    expect((JSON.parse(r.out) as unknown[]).length).toBe(11);
+    expect((JSON.parse(r.out) as unknown[]).length).toBe(12);
   });
 });

@@ -69,7 +69,7 @@ function status(scenario: ResolvedScenario, rows: Observation[], asOf = '2026-11
 }
 
 describe('signal definitions (data/signals.yaml)', () => {
-  it('define exactly the eleven signals of MODEL.md §6, in its order, each with unit, good direction, link and scope', () => {
+  it('define exactly the twelve signals of MODEL.md §6, in its order, each with unit, good direction, link and scope', () => {
     expect(defs.map((d) => d.id)).toEqual([...SIGNAL_IDS]);
     expect(Object.fromEntries(defs.map((d) => [d.id, [d.unit, d.good]]))).toEqual({
       'api-price': ['$/M tokens', 'higher'],
@@ -80,6 +80,7 @@ describe('signal definitions (data/signals.yaml)', () => {
       'depreciation-life': ['years', 'higher'],
       'lease-rate': ['$/kW-month', 'lower'],
       'cost-of-debt': ['rate', 'lower'],
+      'refinancing-need': ['$ due within 24 months / cash available', 'lower'],
       'power-price': ['$/MWh', 'lower'],
       'token-volume': ['tokens/month', 'higher'],
       'paid-share': ['share of tokens', 'higher'],
@@ -132,7 +133,7 @@ describe('importing observations', () => {
   it('the seed (DATA.md §4) and the context items load cleanly, each row with a source', () => {
     const r = readObservationsFile(seedObservationsPath());
     expect(r.issues).toEqual([]);
-    expect(r.rows).toHaveLength(33);
+    expect(r.rows).toHaveLength(34);
     expect(new Set(r.rows.map((x) => x.signal))).toEqual(new Set(SIGNAL_IDS));
     for (const row of r.rows) {
       expect(row.source.length).toBeGreaterThan(0);
@@ -150,7 +151,7 @@ describe('importing observations', () => {
     const r = readObservationsFile(join(ROOT, 'test', 'fixtures', 'observations-malformed.csv'));
     expect(r.issues.map(formatIssue)).toEqual([
       'test/fixtures/observations-malformed.csv:3 date: expected a date YYYY-MM-DD, got "2024-13-31"',
-      'test/fixtures/observations-malformed.csv:4 signal: unknown signal "gpu-hour-prise" (did you mean "gpu-hour-price"?) (signals: api-price, gpu-hour-price, utilization, capex-per-mw, gp-per-mw, depreciation-life, lease-rate, cost-of-debt, power-price, token-volume, paid-share)',
+      'test/fixtures/observations-malformed.csv:4 signal: unknown signal "gpu-hour-prise" (did you mean "gpu-hour-price"?) (signals: api-price, gpu-hour-price, utilization, capex-per-mw, gp-per-mw, depreciation-life, lease-rate, cost-of-debt, refinancing-need, power-price, token-volume, paid-share)',
       'test/fixtures/observations-malformed.csv:5 value: expected a number, got "abc"',
       'test/fixtures/observations-malformed.csv:6 unit: missing unit',
       'test/fixtures/observations-malformed.csv:7 unit: expected "$/kW-month" for lease-rate, got "$/MWh"',
@@ -554,7 +555,7 @@ describe('evidence calendar: the ranked watch list', () => {
     const { uncertainty: _u, ...bare } = neocloud;
     const c = evidenceCalendar(bare as typeof neocloud, defs, '2026-11-30');
     expect(c.quarters).toHaveLength(8);
-    expect(c.notLinked.map((n) => n.signal)).toEqual(['api-price', 'paid-share']);
+    expect(c.notLinked.map((n) => n.signal)).toEqual(['api-price', 'refinancing-need', 'paid-share']);
     expect(c.lines.map((l) => l.watch.rank)).toEqual(c.lines.map((_, i) => i + 1));
     const vois = c.lines.map((l) => l.watch.voi);
     const ranked = vois.filter((v): v is number => v !== null);

@@ -201,6 +201,31 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('Explore: the capital-stack panel of neocloud-levered shows the engine\'s figures, and the base-rate slider moves them', async () => {
+    const { evaluate } = await import('../src/model/engine.ts');
+    const { readScenarioFile } = await import('../src/io/files.ts');
+    const { millions, ratio } = await import('../src/report/format.ts');
+    const loaded = readScenarioFile('neocloud-levered');
+    if (!loaded.ok) throw new Error('neocloud-levered does not load');
+    const r = evaluate(loaded.scenario);
+    const { page, errors } = await openPage('#/explore?s=neocloud-levered');
+    await settled(page, 6);
+    expect(await page.textContent('[data-testid="kpi-refinancing-need"]')).toBe(millions(r.summary.maxRefinancingNeed ?? null, 0));
+    expect(await page.textContent('[data-testid="kpi-min-dscr"]')).toBe(ratio(r.summary.minDscr));
+    expect(await page.locator('[data-testid="tranches"] tbody tr').count()).toBe(r.tranches?.length);
+    for (const c of ['chart-maturity-wall', 'chart-coverage', 'chart-backlog']) expect(await page.locator(`[data-testid="${c}"] canvas`).count()).toBe(1);
+    expect(await page.textContent('[data-testid="covenant-breaches"]')).toMatch(/2035: DSCR/);
+    const wall = await chartPixels(page, 'chart-coverage');
+    const slider = page.locator('[data-testid="slider-baseRate"]');
+    await slider.focus();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.textContent('[data-testid="kpi-min-dscr"]')).not.toBe(ratio(r.summary.minDscr));
+    expect(await chartPixels(page, 'chart-coverage')).not.toBe(wall);
+    await page.screenshot({ path: join(OUT, 'web-explore-capital.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('Explore: slider move → updated charts, per archetype (measured)', async () => {
     const out: Record<string, unknown> = {};
     for (const id of BUILT_INS) {

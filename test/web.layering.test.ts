@@ -26,7 +26,7 @@ function files(dir: string): string[] {
 const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'http', 'https', 'net', 'process', 'util', 'stream', 'events', 'readline', 'perf_hooks', 'zlib', 'buffer'];
 
 /** What web/ may import from src/. */
-const ALLOWED_SRC = [/^src\/model\//, /^src\/analysis\//, /^src\/signals\//, /^src\/report\/(charts|format|analysis-format|conditions-format|metrics|signals-format|stack-format)\.ts$/];
+const ALLOWED_SRC = [/^src\/model\//, /^src\/analysis\//, /^src\/signals\//, /^src\/report\/(charts|format|analysis-format|conditions-format|metrics|signals-format|stack-format|capital-charts)\.ts$/];
 
 const stripComments = (src: string): string => src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 

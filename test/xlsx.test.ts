@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import { RENTED_PAYBACK } from '../src/report/metrics.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/model/engine.ts';
-import { SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, YEAR_FIELDS, type ModelResult } from '../src/model/result.ts';
+import { CAPITAL_SUMMARY_FIELDS, CAPITAL_YEAR_FIELDS, SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, TRANCHE_YEAR_FIELDS, YEAR_FIELDS, type ModelResult } from '../src/model/result.ts';
 import { buildWorkbook } from '../src/report/xlsx.ts';
 import { base, BUILT_INS, catalog, readYaml, scenario, withPatch } from './helpers.ts';
 import { ensureLibreOffice, recalculate } from './libreoffice.ts';
@@ -78,20 +78,46 @@ function checks(wb: ExcelJS.Workbook, r: ModelResult): { list: Check[]; errors: 
       list.push({ where: `Model ${key} t=${t}`, unit, got: cellValue(cell), expected: typeof expected === 'boolean' ? (expected ? 1 : 0) : expected });
     }
   });
+  // MODEL.md §9: the Debt sheet of a scenario with a capital stack — the §9 lines and each tranche's
+  const debt = wb.getWorksheet('Debt');
+  if (r.tranches !== undefined && debt === undefined) errors.push('no Debt sheet for a scenario with a capital stack');
+  debt?.eachRow((row, n) => {
+    if (n < 3) return;
+    const key = String(row.getCell(1).value ?? '');
+    const unit = String(row.getCell(2).value ?? '');
+    if (unit === '') return;
+    seen.add(key);
+    const tr = /^tranche\[(.+)\]\.(\w+)$/.exec(key);
+    for (let t = 0; t <= T; t++) {
+      const cell = row.getCell(3 + t);
+      let expected: number | null | undefined;
+      if ((CAPITAL_YEAR_FIELDS as readonly string[]).includes(key)) expected = r.years[t]?.[key as (typeof CAPITAL_YEAR_FIELDS)[number]];
+      else if (tr !== null && (TRANCHE_YEAR_FIELDS as readonly string[]).includes(tr[2] as string)) expected = r.tranches?.find((x) => x.id === tr[1])?.years[t]?.[tr[2] as (typeof TRANCHE_YEAR_FIELDS)[number]];
+      else {
+        if (isError(cell)) errors.push(`Debt ${key} t=${t}: ${JSON.stringify(cell.value)}`);
+        continue;
+      }
+      if (expected === undefined) throw new Error(`Debt ${key}: the engine has no such value`);
+      list.push({ where: `Debt ${key} t=${t}`, unit, got: cellValue(cell), expected });
+    }
+  });
   summary.eachRow((row) => {
     const key = String(row.getCell(1).value ?? '');
     // the status has no cached value (the engine does not hold it): checked once a spreadsheet computed it
     const status = cellValue(row.getCell(2));
     if (key === 'status' && status !== null && status !== 'ok') errors.push(`Summary status: ${status}`);
     if (isError(row.getCell(2))) errors.push(`Summary ${key}: ${JSON.stringify(row.getCell(2).value)}`);
-    if (!(SUMMARY_FIELDS as readonly string[]).includes(key)) return;
+    const capitalField = r.tranches !== undefined && (CAPITAL_SUMMARY_FIELDS as readonly string[]).includes(key);
+    if (!(SUMMARY_FIELDS as readonly string[]).includes(key) && !capitalField) return;
     seen.add(`summary.${key}`);
-    list.push({ where: `Summary ${key}`, unit: String(row.getCell(3).value ?? ''), got: cellValue(row.getCell(2)), expected: r.summary[key as (typeof SUMMARY_FIELDS)[number]] });
+    list.push({ where: `Summary ${key}`, unit: String(row.getCell(3).value ?? ''), got: cellValue(row.getCell(2)), expected: r.summary[key as (typeof SUMMARY_FIELDS)[number]] ?? null });
   });
   // every line of the result has its place in the workbook
   const missing = [
     ...YEAR_FIELDS.filter((f) => !seen.has(f)),
     ...SUMMARY_FIELDS.filter((f) => !seen.has(`summary.${f}`)).map((f) => `summary.${f}`),
+    ...(r.tranches === undefined ? [] : [...CAPITAL_YEAR_FIELDS.filter((f) => !seen.has(f)), ...CAPITAL_SUMMARY_FIELDS.filter((f) => !seen.has(`summary.${f}`)).map((f) => `summary.${f}`)]),
+    ...(r.tranches ?? []).flatMap((x) => TRANCHE_YEAR_FIELDS.filter((f) => f !== 'refinanceRate' && !seen.has(`tranche[${x.id}].${f}`)).map((f) => `tranche[${x.id}].${f}`)),
     ...r.segments.flatMap((s) =>
       [...SEGMENT_YEAR_FIELDS, 'monetizable', 'profitable']
         .filter((f) => s.years.some((y) => (y as Record<string, unknown>)[f] !== null))
@@ -192,6 +218,34 @@ const cases: { name: string; raw: unknown }[] = [
       d.fleet.rentTermYears = 7;
       d.finance.debt = { share: 0.6, rate: 0.09, termYears: 3 };
       d.opex.otherCostPerMTok = 0.02;
+    }),
+  },
+  // MODEL.md §9: the capital stack's Debt sheet (tranches, refinancing, covenants, contracts)
+  { name: 'neocloud-levered', raw: base('neocloud-levered') },
+  { name: 'capital-two-tranches', raw: readYaml('test/fixtures/capital-two-tranches.yaml') },
+  {
+    name: 'variant-capital-sweep-sculpted',
+    raw: withPatch(readYaml('test/fixtures/capital-two-tranches.yaml'), (d: any) => {
+      d.horizon.years = 9;
+      d.fleet.usefulLifeYears = 4;
+      d.fleet.depreciationYears = 5;
+      d.fleet.refresh = true;
+      d.fleet.residualValue = 0.1;
+      d.fleet.marketValue = { declinePerYear: 0.3 };
+      d.site.facility = { mode: 'own', capexPerMW: 8000000, lifeYears: 15 };
+      d.site.buildMonths = 9;
+      d.finance.cashSweep = 0.4;
+      d.finance.covenants = { minDscr: 1.5, maxLtv: 0.7 };
+      d.finance.debt = [
+        { id: 'sculpt', amount: 4e8, rate: 0.09, termYears: 4, amortization: 'sculpted', targetDscr: 2.5, refinance: { termYears: 3, spread: 0.05 } },
+        { id: 'every', share: 0.3, spread: 0.04, termYears: 3, amortization: 'straight', amortizationYears: 5, refinance: { termYears: 2, spread: 0.06, amortization: 'annuity' } },
+        { id: 'gen1', share: 0.25, funds: 'generation-1', rate: 0.07, termYears: 4, amortization: 'annuity' },
+        { id: 'init', share: 0.1, funds: 'initial', rate: 0.08, termYears: 6, amortization: 'bullet' },
+      ];
+      d.demand.segments = [
+        { id: 'hours', kind: 'capacity-contract', tokenShare: 0.7, pricing: { perAcceleratorHour: 6.0, changePerYear: -0.08 }, contract: { termYears: 3, startYear: 2027, price: 5.5, escalationPerYear: 0.03, counterpartyDefaultPerYear: 0.02, recoveryRate: 0.3, renewal: 'none' } },
+        { id: 'api', kind: 'paid-api', tokenShare: 0.3, pricing: { perMTok: 2.0, changePerYear: -0.2 }, contract: { termYears: 5, price: 1.5 }, basis: 'metered' },
+      ];
     }),
   },
 ];

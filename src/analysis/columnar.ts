@@ -68,7 +68,7 @@ export class ColumnarModel {
     const T = st.T;
     this.T = T;
     this.capacity = capacity;
-    this.layout = makeLayout(T, st.kinds.length);
+    this.layout = makeLayout(T, st.kinds.length, st.capital);
     this.own = st.own;
     this.kinds = st.kinds;
     this.cash = st.cash;
@@ -77,7 +77,7 @@ export class ColumnarModel {
     this.lifeDefinition = st.own ? LIFE_DEFINITIONS.own : LIFE_DEFINITIONS.rent;
     this.base = new Float64Array(this.layout.count);
     extractInputs(scenario, this.layout, this.base);
-    this.targets = slotTargets(this.layout, T, st.segmentIds);
+    this.targets = slotTargets(this.layout, T, st.segmentIds, st.capital);
     this.scratch = Array.from({ length: 4 }, () => new Float64Array(capacity));
     this.x = new Float64Array(this.layout.count);
     this.allSlots = Array.from({ length: this.layout.count }, (_, k) => k);

@@ -22,7 +22,8 @@
  * | useful life | discrete(L − 1, L, L + 1; weights 1, 2, 1) | peers depreciate accelerators over 4–6 years (Nebius 4, Amazon 5, Meta 5.5, CoreWeave and Microsoft 6) |
  * | software gain per year | + triangular(−0.10, 0, +0.10) | serving gains of 28–57 % come in steps (InferenceX), not every year |
  * | wacc | + triangular(−0.02, 0, +0.03) | the spread of the archetypes' costs of capital |
- * | a debt rate | + triangular(−0.01, 0, +0.03) | CoreWeave's facilities cost 7–15 % (10-Q, June 2025) |
+ * | a debt rate, a tranche's rate or spread | + triangular(−0.01, 0, +0.03) | CoreWeave's facilities cost 7–15 % (10-Q, June 2025); DDTL 2.0 pays SOFR + 6.00–6.50 % on investment-grade contracts, + 13 % on the others (8-K, Oct 2025) |
+ * | the base rate (a path keeps its shape) | + triangular(−0.015, 0, +0.02) | the FOMC's median funds rate for 2026–2027 moved 3.4 → 3.1 % within a year of projections (SEP, Mar 2025) |
  * | any other default driver | triangular(−20 %, base, +20 %) | the tornado's swing |
  *
  * Every range is clipped to the input's valid range (a utilization ramp that
@@ -48,6 +49,7 @@ type Shape =
 const EXTRA_PATHS = ['site.facility.leasePerKWMonth', 'finance.debt.rate'] as const;
 
 const SEGMENT = /^demand\.segments\[[^\]]+\]\.pricing\.(.+)$/;
+const TRANCHE_RATE = /^finance\.debt\[[^\]]+\]\.(rate|spread)$/;
 
 function shapeOf(path: string): Shape {
   const seg = SEGMENT.exec(path)?.[1];
@@ -55,7 +57,10 @@ function shapeOf(path: string): Shape {
     if (seg === 'changePerYear' || seg === 'subscription.arpuChangePerYear') return { kind: 'plus', min: -0.1, max: 0.05 };
     if (seg === 'perMTok' || seg === 'subscription.arpuPerMonth' || seg === 'perAcceleratorHour') return { kind: 'times', dist: 'triangular', min: 0.7, max: 1.2 };
   }
+  if (TRANCHE_RATE.test(path)) return { kind: 'plus', min: -0.01, max: 0.03 };
   switch (path) {
+    case 'finance.baseRate':
+      return { kind: 'plus', min: -0.015, max: 0.02 };
     case 'demand.utilization':
       return { kind: 'times', dist: 'pert', min: 0.75, max: 1.15 };
     case 'demand.tokensPerYear':
@@ -188,7 +193,7 @@ export function withEffectiveUncertainty<S extends Scenario>(scenario: S): S {
 export function uncertaintyOriginText(origin: UncertaintyOrigin): string {
   return origin === 'scenario'
     ? "Distributions: the scenario's uncertainty block."
-    : 'The scenario has no uncertainty block, so its default uncertainty is sampled (src/analysis/default-uncertainty.ts): utilization × pert(0.75, 1, 1.15); each price × triangular(0.7, 1, 1.2) and its yearly change −10 to +5 points; the paid share × (0.85, 1, 1.1); capex × (0.9, 1, 1.25); compute rent × (0.85, 1, 1.2); power × (0.8, 1, 1.4); lease × (0.9, 1, 1.25); useful life ±1 year; software gain ±10 points; wacc −2 to +3 points; a debt rate −1 to +3 points; each clipped to its valid range. Add an uncertainty block to use your own.';
+    : 'The scenario has no uncertainty block, so its default uncertainty is sampled (src/analysis/default-uncertainty.ts): utilization × pert(0.75, 1, 1.15); each price × triangular(0.7, 1, 1.2) and its yearly change −10 to +5 points; the paid share × (0.85, 1, 1.1); capex × (0.9, 1, 1.25); compute rent × (0.85, 1, 1.2); power × (0.8, 1, 1.4); lease × (0.9, 1, 1.25); useful life ±1 year; software gain ±10 points; wacc −2 to +3 points; a debt rate (or a tranche rate or spread) −1 to +3 points; the base rate −1.5 to +2 points; each clipped to its valid range. Add an uncertainty block to use your own.';
 }
 
 /**

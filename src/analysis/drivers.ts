@@ -113,7 +113,9 @@ export function makeDriver(scenario: Scenario, path: string): Driver {
  * segment's price and its yearly change (a subscription's ARPU and ARPU
  * change), the paid share, capex per accelerator (own fleet) or compute rent
  * (rented fleet), power price (own), useful life (own), the lease rate
- * (leased facility), software gain, wacc, the debt rate (with debt).
+ * (leased facility), software gain, wacc, the debt rate (with debt); with
+ * a list of tranches (MODEL.md §9) the base rate and each tranche's rate or
+ * spread.
  *
  * @example
  * defaultDriverPaths(neocloud);
@@ -134,6 +136,14 @@ export function defaultDriverPaths(scenario: Scenario): string[] {
   if (scenario.fleet.mode === 'own') out.push('fleet.capexPerAccelerator', 'site.power.pricePerMWh', 'fleet.usefulLifeYears');
   else out.push('fleet.rentPerAcceleratorHour');
   out.push('site.facility.leasePerKWMonth', 'serving.softwareGainPerYear', 'finance.wacc', 'finance.debt.rate');
+  // a capital stack (MODEL.md §9): the base rate, and each tranche's rate (fixed) or spread (floating)
+  if (Array.isArray(scenario.finance.debt)) {
+    out.push('finance.baseRate');
+    scenario.finance.debt.forEach((tr, i) => {
+      const at = `finance.debt[${tr.id ?? `debt-${i + 1}`}]`;
+      out.push(`${at}.rate`, `${at}.spread`);
+    });
+  }
   return out.filter((p) => checkInputPath(scenario, p) === null);
 }
 

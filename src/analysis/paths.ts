@@ -13,8 +13,8 @@
  */
 import { isCashPricing, pricingKind } from '../model/engine.ts';
 import { didYouMean, type Issue } from '../model/issues.ts';
-import { MAX_AMOUNT, MAX_IT_MW, MAX_TOKENS, MAX_YEARS } from '../model/bounds.ts';
-import type { Scenario, Segment } from '../model/schema.ts';
+import { MAX_AMOUNT, MAX_BUILD_MONTHS, MAX_IT_MW, MAX_TOKENS, MAX_YEARS } from '../model/bounds.ts';
+import type { Scenario, Segment, Tranche } from '../model/schema.ts';
 import { withGroupShare } from './mix.ts';
 
 /** What an input measures, for formatting and for how a swing is read. */
@@ -87,6 +87,8 @@ export const PAID_SHARE = 'paidShare';
 interface Ctx {
   s: Scenario;
   seg: Segment | undefined;
+  /** the tranche of a `finance.debt[<id>]` path (MODEL.md §9) */
+  tranche: Tranche | undefined;
 }
 
 interface LeafSpec {
@@ -157,7 +159,44 @@ const tokensMode = (c: Ctx): string | undefined =>
   c.s.demand.tokensPerYear !== undefined
     ? undefined
     : 'demand is in utilization mode (demand.utilization is given); demand.tokensPerYear, demand.growthPerYear and demand.maxUtilization belong to tokens mode';
-const debt = (c: Ctx): string | undefined => (c.s.finance.debt !== undefined ? undefined : 'finance.debt is absent: this scenario has no debt');
+const debt = (c: Ctx): string | undefined => {
+  const d = c.s.finance.debt;
+  if (d === undefined) return 'finance.debt is absent: this scenario has no debt';
+  if (!Array.isArray(d)) return undefined;
+  const ids = d.map((tr, i) => tr.id ?? `debt-${i + 1}`);
+  return `finance.debt is a list of tranches (MODEL.md §9): name one by its id, e.g. finance.debt[${ids[0] ?? '<id>'}].rate; ids: ${ids.join(', ')}`;
+};
+const tranchesOnly = (c: Ctx): string | undefined => {
+  if (c.tranche !== undefined) return undefined;
+  return c.s.finance.debt === undefined ? 'finance.debt is absent: this scenario has no debt' : 'finance.debt is a single object: its inputs are finance.debt.share, finance.debt.rate and finance.debt.termYears';
+};
+/** A tranche input the tranche has (its rate when fixed, its spread when floating…). */
+const trancheField =
+  (field: keyof Tranche, why: (tr: Tranche, id: string) => string) =>
+  (c: Ctx): string | undefined => {
+    const no = tranchesOnly(c);
+    if (no !== undefined) return no;
+    const tr = c.tranche as Tranche;
+    return tr[field] !== undefined ? undefined : why(tr, tr.id ?? '?');
+  };
+const trancheRate = trancheField('rate', (_tr, id) => `tranche ${id} floats: it pays finance.baseRate + finance.debt[${id}].spread`);
+const trancheSpread = trancheField('spread', (_tr, id) => `tranche ${id} pays a fixed rate, finance.debt[${id}].rate`);
+const trancheShare = trancheField('share', (_tr, id) => `tranche ${id} draws a fixed amount, finance.debt[${id}].amount`);
+const trancheAmount = trancheField('amount', (_tr, id) => `tranche ${id} draws a share of the capex it funds, finance.debt[${id}].share`);
+const trancheAmortYears = trancheField('amortizationYears', (tr, id) => `tranche ${id} has no amortizationYears (it ${tr.amortization === 'straight' || tr.amortization === 'annuity' ? 'amortizes over its term' : `is ${tr.amortization}`})`);
+const trancheTarget = trancheField('targetDscr', (tr, id) => `tranche ${id} is ${tr.amortization}, not sculpted: it has no targetDscr`);
+const trancheRefinance = trancheField('refinance', (_tr, id) => `tranche ${id} is not refinanced (no finance.debt[${id}].refinance)`);
+const baseRate = (c: Ctx): string | undefined => (c.s.finance.baseRate !== undefined ? undefined : 'finance.baseRate is absent: no tranche of this scenario floats');
+const covenant =
+  (key: 'minDscr' | 'maxLtv') =>
+  (c: Ctx): string | undefined =>
+    c.s.finance.covenants?.[key] !== undefined ? undefined : `finance.covenants.${key} is absent: this scenario has no such covenant`;
+const cashSweep = (c: Ctx): string | undefined => (c.s.finance.cashSweep !== undefined ? undefined : 'finance.cashSweep is absent: this scenario sweeps no cash');
+const marketValue = (c: Ctx): string | undefined =>
+  c.s.fleet.marketValue !== undefined ? undefined : 'fleet.marketValue is absent: the covenants read the fleet at its book value';
+const buildMonths = (c: Ctx): string | undefined => (c.s.site.buildMonths !== undefined ? undefined : 'site.buildMonths is absent: the build takes no months (no interest during construction)');
+const contract = (c: Ctx): string | undefined =>
+  c.seg?.contract !== undefined ? undefined : `segment "${c.seg?.id ?? '?'}" has no contract (demand.segments[${c.seg?.id ?? '?'}].contract)`;
 
 const PRICING_FORMS = {
   perMTok: 'per million tokens',
@@ -205,6 +244,7 @@ const SPECS: Record<string, LeafSpec> = {
   'site.facility.leasePerKWMonth': leaf('Facility lease', '$ per kW-month', 'money', nonNeg(2000), facility('lease')),
   'site.facility.escalationPerYear': leaf('Lease escalation', 'per year', 'rate', rate(), facility('lease')),
   'site.facility.termYears': leaf('Lease term', 'years', 'years', wholeYears, facility('lease')),
+  'site.buildMonths': leaf('Build', 'months', 'quantity', { schemaMin: 0, minExclusive: false, schemaMax: MAX_BUILD_MONTHS, maxExclusive: false, min: 0, max: MAX_BUILD_MONTHS, integer: true }, buildMonths),
   'fleet.kWPerAccelerator': leaf('Power per accelerator', 'kW per accelerator', 'quantity', positive(0.05, 50)),
   'fleet.tokensPerSecond': leaf('Throughput per accelerator', 'tokens/s per accelerator', 'quantity', positive(1, 1e7)),
   'fleet.capexPerAccelerator': leaf('Capex per accelerator', '$ per accelerator', 'money', nonNeg(1e6), ownFleet),
@@ -217,6 +257,7 @@ const SPECS: Record<string, LeafSpec> = {
   'fleet.rentPerAcceleratorHour': leaf('Compute rent', '$ per accelerator-hour', 'money', nonNeg(100), rentFleet),
   'fleet.rentChangePerYear': leaf('Compute rent change', 'per year', 'rate', rate(), rentFleet),
   'fleet.rentTermYears': leaf('Compute rent term', 'years', 'years', wholeYears, rentFleet),
+  'fleet.marketValue.declinePerYear': leaf('Market value decline', 'per year of age', 'share', unit01, marketValue),
   'serving.softwareGainPerYear': leaf('Software throughput gain', 'per year', 'rate', growthRate(2)),
   'demand.utilization': leaf('Utilization', 'share of capacity', 'share', unit01, utilizationMode, true),
   'demand.tokensPerYear': leaf('Tokens demanded in year 1', 'tokens per year', 'quantity', nonNeg(1e18, MAX_TOKENS), tokensMode),
@@ -240,6 +281,25 @@ const SPECS: Record<string, LeafSpec> = {
   'finance.debt.share': leaf('Debt share', 'share of capex', 'share', unit01, debt),
   'finance.debt.rate': leaf('Debt rate', 'per year', 'rate', rate(0, 1), debt),
   'finance.debt.termYears': leaf('Debt term', 'years', 'years', wholeYears, debt),
+  'finance.baseRate': leaf('Base rate', 'per year', 'rate', rate(0, 1), baseRate, true),
+  'finance.debt[].share': leaf('share of capex', 'share of capex', 'share', unit01, trancheShare),
+  'finance.debt[].amount': leaf('amount', '$ drawn at t = 0', 'money', nonNeg(1e11), trancheAmount),
+  'finance.debt[].rate': leaf('rate', 'per year', 'rate', rate(0, 1), trancheRate),
+  'finance.debt[].spread': leaf('spread over the base rate', 'per year', 'rate', rate(0, 1), trancheSpread),
+  'finance.debt[].termYears': leaf('term', 'years', 'years', wholeYears, tranchesOnly),
+  'finance.debt[].amortizationYears': leaf('amortization years', 'years', 'years', wholeYears, trancheAmortYears),
+  'finance.debt[].targetDscr': leaf('target DSCR', '×', 'multiplier', positive(0.5, 5, 100), trancheTarget),
+  'finance.debt[].refinance.termYears': leaf('refinancing term', 'years', 'years', wholeYears, trancheRefinance),
+  'finance.debt[].refinance.spread': leaf('refinancing spread over the base rate', 'per year', 'rate', rate(0, 1), trancheRefinance),
+  'finance.covenants.minDscr': leaf('Covenant: minimum DSCR', '×', 'multiplier', positive(0.5, 5, 100), covenant('minDscr')),
+  'finance.covenants.maxLtv': leaf('Covenant: maximum market LTV', 'share of market value', 'share', positive(0.05, 2, 10), covenant('maxLtv')),
+  'finance.cashSweep': leaf('Cash sweep', 'share of excess equity cash', 'share', unit01, cashSweep),
+  'demand.segments[].contract.termYears': leaf('contract term', 'years', 'years', wholeYears, contract),
+  'demand.segments[].contract.startYear': leaf('contract start', 'calendar year', 'quantity', { schemaMin: 1900, minExclusive: false, schemaMax: 2200, maxExclusive: false, min: 1900, max: 2200, integer: true }, contract),
+  'demand.segments[].contract.price': leaf('contract price', 'in the pricing unit', 'money', nonNeg(1000), contract),
+  'demand.segments[].contract.escalationPerYear': leaf('contract escalation', 'per year', 'rate', rate(), contract),
+  'demand.segments[].contract.counterpartyDefaultPerYear': leaf('counterparty default', 'per year', 'share', unit01, contract),
+  'demand.segments[].contract.recoveryRate': leaf('recovery on default', 'share of revenue', 'share', unit01, contract),
   'opex.fixedPerMWYear': leaf('Fixed opex', '$ per MW-year', 'money', nonNeg(1e7)),
   'opex.otherCostPerMTok': leaf('Other cost per token', '$ per M tokens', 'money', nonNeg(100)),
   'profitability.minMargin': leaf('Minimum margin to count as profitable', 'gross margin', 'share', { schemaMin: -MAX_AMOUNT, minExclusive: false, schemaMax: 1, maxExclusive: true, min: -1, max: 0.99, integer: false }),
@@ -249,8 +309,21 @@ const PAID_SHARE_SPEC: LeafSpec = leaf('Paid share', 'share of tokens in cash se
 
 const PATTERNS = Object.keys(SPECS);
 const SEGMENT_PREFIX = 'demand.segments[].';
-const GLOBAL_PATTERNS = PATTERNS.filter((p) => !p.startsWith(SEGMENT_PREFIX));
+const TRANCHE_PREFIX = 'finance.debt[].';
+const GLOBAL_PATTERNS = PATTERNS.filter((p) => !p.startsWith(SEGMENT_PREFIX) && !p.startsWith(TRANCHE_PREFIX));
 const SEGMENT_PATTERNS = PATTERNS.filter((p) => p.startsWith(SEGMENT_PREFIX));
+const TRANCHE_PATTERNS = PATTERNS.filter((p) => p.startsWith(TRANCHE_PREFIX));
+
+/** The tranches of a scenario's list in `finance.debt` (MODEL.md §9), none for a single object. */
+const tranchesIn = (s: Scenario): Tranche[] => (Array.isArray(s.finance.debt) ? s.finance.debt : []);
+const trancheId = (tr: Tranche, i: number): string => tr.id ?? `debt-${i + 1}`;
+/** The ids of a list a path steps into: segments or tranches. */
+const listIds = (s: Scenario, key: string): string[] => (key === 'debt' ? tranchesIn(s).map(trancheId) : s.demand.segments.map((x) => x.id));
+function findTranche(s: Scenario, id: string): Tranche | undefined {
+  const list = tranchesIn(s);
+  for (let i = 0; i < list.length; i++) if (trancheId(list[i]!, i) === id) return list[i];
+  return undefined;
+}
 
 function paidShareAbsent(c: Ctx): string | undefined {
   let cash = 0;
@@ -324,6 +397,8 @@ interface Compiled {
   derived: boolean;
   /** the segment id, for segment inputs */
   segmentId: string | undefined;
+  /** the tranche id, for tranche inputs (MODEL.md §9) */
+  trancheId: string | undefined;
 }
 
 // Scenario-independent part of a path, kept so the hot loops of goal seek and
@@ -346,11 +421,12 @@ function compileUncached(path: string): Compiled | Issue {
   if (!p.ok) return p.issue;
   const { steps } = p.path;
   if (steps.length === 1 && steps[0]?.key === PAID_SHARE && steps[0].id === undefined) {
-    return { path: PAID_SHARE, steps, spec: PAID_SHARE_SPEC, derived: true, segmentId: undefined };
+    return { path: PAID_SHARE, steps, spec: PAID_SHARE_SPEC, derived: true, segmentId: undefined, trancheId: undefined };
   }
   const spec = SPECS[patternOf(steps)];
   if (spec === undefined) return { path: p.path.path, message: '', code: 'unknown_path' };
-  return { path: p.path.path, steps, spec, derived: false, segmentId: steps[1]?.id };
+  const inList = (a: string, b: string): string | undefined => (steps[0]?.key === a && steps[1]?.key === b ? steps[1].id : undefined);
+  return { path: p.path.path, steps, spec, derived: false, segmentId: inList('demand', 'segments'), trancheId: inList('finance', 'debt') };
 }
 
 interface Located {
@@ -374,7 +450,22 @@ function locate(scenario: Scenario, path: string): Located | Issue {
       };
     }
   }
-  const ctx: Ctx = { s: scenario, seg };
+  let tranche: Tranche | undefined;
+  if (c.trancheId !== undefined) {
+    tranche = findTranche(scenario, c.trancheId);
+    if (tranche === undefined) {
+      const ids = listIds(scenario, 'debt');
+      return {
+        path: c.path,
+        message:
+          ids.length === 0
+            ? `no tranche "${c.trancheId}": ${scenario.finance.debt === undefined ? 'this scenario has no debt' : 'finance.debt is a single object (finance.debt.share, .rate, .termYears)'}`
+            : `no tranche "${c.trancheId}" in this scenario${suggest(c.trancheId, ids)}; its tranches are ${ids.join(', ')}`,
+        code: 'unknown_tranche',
+      };
+    }
+  }
+  const ctx: Ctx = { s: scenario, seg, tranche };
   const why = c.spec.absent?.(ctx);
   if (why !== undefined) return { path: c.path, message: `an input of the schema, but not of this scenario: ${why}`, code: 'input_absent' };
   if (!c.derived) {
@@ -427,16 +518,17 @@ function unknownPathIssue(scenario: Scenario, path: string): Issue {
       return issue(`no input "${step.key}" ${where}${hint}; valid ${where}: ${list.join(', ')}`);
     }
     const isList = under.some((p) => p.startsWith(`${here}${step.key}[]`));
-    if (isList && step.id === undefined) {
-      const ids = scenario.demand.segments.map((s) => s.id);
+    if (isList && step.id === undefined && !under.some((p) => p.startsWith(`${here}${step.key}.`))) {
+      const ids = listIds(scenario, step.key);
       return issue(`${formatSteps(steps.slice(0, i + 1))} is a list: name an element by its id, e.g. ${formatSteps(steps.slice(0, i + 1))}[${ids[0] ?? '<id>'}]; ids: ${ids.join(', ')}`);
     }
     if (!isList && step.id !== undefined) {
       return issue(`${formatSteps(steps.slice(0, i))}${i === 0 ? '' : '.'}${step.key} is not a list: remove "[${step.id}]"`);
     }
-    if (step.id !== undefined && findSegment(scenario, step.id) === undefined) {
-      const ids = scenario.demand.segments.map((s) => s.id);
-      return issue(`no segment "${step.id}" in this scenario${suggest(step.id, ids)}; its segments are ${ids.join(', ')}`);
+    if (step.id !== undefined && !listIds(scenario, step.key).includes(step.id)) {
+      const ids = listIds(scenario, step.key);
+      const what = step.key === 'debt' ? 'tranche' : 'segment';
+      return issue(`no ${what} "${step.id}" in this scenario${suggest(step.id, ids)}; its ${what}s are ${ids.join(', ')}`);
     }
   }
   // every step is a name of the schema, but the path stops at a group
@@ -518,6 +610,15 @@ export function listInputPaths(scenario: Scenario): string[] {
           if (present(concrete)) out.push(concrete);
         }
       }
+    }
+    // the tranches come after the base rate, in their list order (MODEL.md §9)
+    if (p === 'finance.baseRate') {
+      tranchesIn(scenario).forEach((tr, i) => {
+        for (const tp of TRANCHE_PATTERNS) {
+          const concrete = tp.replace('[]', `[${trancheId(tr, i)}]`);
+          if (present(concrete)) out.push(concrete);
+        }
+      });
     }
   }
   if (present(PAID_SHARE)) out.push(PAID_SHARE);

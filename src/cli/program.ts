@@ -24,6 +24,7 @@ import { tornadoCommand } from './commands/tornado.ts';
 import { gridCommand } from './commands/grid.ts';
 import { signalsCommand } from './commands/signals.ts';
 import { mcCommand } from './commands/mc.ts';
+import { workerCommand } from './commands/worker.ts';
 import { conditionsCommand } from './commands/conditions.ts';
 import { designPointCommand } from './commands/designpoint.ts';
 import { completionCommand } from './commands/completion.ts';
@@ -42,6 +43,7 @@ Environment:
   PAYBACK_DB      the store (a SQLite file or a postgres:// URL) when --db is not given
   DATABASE_URL    a PostgreSQL store when neither --db nor PAYBACK_DB is given
   PAYBACK_TOKEN   serve: the bearer token that writes need (required beyond loopback)
+  PAYBACK_QUEUE_SCHEMA  mc --queue, worker: the schema of the queue's tables (default payback_queue)
   PAYBACK_DEBUG   set to 1 to print the stack trace of an internal error
 Shell completion: source <(payback completion bash)   (or zsh; fish: payback completion fish | source)`;
 
@@ -75,6 +77,7 @@ export function makeProgram(io: CliIO): Command {
   gridCommand(program, io);
   signalsCommand(program, io);
   mcCommand(program, io);
+  workerCommand(program, io);
   conditionsCommand(program, io);
   designPointCommand(program, io);
   completionCommand(program, io);

@@ -32,4 +32,4 @@ export function evaluateOrFail(scenario: ResolvedScenario): ModelResult {
   return r;
 }
 
-export { builtinsInArchetypeOrder } from '../io/files.ts';
+export { archetypeBaseCases, builtinsInArchetypeOrder } from '../io/files.ts';

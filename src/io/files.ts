@@ -11,7 +11,7 @@ import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
 import { MAX_FILE_BYTES } from '../model/bounds.ts';
 import { parseCatalogText, type ResolveResult } from '../model/load.ts';
 import { EnvironmentError, environmentFailure } from './environment.ts';
-import { inArchetypeOrder } from '../model/operators.ts';
+import { inArchetypeOrder, OPERATORS } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
 
 const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -78,6 +78,15 @@ export function builtinScenarioIds(): string[] {
 /** The built-in scenario ids in the order of the archetypes (hyperscaler, frontier lab, neocloud, private factory). */
 export function builtinsInArchetypeOrder(): string[] {
   return inArchetypeOrder(builtinScenarioIds());
+}
+
+/**
+ * The base case of each archetype (`<operator>-base`), in archetype order: what
+ * `compare` and `report` show when given no scenario. Variants such as
+ * `neocloud-levered` are built-ins too, listed but not shown by default.
+ */
+export function archetypeBaseCases(): string[] {
+  return builtinsInArchetypeOrder().filter((id) => OPERATORS.some((o) => id === `${o}-base`));
 }
 
 function builtinPath(id: string): string | undefined {

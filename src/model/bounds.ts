@@ -12,6 +12,10 @@ export const MAX_IT_MW = 1e6;
 export const MAX_YEARS = 50;
 /** MODEL.md §2: at most 100 segments. */
 export const MAX_SEGMENTS = 100;
+/** MODEL.md §2, §9: at most 50 debt tranches. */
+export const MAX_TRANCHES = 50;
+/** MODEL.md §9: `site.buildMonths` is a whole number of months 0..60. */
+export const MAX_BUILD_MONTHS = 60;
 /**
  * Token counts are the exception to `MAX_AMOUNT`: a market's yearly tokens are already past 1e16
  * (Google processed 1.3e15 tokens a month in Oct 2025) and MODEL.md §8's own example demands 5e17.

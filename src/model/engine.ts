@@ -4,9 +4,22 @@
  * (`factory.ts`), the one computation of a year that the Monte Carlo runs
  * too: here once, recording every line.
  */
-import { type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, runFactory, segmentRows, yearRows } from './factory.ts';
+import { type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, runFactory, segmentRows, trancheRows, yearRows } from './factory.ts';
 import { generationCapex } from './lines.ts';
-import { type ModelWarning, type PricingKind, SEGMENT_YEAR_FIELDS, type Summary, SUMMARY_FIELDS, YEAR_FIELDS, type ModelResult, type SegmentResult, summaryIsFinite } from './result.ts';
+import {
+  CAPITAL_SUMMARY_FIELDS,
+  CAPITAL_YEAR_FIELDS,
+  type ModelWarning,
+  type PricingKind,
+  SEGMENT_YEAR_FIELDS,
+  type Summary,
+  SUMMARY_FIELDS,
+  TRANCHE_YEAR_FIELDS,
+  YEAR_FIELDS,
+  type ModelResult,
+  type SegmentResult,
+  summaryIsFinite,
+} from './result.ts';
 import type { Issue } from './issues.ts';
 import type { Scenario } from './schema.ts';
 import { extractInputs, hasStructure, makeLayout, type Structure, structureOf } from './slots.ts';
@@ -72,11 +85,15 @@ export function evaluate(scenario: Scenario): ModelResult {
   runFactory(plan, c.x, c.metrics, rec, false);
   const segs = scenario.demand.segments;
   const segments: SegmentResult[] = [];
+  const basis = c.st.capital?.basis;
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
-    segments.push({ id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(plan, rec, j) });
+    const seg: SegmentResult = { id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(plan, rec, j) };
+    if (basis !== undefined) seg.basis = basis[j]!;
+    segments.push(seg);
   }
   const result: ModelResult = { scenario, years: yearRows(plan, rec), segments, summary: rec.summary, warnings: rec.warnings };
+  if (plan.cap !== null) result.tranches = trancheRows(plan);
   sanitize(result, rec.needsFix);
   return result;
 }
@@ -102,7 +119,7 @@ export function evaluateSummary(scenario: Scenario): SummaryResult {
   const rec = newRecording();
   runFactory(c.plan, c.x, c.metrics, rec, false);
   const r = { scenario, summary: rec.summary, warnings: rec.warnings };
-  if (!summaryIsFinite(r.summary)) fixRow(r, r.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, 'summary: ');
+  fixSummary(r);
   return r;
 }
 
@@ -133,7 +150,7 @@ function compiledFor(scenario: Scenario): Compiled {
     }
   }
   const st = structureOf(scenario);
-  const layout = makeLayout(st.T, st.kinds.length);
+  const layout = makeLayout(st.T, st.kinds.length, st.capital);
   const c: Compiled = { st, plan: factoryPlan(st, layout), x: new Float64Array(layout.count), metrics: newFactoryMetrics(), kinds: st.kinds };
   compiledCache.unshift(c);
   if (compiledCache.length > COMPILED_CACHE_SIZE) compiledCache.pop();
@@ -179,8 +196,26 @@ function fixRow(r: { warnings: ModelWarning[] }, obj: Record<string, number | nu
  */
 function sanitize(r: ModelResult, rowsNeedFix: boolean): void {
   if (rowsNeedFix) {
-    for (const y of r.years) fixRow(r, y as unknown as Record<string, number | null>, YEAR_FIELDS, `year ${y.year}: `, y.t);
+    const capital = r.tranches !== undefined;
+    for (const y of r.years) {
+      fixRow(r, y as unknown as Record<string, number | null>, YEAR_FIELDS, `year ${y.year}: `, y.t);
+      if (capital) fixRow(r, y as unknown as Record<string, number | null>, CAPITAL_YEAR_FIELDS, `year ${y.year}: `, y.t);
+    }
     for (const s of r.segments) for (const y of s.years) fixRow(r, y as unknown as Record<string, number | null>, SEGMENT_YEAR_FIELDS, `segment ${s.id}, year ${y.year}: `, y.t);
+    for (const tr of r.tranches ?? []) for (const y of tr.years) fixRow(r, y as unknown as Record<string, number | null>, TRANCHE_YEAR_FIELDS, `tranche ${tr.id}, year ${y.year}: `, y.t);
   }
-  if (!summaryIsFinite(r.summary)) fixRow(r, r.summary as unknown as Record<string, number | null>, SUMMARY_FIELDS, 'summary: ');
+  fixSummary(r);
+}
+
+/** The summary's non-finite fields as null with a warning (the capital stack's too, and its breaches). */
+function fixSummary(r: { summary: Summary; warnings: ModelWarning[] }): void {
+  const s = r.summary;
+  if (!summaryIsFinite(s)) fixRow(r, s as unknown as Record<string, number | null>, SUMMARY_FIELDS, 'summary: ');
+  if (s.covenantBreaches === undefined) return;
+  fixRow(r, s as unknown as Record<string, number | null>, CAPITAL_SUMMARY_FIELDS, 'summary: ');
+  const bad = s.covenantBreaches.filter((b) => !Number.isFinite(b.value + b.cure));
+  if (bad.length > 0) {
+    s.covenantBreaches = s.covenantBreaches.filter((b) => Number.isFinite(b.value + b.cure));
+    r.warnings.push({ code: 'not-finite', field: 'covenantBreaches', message: `summary: ${bad.length} covenant breach${bad.length === 1 ? '' : 'es'} had no finite value (inputs out of a numeric range) and are left out` });
+  }
 }

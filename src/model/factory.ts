@@ -12,6 +12,7 @@
  * (generations, capex and debt by year, the flows) lives in a `FactoryPlan`
  * made once per scenario structure and reused.
  */
+import { type CapitalPlan, type CapitalSummary, CY, CY_COUNT, capitalPlan, capitalRecord, capitalSchedule, capitalYears, contractsYear, TV, TV_COUNT } from './capital.ts';
 import { irrFast } from './finance.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import {
@@ -43,8 +44,8 @@ import {
   taxWithCarryForward,
   throughputPerAccelerator,
 } from './lines.ts';
-import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type YearRow } from './result.ts';
-import { KIND_CODES, KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type Structure } from './slots.ts';
+import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type TrancheResult, type YearRow } from './result.ts';
+import { AM_ANNUITY, AM_BULLET, AM_SCULPTED, FUNDS_EVERY, FUNDS_INITIAL, KIND_CODES, KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type Structure } from './slots.ts';
 
 /** The metrics the Monte Carlo reports, in order. */
 export const MC_METRICS = ['npv', 'irr', 'equityIrr', 'paybackYears', 'grossProfitPerMW', 'revenuePerMW', 'profitableShare', 'strategicNpv'] as const;
@@ -67,9 +68,10 @@ export interface Recording {
   yearValues: Float64Array;
   /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` */
   segmentValues: Float64Array;
-  /** the build year's capex and draws */
+  /** the build year's capex and draws, and the debt outstanding then (the draws and any interest during construction) */
   capex0: number;
   draws0: number;
+  outstanding0: number;
   summary: Summary;
   warnings: ModelWarning[];
   /** a year's values were not all finite: the caller fixes the rows field by field */
@@ -79,7 +81,7 @@ export interface Recording {
 const NO_VALUES = new Float64Array(0);
 
 export function newRecording(): Recording {
-  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, summary: newSummary(), warnings: [], needsFix: false };
+  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -122,7 +124,12 @@ export interface FactoryPlan {
   readonly tokensMode: boolean;
   readonly hasPower: boolean;
   readonly refresh: boolean;
+  /** the single debt of §3.6, run in the year loop (a capital stack runs its own, `cap`) */
   readonly hasDebt: boolean;
+  /** any debt: the single debt or tranches (equity flows, DSCR, LTV) */
+  readonly levered: boolean;
+  /** the capital stack of MODEL.md §9, or null (a structure without one runs none of its code) */
+  readonly cap: CapitalPlan | null;
   readonly straight: boolean;
   readonly bookValue: boolean;
   /** every token share is the same in every year: read from its first slot */
@@ -174,6 +181,8 @@ export interface FactoryPlan {
   /** commitments by year, 0..`MAX_COMMITMENT_YEARS` (a recorded run), reused */
   committed: Float64Array;
   pay: Float64Array;
+  /** warnings the schedules of a run found (a capped tranche amount), handed to a recorded run's warnings */
+  readonly notes: ModelWarning[];
 }
 
 export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
@@ -193,7 +202,9 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     tokensMode: st.tokensMode,
     hasPower: st.hasPower,
     refresh: st.refresh,
-    hasDebt: st.hasDebt,
+    hasDebt: st.hasDebt && st.capital === null,
+    levered: st.hasDebt,
+    cap: st.capital !== null && layout.capital !== null ? capitalPlan(st.capital, layout.capital, T, st.startYear) : null,
     straight: st.straight,
     bookValue: st.bookValue,
     constantShares: st.constantShares,
@@ -238,6 +249,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
     committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
     pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    notes: [],
   };
 }
 
@@ -264,6 +276,7 @@ export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics
   schedules(plan, x);
   const recd = rec === null ? null : beginRecording(plan, x, rec);
   yearsOf(plan, x, recd, served);
+  if (plan.cap !== null) capitalRun(plan, x, plan.cap, recd);
   summarize(plan, x, m, recd, classify);
 }
 
@@ -314,7 +327,11 @@ function schedules(plan: FactoryPlan, x: Float64Array): void {
   if (hasDebt) debtSchedule(plan, x[l.debtShare] as number, x[l.debtTerm] as number);
   const leaseTerm = leaseFacility ? (x[l.leaseTerm] as number) : 0;
   const rentTerm = own ? 0 : (x[l.rentTerm] as number);
-  const commitRate = hasDebt ? (x[l.debtRate] as number) : (x[l.wacc] as number);
+  const cap = plan.cap;
+  const commitRate =
+    cap !== null ? capitalSchedule(cap, x, capexAt, genCapex, G, L, draws, x[l.wacc] as number, plan.notes) : hasDebt ? (x[l.debtRate] as number) : (x[l.wacc] as number);
+  if (cap !== null && cap.idcTotal > 0) idcSchedule(plan, cap, G, L, D);
+  acc[A.commitRate] = commitRate;
   acc[A.owedAfter] =
     owedAfterHorizon(T, leaseTerm, leaseCost(itMW, x[l.leasePerKWMonth] as number, 1), x[l.leaseEscalation] as number, commitRate) +
     owedAfterHorizon(T, rentTerm, rentCost(N, x[l.rentPerHour] as number, 1), x[l.rentChange] as number, commitRate);
@@ -373,6 +390,26 @@ function debtSchedule(plan: FactoryPlan, share: number, term: number): void {
 }
 
 /**
+ * §9 the share of the interest during construction that levered tax deducts
+ * each year: with generation 0, pro rata to its depreciation and write-off
+ * (with the owned facility when generation 0 cost nothing).
+ */
+function idcSchedule(plan: FactoryPlan, cap: CapitalPlan, G: number, L: number, D: number): void {
+  const { T, genCapex, genDep, acc } = plan;
+  const f = cap.idcFrac;
+  for (let t = 0; t <= T; t++) f[t] = 0;
+  const K0 = G > 0 ? (genCapex[0] as number) : 0;
+  if (K0 > 0) {
+    const dep = (genDep[0] as number) / K0;
+    for (let t = 1; t <= Math.min(T, D, L); t++) f[t] = dep;
+    if (D > L && L <= T) f[L] = (f[L] as number) + dep * (D - L);
+    return;
+  }
+  const facCapex = acc[A.facCapex] as number;
+  if (facCapex > 0) for (let t = 1; t <= Math.min(T, acc[A.facLife] as number); t++) f[t] = (acc[A.facDep] as number) / facCapex;
+}
+
+/**
  * §3.6 the payments of years T + 1 … term (`first · g(change, j)`, the lease or the rent of year j), owed
  * at T: each discounted at `rate` from its year back to T.
  */
@@ -384,7 +421,7 @@ function owedAfterHorizon(T: number, term: number, first: number, change: number
 
 /** The years 1..T: capacity, demand, revenue, costs, the funnel, taxes, debt and the flows; the summary's running sums into `plan.acc`. */
 function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null): void {
-  const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc } = plan;
+  const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc, cap } = plan;
   const { genCapex, genDep, capexAt, draws, principalDue, fcf, eq, disc, segG, segGArpu, segGUsage, segPremium, segQ, segB, segR, segV, segAux } = plan;
   const { sShare, sIntensity, sHidden, sPrice, sDiscount, sArpu, sTokensPerUser, sChange, sArpuChange, sUsageGrowth, sPremium } = plan;
   // the inputs
@@ -540,6 +577,8 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
       R += Ri;
       V += Vi;
     }
+    // §9 contracts: a contract segment earns its contract price for its term
+    if (cap !== null && cap.contractSegs.length > 0) R += contractsYear(cap, x, t, kinds, segR, segB, segAux);
 
     // §3.4 costs
     const power = hasPower && inService ? powerCost(energyMWh(itMW, pue, idle, u), powerPrice, gPower) : 0;
@@ -603,6 +642,14 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     leveredPool = lossPoolAfter(ebit - interest, leveredPool);
     const equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon - owed : 0);
     eq[t] = equity;
+    if (cap !== null) {
+      // what the capital stack's debt needs of the year (capitalYears)
+      cap.ebitda[t] = ebitda;
+      cap.ebit[t] = ebit;
+      cap.residual[t] = residual;
+      cap.terminal[t] = terminal;
+      cap.owed[t] = owed;
+    }
 
     // §3.7 the summary's running sums
     if (Nt > 0) {
@@ -657,8 +704,18 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
       v[o + RV.repaid] = repaidAtHorizon;
       v[o + RV.leveredTax] = leveredTax;
       v[o + RV.equity] = equity;
-      v[o + RV.book] = hasDebt ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+      const book = plan.levered ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+      v[o + RV.book] = book;
       v[o + RV.itMW] = itMW;
+      if (cap !== null) {
+        cap.book[t] = book;
+        cap.marketValue[t] = cap.st.marketValue ? marketValueAtEnd(plan, t, G, L, facCapex, facDep, facLife, x[cap.slots.decline] as number) : book;
+        cap.revenue[t] = R;
+        cap.value[t] = V;
+        let traceable = 0;
+        for (let j = 0; j < nSeg; j++) if (cap.traceable[j] === 1) traceable += segR[j] as number;
+        cap.traceableRevenue[t] = traceable;
+      }
       v[o + RV.minMargin] = minMargin;
       recordYear(plan, x, recd, t);
     }
@@ -677,7 +734,7 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
 
 /** §3.6, §3.7 the summary metrics into `m`; recording, the whole summary and its warnings. */
 function summarize(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, recd: RecordState | null, classify: boolean): void {
-  const { T, hasDebt, fcf, eq, disc, capexAt, acc, tokensMode } = plan;
+  const { T, levered, fcf, eq, disc, capexAt, acc, tokensMode } = plan;
   const npv = acc[A.npv] as number;
   const svPV = acc[A.svPV] as number;
   const active = acc[A.active] as number;
@@ -693,7 +750,7 @@ function summarize(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, recd: 
   const irrClass = classify ? irrRootClass(fcf, n, irr, plan.work, plan.workAbs) : IRR_NONE;
   let equityIrr = irr;
   let equityIrrClass = irrClass;
-  if (hasDebt) {
+  if (levered) {
     equityIrr = irrFast(eq, n);
     equityIrrClass = classify ? irrRootClass(eq, n, equityIrr, plan.work, plan.workAbs) : IRR_NONE;
   }
@@ -721,7 +778,7 @@ function summarize(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, recd: 
       message: totalCapex === 0 ? 'irr: no capex, the cash flows never change sign' : 'irr: the cash flows have no internal rate of return in (−99 %, 1000 %)',
     });
   }
-  if (hasDebt && equityIrr === null) {
+  if (levered && equityIrr === null) {
     warnings.push({ code: 'equity-irr-none', field: 'equityIrr', message: 'equityIrr: the equity cash flows have no internal rate of return in (−99 %, 1000 %)' });
   }
   if (payback === null) {
@@ -753,13 +810,57 @@ function summarize(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, recd: 
   s.realizedPricePerMTok = recd.billedSum === 0 ? null : (recd.revenueTotal / recd.billedSum) * 1e6;
   s.totalRevenue = recd.revenueTotal;
   s.totalGrossProfit = recd.gpTotal;
-  s.minDscr = hasDebt ? recd.minDscr : null;
-  s.maxLtv = hasDebt ? recd.maxLtv : null;
+  s.minDscr = levered ? recd.minDscr : null;
+  s.maxLtv = levered ? recd.maxLtv : null;
   s.leaseCommitment = recd.leaseCommitment;
   s.leaseCommitmentPV = recd.leaseCommitmentPV;
   s.commitmentsAfterHorizon = owedAfter;
   s.strategicValuePV = svPV;
   s.strategicNpv = npv + svPV;
+  const c = recd.capital;
+  if (c !== null) {
+    s.maxRefinancingNeed = c.maxRefinancingNeed;
+    s.maxRefinancingNeedRatio = c.maxRefinancingNeedRatio;
+    s.maxMarketLtv = c.maxMarketLtv;
+    s.minDscrHeadroom = c.minDscrHeadroom;
+    s.marketLtvHeadroom = c.marketLtvHeadroom;
+    s.covenantBreachCount = c.covenantBreaches.length;
+    s.interestDuringConstruction = c.interestDuringConstruction;
+    s.backlog = c.backlog;
+    s.contractedRevenue = c.contractedRevenue;
+    s.expectedCreditLoss = c.expectedCreditLoss;
+    s.traceableShare = c.traceableShare;
+    s.covenantBreaches = c.covenantBreaches;
+  }
+}
+
+/**
+ * §9 the capital stack's debt over the years (after the year loop, which
+ * left each year's unlevered lines in `cap`); a recorded run also writes the
+ * debt lines into the year's values and makes the §9 lines and the summary's.
+ */
+function capitalRun(plan: FactoryPlan, x: Float64Array, cap: CapitalPlan, recd: RecordState | null): void {
+  capitalYears(cap, x, plan.capexAt, plan.eq, x[plan.layout.taxRate] as number, recd !== null);
+  if (recd === null) return;
+  const v = plan.yearValues;
+  let check = 0;
+  for (let t = 1; t <= plan.T; t++) {
+    const o = (t - 1) * YEAR_VALUES;
+    v[o + RV.draw] = cap.draws[t] as number;
+    v[o + RV.outstanding] = cap.outstanding[t] as number;
+    v[o + RV.interest] = cap.interest[t] as number;
+    v[o + RV.principal] = cap.principal[t] as number;
+    v[o + RV.repaid] = cap.repaid[t] as number;
+    v[o + RV.leveredTax] = cap.leveredTax[t] as number;
+    v[o + RV.equity] = plan.eq[t] as number;
+    check += (cap.draws[t] as number) + (cap.outstanding[t] as number) + (cap.interest[t] as number) + (cap.principal[t] as number) + (cap.leveredTax[t] as number) + (plan.eq[t] as number);
+  }
+  recd.rec.outstanding0 = cap.outstanding[0] as number;
+  const c = capitalRecord(cap, x, plan.capexAt, recd.rec.warnings);
+  recd.capital = c;
+  recd.minDscr = c.minDscr;
+  recd.maxLtv = c.maxLtv;
+  if (c.notFinite || !Number.isFinite(check)) recd.rec.needsFix = true;
 }
 
 /** Net book value at the end of year t of the generations still held and of the owned facility. */
@@ -775,6 +876,23 @@ function bookValueAtEnd(plan: FactoryPlan, t: number, G: number, L: number, D: n
     book += (plan.genCapex[j] as number) - (plan.genDep[j] as number) * yearsDep;
   }
   return book;
+}
+
+/**
+ * §9 market value at the end of year t: each generation still held at
+ * `K_k · (1 − decline)^(t − b_k)`, the owned facility at book value.
+ */
+function marketValueAtEnd(plan: FactoryPlan, t: number, G: number, L: number, facCapex: number, facDep: number, facLife: number, decline: number): number {
+  let value = facCapex - facDep * Math.min(t, facLife);
+  const T = plan.T;
+  for (let j = 0; j < G; j++) {
+    const b = j * L;
+    if (b > t) continue; // not bought yet
+    const last = b + L;
+    if (last <= T && last <= t) continue; // sold
+    value += (plan.genCapex[j] as number) * powInt(1 - decline, t - b);
+  }
+  return value;
 }
 
 // ---------------------------------------------------------------------------
@@ -800,6 +918,8 @@ interface RecordState {
   unmetSum: number;
   minDscr: number | null;
   maxLtv: number | null;
+  /** the capital stack's summary (§9), once its run is recorded */
+  capital: CapitalSummary | null;
 }
 
 /** The commitments of a recorded run (the lease and rent of every committed year, past T too) and its build row. */
@@ -812,7 +932,7 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const leaseTerm = plan.leaseFacility ? (x[l.leaseTerm] as number) : 0;
   const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
   const years = Math.max(leaseTerm, rentTerm);
-  const r = x[plan.hasDebt ? l.debtRate : l.wacc] as number;
+  const r = plan.acc[A.commitRate] as number;
   if (plan.pay.length < years + 1) {
     plan.pay = new Float64Array(years + 1);
     plan.committed = new Float64Array(years + 1);
@@ -839,6 +959,8 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const draw0 = plan.draws[0] as number;
   rec.capex0 = capex0;
   rec.draws0 = draw0;
+  rec.outstanding0 = draw0;
+  for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
     const parts: string[] = [];
     if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
@@ -872,6 +994,7 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
     unmetSum: 0,
     minDscr: null,
     maxLtv: plan.hasDebt && capex0 > 0 ? draw0 / capex0 : null,
+    capital: null,
   };
 }
 
@@ -896,8 +1019,9 @@ const A = {
   profitable: 16,
   minCumulative: 17,
   cumAtRentTerm: 18,
+  commitRate: 19,
 } as const;
-const A_COUNT = 19;
+const A_COUNT = 20;
 
 /** Where the year loop leaves a year's values for `recordYear` (a recorded run): all doubles, no object per year. */
 const RV = {
@@ -1059,8 +1183,10 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
   y0.fcf = 0 - rec.capex0;
   y0.cumulativeFcf = y0.fcf;
   y0.equityCashFlow = rec.draws0 - rec.capex0;
-  y0.debtOutstanding = rec.draws0;
+  y0.debtOutstanding = rec.outstanding0;
   rows.push(y0);
+  const cap = plan.cap;
+  if (cap !== null) capitalFields(cap, y0, 0);
   const yv = rec.yearValues;
   for (let t = 1; t <= T; t++) {
     const b = (t - 1) * YEAR_VALUES;
@@ -1119,7 +1245,7 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     row.leveredTax = (yv[b + RV.leveredTax] as number);
     row.equityCashFlow = (yv[b + RV.equity] as number);
     row.dscr = service > 0 ? ebitda / service : null;
-    row.ltv = plan.hasDebt ? div(outstanding, (yv[b + RV.book] as number)) : null;
+    row.ltv = plan.levered ? div(outstanding, (yv[b + RV.book] as number)) : null;
     row.commitmentRemaining = (yv[b + YX.committed] as number);
     row.revenuePerMW = R / itMW;
     row.grossProfitPerMW = grossProfit / itMW;
@@ -1127,9 +1253,74 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     row.strategicRevenuePerMW = (R + V) / itMW;
     row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
     row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+    if (cap !== null) capitalFields(cap, row, t);
     rows.push(row);
   }
   return rows;
+}
+
+const orNull = (x: number): number | null => (x === x ? x : null);
+
+/** The §9 lines of year t (a recorded run of a capital stack) onto its row; DSCR without the sweep (not debt service). */
+function capitalFields(cap: CapitalPlan, row: YearRow, t: number): void {
+  const v = cap.yearValues;
+  const b = t * CY_COUNT;
+  if (t > 0) row.dscr = orNull(v[b + CY.dscr] as number);
+  row.principalDue = orNull(v[b + CY.principalDue] as number);
+  row.balloonsDue = orNull(v[b + CY.balloonsDue] as number);
+  row.refinanced = orNull(v[b + CY.refinanced] as number);
+  row.sweep = orNull(v[b + CY.sweep] as number);
+  row.cashAvailable = orNull(v[b + CY.cashAvailable] as number);
+  row.refinancingNeed = orNull(v[b + CY.refinancingNeed] as number);
+  row.refinancingNeedRatio = orNull(v[b + CY.refinancingNeedRatio] as number);
+  row.costOfDebt = orNull(v[b + CY.costOfDebt] as number);
+  row.marketValue = orNull(v[b + CY.marketValue] as number);
+  row.marketLtv = orNull(v[b + CY.marketLtv] as number);
+  row.contractedRevenue = orNull(v[b + CY.contractedRevenue] as number);
+  row.backlog = orNull(v[b + CY.backlog] as number);
+  row.contractedShare = orNull(v[b + CY.contractedShare] as number);
+  row.revenueAtRisk = orNull(v[b + CY.revenueAtRisk] as number);
+  row.expectedCreditLoss = orNull(v[b + CY.expectedCreditLoss] as number);
+}
+
+const AMORTIZATION_NAMES = ['straight', 'bullet', 'annuity', 'sculpted'] as const;
+
+/** The tranches of a recorded run of a capital stack (§4, §9): each one's lines by year, t = 0..T; empty without one. */
+export function trancheRows(plan: FactoryPlan): TrancheResult[] {
+  const cap = plan.cap;
+  if (cap === null) return [];
+  const T = plan.T;
+  const tv = cap.trancheValues;
+  return cap.st.tranches.map((tr, i) => {
+    const years = [];
+    for (let t = 0; t <= T; t++) {
+      const b = (i * (T + 1) + t) * TV_COUNT;
+      years.push({
+        t,
+        year: plan.startYear + t - 1,
+        draw: tv[b + TV.draw] as number,
+        interest: tv[b + TV.interest] as number,
+        principal: tv[b + TV.principal] as number,
+        principalDue: tv[b + TV.principalDue] as number,
+        balloon: tv[b + TV.balloon] as number,
+        refinanced: tv[b + TV.refinanced] as number,
+        sweep: tv[b + TV.sweep] as number,
+        outstanding: tv[b + TV.outstanding] as number,
+        rate: tv[b + TV.rate] as number,
+        refinanceRate: orNull(tv[b + TV.refinanceRate] as number),
+      });
+    }
+    const funds = tr.amount ? 'amount' : tr.funds === FUNDS_EVERY ? 'every-capex' : tr.funds === FUNDS_INITIAL ? 'initial' : `generation-${tr.funds}`;
+    return {
+      id: tr.id,
+      floating: tr.floating,
+      amortization: AMORTIZATION_NAMES[tr.amortization] ?? 'straight',
+      funds,
+      refinances: tr.refinance,
+      interestDuringConstruction: cap.idc[i] as number,
+      years,
+    };
+  });
 }
 
 /** The rows of segment j (t = 1..T) of a recorded run of this plan's structure. */

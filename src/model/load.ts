@@ -11,6 +11,7 @@ import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCou
 import { z } from 'zod';
 import { didYouMean, didYouMeanSuffix, formatPath, type Issue, showValue } from './issues.ts';
 import { V1_KEYS, v1Findings } from './migrate.ts';
+import { capitalRules, fillCapital } from './capital-rules.ts';
 import { MAX_FILE_BYTES } from './bounds.ts';
 import { DEFAULT_PAYER } from './payers.ts';
 import {
@@ -280,6 +281,7 @@ function fill(data: Scenario, catalog: Catalog): ResolvedScenario {
     }
   }
   for (const seg of s.demand.segments) seg.payer ??= DEFAULT_PAYER[seg.kind];
+  fillCapital(s);
   if (s.demand.tokensPerYear !== undefined) {
     s.demand.growthPerYear ??= 0;
     s.demand.maxUtilization ??= 1;
@@ -938,6 +940,11 @@ function crossFieldRules(raw: unknown, catalog: Catalog): { errors: RawIssue[]; 
       }
     }
   }
+
+  // --- the capital stack (MODEL.md §9)
+  const capital = capitalRules(raw, catalogRow(catalog, fleet?.['accelerator']) ?? {});
+  errors.push(...capital.errors);
+  warnings.push(...capital.warnings);
 
   return { errors, warnings };
 }

@@ -1,5 +1,5 @@
 /** The result contract of MODEL.md §4. A field without a value is `null`, never NaN. */
-import type { Scenario } from './schema.ts';
+import type { RevenueBasis, Scenario } from './schema.ts';
 
 /** The yearly lines, in the order the tables and exports show them. */
 export const YEAR_FIELDS = [
@@ -55,8 +55,32 @@ export const YEAR_FIELDS = [
 ] as const;
 export type YearField = (typeof YEAR_FIELDS)[number];
 
+/**
+ * The yearly lines a scenario with a capital stack (MODEL.md §9) adds to its
+ * rows; a scenario without one has none of them. `t = 0` carries the market
+ * value, its LTV and the backlog; the others start at t = 1.
+ */
+export const CAPITAL_YEAR_FIELDS = [
+  'principalDue',
+  'balloonsDue',
+  'refinanced',
+  'sweep',
+  'cashAvailable',
+  'refinancingNeed',
+  'refinancingNeedRatio',
+  'costOfDebt',
+  'marketValue',
+  'marketLtv',
+  'contractedRevenue',
+  'backlog',
+  'contractedShare',
+  'revenueAtRisk',
+  'expectedCreditLoss',
+] as const;
+export type CapitalYearField = (typeof CAPITAL_YEAR_FIELDS)[number];
+
 /** One row of `years`: `t = 0` is the build and carries only capex, draws, the flows and debt. */
-export type YearRow = { t: number; year: number } & { [K in YearField]: number | null };
+export type YearRow = { t: number; year: number } & { [K in YearField]: number | null } & { [K in CapitalYearField]?: number | null };
 
 export const SEGMENT_YEAR_FIELDS = [
   'tokenShare',
@@ -81,6 +105,8 @@ export interface SegmentResult {
   label: string;
   kind: string;
   pricingKind: PricingKind;
+  /** MODEL.md §9 (a scenario with a capital stack): how its revenue is known */
+  basis?: RevenueBasis;
   years: SegmentYearRow[];
 }
 
@@ -120,7 +146,57 @@ export const SUMMARY_FIELDS = [
   'strategicNpv',
 ] as const;
 export type SummaryField = (typeof SUMMARY_FIELDS)[number];
-export type Summary = { [K in SummaryField]: number | null };
+
+/** The summary fields a scenario with a capital stack (MODEL.md §9) adds; `covenantBreaches` is a list beside them. */
+export const CAPITAL_SUMMARY_FIELDS = [
+  'maxRefinancingNeed',
+  'maxRefinancingNeedRatio',
+  'maxMarketLtv',
+  'minDscrHeadroom',
+  'marketLtvHeadroom',
+  'covenantBreachCount',
+  'interestDuringConstruction',
+  'backlog',
+  'contractedRevenue',
+  'expectedCreditLoss',
+  'traceableShare',
+] as const;
+export type CapitalSummaryField = (typeof CAPITAL_SUMMARY_FIELDS)[number];
+
+/** MODEL.md §9: a covenant broken in a year, and the equity that would restore it (reported; the flows are unchanged). */
+export interface CovenantBreach {
+  t: number;
+  year: number;
+  covenant: 'minDscr' | 'maxLtv';
+  /** the DSCR or the market LTV of that year */
+  value: number;
+  /** the covenant's bound */
+  limit: number;
+  /** DSCR: max(0, minDscr · debt service − ebitda); LTV: max(0, debt − maxLtv · market value) */
+  cure: number;
+}
+
+export type Summary = { [K in SummaryField]: number | null } & { [K in CapitalSummaryField]?: number | null } & { covenantBreaches?: CovenantBreach[] };
+
+/** MODEL.md §4, §9: a tranche's lines by year (t = 0..T). */
+export const TRANCHE_YEAR_FIELDS = ['draw', 'interest', 'principal', 'principalDue', 'balloon', 'refinanced', 'sweep', 'outstanding', 'rate', 'refinanceRate'] as const;
+export type TrancheYearField = (typeof TRANCHE_YEAR_FIELDS)[number];
+export type TrancheYearRow = { t: number; year: number } & { [K in TrancheYearField]: number | null };
+
+/** One tranche of the capital stack and its lines by year. */
+export interface TrancheResult {
+  id: string;
+  /** pays `baseRate + spread` (else a fixed rate) */
+  floating: boolean;
+  amortization: string;
+  /** `every-capex`, `initial`, `generation-<k>` or `amount` */
+  funds: string;
+  /** its balloon rolls into a new floating loan at maturity */
+  refinances: boolean;
+  /** the interest during construction capitalised into its balance at t = 0 */
+  interestDuringConstruction: number;
+  years: TrancheYearRow[];
+}
 
 export interface ModelWarning {
   code: string;
@@ -135,6 +211,8 @@ export interface ModelResult {
   segments: SegmentResult[];
   summary: Summary;
   warnings: ModelWarning[];
+  /** MODEL.md §9: the tranches of a scenario with a capital stack (absent without one) */
+  tranches?: TrancheResult[];
 }
 
 /**

@@ -11,9 +11,9 @@ const num = () => z.number();
 /** A number or a list of numbers, one per operating year; the last value carries forward. */
 const series = (item: z.ZodNumber) => z.union([item, z.array(item).min(1)]);
 
-import { MAX_AMOUNT, MAX_IT_MW, MAX_SEGMENTS, MAX_TOKENS, MAX_YEARS } from './bounds.ts';
+import { MAX_AMOUNT, MAX_BUILD_MONTHS, MAX_IT_MW, MAX_SEGMENTS, MAX_TOKENS, MAX_TRANCHES, MAX_YEARS } from './bounds.ts';
 
-export { MAX_AMOUNT, MAX_IT_MW, MAX_SEGMENTS, MAX_TOKENS, MAX_YEARS };
+export { MAX_AMOUNT, MAX_BUILD_MONTHS, MAX_IT_MW, MAX_SEGMENTS, MAX_TOKENS, MAX_TRANCHES, MAX_YEARS };
 
 /** (−1, 1]: wacc, debt rates, escalations, yearly price changes. */
 const rate = () => num().gt(-1).max(1);
@@ -73,6 +73,8 @@ export const siteSchema = z.strictObject({
   pue: num().min(1).max(3),
   power: powerSchema.optional(),
   facility: facilitySchema,
+  /** MODEL.md §9: months of construction before t = 0's capex is in service (interest during construction); default 0 */
+  buildMonths: num().int().min(0).max(MAX_BUILD_MONTHS).optional(),
 });
 
 /** What can be bought, by year from the start: the market's hardware roadmap, not the operator's refresh (MODEL.md v2 §3.1). */
@@ -96,6 +98,8 @@ export const fleetSchema = z.strictObject({
   rentPerAcceleratorHour: amount().optional(),
   rentChangePerYear: rate().default(0),
   rentTermYears: wholeYears().optional(),
+  /** MODEL.md §9: the resale value of a generation, `capex · (1 − declinePerYear)^age` (the covenants' LTV); default its book value */
+  marketValue: z.strictObject({ declinePerYear: share01() }).optional(),
 });
 
 export const servingSchema = z.strictObject({
@@ -137,6 +141,21 @@ export const pricingSchema = z.union([
   noPricing,
 ]);
 
+/** MODEL.md §9: a contract a capacity-contract or paid-api segment earns under (its price in the segment's pricing unit). */
+export const contractSchema = z.strictObject({
+  termYears: wholeYears(),
+  /** a calendar year; default horizon.startYear */
+  startYear: num().int().min(1900).max(2200).optional(),
+  price: amount(),
+  escalationPerYear: rate().default(0),
+  counterpartyDefaultPerYear: share01().default(0),
+  recoveryRate: share01().default(0),
+  renewal: z.enum(['market', 'none']).default('market'),
+});
+
+/** MODEL.md §9: how a segment's revenue is known. */
+export const REVENUE_BASES = ['contracted', 'metered', 'imputed'] as const;
+
 export const segmentSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes'),
   label: z.string().optional(),
@@ -148,6 +167,9 @@ export const segmentSchema = z.strictObject({
   hiddenReasoningShare: num().min(0).lt(1).default(0),
   reasoningBilled: z.boolean().default(false),
   pricing: pricingSchema.default({ none: true }),
+  contract: contractSchema.optional(),
+  /** default: contracted with a contract, imputed for imputedPerMTok, else metered */
+  basis: z.enum(REVENUE_BASES).optional(),
 });
 
 export const demandSchema = z.strictObject({
@@ -165,11 +187,48 @@ export const debtSchema = z.strictObject({
   amortization: z.enum(['straight', 'bullet']).default('straight'),
 });
 
+/** MODEL.md §9: how a tranche repays. */
+export const AMORTIZATIONS = ['straight', 'bullet', 'annuity', 'sculpted'] as const;
+/** MODEL.md §9: what capex a tranche funds. */
+export const FUNDS_PATTERN = /^(every-capex|initial|generation-(0|[1-9][0-9]?))$/;
+
+/** MODEL.md §9: a balloon rolled into a new floating loan at maturity. */
+export const refinanceSchema = z.strictObject({
+  termYears: wholeYears(),
+  spread: rate(),
+  amortization: z.enum(['straight', 'bullet', 'annuity']).optional(),
+});
+
+/** MODEL.md §9: one tranche of a list in `finance.debt` (the cross-field rules are in `capital-rules.ts`). */
+export const trancheSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes').optional(),
+  share: share01().optional(),
+  amount: amount().optional(),
+  funds: z.string().regex(FUNDS_PATTERN, 'funds is every-capex, initial or generation-<k> (k = 0, 1, …)').optional(),
+  rate: rate().optional(),
+  spread: rate().optional(),
+  termYears: wholeYears(),
+  amortization: z.enum(AMORTIZATIONS).default('straight'),
+  amortizationYears: wholeYears().optional(),
+  targetDscr: num().gt(0).max(100).optional(),
+  refinance: refinanceSchema.optional(),
+});
+
+export const covenantsSchema = z.strictObject({
+  minDscr: num().gt(0).max(100).optional(),
+  maxLtv: num().gt(0).max(10).optional(),
+});
+
 export const financeSchema = z.strictObject({
   wacc: rate(),
   taxRate: num().min(0).lt(1).default(0),
   terminalValue: z.enum(['bookValue', 'none']).default('bookValue'),
-  debt: debtSchema.optional(),
+  /** MODEL.md §9: the market reference rate by operating year (a Series) that floating tranches pay a spread over */
+  baseRate: series(rate()).optional(),
+  debt: z.union([debtSchema, z.array(trancheSchema).min(1).max(MAX_TRANCHES)]).optional(),
+  covenants: covenantsSchema.optional(),
+  /** MODEL.md §9: the share of excess equity cash that prepays the tranches in list order, [0, 1] */
+  cashSweep: share01().optional(),
 });
 
 export const opexSchema = z.strictObject({
@@ -236,6 +295,10 @@ export type Segment = Scenario['demand']['segments'][number];
 export type Pricing = Segment['pricing'];
 export type Series = number | number[];
 export type Distribution = z.output<typeof distributionSchema>;
+export type Tranche = z.output<typeof trancheSchema>;
+export type SingleDebt = z.output<typeof debtSchema>;
+export type Contract = z.output<typeof contractSchema>;
+export type RevenueBasis = (typeof REVENUE_BASES)[number];
 
 export const catalogRowSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),

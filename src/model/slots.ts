@@ -6,7 +6,7 @@
  * for a Monte Carlo block — one computation of the year for both.
  */
 import type { PricingKind } from './result.ts';
-import type { Pricing, Scenario } from './schema.ts';
+import type { Pricing, RevenueBasis, Scenario, SingleDebt, Tranche } from './schema.ts';
 
 export function pricingKind(p: Pricing): PricingKind {
   if ('perMTok' in p) return 'perMTok';
@@ -91,10 +91,53 @@ export interface Layout {
   /** first of T slots */
   utilization: number;
   segments: SegmentSlots[];
+  /** the slots of MODEL.md §9 (a scenario with a capital stack), after all the others; null without one */
+  capital: CapitalSlots | null;
 }
 
-/** The slot layout of a scenario with `T` operating years and `nSeg` segments. */
-export function makeLayout(T: number, nSeg: number): Layout {
+/** Where each input of a tranche lives among the slots (MODEL.md §9). */
+export interface TrancheSlots {
+  share: number;
+  amount: number;
+  rate: number;
+  spread: number;
+  termYears: number;
+  amortizationYears: number;
+  targetDscr: number;
+  refinanceTermYears: number;
+  refinanceSpread: number;
+}
+
+/** Where each input of a segment's contract lives among the slots (MODEL.md §9). */
+export interface ContractSlots {
+  termYears: number;
+  startYear: number;
+  price: number;
+  escalation: number;
+  defaultRate: number;
+  recovery: number;
+}
+
+/** Where the inputs of MODEL.md §9 live among the slots. */
+export interface CapitalSlots {
+  /** first of T slots: the base rate by operating year */
+  baseRate: number;
+  buildMonths: number;
+  cashSweep: number;
+  minDscr: number;
+  maxLtv: number;
+  decline: number;
+  tranches: TrancheSlots[];
+  /** by segment: its contract's slots, or null */
+  contracts: (ContractSlots | null)[];
+}
+
+/**
+ * The slot layout of a scenario with `T` operating years and `nSeg` segments
+ * (and the capital stack `cap`, whose slots come after all the others, so a
+ * scenario without one lays out as before).
+ */
+export function makeLayout(T: number, nSeg: number, cap: CapitalStructure | null = null): Layout {
   let next = 0;
   const one = (): number => next++;
   const years = (): number => {
@@ -139,6 +182,7 @@ export function makeLayout(T: number, nSeg: number): Layout {
     minMargin: one(),
     utilization: years(),
     segments: [],
+    capital: null,
   };
   for (let j = 0; j < nSeg; j++) {
     l.segments.push({
@@ -155,7 +199,165 @@ export function makeLayout(T: number, nSeg: number): Layout {
       techPremium: one(),
     });
   }
+  if (cap !== null) {
+    l.capital = {
+      baseRate: years(),
+      buildMonths: one(),
+      cashSweep: one(),
+      minDscr: one(),
+      maxLtv: one(),
+      decline: one(),
+      tranches: cap.tranches.map(() => ({
+        share: one(),
+        amount: one(),
+        rate: one(),
+        spread: one(),
+        termYears: one(),
+        amortizationYears: one(),
+        targetDscr: one(),
+        refinanceTermYears: one(),
+        refinanceSpread: one(),
+      })),
+      contracts: cap.contracts.map((has) => (has ? { termYears: one(), startYear: one(), price: one(), escalation: one(), defaultRate: one(), recovery: one() } : null)),
+    };
+  }
   return { ...l, count: next };
+}
+
+// ---------------------------------------------------------------------------
+// The capital stack's structure (MODEL.md §9)
+
+/** How a tranche repays, as small integers. */
+export const AM_STRAIGHT = 0;
+export const AM_BULLET = 1;
+export const AM_ANNUITY = 2;
+export const AM_SCULPTED = 3;
+const AM_CODES = { straight: AM_STRAIGHT, bullet: AM_BULLET, annuity: AM_ANNUITY, sculpted: AM_SCULPTED } as const;
+/** What capex a tranche funds: every capex event, the capex at t = 0, or (k ≥ 0) IT generation k alone. */
+export const FUNDS_EVERY = -2;
+export const FUNDS_INITIAL = -1;
+
+/** The shape of one tranche: what its numbers do not change. */
+export interface TrancheShape {
+  id: string;
+  /** draws a fixed amount at t = 0 (else a share of the capex it funds) */
+  amount: boolean;
+  /** FUNDS_EVERY, FUNDS_INITIAL or a generation k ≥ 0 */
+  funds: number;
+  /** pays baseRate + spread (else a fixed rate) */
+  floating: boolean;
+  amortization: number;
+  /** its balloon rolls into a new floating loan at maturity */
+  refinance: boolean;
+  refinanceAmortization: number;
+}
+
+/**
+ * What the numbers of MODEL.md §9 do not change: the tranches' forms, which
+ * covenants there are, whether there is a sweep, a market value, a build, and
+ * which segments carry a contract.
+ */
+export interface CapitalStructure {
+  /** finance.debt is one object (§3.6), run as a tranche: its paths stay finance.debt.share, .rate, .termYears */
+  objectDebt: boolean;
+  tranches: TrancheShape[];
+  baseRate: boolean;
+  minDscr: boolean;
+  maxLtv: boolean;
+  sweep: boolean;
+  marketValue: boolean;
+  /** by segment */
+  contracts: boolean[];
+  /** by segment: a contract that renews at market (else it earns nothing after its term) */
+  renewsAtMarket: boolean[];
+  basis: RevenueBasis[];
+}
+
+/** The id a tranche of a list gets without one (MODEL.md §9: `debt-<n>`, n from 1). */
+export const defaultTrancheId = (index: number): string => `debt-${index + 1}`;
+/** The id of the tranche a single-object `finance.debt` runs as. */
+export const SINGLE_DEBT_ID = 'debt';
+
+/** The tranches of a finance block: its list, or its single object as one tranche. */
+export function tranchesOf(debt: SingleDebt | Tranche[] | undefined): Tranche[] {
+  if (debt === undefined) return [];
+  if (Array.isArray(debt)) return debt;
+  return [{ id: SINGLE_DEBT_ID, share: debt.share, rate: debt.rate, termYears: debt.termYears, amortization: debt.amortization }];
+}
+
+/** A tranche's funds as a number (FUNDS_EVERY, FUNDS_INITIAL or the generation). */
+export function fundsCode(funds: string | undefined): number {
+  if (funds === undefined || funds === 'every-capex') return FUNDS_EVERY;
+  if (funds === 'initial') return FUNDS_INITIAL;
+  return Number(funds.slice('generation-'.length));
+}
+
+/** A segment's revenue basis (MODEL.md §9): as given, else contracted with a contract, imputed for imputed pricing, else metered. */
+export function revenueBasis(seg: Scenario['demand']['segments'][number]): RevenueBasis {
+  if (seg.basis !== undefined) return seg.basis;
+  if (seg.contract !== undefined) return 'contracted';
+  return 'imputedPerMTok' in seg.pricing ? 'imputed' : 'metered';
+}
+
+/** Whether a scenario uses any part of MODEL.md §9 (and so runs with a capital stack). */
+export function usesCapitalStack(s: Scenario): boolean {
+  const f = s.finance;
+  if (Array.isArray(f.debt) || f.baseRate !== undefined || f.covenants !== undefined || f.cashSweep !== undefined) return true;
+  if (s.fleet.marketValue !== undefined || s.site.buildMonths !== undefined) return true;
+  const segs = s.demand.segments;
+  for (let j = 0; j < segs.length; j++) if (segs[j]!.contract !== undefined || segs[j]!.basis !== undefined) return true;
+  return false;
+}
+
+/** The capital structure of a scenario, or null when it uses no part of MODEL.md §9. */
+export function capitalStructureOf(s: Scenario): CapitalStructure | null {
+  if (!usesCapitalStack(s)) return null;
+  const f = s.finance;
+  const segs = s.demand.segments;
+  return {
+    objectDebt: f.debt !== undefined && !Array.isArray(f.debt),
+    tranches: tranchesOf(f.debt).map((tr, i) => ({
+      id: tr.id ?? defaultTrancheId(i),
+      amount: tr.amount !== undefined,
+      funds: tr.amount !== undefined ? FUNDS_INITIAL : fundsCode(tr.funds),
+      floating: tr.spread !== undefined,
+      amortization: AM_CODES[tr.amortization],
+      refinance: tr.refinance !== undefined,
+      refinanceAmortization: AM_CODES[tr.refinance?.amortization ?? tr.amortization],
+    })),
+    baseRate: f.baseRate !== undefined,
+    minDscr: f.covenants?.minDscr !== undefined,
+    maxLtv: f.covenants?.maxLtv !== undefined,
+    sweep: f.cashSweep !== undefined,
+    marketValue: s.fleet.marketValue !== undefined,
+    contracts: segs.map((g) => g.contract !== undefined),
+    renewsAtMarket: segs.map((g) => g.contract?.renewal !== 'none'),
+    basis: segs.map(revenueBasis),
+  };
+}
+
+function sameCapital(a: CapitalStructure, b: CapitalStructure): boolean {
+  if (
+    a.objectDebt !== b.objectDebt ||
+    a.baseRate !== b.baseRate ||
+    a.minDscr !== b.minDscr ||
+    a.maxLtv !== b.maxLtv ||
+    a.sweep !== b.sweep ||
+    a.marketValue !== b.marketValue ||
+    a.tranches.length !== b.tranches.length ||
+    a.contracts.length !== b.contracts.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < a.tranches.length; i++) {
+    const x = a.tranches[i]!;
+    const y = b.tranches[i]!;
+    if (x.id !== y.id || x.amount !== y.amount || x.funds !== y.funds || x.floating !== y.floating || x.amortization !== y.amortization || x.refinance !== y.refinance || x.refinanceAmortization !== y.refinanceAmortization) return false;
+  }
+  for (let j = 0; j < a.contracts.length; j++) {
+    if (a.contracts[j] !== b.contracts[j] || a.renewsAtMarket[j] !== b.renewsAtMarket[j] || a.basis[j] !== b.basis[j]) return false;
+  }
+  return true;
 }
 
 /**
@@ -187,6 +389,8 @@ export interface Structure {
    * first slot, and a Monte Carlo need not copy the other years'.
    */
   constantShares: boolean;
+  /** the capital stack of MODEL.md §9, or null when the scenario uses none of it (the §3.6 debt alone) */
+  capital: CapitalStructure | null;
 }
 
 /** A Series that has one value for every year: a number, or a list whose values are all equal. */
@@ -204,7 +408,7 @@ export function structureOf(s: Scenario): Structure {
     hasPower: s.fleet.mode === 'own' && s.site.power !== undefined,
     refresh: s.fleet.refresh,
     hasDebt: s.finance.debt !== undefined,
-    straight: s.finance.debt?.amortization !== 'bullet',
+    straight: singleAmortization(s) !== 'bullet',
     bookValue: s.finance.terminalValue === 'bookValue',
     kinds,
     cash: kinds.map(isCashPricing),
@@ -213,8 +417,15 @@ export function structureOf(s: Scenario): Structure {
     segmentLabels: segs.map((g) => g.label ?? g.id),
     segmentKinds: segs.map((g) => g.kind),
     constantShares: segs.every((g) => constantSeries(g.tokenShare)),
+    capital: capitalStructureOf(s),
   };
 }
+
+/** The amortization of a single-object `finance.debt` (§3.6), or undefined. */
+const singleAmortization = (s: Scenario): string | undefined => {
+  const d = s.finance.debt;
+  return d === undefined || Array.isArray(d) ? undefined : d.amortization;
+};
 
 /** Write every numeric input of `s` into `out` (a vector of `layout.count` slots). */
 export function extractInputs(s: Scenario, l: Layout, out: Float64Array): void {
@@ -250,7 +461,7 @@ export function extractInputs(s: Scenario, l: Layout, out: Float64Array): void {
   out[l.maxUtilization] = demand.maxUtilization ?? 1;
   out[l.wacc] = finance.wacc;
   out[l.taxRate] = finance.taxRate;
-  const debt = finance.debt;
+  const debt = finance.debt === undefined || Array.isArray(finance.debt) ? undefined : finance.debt;
   out[l.debtShare] = debt === undefined ? 0 : debt.share;
   out[l.debtRate] = debt === undefined ? 0 : debt.rate;
   out[l.debtTerm] = debt === undefined ? 1 : debt.termYears;
@@ -301,6 +512,45 @@ export function extractInputs(s: Scenario, l: Layout, out: Float64Array): void {
     out[sl.arpuChange] = arpuChange;
     out[sl.usageGrowth] = usageGrowth;
   }
+  if (l.capital !== null) extractCapital(s, l.capital, out);
+}
+
+/** The inputs of MODEL.md §9 into their slots (defaults filled: a slot the scenario leaves out holds what the model uses instead). */
+function extractCapital(s: Scenario, c: CapitalSlots, out: Float64Array): void {
+  const T = s.horizon.years;
+  const f = s.finance;
+  writeSeries(f.baseRate ?? 0, out, c.baseRate, T);
+  out[c.buildMonths] = s.site.buildMonths ?? 0;
+  out[c.cashSweep] = f.cashSweep ?? 0;
+  out[c.minDscr] = f.covenants?.minDscr ?? 0;
+  out[c.maxLtv] = f.covenants?.maxLtv ?? 0;
+  out[c.decline] = s.fleet.marketValue?.declinePerYear ?? 0;
+  const tranches = tranchesOf(f.debt);
+  for (let i = 0; i < c.tranches.length; i++) {
+    const tr = tranches[i]!;
+    const ts = c.tranches[i]!;
+    out[ts.share] = tr.share ?? 0;
+    out[ts.amount] = tr.amount ?? 0;
+    out[ts.rate] = tr.rate ?? 0;
+    out[ts.spread] = tr.spread ?? 0;
+    out[ts.termYears] = tr.termYears;
+    out[ts.amortizationYears] = tr.amortizationYears ?? 0;
+    out[ts.targetDscr] = tr.targetDscr ?? 1;
+    out[ts.refinanceTermYears] = tr.refinance?.termYears ?? 1;
+    out[ts.refinanceSpread] = tr.refinance?.spread ?? 0;
+  }
+  const segs = s.demand.segments;
+  for (let j = 0; j < c.contracts.length; j++) {
+    const cs = c.contracts[j];
+    const k = segs[j]!.contract;
+    if (cs === null || cs === undefined || k === undefined) continue;
+    out[cs.termYears] = k.termYears;
+    out[cs.startYear] = k.startYear ?? s.horizon.startYear;
+    out[cs.price] = k.price;
+    out[cs.escalation] = k.escalationPerYear;
+    out[cs.defaultRate] = k.counterpartyDefaultPerYear;
+    out[cs.recovery] = k.recoveryRate;
+  }
 }
 
 /** A Series into T slots from `at`, the last value carried forward. */
@@ -326,7 +576,7 @@ export function hasStructure(st: Structure, s: Scenario): boolean {
     st.hasPower !== (f.mode === 'own' && s.site.power !== undefined) ||
     st.refresh !== f.refresh ||
     st.hasDebt !== (s.finance.debt !== undefined) ||
-    st.straight !== (s.finance.debt?.amortization !== 'bullet') ||
+    st.straight !== (singleAmortization(s) !== 'bullet') ||
     st.bookValue !== (s.finance.terminalValue === 'bookValue') ||
     st.kinds.length !== segs.length
   ) {
@@ -339,7 +589,9 @@ export function hasStructure(st: Structure, s: Scenario): boolean {
     const g = segs[j]!;
     if (st.kinds[j] !== pricingKind(g.pricing) || st.reasoningBilled[j] !== g.reasoningBilled) return false;
   }
-  return true;
+  if (st.capital === null) return !usesCapitalStack(s);
+  const cap = capitalStructureOf(s);
+  return cap !== null && sameCapital(st.capital, cap);
 }
 
 /** Where a path's value goes: one slot, or T slots of a Series (one per operating year). */
@@ -348,8 +600,8 @@ export interface SlotTarget {
   series: boolean;
 }
 
-/** The slots each canonical input path writes (paths as in MODEL.md §2 "Paths"). */
-export function slotTargets(l: Layout, T: number, segmentIds: readonly string[]): Map<string, SlotTarget> {
+/** The slots each canonical input path writes (paths as in MODEL.md §2 "Paths"; the capital stack's as in §9). */
+export function slotTargets(l: Layout, T: number, segmentIds: readonly string[], cap: CapitalStructure | null = null): Map<string, SlotTarget> {
   const targets = new Map<string, SlotTarget>();
   const one = (path: string, slot: number): void => void targets.set(path, { slots: [slot], series: false });
   const years = (path: string, first: number): void => void targets.set(path, { slots: Array.from({ length: T }, (_, k) => first + k), series: true });
@@ -405,5 +657,40 @@ export function slotTargets(l: Layout, T: number, segmentIds: readonly string[])
     one(`${p}.pricing.subscription.arpuChangePerYear`, sl.arpuChange);
     one(`${p}.pricing.subscription.usageGrowthPerYear`, sl.usageGrowth);
   });
+  const c = l.capital;
+  if (c !== null && cap !== null) {
+    years('finance.baseRate', c.baseRate);
+    one('site.buildMonths', c.buildMonths);
+    one('finance.cashSweep', c.cashSweep);
+    one('finance.covenants.minDscr', c.minDscr);
+    one('finance.covenants.maxLtv', c.maxLtv);
+    one('fleet.marketValue.declinePerYear', c.decline);
+    cap.tranches.forEach((tr, i) => {
+      const ts = c.tranches[i] as TrancheSlots;
+      // a single-object finance.debt keeps its own paths, now read from its tranche's slots
+      const p = cap.objectDebt ? 'finance.debt' : `finance.debt[${tr.id}]`;
+      one(`${p}.share`, ts.share);
+      one(`${p}.rate`, ts.rate);
+      one(`${p}.termYears`, ts.termYears);
+      if (cap.objectDebt) return;
+      one(`${p}.amount`, ts.amount);
+      one(`${p}.spread`, ts.spread);
+      one(`${p}.amortizationYears`, ts.amortizationYears);
+      one(`${p}.targetDscr`, ts.targetDscr);
+      one(`${p}.refinance.termYears`, ts.refinanceTermYears);
+      one(`${p}.refinance.spread`, ts.refinanceSpread);
+    });
+    segmentIds.forEach((id, j) => {
+      const cs = c.contracts[j];
+      if (cs === null || cs === undefined) return;
+      const p = `demand.segments[${id}].contract`;
+      one(`${p}.termYears`, cs.termYears);
+      one(`${p}.startYear`, cs.startYear);
+      one(`${p}.price`, cs.price);
+      one(`${p}.escalationPerYear`, cs.escalation);
+      one(`${p}.counterpartyDefaultPerYear`, cs.defaultRate);
+      one(`${p}.recoveryRate`, cs.recovery);
+    });
+  }
   return targets;
 }

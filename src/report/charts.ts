@@ -150,7 +150,7 @@ export function fitToWidth(option: ChartOption, width: number, opts: { narrow?: 
 // ---------------------------------------------------------------------------
 // Shared pieces
 
-interface Frame {
+export interface Frame {
   title: string;
   subtitle?: string | undefined;
   /** show a legend at the bottom */
@@ -162,7 +162,7 @@ interface Frame {
   bottom?: number;
 }
 
-function frame(f: Frame): ChartOption {
+export function frame(f: Frame): ChartOption {
   return {
     animation: false,
     backgroundColor: '#ffffff',
@@ -187,10 +187,10 @@ function frame(f: Frame): ChartOption {
 const NAME_STYLE = { fontSize: 12, color: '#38404c' };
 
 /** An x axis name, centred under the axis. */
-const xName = (name: string, gap = 30) => ({ name, nameLocation: 'middle' as const, nameGap: gap, nameTextStyle: NAME_STYLE });
+export const xName = (name: string, gap = 30) => ({ name, nameLocation: 'middle' as const, nameGap: gap, nameTextStyle: NAME_STYLE });
 
 /** A y axis name, centred along the axis and turned. */
-const yName = (name: string, gap = 72) => ({ name, nameLocation: 'middle' as const, nameRotate: 90, nameGap: gap, nameTextStyle: NAME_STYLE });
+export const yName = (name: string, gap = 72) => ({ name, nameLocation: 'middle' as const, nameRotate: 90, nameGap: gap, nameTextStyle: NAME_STYLE });
 
 /** Operating years only (t ≥ 1): the charts of yearly lines skip the build row. */
 const operating = (r: ModelResult): YearRow[] => r.years.filter((y) => y.t >= 1);

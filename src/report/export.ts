@@ -3,7 +3,7 @@
  * (long format), and the JSON result contract. They read the engine's result;
  * nothing is recomputed.
  */
-import { SEGMENT_YEAR_FIELDS, YEAR_FIELDS, type ModelResult } from '../model/result.ts';
+import { CAPITAL_YEAR_FIELDS, SEGMENT_YEAR_FIELDS, TRANCHE_YEAR_FIELDS, YEAR_FIELDS, type ModelResult } from '../model/result.ts';
 import { toCsv } from './csv.ts';
 
 /**
@@ -14,8 +14,22 @@ import { toCsv } from './csv.ts';
  * yearsCsv(evaluate(scenario)).split('\n')[0]; // 't,year,accelerators,generation,…'
  */
 export function yearsCsv(result: ModelResult): string {
-  const header = ['t', 'year', ...YEAR_FIELDS];
-  return toCsv(header, result.years.map((y) => [y.t, y.year, ...YEAR_FIELDS.map((f) => y[f])]));
+  // a capital stack (MODEL.md §9) adds its lines after the others
+  const fields = result.tranches === undefined ? YEAR_FIELDS : [...YEAR_FIELDS, ...CAPITAL_YEAR_FIELDS];
+  const header = ['t', 'year', ...fields];
+  return toCsv(header, result.years.map((y) => [y.t, y.year, ...fields.map((f) => y[f] ?? null)]));
+}
+
+/**
+ * Long format (MODEL.md §9): one row per tranche and year (`t = 0..T`), the
+ * columns `tranche, t, year` and the tranche's lines; empty without a capital stack.
+ *
+ * @example
+ * tranchesCsv(evaluate(levered)).split('\n')[0]; // 'tranche,t,year,draw,interest,principal,…'
+ */
+export function tranchesCsv(result: ModelResult): string {
+  const header = ['tranche', 't', 'year', ...TRANCHE_YEAR_FIELDS];
+  return toCsv(header, (result.tranches ?? []).flatMap((tr) => tr.years.map((y) => [tr.id, y.t, y.year, ...TRANCHE_YEAR_FIELDS.map((f) => y[f])])));
 }
 
 /**

@@ -33,7 +33,8 @@ import {
   unitEconomicsOption,
 } from './charts.ts';
 import { advantageNotes, advantageRows, breakevenStatusText, formatChangePct, formatInput, formatInputChange, formatMetric, formatMetricDelta, metricLabel } from './analysis-format.ts';
-import { count, millions, pct, TOKEN_SCALE_NOTE } from './format.ts';
+import { capitalSectionHtml } from './capital.ts';
+import { count, millions, money, pct, price, TOKEN_SCALE_NOTE } from './format.ts';
 import { inputRows, type InputRow } from './inputs.ts';
 import { COMPARE_METRICS } from './metrics.ts';
 import { formatSignalValue, nowcastRows, watchRange, WATCH_REASONS } from './signals-format.ts';
@@ -386,6 +387,8 @@ function scenarioSection(
     { title: 'Revenue, gross profit and EBITDA per MW', body: chart(perMWOption(r), `${sid}-per-mw`) },
     { title: 'Cost vs revenue per million tokens served', body: chart(unitEconomicsOption(r), `${sid}-unit`) },
     { title: 'Cash flows and cumulative payback', body: chart(cashFlowOption(r), `${sid}-cash`) },
+    // MODEL.md §9: a scenario with a capital stack shows it (report/capital.ts)
+    ...(r.tranches !== undefined ? [{ title: 'Capital stack', body: capitalSectionHtml(r, `${sid}-capital`) }] : []),
     { title: 'What has to be true', body: an.breakeven ? breakevenBlock(an.breakeven) : notComputed('The breakeven table', notes.breakeven) },
     { title: 'Tornado', body: an.tornado ? tornadoBlock(an.tornado, `${sid}-tornado`) : notComputed('The tornado', notes.tornado) },
     {

@@ -136,7 +136,8 @@ export function metricText(key: string, r: ModelResult): string {
     if (key === 'paybackYears' || key === 'discountedPaybackYears') return RENTED_PAYBACK;
     if (key === 'capexPerMW' || key === 'totalCapex') return 'no capex (rented)';
   }
-  return formatMetric(key, (r.summary as Record<string, number | null>)[key] ?? null);
+  const v = (r.summary as Record<string, unknown>)[key];
+  return formatMetric(key, typeof v === 'number' ? v : null);
 }
 
 export interface Metric {

@@ -1,8 +1,8 @@
 /** Terminal tables of results (cli-table3). They read the engine's result; nothing is recomputed. */
 import Table from 'cli-table3';
 import type { ModelResult, YearField, YearRow } from '../model/result.ts';
-import { YEAR_FIELDS } from '../model/result.ts';
-import { count, millions, money, pct, price, ratio, TOKEN_SCALE_NOTE, tokens } from './format.ts';
+import { CAPITAL_YEAR_FIELDS, YEAR_FIELDS } from '../model/result.ts';
+import { count, millions, money, pct, price, ratio, TOKEN_SCALE_NOTE, tokens, yearsFmt } from './format.ts';
 import { COMPARE_METRICS, type Metric, SUMMARY_METRICS } from './metrics.ts';
 
 const plain = { head: [] as string[], border: [] as string[] };
@@ -81,6 +81,13 @@ const FIELD_FORMAT: Partial<Record<YearField, (x: number | null) => string>> = {
 export function fullYearsTable(r: ModelResult): string {
   const head = ['Line', ...r.years.map((y) => (y.t === 0 ? `t=0` : String(y.year)))];
   const rows = YEAR_FIELDS.map((f) => [f, ...r.years.map((y) => (FIELD_FORMAT[f] ?? ((x: number | null) => money(x)))(y[f]))]);
+  // with a capital stack (MODEL.md §9), its lines too
+  if (r.tranches !== undefined) {
+    const ratioLine = (x: number | null | undefined): string => ratio(x ?? null);
+    const share = (x: number | null | undefined): string => pct(x ?? null);
+    const fmt: Partial<Record<string, (x: number | null | undefined) => string>> = { refinancingNeedRatio: ratioLine, costOfDebt: share, marketLtv: share, contractedShare: share };
+    for (const f of CAPITAL_YEAR_FIELDS) rows.push([f, ...r.years.map((y) => (fmt[f] ?? ((x: number | null | undefined) => money(x ?? null)))(y[f]))]);
+  }
   return table(head, rows);
 }
 

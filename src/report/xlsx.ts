@@ -17,11 +17,33 @@
 import ExcelJS from 'exceljs';
 import { isCashPricing } from '../model/engine.ts';
 import { HOURS_PER_YEAR, seriesAt } from '../model/lines.ts';
-import type { ModelResult, PricingKind, SegmentResult, SegmentYearField, SummaryField, YearField } from '../model/result.ts';
+import type { CapitalSummaryField, ModelResult, PricingKind, SegmentResult, SegmentYearField, SummaryField, YearField } from '../model/result.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import { RENTED_PAYBACK } from './metrics.ts';
 import { VERSION } from '../version.ts';
 import { describeBounds, inputBounds } from './input-bounds.ts';
+import { type CapitalNames, capitalInputs, contractInputs, debtLines } from './xlsx-debt.ts';
+import {
+  asCached,
+  type Cached,
+  type CellSpec,
+  checkName,
+  colName,
+  F,
+  FMT_INT,
+  FMT_MONEY,
+  FMT_NUM,
+  FMT_RATE,
+  g,
+  type InputSpec,
+  type InputValue,
+  type Line,
+  Rows,
+  segName,
+  UNIT,
+  type Unit,
+  yearOf,
+} from './xlsx-lines.ts';
 
 /** Options of `buildWorkbook`. */
 export interface WorkbookOptions {
@@ -31,98 +53,14 @@ export interface WorkbookOptions {
   sourceOf?: ((path: string) => string | undefined) | undefined;
 }
 
-// ---------------------------------------------------------------------------
-// Units and formats
-
-type Unit =
-  | 'usd'
-  | 'usdPerMW'
-  | 'usdPerMTok'
-  | 'usdPerUnit'
-  | 'tokens'
-  | 'computeUnits'
-  | 'share'
-  | 'count'
-  | 'number'
-  | 'index'
-  | 'flag'
-  | 'years'
-  | 'ratio'
-  | 'tps'
-  | 'mwh'
-  | 'hours'
-  | 'users';
-
-const UNIT: Record<Unit, { label: string; fmt: string }> = {
-  usd: { label: '$', fmt: '$#,##0;[Red]-$#,##0' },
-  usdPerMW: { label: '$ per MW', fmt: '$#,##0;[Red]-$#,##0' },
-  usdPerMTok: { label: '$ per M tokens', fmt: '$#,##0.0000;[Red]-$#,##0.0000' },
-  usdPerUnit: { label: '$ per compute unit', fmt: '0.000E+00' },
-  tokens: { label: 'tokens', fmt: '0.000E+00' },
-  computeUnits: { label: 'compute units', fmt: '0.000E+00' },
-  share: { label: 'share', fmt: '0.0%' },
-  count: { label: 'accelerators', fmt: '#,##0' },
-  number: { label: 'count', fmt: '0' },
-  index: { label: 'index', fmt: '0' },
-  flag: { label: '1 = yes', fmt: '0' },
-  years: { label: 'years', fmt: '0.00' },
-  ratio: { label: '×', fmt: '0.000' },
-  tps: { label: 'tokens/s', fmt: '#,##0.0' },
-  mwh: { label: 'MWh', fmt: '#,##0' },
-  hours: { label: 'accelerator-hours', fmt: '#,##0' },
-  users: { label: 'users', fmt: '#,##0' },
-};
-
 const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
 const SECTION_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
 
-/** Column letters of a 1-based column number. */
-function colName(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-}
-
-// ---------------------------------------------------------------------------
-// Inputs
-
-type InputValue = number | boolean | string;
-
-interface InputSpec {
-  path: string;
-  /** the defined name formulas use */
-  name?: string;
-  unit: string;
-  fmt?: string;
-  /** a scalar, or one value per operating year (a Series) */
-  value: InputValue | number[];
-  source: string;
-  note?: string;
-  /** text values a cell may take (a drop-down) */
-  choices?: string[];
-}
-
-const FMT_MONEY = '$#,##0.00';
-const FMT_RATE = '0.0%';
-const FMT_NUM = '#,##0.####';
-const FMT_INT = '0';
-
-/** A segment's id as a piece of a defined name: `cloud-api` → `cloud_api`. */
-const segName = (id: string): string => `seg_${id.replace(/-/g, '_')}`;
-
-/** A defined name must not read as a cell (A1 or R1C1) and must start with a letter. */
-function checkName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) || /^[A-Za-z]{1,3}[0-9]+$/.test(name) || /^[Rr]([0-9]*)[Cc]?([0-9]*)$/.test(name) || /^[Cc][0-9]*$/.test(name)) {
-    throw new Error(`not a usable defined name: ${name}`);
-  }
-  return name;
-}
-
 /** The fleet values a catalog row supplies. */
 const CATALOG_FIELDS = new Set(['fleet.kWPerAccelerator', 'fleet.tokensPerSecond', 'fleet.capexPerAccelerator']);
 
-function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
+function inputSpecs(s: Scenario, opts: WorkbookOptions, capital: boolean): { specs: InputSpec[]; names: CapitalNames } {
   const T = s.horizon.years;
   const series = (x: number | readonly number[]): number[] => Array.from({ length: T }, (_, i) => seriesAt(x, i + 1));
   const own = s.fleet.mode === 'own';
@@ -232,7 +170,12 @@ function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
   add('finance.wacc', 'wacc', 'rate per year', fin.wacc, FMT_RATE);
   add('finance.taxRate', 'taxRate', 'rate', fin.taxRate, FMT_RATE);
   add('finance.terminalValue', 'terminalValue', 'bookValue | none', fin.terminalValue, undefined, { choices: ['bookValue', 'none'] });
-  if (fin.debt) {
+  let names: CapitalNames = { baseRate: false, buildMonths: false, cashSweep: false, minDscr: false, maxLtv: false, decline: false };
+  if (capital) {
+    // MODEL.md §9: the capital stack's inputs (the Debt sheet reads them); a single debt object is one tranche
+    names = capitalInputs(s, add, (path, unit, value, note) => void out.push({ path, unit, value, source: source(path), note }));
+    contractInputs(s, add);
+  } else if (fin.debt !== undefined && !Array.isArray(fin.debt)) {
     add('finance.debt.share', 'debtShare', 'share of each capex event', fin.debt.share, FMT_RATE);
     add('finance.debt.rate', 'debtRate', 'rate per year', fin.debt.rate, FMT_RATE);
     add('finance.debt.termYears', 'debtTermYears', 'years', fin.debt.termYears, FMT_INT);
@@ -241,62 +184,8 @@ function inputSpecs(s: Scenario, opts: WorkbookOptions): InputSpec[] {
   add('opex.fixedPerMWYear', 'fixedPerMWYear', '$ per MW-year', s.opex.fixedPerMWYear, FMT_MONEY);
   add('opex.otherCostPerMTok', 'otherCostPerMTok', '$ per M tokens', s.opex.otherCostPerMTok, FMT_MONEY);
   add('profitability.minMargin', 'minMargin', 'gross margin', s.profitability.minMargin, FMT_RATE);
-  return out;
+  return { specs: out, names };
 }
-
-// ---------------------------------------------------------------------------
-// Lines: a key, a unit, a note, a cell per column; rows are assigned after all are declared
-
-/** A cell: a formula (without `=`), a constant, or nothing. */
-type CellSpec = { f: string } | number | null;
-type Cached = number | boolean | null | undefined;
-
-interface Line {
-  key: string;
-  unit: Unit;
-  note: string;
-  at: (t: number) => CellSpec;
-  /** the engine's value for the cell (null = no value); undefined when the result does not hold the line */
-  cached?: (t: number) => Cached;
-  bold?: boolean;
-}
-type Item = Line | { section: string };
-
-class Rows {
-  readonly items: Item[] = [];
-  private readonly row = new Map<string, number>();
-  constructor(private readonly sheet: string) {}
-  section(title: string): void {
-    this.items.push({ section: title });
-  }
-  line(l: Line): void {
-    if (this.items.some((i) => 'key' in i && i.key === l.key)) throw new Error(`duplicate line ${l.key}`);
-    this.items.push(l);
-  }
-  layout(first: number): void {
-    let r = first;
-    for (const it of this.items) {
-      if ('key' in it) this.row.set(it.key, r);
-      r++;
-    }
-  }
-  r(key: string): number {
-    const n = this.row.get(key);
-    if (n === undefined) throw new Error(`${this.sheet}: no line ${key}`);
-    return n;
-  }
-  has(key: string): boolean {
-    return this.items.some((i) => 'key' in i && i.key === key);
-  }
-}
-
-const F = (f: string): CellSpec => ({ f });
-/** MODEL.md's `g(r, t) = (1 + r)^(t−1)` as a formula on the `t` cell. */
-const g = (rate: string, t: string): string => `(1+${rate})^(${t}-1)`;
-/** A Series input's value in the year of the `t` cell. */
-const yearOf = (name: string, t: string): string => `INDEX(${name},1,${t})`;
-
-const asCached = (v: number | boolean | null | undefined): Cached => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 // ---------------------------------------------------------------------------
 // The workbook
@@ -317,6 +206,8 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   const own = s.fleet.mode === 'own';
   const tokensMode = s.demand.tokensPerYear !== undefined;
   const debt = s.finance.debt !== undefined;
+  // MODEL.md §9: a scenario with a capital stack has a Debt sheet; Model's debt lines read its totals
+  const capital = result.tranches !== undefined;
   const facility = s.site.facility.mode;
   const segs = result.segments;
   const kinds: PricingKind[] = segs.map((x) => x.pricingKind);
@@ -328,7 +219,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   wb.calcProperties.fullCalcOnLoad = true;
 
   // ---- Inputs
-  const inputs = inputSpecs(s, opts);
+  const { specs: inputs, names: capitalNames } = inputSpecs(s, opts, capital);
   const wsIn = wb.addWorksheet('Inputs', { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
   const IN_VALUE_COL = 5; // E: the value, or year 1 of a Series
   wsIn.columns = [
@@ -511,6 +402,35 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     } else if (kind === 'imputed') {
       value = op((t) => F(`${B(t)}*${n}_imputedPerMTok*${g(`${n}_changePerYear`, tc(t))}/1000000`));
       valueNote = 'MODEL.md §3.3 imputedPerMTok: V = B · imputedPerMTok · g(changePerYear, t) / 1e6 (not cash)';
+    }
+    const contract = capital ? s.demand.segments[i]?.contract : undefined;
+    if (contract !== undefined && (kind === 'perMTok' || kind === 'perAcceleratorHour')) {
+      // MODEL.md §9: the contract price for its term (less the expected credit loss), then market or nothing
+      const market = revenue;
+      M.line({ key: sk(sg, 'marketRevenue'), unit: 'usd', note: `${revenueNote} (the market price)`, at: market });
+      const y = (t: number): string => `(startYear+${tc(t)}-1)`;
+      const start = `${n}_contractStartYear`;
+      const end = `(${n}_contractStartYear+${n}_contractTermYears-1)`;
+      const active = (t: number): string => `AND(${y(t)}>=${start},${y(t)}<=${end})`;
+      const volume = (t: number): string => (kind === 'perAcceleratorHour' ? at(sk(sg, 'acceleratorHours'), t) : `${B(t)}/1000000`);
+      M.line({
+        key: sk(sg, 'contractGross'),
+        unit: 'usd',
+        note: 'MODEL.md §9 while the contract runs: the volume served · price · (1 + escalation)^(year − startYear) (no tech premium, no discount)',
+        at: op((t) => F(`IF(${active(t)},${volume(t)}*${n}_contractPrice*(1+${n}_contractEscalation)^(${y(t)}-${start}),0)`)),
+      });
+      M.line({ key: sk(sg, 'contractLoss'), unit: 'usd', note: 'MODEL.md §9 expected credit loss: contract revenue · counterpartyDefaultPerYear · (1 − recoveryRate)', at: op((t) => F(`${at(sk(sg, 'contractGross'), t)}*${n}_contractDefault*(1-${n}_contractRecovery)`)) });
+      M.line({
+        key: sk(sg, 'contractAtRisk'),
+        unit: 'usd',
+        note: 'MODEL.md §9 in the contract\'s last year: its revenue less the same volume at market (revenue at risk)',
+        at: op((t) => F(`IF(AND(${active(t)},${y(t)}=${end}),${at(sk(sg, 'contractGross'), t)}-${at(sk(sg, 'marketRevenue'), t)},0)`)),
+      });
+      const none = contract.renewal === 'none';
+      revenue = op((t) =>
+        F(`IF(${active(t)},${at(sk(sg, 'contractGross'), t)}-${at(sk(sg, 'contractLoss'), t)},${none ? `IF(${y(t)}>${end},0,${at(sk(sg, 'marketRevenue'), t)})` : at(sk(sg, 'marketRevenue'), t)})`),
+      );
+      revenueNote = `MODEL.md §9 contracted: the contract revenue less the expected credit loss while it runs; ${contract.renewal === 'none' ? 'nothing after it (renewal: none)' : 'the market price before and after (renewal: market)'}`;
     }
     M.line({ key: sk(sg, 'revenue'), unit: 'usd', note: revenueNote, at: revenue, cached: segField(sg, 'revenue') });
     M.line({ key: sk(sg, 'strategicValue'), unit: 'usd', note: valueNote, at: value, cached: segField(sg, 'strategicValue') });
@@ -720,16 +640,34 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   );
   // §3.6 the lease and rent payments due after T under their terms, owed at T: a geometric sum
   // Σ_{j=T+1..term} P_1·a^(j−1)/(1+r)^(j−T) = P_1·a^T/(1+r) · (1 − q^n)/(1 − q), q = a/(1+r), n = term − T
-  const commitRate = debt ? 'debtRate' : 'wacc';
+  // MODEL.md §9: with a capital stack, the Debt sheet's draw-weighted rate (a cell read once the sheets are laid out)
+  const D = capital
+    ? debtLines({
+        result,
+        names: capitalNames,
+        T,
+        G,
+        own,
+        facility,
+        col,
+        tc,
+        m: (key, t) => `Model!${at(key, t)}`,
+        mAbs: (key, t) => `Model!$${col(t)}$${M.r(key)}`,
+        mHas: (key) => M.has(key),
+        kL,
+      })
+    : undefined;
+  const dbt = (key: string, t: number): string => `Debt!${col(t)}${(D as NonNullable<typeof D>).r(key)}`;
+  const commitRate = (): string => (capital ? `Debt!$${col(0)}$${(D as NonNullable<typeof D>).r('commitmentRate')}` : debt ? 'debtRate' : 'wacc');
   const owedAfter = (p1: string, esc: string, term: string, t: number): string => {
     const n = `(${term}-${tc(t)})`;
-    const q = `((1+${esc})/(1+${commitRate}))`;
-    return `IF(${n}<=0,0,${p1}*(1+${esc})^${tc(t)}/(1+${commitRate})*IF(ABS(${q}-1)<1E-15,${n},(1-${q}^${n})/(1-${q})))`;
+    const q = `((1+${esc})/(1+${commitRate()}))`;
+    return `IF(${n}<=0,0,${p1}*(1+${esc})^${tc(t)}/(1+${commitRate()})*IF(ABS(${q}-1)<1E-15,${n},(1-${q}^${n})/(1-${q})))`;
   };
   fieldLine(
     'commitmentsAfterHorizon',
     'usd',
-    `MODEL.md §3.6 lease and rent payments due after T under their committed terms, owed at T: Σ_{j>T} payment_j / (1 + r)^(j − T), r = ${debt ? 'the debt rate' : 'wacc (no debt)'}`,
+    `MODEL.md §3.6 lease and rent payments due after T under their committed terms, owed at T: Σ_{j>T} payment_j / (1 + r)^(j − T), r = ${capital ? 'the tranches\' draw-weighted year-1 rate (Debt)' : debt ? 'the debt rate' : 'wacc (no debt)'}`,
     op((t) => {
       if (t !== T) return 0;
       const parts: string[] = [];
@@ -759,7 +697,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   M.line({ key: 'discountedPaybackCandidate', unit: 'years', note: 'MODEL.md §3.6 the same on discounted flows', at: op((t) => F(crossing('cumulativeDiscountedFcf', 'discountedFcf')(t))) });
 
   M.section('§3.6 Debt');
-  const loans = debt ? gens : [];
+  const loans = debt && !capital ? gens : [];
   const lk = (k: number, f: string): string => `loan${k}.${f}`;
   for (const k of loans) {
     const spendAt = kL(k);
@@ -790,22 +728,31 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
     });
   }
   const noDebt = (note: string) => note + (debt ? '' : ' — this scenario has no debt (re-export to add it)');
-  fieldLine('draws', 'usd', noDebt('MODEL.md §3.6 every capex event draws share · capex'), (t) => (loans.length === 0 ? 0 : F(sum(loans.map((k) => lk(k, 'draw')), t))));
-  fieldLine('debtOutstanding', 'usd', noDebt('MODEL.md §3.6 debt outstanding at the end of t'), (t) => (loans.length === 0 ? 0 : F(sum(loans.map((k) => lk(k, 'outstanding')), t))));
-  fieldLine('interest', 'usd', noDebt('MODEL.md §3.6 interest_t = rate · outstanding at the end of t − 1'), op((t) => (debt ? F(`debtRate*${prev('debtOutstanding', t)}`) : 0)));
-  fieldLine('principal', 'usd', noDebt('MODEL.md §3.6 scheduled principal repayments at t'), op((t) => (loans.length === 0 ? 0 : F(sum(loans.map((k) => lk(k, 'principal')), t)))));
+  if (capital) {
+    fieldLine('draws', 'usd', 'MODEL.md §9 the draws of every tranche (Debt)', (t) => F(dbt('total.draws', t)));
+    fieldLine('debtOutstanding', 'usd', 'MODEL.md §9 debt outstanding at the end of t, every tranche (Debt)', (t) => F(dbt('total.outstanding', t)));
+    fieldLine('interest', 'usd', 'MODEL.md §9 interest of every tranche (Debt)', op((t) => F(dbt('total.interest', t))));
+    fieldLine('principal', 'usd', 'MODEL.md §9 principal = due + balloons − refinanced + sweep, every tranche (Debt)', op((t) => F(dbt('total.principal', t))));
+  } else {
+    fieldLine('draws', 'usd', noDebt('MODEL.md §3.6 every capex event draws share · capex'), (t) => (loans.length === 0 ? 0 : F(sum(loans.map((k) => lk(k, 'draw')), t))));
+    fieldLine('debtOutstanding', 'usd', noDebt('MODEL.md §3.6 debt outstanding at the end of t'), (t) => (loans.length === 0 ? 0 : F(sum(loans.map((k) => lk(k, 'outstanding')), t))));
+    fieldLine('interest', 'usd', noDebt('MODEL.md §3.6 interest_t = rate · outstanding at the end of t − 1'), op((t) => (debt ? F(`debtRate*${prev('debtOutstanding', t)}`) : 0)));
+    fieldLine('principal', 'usd', noDebt('MODEL.md §3.6 scheduled principal repayments at t'), op((t) => (loans.length === 0 ? 0 : F(sum(loans.map((k) => lk(k, 'principal')), t)))));
+  }
   fieldLine('debtRepaidAtHorizon', 'usd', noDebt('MODEL.md §3.6 debt still outstanding at T is repaid at T (not part of principal_T)'), op((t) => (t === T && debt ? F(at('debtOutstanding', t)) : 0)));
+  // levered profit: ebit − interest (with a capital stack, less the interest during construction deducted with generation 0)
+  const lev = (t: number): string => `${at('ebit', t)}-${at('interest', t)}${capital ? `-${dbt('idcDep', t)}` : ''}`;
   M.line({
     key: 'leveredTaxPool',
     unit: 'usd',
-    note: 'MODEL.md §3.6 the levered carry-forward pool, on ebit_t − interest_t',
-    at: (t) => (t === 0 ? 0 : F(`IF(${at('ebit', t)}-${at('interest', t)}<0,${prev('leveredTaxPool', t)}-(${at('ebit', t)}-${at('interest', t)}),MAX(0,${prev('leveredTaxPool', t)}-(${at('ebit', t)}-${at('interest', t)})))`)),
+    note: `MODEL.md §3.6 the levered carry-forward pool, on ebit_t − interest_t${capital ? ' − the interest during construction deducted in t (§9)' : ''}`,
+    at: (t) => (t === 0 ? 0 : F(`IF(${lev(t)}<0,${prev('leveredTaxPool', t)}-(${lev(t)}),MAX(0,${prev('leveredTaxPool', t)}-(${lev(t)})))`)),
   });
   fieldLine(
     'leveredTax',
     'usd',
-    'MODEL.md §3.6 levered tax on ebit_t − interest_t with its own carry-forward pool',
-    op((t) => F(`IF(${at('ebit', t)}-${at('interest', t)}<0,0,taxRate*MAX(0,${at('ebit', t)}-${at('interest', t)}-${prev('leveredTaxPool', t)}))`)),
+    `MODEL.md §3.6 levered tax on ebit_t − interest_t${capital ? ' − the interest during construction deducted in t (§9)' : ''} with its own carry-forward pool`,
+    op((t) => F(`IF(${lev(t)}<0,0,taxRate*MAX(0,${lev(t)}-${prev('leveredTaxPool', t)}))`)),
   );
   fieldLine(
     'equityCashFlow',
@@ -819,7 +766,11 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
       ),
     { bold: true },
   );
-  fieldLine('dscr', 'ratio', 'MODEL.md §3.6 dscr_t = ebitda_t / (interest_t + principal_t) in years with debt service (else blank)', op((t) => F(`IF(${at('interest', t)}+${at('principal', t)}>0,${at('ebitda', t)}/(${at('interest', t)}+${at('principal', t)}),"")`)));
+  if (capital) {
+    fieldLine('dscr', 'ratio', 'MODEL.md §9 dscr_t = ebitda_t / (interest_t + principal due + balloons − refinanced): the sweep is not debt service (Debt)', op((t) => F(`IF(${dbt('total.service', t)}>0,${at('ebitda', t)}/${dbt('total.service', t)},"")`)));
+  } else {
+    fieldLine('dscr', 'ratio', 'MODEL.md §3.6 dscr_t = ebitda_t / (interest_t + principal_t) in years with debt service (else blank)', op((t) => F(`IF(${at('interest', t)}+${at('principal', t)}>0,${at('ebitda', t)}/(${at('interest', t)}+${at('principal', t)}),"")`)));
+  }
   fieldLine(
     'ltv',
     'share',
@@ -860,8 +811,28 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   styleHeader(h1);
   styleHeader(h2);
   M.layout(3);
+  D?.layout(3);
   writeLines(wsM, M, FIRST_COL, T);
   finishSheet(wsM, '1:2');
+
+  // ---- Debt (MODEL.md §9): the capital stack's tranches and loans, the maturity wall, covenants, contracts
+  if (D !== undefined) {
+    const wsD = wb.addWorksheet('Debt', { views: [{ state: 'frozen', xSplit: 2, ySplit: 2 }] });
+    wsD.columns = [{ width: 52 }, { width: 20 }, ...Array.from({ length: T + 1 }, () => ({ width: 17 }))];
+    const d1 = wsD.getRow(1);
+    const d2 = wsD.getRow(2);
+    d1.getCell(1).value = 'line';
+    d1.getCell(2).value = 'unit';
+    d2.getCell(1).value = 't';
+    for (let t = 0; t <= T; t++) {
+      d1.getCell(FIRST_COL + t).value = t === 0 ? `${s.horizon.startYear - 1} (build)` : String(s.horizon.startYear + t - 1);
+      d2.getCell(FIRST_COL + t).value = t;
+    }
+    styleHeader(d1);
+    styleHeader(d2);
+    writeLines(wsD, D, FIRST_COL, T);
+    finishSheet(wsD, '1:2');
+  }
 
   // ---- Summary
   const S = new Rows('Summary');
@@ -938,7 +909,7 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   }
   sline('minDscr', 'ratio', debt ? 'MIN of dscr over the years with debt service' : 'no debt (blank)', debt ? `IF(COUNT(${span('dscr')})=0,"",MIN(${span('dscr')}))` : null);
   sline('maxLtv', 'share', debt ? 'MAX of ltv over t = 1..T and the LTV at build' : 'no debt (blank)', debt ? `IF(COUNT(${span('ltv')},${sv('ltvAtBuild')})=0,"",MAX(${span('ltv')},${sv('ltvAtBuild')}))` : null);
-  S.line({ key: 'commitmentRate', unit: 'share', note: 'the rate commitments are discounted at: the debt rate (wacc without debt)', at: () => F(debt ? 'debtRate' : 'wacc') });
+  S.line({ key: 'commitmentRate', unit: 'share', note: `the rate commitments are discounted at: ${capital ? "the tranches' draw-weighted year-1 rate (Debt)" : 'the debt rate (wacc without debt)'}`, at: () => F(commitRate()) });
   const pvGeo = (a: string, e: string, n: string, r: string): string => {
     const q = `((1+${e})/(1+${r}))`;
     return `IF(${q}=1,${a}*${n}/(1+${r}),${a}/(1+${r})*(1-${q}^${n})/(1-${q}))`;
@@ -962,6 +933,31 @@ export function buildWorkbook(result: ModelResult, opts: WorkbookOptions = {}): 
   S.line({ key: 'rentCommitmentPVPart', unit: 'usd', note: 'PV of the rent payments at the commitment rate', at: () => (!own ? F(pvGeo(rentA0, 'rentChangePerYear', 'rentTermYears', sv('commitmentRate'))) : 0) });
   sline('leaseCommitmentPV', 'usd', 'the commitments discounted at the debt rate (wacc without debt)', `${sv('leaseCommitmentPVPart')}+${sv('rentCommitmentPVPart')}`);
   sline('commitmentsAfterHorizon', 'usd', 'MODEL.md §3.6 the lease and rent payments due after T, owed at T (the Model line at T)', `Model!$${col(T)}$${M.r('commitmentsAfterHorizon')}`);
+  if (D !== undefined) {
+    // MODEL.md §9: the capital stack's summary, from the Debt sheet's lines
+    S.section('Capital stack (MODEL.md §9)');
+    const dspan = (key: string, from = 1): string => `Debt!$${col(from)}$${D.r(key)}:$${lastCol}$${D.r(key)}`;
+    const cline = (field: CapitalSummaryField, unit: Unit, note: string, formula: string | null): void =>
+      S.line({ key: field, unit, note, at: () => (formula === null ? null : F(formula)), cached: () => result.summary[field] ?? null });
+    cline('maxRefinancingNeed', 'usd', 'MAX of the refinancing need (balloons due in t and t + 1)', `MAX(${dspan('refinancingNeed')})`);
+    cline('maxRefinancingNeedRatio', 'ratio', 'MAX of the need over the cash available of the same two years (blank when no year has one)', `IF(COUNT(${dspan('refinancingNeedRatio')})=0,"",MAX(${dspan('refinancingNeedRatio')}))`);
+    cline('maxMarketLtv', 'share', 'MAX of the market LTV over t = 0..T (blank when there is none)', `IF(COUNT(${dspan('marketLtv', 0)})=0,"",MAX(${dspan('marketLtv', 0)}))`);
+    cline('minDscrHeadroom', 'ratio', capitalNames.minDscr ? 'minDscr − the covenant' : 'no DSCR covenant (blank)', capitalNames.minDscr ? `IF(${sv('minDscr')}="","",${sv('minDscr')}-covMinDscr)` : null);
+    cline('marketLtvHeadroom', 'share', capitalNames.maxLtv ? 'the covenant − maxMarketLtv' : 'no LTV covenant (blank)', capitalNames.maxLtv ? `IF(${sv('maxMarketLtv')}="","",covMaxLtv-${sv('maxMarketLtv')})` : null);
+    cline(
+      'covenantBreachCount',
+      'number',
+      'years whose DSCR is below its covenant, plus years whose market LTV is above its covenant',
+      `${capitalNames.minDscr ? `COUNTIF(${span('dscr')},"<"&covMinDscr)` : '0'}+${capitalNames.maxLtv ? `COUNTIF(${dspan('marketLtv', 0)},">"&covMaxLtv)` : '0'}`,
+    );
+    cline('interestDuringConstruction', 'usd', 'Σ draw_0 · rate_1 · (buildMonths + 1) / 24 (Debt)', `Debt!$${col(0)}$${D.r('interestDuringConstruction')}`);
+    cline('backlog', 'usd', 'contracted revenue within the horizon, at the build (Debt)', `Debt!$${col(0)}$${D.r('backlog')}`);
+    cline('contractedRevenue', 'usd', 'Σ contracted revenue', `SUM(${dspan('contractedRevenue')})`);
+    cline('expectedCreditLoss', 'usd', 'Σ expected credit loss', `SUM(${dspan('expectedCreditLoss')})`);
+    const traceable = segs.filter((x) => x.basis !== 'imputed').map((x) => `SUM(${span(`segments[${x.id}].revenue`)})`);
+    const all = `(${sv('totalRevenue')}+SUM(${span('strategicValue')}))`;
+    cline('traceableShare', 'share', '(contracted + metered revenue) / (revenue + strategic value)', `IF(${all}=0,"",(${traceable.length > 0 ? traceable.join('+') : '0'})/${all})`);
+  }
   S.section('Strategic value');
   sline('strategicValuePV', 'usd', 'Σ V_t · (1 − taxRate) / (1 + wacc)^t = NPV(wacc, V_1..V_T) · (1 − taxRate)', `NPV(wacc,${span('strategicValue')})*(1-taxRate)`);
   sline('strategicNpv', 'usd', 'npv + strategicValuePV', `${sv('npv')}+${sv('strategicValuePV')}`);

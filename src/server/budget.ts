@@ -66,6 +66,13 @@ export function workloadOf(s: Scenario): Workload {
   return { segments: s.demand.segments.length, years: longestTerm(s).years, vintages: 1 };
 }
 
+/** The debt's terms by path: the single object's, or each tranche's (MODEL.md §9). */
+function debtTerms(debt: Scenario['finance']['debt']): [string, number | undefined][] {
+  if (debt === undefined) return [];
+  if (!Array.isArray(debt)) return [['finance.debt.termYears', debt.termYears]];
+  return debt.map((tr, i) => [`finance.debt[${tr.id ?? i}].termYears`, tr.termYears]);
+}
+
 /** The longest run of years in a scenario and the path that sets it. */
 function longestTerm(s: Scenario): { years: number; path: string } {
   const site = s.site as { facility: { termYears?: number; lifeYears?: number } };
@@ -77,7 +84,7 @@ function longestTerm(s: Scenario): { years: number; path: string } {
     ['fleet.rentTermYears', fleet.rentTermYears],
     ['fleet.usefulLifeYears', fleet.usefulLifeYears],
     ['fleet.depreciationYears', fleet.depreciationYears],
-    ['finance.debt.termYears', s.finance.debt?.termYears],
+    ...debtTerms(s.finance.debt),
   ];
   let best = { years: 1, path: 'horizon.years' };
   for (const [path, y] of terms) if (typeof y === 'number' && Number.isFinite(y) && y > best.years) best = { years: y, path };

@@ -19,7 +19,7 @@ import type { ServerContext } from './app.ts';
 import { budgetOf, checkEstimate, evaluationCost, monteCarloCost, workloadOf } from './budget.ts';
 import { badRequest, HttpError } from './http.ts';
 import { checkTargetAndDrivers, DEFAULT_REFERENCE, loadAll, quickJob } from './requests.ts';
-import { builtinsInArchetypeOrder } from './scenarios.ts';
+import { archetypeBaseCases } from './scenarios.ts';
 import {
   advantagesRequestSchema,
   advantagesResponseSchema,
@@ -95,7 +95,7 @@ export function analysisRoutes(ctx: ServerContext): void {
       errors: [404],
     },
     async (c, { body }) => {
-      const ids = body.ids ?? builtinsInArchetypeOrder();
+      const ids = body.ids ?? archetypeBaseCases();
       const loaded = await loadAll(
         ids.map((id, i) => ({ at: `ids[${i}]`, load: () => library.load({ id }) })),
       );

@@ -7,7 +7,7 @@ import { budgetOf, checkEstimate, monteCarloCost, workloadOf } from './budget.ts
 import { HttpError } from './http.ts';
 import type { JobScenario } from './jobs.ts';
 import { DEFAULT_REFERENCE, loadAll } from './requests.ts';
-import { builtinsInArchetypeOrder, type LoadedScenario } from './scenarios.ts';
+import { archetypeBaseCases, type LoadedScenario } from './scenarios.ts';
 import { reportRequestSchema, xlsxRequestSchema } from './schemas.ts';
 
 /** Uncertain inputs of a report's Monte Carlo without an uncertainty block (its default drivers), at most. */
@@ -23,7 +23,7 @@ async function reportScenarios(ctx: ServerContext, body: ReportRequest): Promise
   const single = ref.id !== undefined || ref.yaml !== undefined || ref.scenario !== undefined;
   const list = single
     ? [{ at: '', load: () => ctx.library.load(ref) }]
-    : (ids ?? builtinsInArchetypeOrder()).map((id, i) => ({ at: `ids[${i}]`, load: () => ctx.library.load({ id }) }));
+    : (ids ?? archetypeBaseCases()).map((id, i) => ({ at: `ids[${i}]`, load: () => ctx.library.load({ id }) }));
   const loaded = await loadAll([...list, { at: 'reference', load: () => ctx.library.load({ id: refId ?? DEFAULT_REFERENCE }) }]);
   const reference = loaded.pop() as LoadedScenario;
   return { loaded, reference };

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { builtinScenarioIds, builtinsInArchetypeOrder, dataDir } from '../io/files.ts';
+import { archetypeBaseCases, builtinScenarioIds, builtinsInArchetypeOrder, dataDir } from '../io/files.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import { loadCheckedScenarioText, resolveCheckedScenario } from '../analysis/scenario-checks.ts';
 import { parseScenarioText, type ResolvedScenario, type ResolveResult } from '../model/load.ts';
@@ -71,7 +71,7 @@ export interface LoadedScenario {
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-export { builtinsInArchetypeOrder };
+export { archetypeBaseCases, builtinsInArchetypeOrder };
 
 /** How the library loads texts and checks what it loaded; the server gives it the worker pool and the budget. */
 export interface LibraryOptions {

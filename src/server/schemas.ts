@@ -5,7 +5,8 @@
  * returns).
  */
 import { z } from 'zod';
-import { SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, YEAR_FIELDS } from '../model/result.ts';
+import { CAPITAL_SUMMARY_FIELDS, CAPITAL_YEAR_FIELDS, SEGMENT_YEAR_FIELDS, SUMMARY_FIELDS, TRANCHE_YEAR_FIELDS, YEAR_FIELDS } from '../model/result.ts';
+import { REVENUE_BASES } from '../model/schema.ts';
 import { correlationSchema, distributionSchema } from '../model/schema.ts';
 import { contextItemSchema } from '../signals/context.ts';
 import { signalsFileSchema } from '../signals/definitions.ts';
@@ -141,13 +142,37 @@ export const validationSchema = z.object({
 const row = <K extends string>(fields: readonly K[]) =>
   z.object(Object.fromEntries(fields.map((f) => [f, nullableNumber()])) as Record<K, z.ZodNullable<z.ZodNumber>>);
 
-export const summarySchema = row(SUMMARY_FIELDS);
-export const yearRowSchema = z.object({ t: z.int(), year: z.int() }).extend(row(YEAR_FIELDS).shape);
+/** Fields present only in a result with a capital stack (MODEL.md §9). */
+const optionalRow = <K extends string>(fields: readonly K[]) =>
+  z.object(Object.fromEntries(fields.map((f) => [f, nullableNumber().optional()])) as Record<K, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>);
+
+export const covenantBreachSchema = z.object({
+  t: z.int(),
+  year: z.int(),
+  covenant: z.enum(['minDscr', 'maxLtv']),
+  value: z.number(),
+  limit: z.number(),
+  cure: z.number().describe('the equity that would restore the covenant (reported; the flows are unchanged)'),
+});
+export const summarySchema = row(SUMMARY_FIELDS)
+  .extend(optionalRow(CAPITAL_SUMMARY_FIELDS).shape)
+  .extend({ covenantBreaches: z.array(covenantBreachSchema).optional().describe('MODEL.md §9 (with a capital stack): each covenant breach with its equity cure') });
+export const yearRowSchema = z.object({ t: z.int(), year: z.int() }).extend(row(YEAR_FIELDS).shape).extend(optionalRow(CAPITAL_YEAR_FIELDS).shape);
+export const trancheResultSchema = z.object({
+  id: z.string(),
+  floating: z.boolean(),
+  amortization: z.string(),
+  funds: z.string(),
+  refinances: z.boolean(),
+  interestDuringConstruction: z.number(),
+  years: z.array(z.object({ t: z.int(), year: z.int() }).extend(row(TRANCHE_YEAR_FIELDS).shape)),
+});
 export const segmentResultSchema = z.object({
   id: z.string(),
   label: z.string(),
   kind: z.string(),
   pricingKind: z.enum(['perMTok', 'subscription', 'perAcceleratorHour', 'imputed', 'none']),
+  basis: z.enum(REVENUE_BASES).optional().describe('MODEL.md §9 (with a capital stack): how its revenue is known'),
   years: z.array(
     z.object({ t: z.int(), year: z.int(), monetizable: z.boolean(), profitable: z.boolean() }).extend(row(SEGMENT_YEAR_FIELDS).shape),
   ),
@@ -165,6 +190,7 @@ export const modelResultSchema = z
     segments: z.array(segmentResultSchema),
     summary: summarySchema,
     warnings: z.array(modelWarningSchema),
+    tranches: z.array(trancheResultSchema).optional().describe('MODEL.md §9: each tranche of a capital stack by year (absent without one)'),
   })
   .describe('The result contract of MODEL.md §4 (what `payback run --json` prints).');
 
@@ -804,7 +830,7 @@ const trendSchema = z.object({
 });
 
 const tripwireInfoSchema = z.object({
-  kind: z.enum(['breakeven', 'revenueScale', 'input']).nullable(),
+  kind: z.enum(['breakeven', 'revenueScale', 'input', 'level']).nullable(),
   driver: z.string().nullable(),
   target: z.string().nullable(),
   base: nullableNumber(),

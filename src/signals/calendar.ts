@@ -165,7 +165,7 @@ function reasonFor(l: Extract<LinkedSignal, { applies: true }>, tw: Tripwire, dr
       ? ''
       : tw.baseMisses
         ? `; it would need ${num(first)} for the factory to pay back`
-        : tw.kind === 'input'
+        : tw.kind === 'input' || tw.kind === 'level'
           ? `; ${side} ${num(first)} (${tw.driver}) it is a breach`
           : `; ${side} ${num(first)} it stops paying back`;
   if (driver === null) {

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { type Issue } from '../model/issues.ts';
 import { SEGMENT_KINDS } from '../model/schema.ts';
-import { YEAR_FIELDS, SUMMARY_FIELDS } from '../model/result.ts';
+import { CAPITAL_SUMMARY_FIELDS, CAPITAL_YEAR_FIELDS, YEAR_FIELDS, SUMMARY_FIELDS } from '../model/result.ts';
 
 /** `higher` / `lower` is good; `seller-higher-renter-lower` depends on which side of the trade the scenario is on. */
 export const GOOD_DIRECTIONS = ['higher', 'lower', 'seller-higher-renter-lower'] as const;
@@ -22,8 +22,9 @@ const resultField = z
   .regex(/^(years|summary)\.[A-Za-z]+$/, 'a result field is years.<field> or summary.<field>')
   .refine((s) => {
     const [where, field] = s.split('.') as [string, string];
-    return where === 'years' ? (YEAR_FIELDS as readonly string[]).includes(field) : (SUMMARY_FIELDS as readonly string[]).includes(field);
-  }, 'not a field of the result contract (MODEL.md §4)');
+    const fields: readonly string[] = where === 'years' ? [...YEAR_FIELDS, ...CAPITAL_YEAR_FIELDS] : [...SUMMARY_FIELDS, ...CAPITAL_SUMMARY_FIELDS];
+    return fields.includes(field);
+  }, 'not a field of the result contract (MODEL.md §4, §9)');
 
 /** An input path; `[*]` stands for each segment the link applies to. */
 const inputPath = z.string().regex(/^[A-Za-z][A-Za-z0-9.[\]*-]*$/, 'an input path such as fleet.depreciationYears or demand.segments[*].pricing.perMTok');
@@ -42,6 +43,11 @@ const tripwireSchema = z.union([
   z.strictObject({
     /** An input of the scenario is the tripwire itself (depreciation life: the useful life). */
     input: inputPath,
+  }),
+  z.strictObject({
+    /** A fixed level in the signal's units (a refinancing need equal to the cash available), and what it means. */
+    level: z.number(),
+    label: z.string().min(1),
   }),
 ]);
 export type TripwireDefinition = z.output<typeof tripwireSchema>;
@@ -142,6 +148,7 @@ export const SIGNAL_IDS = [
   'depreciation-life',
   'lease-rate',
   'cost-of-debt',
+  'refinancing-need',
   'power-price',
   'token-volume',
   'paid-share',

@@ -14,7 +14,8 @@ import { breakeven } from '../analysis/breakeven.ts';
 import { paybackStack, scaleCashRevenue } from '../analysis/payback-stack.ts';
 import { checkInputPath, getInput, setInput } from '../analysis/paths.ts';
 import { evaluate, pricingKind } from '../model/engine.ts';
-import type { ModelResult, SummaryField, YearField } from '../model/result.ts';
+import { CAPITAL_SUMMARY_FIELDS, CAPITAL_YEAR_FIELDS, type ModelResult, type SummaryField, type YearField } from '../model/result.ts';
+import { usesCapitalStack } from '../model/slots.ts';
 import type { Scenario } from '../model/schema.ts';
 import { yearOf } from './dates.ts';
 import type { LinkDefinition, SignalDefinition } from './definitions.ts';
@@ -59,6 +60,9 @@ function whyNot(link: LinkDefinition, scenario: Scenario, segments: readonly str
     return `the scenario has no ${link.segments.kinds.join(' or ')} segment priced ${link.segments.pricing}`;
   }
   if (link.needs !== undefined && !scenario.demand.segments.some((x) => (link.needs?.segmentKinds as readonly string[]).includes(x.kind))) return link.needs.reason;
+  if (link.result !== undefined && isCapitalField(link.result) && !usesCapitalStack(scenario)) {
+    return `${link.result} is a line of the capital stack (MODEL.md §9: finance.debt as a list of tranches), and this scenario has none`;
+  }
   const seg = segments[0] ?? null;
   const need = link.input ?? link.requires;
   if (need !== undefined) {
@@ -66,6 +70,12 @@ function whyNot(link: LinkDefinition, scenario: Scenario, segments: readonly str
     if (issue !== null) return issue.message.replace(/^an input of the schema, but not of this scenario: /, '');
   }
   return undefined;
+}
+
+/** A result field (`years.f`, `summary.f`) only a scenario with a capital stack has (MODEL.md §9). */
+function isCapitalField(field: string): boolean {
+  const [where, name] = field.split('.') as [string, string];
+  return ((where === 'years' ? CAPITAL_YEAR_FIELDS : CAPITAL_SUMMARY_FIELDS) as readonly string[]).includes(name);
 }
 
 /**
@@ -171,7 +181,7 @@ export function levelInYear(l: Extract<LinkedSignal, { applies: true }>, scenari
   }
   const read = (field: string): number | null => {
     const [where, name] = field.split('.') as ['years' | 'summary', string];
-    return where === 'summary' ? result.summary[name as SummaryField] : (result.years[t]?.[name as YearField] ?? null);
+    return where === 'summary' ? (result.summary[name as SummaryField] ?? null) : (result.years[t]?.[name as YearField] ?? null);
   };
   let x = read(link.result as string);
   if (x !== null && link.over !== undefined) {
@@ -203,8 +213,8 @@ export function expectedInYear(l: Extract<LinkedSignal, { applies: true }>, scen
 
 /** A signal's tripwire in one scenario: a scenario to read it from, or a fixed input, or why there is none. */
 export interface Tripwire {
-  /** `breakeven`, `revenueScale`, `input`, or null when there is none. */
-  kind: 'breakeven' | 'revenueScale' | 'input' | null;
+  /** `breakeven`, `revenueScale`, `input`, `level` (a fixed value, `driver` says what it means), or null when there is none. */
+  kind: 'breakeven' | 'revenueScale' | 'input' | 'level' | null;
   /** The driver moved (breakeven), or the input read (input). */
   driver: string | null;
   /** The target met at the tripwire (`npv>=0`, `minDscr>=1`). */
@@ -260,6 +270,7 @@ export function tripwireOf(l: Extract<LinkedSignal, { applies: true }>, scenario
     const v = getInput(scenario, path);
     return { ...none(''), kind: 'input', driver: path, value: typeof v === 'number' ? v : (v[0] ?? null), reason: null };
   }
+  if ('level' in def) return { ...none(''), kind: 'level', driver: def.label, value: def.level, reason: null };
   if ('revenueScale' in def) {
     const stack = paybackStack(scenario);
     if (stack.factor === null) return none(`no scale of cash revenue meets npv>=0: ${stack.reason ?? ''}`, { kind: null, target: 'npv>=0' });
@@ -308,7 +319,7 @@ const fmt = (x: number): string => (Math.abs(x) >= 1000 ? Math.round(x).toLocale
  * is the value the signal would need, not a tripwire.
  */
 export function tripwireInYear(l: Extract<LinkedSignal, { applies: true }>, tw: Tripwire, t: number, segment: string | null, basis: Basis | null = null): number | null {
-  if (tw.kind === 'input') return tw.value;
+  if (tw.kind === 'input' || tw.kind === 'level') return tw.value;
   if (tw.scenario === null || tw.result === null) return null;
   return expectedInYear(l, tw.scenario, tw.result, t, segment, basis);
 }

@@ -333,7 +333,7 @@ export function signalStatus(input: StatusInput): StatusReport {
       why = 'the scenario has no value for this signal in that year';
     } else if (tripwire !== null && worse(good, observed, tripwire)) {
       status = 'breach';
-      why = `${what} ${num(observed)} is ${side} the tripwire ${num(tripwire)}${tw.target ? ` (${tw.kind === 'input' ? tw.driver : tw.target})` : ''}`;
+      why = `${what} ${num(observed)} is ${side} the tripwire ${num(tripwire)}${tw.target ? ` (${tw.kind === 'input' ? tw.driver : tw.target})` : tw.kind === 'level' ? ` (${tw.driver ?? ''})` : ''}`;
     } else if (!worse(good, observed, expected)) {
       status = 'on track';
       why = `${what} ${num(observed)} is as good as the scenario's ${num(expected)} or better${misses}`;

@@ -46,13 +46,19 @@ const SHORT: Record<string, string> = {
   'serving.softwareGainPerYear': 'softwareGain',
   'finance.wacc': 'wacc',
   'finance.debt.share': 'debtShare',
+  'finance.baseRate': 'baseRate',
 };
+/** A tranche's rate or spread (MODEL.md §9): `finance.debt[ddtl-2].spread` → URL key `spread.ddtl-2`. */
+const TRANCHE_PATH = /^finance\.debt\[([^\]]+)\]\.(rate|spread)$/;
+const isDebtRate = (path: string): boolean => path === 'finance.baseRate' || TRANCHE_PATH.test(path);
 const SEGMENT_PATH = /^demand\.segments\[([^\]]+)\]\.pricing\.(.+)$/;
 const CHANGE_FIELDS = ['changePerYear', 'subscription.arpuChangePerYear'];
 
 function keyOf(path: string): string {
   const short = SHORT[path];
   if (short !== undefined) return short;
+  const tr = TRANCHE_PATH.exec(path);
+  if (tr !== null) return `${tr[2]}.${tr[1]}`;
   const m = SEGMENT_PATH.exec(path);
   if (m !== null) return `${CHANGE_FIELDS.includes(m[2] as string) ? 'decline' : 'price'}.${m[1]}`;
   return path;
@@ -89,6 +95,11 @@ function uiRange(path: string, d: Driver): { min: number; max: number; step: num
     min = 0;
     max = 1;
     step = 0.01;
+  } else if (d.info.kind === 'rate' && isDebtRate(path)) {
+    // the base rate and a tranche's rate or spread: 0 … 30 %, in steps of a quarter point
+    min = 0;
+    max = 0.3;
+    step = 0.0025;
   } else if (d.info.kind === 'rate') {
     const wacc = path === 'finance.wacc';
     min = wacc ? 0 : unit === 'per year' && path.includes('softwareGain') ? -0.1 : -0.6;
@@ -117,6 +128,7 @@ function formatFor(d: Driver, step: number): (v: number) => string {
   const { kind, unit } = d.info;
   if (d.integer) return (v) => `${v} y`;
   if (kind === 'share') return (v) => pct(v, 0);
+  if (kind === 'rate' && isDebtRate(d.path)) return (v) => pct(v, 2);
   if (kind === 'rate') return unit === 'per year' && d.path !== 'finance.wacc' ? perYear : (v) => pct(v, 1);
   if (d.path === 'site.power.pricePerMWh') return (v) => `$${Math.round(v)}/MWh`;
   if (d.path === 'fleet.capexPerAccelerator') return (v) => `$${Math.round(v).toLocaleString('en-US')}`;
@@ -135,6 +147,14 @@ function writesOf(path: string): (s: Scenario) => PropertyKey[][] {
     return (s) => {
       const i = s.demand.segments.findIndex((seg) => seg.id === id);
       return i < 0 ? [] : [['demand', 'segments', i, 'pricing', ...rest]];
+    };
+  }
+  const tr = TRANCHE_PATH.exec(path);
+  if (tr !== null) {
+    return (s) => {
+      const list = Array.isArray(s.finance.debt) ? s.finance.debt : [];
+      const i = list.findIndex((x, k) => (x.id ?? `debt-${k + 1}`) === tr[1]);
+      return i < 0 ? [] : [['finance', 'debt', i, tr[2] as string]];
     };
   }
   const keys = path.split('.');
@@ -201,7 +221,7 @@ export function applyOverrides<S extends Scenario>(base: S, sliders: readonly Sl
 }
 
 /** Whether a URL key is a slider's (page links keep them). */
-export const isSliderKey = (k: string): boolean => Object.values(SHORT).includes(k) || k.startsWith('price.') || k.startsWith('decline.');
+export const isSliderKey = (k: string): boolean => Object.values(SHORT).includes(k) || k.startsWith('price.') || k.startsWith('decline.') || k.startsWith('rate.') || k.startsWith('spread.');
 
 function getIn(obj: unknown, path: readonly PropertyKey[]): unknown {
   let o = obj;

@@ -4,7 +4,7 @@ import { COMPARE_METRICS, METRIC_INFO, type Metric, metricByKey } from '../../re
 import { compareTable, toCsv } from '../../report/terminal.ts';
 import { type CompareOptions, validKeys } from '../commands/compare.ts';
 import { type CliIO, InputError, json, printWarnings } from '../context.ts';
-import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
+import { archetypeBaseCases, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
 
 /** Metric keys (each may be a comma-separated list) → metrics, or one issue per unknown key naming the valid ones. */
 export function parseMetricKeys(keys: readonly string[], option = '--metric'): { metrics: Metric[]; issues: Issue[] } {
@@ -49,7 +49,7 @@ export function rankBy(results: readonly ModelResult[], metric: Metric): { order
 }
 
 export function compareAction(io: CliIO, files: string[], opts: CompareOptions): void {
-  const ids = files.length > 0 ? files : builtinsInArchetypeOrder();
+  const ids = files.length > 0 ? files : archetypeBaseCases();
   const issues: Issue[] = [];
   const selection = opts.metric === undefined ? { metrics: [...COMPARE_METRICS], issues: [] } : parseMetricKeys(opts.metric);
   issues.push(...selection.issues);

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { loadCatalog, readScenarioText, STDIO, writeFileAtomic } from '../../io/files.ts';
-import { resultJson, segmentsCsv, yearsCsv } from '../../report/export.ts';
+import { resultJson, segmentsCsv, tranchesCsv, yearsCsv } from '../../report/export.ts';
 import { inputRows } from '../../report/inputs.ts';
 import type { ExportOptions } from '../commands/export.ts';
 import { binaryToStdoutOrFail, type CliIO, InputError, printWarnings, writeStdout } from '../context.ts';
@@ -59,6 +59,10 @@ export async function exportAction(io: CliIO, file: string, opts: ExportOptions)
     write(`${prefix}-years.csv`, yearsCsv(result));
     write(`${prefix}-segments.csv`, segmentsCsv(result));
     written.push(`${prefix}-years.csv`, `${prefix}-segments.csv`);
+    if (result.tranches !== undefined) {
+      write(`${prefix}-tranches.csv`, tranchesCsv(result));
+      written.push(`${prefix}-tranches.csv`);
+    }
   }
   if (opts.json === STDIO) await writeStdout(io, resultJson(result));
   else if (opts.json !== undefined) {

@@ -37,6 +37,11 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   }
   const samplesToStdout = opts.samples === '-';
   if (samplesToStdout && opts.json) issues.push({ path: '--samples', message: '--samples - and --json both want standard output: write the samples to a file, or drop --json', code: 'invalid_option' });
+  // --queue: the run goes through PostgreSQL (pg and pg-boss load only then)
+  const queue = opts.queue === undefined ? undefined : await import('../../queue/pg-queue.ts');
+  const queueProblem = opts.queue === undefined ? null : (queue?.queueUrlProblem(opts.queue) ?? null);
+  if (queueProblem !== null) issues.push({ path: '--queue', message: queueProblem, code: 'invalid_option' });
+  if (opts.chunkTimeout !== undefined && opts.queue === undefined) issues.push({ path: '--chunk-timeout', message: '--chunk-timeout goes with --queue', code: 'invalid_option' });
   if (issues.length > 0) throw new InputError(issues);
   const correlation = withCorrelationOverrides(scenario.correlation, pairs);
   const options = {
@@ -59,18 +64,26 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
     : null;
   const started = process.hrtime.bigint();
   let outcome: Awaited<ReturnType<typeof runMonteCarloParallel>>;
+  let note = '';
   try {
-    outcome = await runMonteCarloParallel(scenario, options, {
-      ...(opts.workers !== undefined && { workers: opts.workers }),
-      // the samples are only streamed to their file: no copy of every column
-      sharedSamples: true,
+    const progress = {
       signal: controller.signal,
-      onStart: (run) => {
-        if (bar === null) io.err(`payback mc: ${run.n.toLocaleString('en-US')} samples, seed ${opts.seed}, ${run.workers === 1 ? 'one thread' : `${run.workers} workers`}…`);
+      onStart: (run: { n: number; workers: number }) => {
+        const where = opts.queue !== undefined ? `on the queue${run.workers > 0 ? ` and ${run.workers} workers here` : ''}` : run.workers === 1 ? 'one thread' : `${run.workers} workers`;
+        if (bar === null) io.err(`payback mc: ${run.n.toLocaleString('en-US')} samples, seed ${opts.seed}, ${where}…`);
         else bar.start(run.n, 0);
       },
-      onProgress: (done) => bar?.update(done),
-    });
+      onProgress: (done: number) => bar?.update(done),
+    };
+    if (opts.queue !== undefined) ({ outcome, note } = await (await import('./mc-queue.ts')).mcOnQueue(io, { ...opts, queue: opts.queue }, scenario, options, progress));
+    else {
+      outcome = await runMonteCarloParallel(scenario, options, {
+        ...(opts.workers !== undefined && { workers: opts.workers }),
+        // the samples are only streamed to their file: no copy of every column
+        sharedSamples: true,
+        ...progress,
+      });
+    }
   } catch (e) {
     if (e instanceof AnalysisInputError) throw new InputError(placeIssues(e.issues, file, new Set(Object.keys(distributions))));
     throw e;
@@ -86,7 +99,7 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
     return;
   }
   const { summary, samples } = outcome.result;
-  io.err(`payback mc: ${summary.n.toLocaleString('en-US')} samples in ${seconds.toFixed(2)} s (${Math.round(summary.n / seconds).toLocaleString('en-US')} samples/s, ${outcome.workers} worker${outcome.workers === 1 ? '' : 's'})`);
+  io.err(`payback mc: ${summary.n.toLocaleString('en-US')} samples in ${seconds.toFixed(2)} s (${Math.round(summary.n / seconds).toLocaleString('en-US')} samples/s, ${note !== '' ? note : `${outcome.workers} worker${outcome.workers === 1 ? '' : 's'}`})`);
   if (opts.samples !== undefined && samples !== undefined && samplesExport !== undefined) {
     if (samplesToStdout) {
       for (const block of samplesExport.samplesCsvBlocks(samples, summary)) await writeStdout(io, block);

@@ -15,7 +15,7 @@ import { reportVerdicts, verdictLines } from '../../report/verdict.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
 import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
-import { builtinsInArchetypeOrder, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
+import { archetypeBaseCases, type LoadedScenario, loadScenarioOrFail, evaluateOrFail } from '../scenarios.ts';
 import { asOfOrFail, withStore } from '../store.ts';
 
 function intOption(name: string, raw: string | undefined, min: number, max: number, issues: Issue[]): number | undefined {
@@ -29,7 +29,7 @@ function intOption(name: string, raw: string | undefined, min: number, max: numb
 }
 
 export async function reportAction(io: CliIO, files: string[], opts: ReportOptions): Promise<void> {
-  const ids = files.length > 0 ? files : builtinsInArchetypeOrder();
+  const ids = files.length > 0 ? files : archetypeBaseCases();
   const issues: Issue[] = [];
   const mc = opts.mc === false ? undefined : intOption('--mc', opts.mc ?? String(REPORT_MC_SAMPLES), 1, MAX_SAMPLES, issues);
   const seed = intOption('--seed', opts.seed, 0, Number.MAX_SAFE_INTEGER, issues) ?? REPORT_MC_SEED;

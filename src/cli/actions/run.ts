@@ -1,3 +1,4 @@
+import { capitalTerminal } from '../../report/capital-terminal.ts';
 import { fullYearsTable, summaryTable, yearlyTable } from '../../report/terminal.ts';
 import type { RunOptions } from '../commands/run.ts';
 import { type CliIO, json, printWarnings } from '../context.ts';
@@ -13,5 +14,6 @@ export function runAction(io: CliIO, file: string, opts: RunOptions): void {
   printWarnings(io, warnings);
   io.out(summaryTable(result));
   io.out(opts.years ? fullYearsTable(result) : yearlyTable(result));
+  if (result.tranches !== undefined) io.out(capitalTerminal(result));
   printWarnings(io, result.warnings);
 }

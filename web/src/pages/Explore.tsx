@@ -12,6 +12,7 @@ import { cashFlowOption, funnelOption, perMWOption, unitEconomicsOption } from '
 import { pct } from '../../../src/report/format.ts';
 import { metricText, rentedNoCapex } from '../../../src/report/metrics.ts';
 import { ApiError, apiToken, download, saveBlob, saveScenario, setApiToken } from '../api.ts';
+import { CapitalPanel } from '../components/CapitalPanel.tsx';
 import { Chart } from '../components/Chart.tsx';
 import { Kpi, OverridesNote, ScenarioPicker, Section, Status } from '../components/common.tsx';
 import { YamlEditor } from '../components/YamlEditor.tsx';
@@ -243,6 +244,7 @@ export function Explore({ params }: { params: Record<string, string> }) {
           </div>
         </div>
       )}
+      {result?.tranches !== undefined && <CapitalPanel r={result} />}
       <Section
         title="Scenario file"
         id="yaml"
