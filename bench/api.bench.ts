@@ -11,7 +11,7 @@
  * server, as a loopback client does.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startServe } from '../test/serve-process.ts';
@@ -74,7 +74,7 @@ export async function apiBench(): Promise<BenchRow[]> {
     const object = await post('api/run', { scenario: parse(yaml) as unknown });
     const breakeven = await post('api/breakeven', { id: 'hyperscaler-base' });
     return [
-      { name: `API: POST /api/run { id: hyperscaler-base }, ${CONNECTIONS} connections`, perSecond: builtin.perSecond, unit: 'requests/s', detail: detail(builtin), target: RUN_TARGET },
+      { name: `API: POST /api/run { id: hyperscaler-base }, ${CONNECTIONS} connections`, perSecond: builtin.perSecond, unit: 'requests/s', detail: `${detail(builtin)}; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`, target: RUN_TARGET },
       { name: `API: POST /api/run { yaml: <hyperscaler-base text> }, ${CONNECTIONS} connections`, perSecond: inline.perSecond, unit: 'requests/s', detail: detail(inline), target: RUN_TARGET },
       { name: `API: POST /api/run { scenario: <hyperscaler-base as an object> }, ${CONNECTIONS} connections`, perSecond: object.perSecond, unit: 'requests/s', detail: detail(object) },
       { name: `API: POST /api/run { yaml: <a new text each request> }, ${CONNECTIONS} connections (nothing remembered)`, perSecond: fresh.perSecond, unit: 'requests/s', detail: detail(fresh) },

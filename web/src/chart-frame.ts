@@ -21,8 +21,8 @@ export interface ChartJob {
   testid?: string | undefined;
 }
 
-const QUIET_MS = 100;
-const STALE_MS = 500;
+const QUIET_MS = 250;
+const STALE_MS = 1000;
 const IDLE_TIMEOUT_MS = 100;
 
 const waiting = new Set<ChartJob>();
