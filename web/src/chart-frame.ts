@@ -6,7 +6,8 @@
  * animation frame every chart in view that asked is redrawn, in one go, with
  * the last option it was given: a slider that sends several values within a
  * frame costs one redraw per chart, and the frame that follows the input
- * paints them. A chart out of view is redrawn once the changes have paused
+ * paints them (and so does a chart's first drawing, wherever it is, so a
+ * page shows whole). A chart out of view is redrawn once the changes have paused
  * for `QUIET_MS` (at the latest every `STALE_MS` while they go on), in the
  * page's idle time, or at once when it scrolls into view: the charts the eye
  * is on are never kept waiting for those it is not.
@@ -16,6 +17,8 @@ import { timing } from './timing.ts';
 export interface ChartJob {
   /** whether enough of the chart is on screen to be redrawn in this frame */
   inView: () => boolean;
+  /** whether it has been drawn at all (its first drawing is never put off: a page shows whole) */
+  drawn: () => boolean;
   /** redraw now with the last option given */
   run: () => void;
   testid?: string | undefined;
@@ -53,7 +56,7 @@ function onFrame(): void {
   tm.chartsMs = 0;
   tm.chartsInFrame = 0;
   for (const job of [...waiting])
-    if (job.inView()) {
+    if (job.inView() || !job.drawn()) {
       run(job, true);
       tm.chartsInFrame++;
     }

@@ -1,9 +1,6 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
-import { loadPage } from './pages.ts';
-import { currentRoute } from './route.ts';
 import './styles.css';
 
-// the page's chunk on its way before the shell renders (a failure shows in the page)
-loadPage(currentRoute().page).catch(() => {});
+// the shell paints first; the page's chunk is asked for right after (App's effect), so its loading never holds the first paint
 render(<App />, document.getElementById('app') as HTMLElement);

@@ -30,8 +30,7 @@ export function chartTitle(option: ChartOption): string {
 
 /**
  * The report's static option made live: tooltips (values formatted as the
- * value axis formats them), the aria description, and on a narrow screen
- * smaller titles and margins.
+ * value axis formats them), and on a narrow screen smaller titles and margins.
  */
 export function liveOption(option: ChartOption, narrow: boolean, width = 800): ChartOption {
   const o: Dict = { ...(option as Dict) };
@@ -69,8 +68,6 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
         }
       : { trigger: 'item', confine: true, ...(typeof fmt === 'function' && { valueFormatter: (v: unknown) => show(v) }) };
   }
-  // a fixed description (the title): generating one from the data on every update costs time
-  o['aria'] = { enabled: true, decal: { show: false }, label: { description: ariaText(option) } };
   const tidyAxis = (a: unknown): unknown =>
     Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: a['type'] !== 'category', ...(a['axisLabel'] as Dict | undefined) } } : a;
   o['xAxis'] = tidyAxis(o['xAxis']);
@@ -192,6 +189,7 @@ export function Chart({ option, height = 380, testid }: ChartProps) {
     job.current = {
       testid,
       inView: () => visible.current,
+      drawn: () => shown.current !== undefined,
       run: () => {
         const c = chart.current;
         if (c === null) return;
@@ -260,5 +258,6 @@ export function Chart({ option, height = 380, testid }: ChartProps) {
     request(job.current as ChartJob);
   }, [option, narrow]);
   const h = narrow ? Math.round(height * 1.05) : height;
-  return <div class="chart" ref={el} style={{ height: `${h}px` }} data-testid={testid} data-title={chartTitle(option)} />;
+  // its accessible description is its title (set here, not by echarts' aria component, which would redo it on every update)
+  return <div class="chart" ref={el} style={{ height: `${h}px` }} role="img" aria-label={ariaText(option)} data-testid={testid} data-title={chartTitle(option)} />;
 }
