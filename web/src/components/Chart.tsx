@@ -119,12 +119,20 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
 
 let firstChartMarked = false;
 
-/** What must match for an update to be merged into the chart: the kinds and counts of its parts. */
-function shapeOf(o: ChartOption): string {
-  const d = o as Dict;
-  const part = (v: unknown): string =>
-    v === undefined ? '-' : (Array.isArray(v) ? v : [v]).map((x) => (isDict(x) ? `${String(x['type'] ?? '')}${x['markLine'] !== undefined ? 'm' : ''}` : '?')).join(',');
-  return [Object.keys(d).sort().join(','), ...['series', 'xAxis', 'yAxis', 'visualMap', 'legend', 'title', 'grid'].map((k) => part(d[k]))].join('|');
+/**
+ * What must match for an update to be merged into the chart: every key of
+ * every object and the length of every list, down to the values' kinds
+ * (lists of data apart: echarts replaces them whole). A merge then leaves
+ * nothing of the last option behind (a key the new option lacks would be
+ * kept by echarts), so it draws what drawing the option afresh would.
+ */
+function shapeOf(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(shapeOf).join(',')}]`;
+  if (isDict(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => (k === 'data' && Array.isArray(v[k]) ? 'data:D' : `${k}:${shapeOf(v[k])}`)).join(',')}}`;
+  }
+  return v === undefined ? 'u' : v === null ? 'z' : (typeof v)[0] as string;
 }
 
 /**
