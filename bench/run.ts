@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark, its figure and its target. Targets live
  * here, not in unit tests. `npm run bench -- api dashboard` runs only the
- * groups named (engine, stack, analysis, report, signals, mc, queue, startup,
- * api, dashboard).
+ * groups named (engine, stack, analysis, report, signals, mc, mc-process,
+ * queue, startup, api, dashboard).
  */
 import { cpus, loadavg } from 'node:os';
 import { engineBench } from './engine.bench.ts';
@@ -11,6 +11,7 @@ import { analysisBench } from './analysis.bench.ts';
 import { reportBench } from './report.bench.ts';
 import { signalsBench } from './signals.bench.ts';
 import { mcBench } from './mc.bench.ts';
+import { mcProcessBench } from './mc-process.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import { apiBench } from './api.bench.ts';
@@ -24,6 +25,7 @@ const GROUPS: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['report', reportBench],
   ['signals', signalsBench],
   ['mc', mcBench],
+  ['mc-process', mcProcessBench],
   ['queue', queueBench],
   ['startup', startupBench],
   ['api', apiBench],

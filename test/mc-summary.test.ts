@@ -308,3 +308,20 @@ describe('a whole summary', () => {
     for (const m of MC_METRICS) expect(samples?.metrics[m].buffer).toBeInstanceOf(ArrayBuffer);
   }, 60_000);
 });
+
+describe('a run gathers its chunks once each, in any order', () => {
+  it('chunks added in reverse order give the summary of runChunk in order; a chunk twice or one missing is refused', async () => {
+    const { ColumnGatherer, prepareMonteCarlo, runChunk, summarizeColumns, summarizeMonteCarlo } = await import('../src/analysis/monte-carlo.ts');
+    const prepared = prepareMonteCarlo(scenario(base('hyperscaler-base')), { n: 10_000, seed: 7 });
+    if (!prepared.ok) throw new Error('plan');
+    const plan = prepared.plan;
+    const chunks = plan.chunks.map((_, k) => runChunk(plan, k));
+    const g = new ColumnGatherer(plan);
+    for (const c of [...chunks].reverse()) g.add(c);
+    expect(JSON.stringify(summarizeColumns(plan, g.done()))).toBe(JSON.stringify(summarizeMonteCarlo(plan, chunks)));
+    const twice = new ColumnGatherer(plan);
+    twice.add(chunks[0]!);
+    expect(() => twice.add(chunks[0]!)).toThrow(/every chunk once/);
+    expect(() => twice.done()).toThrow(/got 1 of/);
+  });
+});

@@ -14,7 +14,7 @@
  */
 import type { Issue } from '../model/issues.ts';
 import type { Scenario } from '../model/schema.ts';
-import { ColumnarModel, IRR_NONE, IRR_SEVERAL, MC_METRICS, newBlockOutput, type McMetric } from './columnar.ts';
+import { type BlockOutput, ColumnarModel, IRR_NONE, IRR_SEVERAL, MC_METRICS, newBlockOutput, type McMetric } from './columnar.ts';
 import {
   compileDistribution,
   describeDistribution,
@@ -349,16 +349,19 @@ export function prepareMonteCarlo(scenario: Scenario, options: MonteCarloOptions
 /**
  * Sample and evaluate chunk `index` of a plan: its own stream, hypercube and
  * correlation reordering, so the result depends on nothing but the plan and
- * the index.
+ * the index. With `reuse` its columns are the plan's own buffers, valid until
+ * the next `runChunk(plan, …, true)`: for a caller that copies them away at
+ * once (`placeChunk`), so a run allocates nothing per chunk.
  */
-export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
+export function runChunk(plan: MonteCarloPlan, index: number, reuse = false): ChunkResult {
   const chunk = plan.chunks[index];
   if (chunk === undefined) throw new RangeError(`no chunk ${index} (the run has ${plan.chunks.length})`);
   const { start, size: m } = chunk;
   const rng = stream(plan.seed, index);
-  const u = new Float64Array(m);
-  const perm = plan.lhs ? new Int32Array(m) : null;
-  const inputs = plan.drivers.map(() => new Float64Array(m));
+  const buffers = reuse ? chunkBuffers(plan) : null;
+  const u = buffers?.u ?? new Float64Array(m);
+  const perm = plan.lhs ? (buffers?.perm ?? new Int32Array(m)) : null;
+  const inputs = buffers === null ? plan.drivers.map(() => new Float64Array(m)) : buffers.inputs.map((x) => x.subarray(0, m));
   plan.drivers.forEach((d, j) => {
     if (perm !== null) {
       for (let i = 0; i < m; i++) perm[i] = i;
@@ -397,7 +400,7 @@ export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
       else col.set(x.subarray(0, m));
     }
   });
-  const out = newBlockOutput(m);
+  const out = buffers === null ? newBlockOutput(m) : blockView(buffers.out, m);
   model.evaluate(slots, m, out, plan.touched);
   return {
     index,
@@ -410,6 +413,38 @@ export function runChunk(plan: MonteCarloPlan, index: number): ChunkResult {
     irrAtLeastWacc: out.irrAtLeastWacc,
     paybackWithinLife: out.paybackWithinLife,
     correlated,
+  };
+}
+
+/** What `runChunk(plan, k, true)` fills, one set per plan, reused chunk after chunk. */
+interface ChunkBuffers {
+  u: Float64Array;
+  perm: Int32Array;
+  inputs: Float64Array[];
+  out: BlockOutput;
+}
+const buffersOf = new WeakMap<MonteCarloPlan, ChunkBuffers>();
+
+function chunkBuffers(plan: MonteCarloPlan): ChunkBuffers {
+  let b = buffersOf.get(plan);
+  if (b === undefined) {
+    const size = Math.max(0, ...plan.chunks.map((c) => c.size));
+    b = { u: new Float64Array(size), perm: new Int32Array(size), inputs: plan.drivers.map(() => new Float64Array(size)), out: newBlockOutput(size) };
+    buffersOf.set(plan, b);
+  }
+  return b;
+}
+
+/** The first `m` samples of a block output. */
+function blockView(o: BlockOutput, m: number): BlockOutput {
+  const metrics = {} as Record<McMetric, Float64Array>;
+  for (const k of MC_METRICS) metrics[k] = o.metrics[k].subarray(0, m);
+  return {
+    metrics,
+    irrRoots: o.irrRoots.subarray(0, m),
+    equityIrrRoots: o.equityIrrRoots.subarray(0, m),
+    irrAtLeastWacc: o.irrAtLeastWacc.subarray(0, m),
+    paybackWithinLife: o.paybackWithinLife.subarray(0, m),
   };
 }
 
@@ -432,34 +467,85 @@ const plainBuffer: BufferAlloc = (bytes) => new ArrayBuffer(bytes);
  */
 export type McColumns = Pick<ChunkResult, 'inputs' | 'metrics' | 'irrRoots' | 'equityIrrRoots' | 'irrAtLeastWacc' | 'paybackWithinLife'> & { uncorrelated: number };
 
+/**
+ * The columns of a run, filled chunk by chunk as the chunks come (in any
+ * order, each once), so that a chunk's own memory can go as soon as it is
+ * added: a run holds its samples once, not twice.
+ *
+ * @example
+ * const g = new ColumnGatherer(plan);
+ * for (let k = 0; k < plan.chunks.length; k++) g.add(runChunk(plan, k));
+ * const result = summarizeColumns(plan, g.done());
+ */
+export class ColumnGatherer {
+  private readonly cols: McColumns;
+  private readonly seen: Uint8Array;
+  private added = 0;
+
+  constructor(
+    private readonly plan: MonteCarloPlan,
+    alloc: BufferAlloc = plainBuffer,
+  ) {
+    const n = plan.n;
+    const float = (): Float64Array => new Float64Array(alloc(8 * n));
+    const flags = (): Uint8Array => new Uint8Array(alloc(n));
+    this.cols = {
+      inputs: plan.drivers.map(float),
+      metrics: MC_METRICS.map(float),
+      irrRoots: flags(),
+      equityIrrRoots: flags(),
+      irrAtLeastWacc: flags(),
+      paybackWithinLife: flags(),
+      uncorrelated: 0,
+    };
+    this.seen = new Uint8Array(plan.chunks.length);
+  }
+
+  /** The columns being filled (in the memory `alloc` gave: shared, a worker can `placeChunk` into them). */
+  get columns(): McColumns {
+    return this.cols;
+  }
+
+  /** Copy a chunk's samples to their places. */
+  add(c: ChunkResult): void {
+    this.placed(c.index, c.size, c.correlated);
+    placeChunk(this.cols, c);
+  }
+
+  /** Chunk `index` of `size` samples is in the columns (a worker put it there with `placeChunk`). */
+  placed(index: number, size: number, correlated: boolean): void {
+    const where = this.plan.chunks[index];
+    if (where === undefined || this.seen[index] === 1 || where.size !== size) {
+      throw new RangeError(`a summary needs every chunk once: chunk ${index} is not one of the run's ${this.plan.chunks.length} or came twice`);
+    }
+    this.seen[index] = 1;
+    this.added++;
+    if (!correlated) this.cols.uncorrelated += size;
+  }
+
+  /** The columns, once every chunk is in. */
+  done(): McColumns {
+    if (this.added !== this.plan.chunks.length) throw new RangeError(`a summary needs every chunk once: got ${this.added} of ${this.plan.chunks.length}`);
+    return this.cols;
+  }
+}
+
+/** Copy a chunk's samples into a run's columns at the chunk's start (not its `uncorrelated` count: `ColumnGatherer` keeps that). */
+export function placeChunk(cols: McColumns, c: ChunkResult): void {
+  cols.inputs.forEach((col, j) => col.set(c.inputs[j] as Float64Array, c.start));
+  cols.metrics.forEach((col, k) => col.set(c.metrics[k] as Float64Array, c.start));
+  cols.irrRoots.set(c.irrRoots, c.start);
+  cols.equityIrrRoots.set(c.equityIrrRoots, c.start);
+  cols.irrAtLeastWacc.set(c.irrAtLeastWacc, c.start);
+  cols.paybackWithinLife.set(c.paybackWithinLife, c.start);
+}
+
 /** Put the chunks of a run (in any order; each once) together in sample order. */
 export function gatherChunks(plan: MonteCarloPlan, chunks: readonly ChunkResult[], alloc: BufferAlloc = plainBuffer): McColumns {
-  const n = plan.n;
-  const sorted = [...chunks].sort((a, b) => a.index - b.index);
-  if (sorted.length !== plan.chunks.length || sorted.some((c, k) => c.index !== k)) {
-    throw new RangeError(`a summary needs every chunk once: got ${chunks.length} of ${plan.chunks.length}`);
-  }
-  const float = (): Float64Array => new Float64Array(alloc(8 * n));
-  const flags = (): Uint8Array => new Uint8Array(alloc(n));
-  const cols: McColumns = {
-    inputs: plan.drivers.map(float),
-    metrics: MC_METRICS.map(float),
-    irrRoots: flags(),
-    equityIrrRoots: flags(),
-    irrAtLeastWacc: flags(),
-    paybackWithinLife: flags(),
-    uncorrelated: 0,
-  };
-  for (const c of sorted) {
-    cols.inputs.forEach((col, j) => col.set(c.inputs[j] as Float64Array, c.start));
-    cols.metrics.forEach((col, k) => col.set(c.metrics[k] as Float64Array, c.start));
-    cols.irrRoots.set(c.irrRoots, c.start);
-    cols.equityIrrRoots.set(c.equityIrrRoots, c.start);
-    cols.irrAtLeastWacc.set(c.irrAtLeastWacc, c.start);
-    cols.paybackWithinLife.set(c.paybackWithinLife, c.start);
-    if (!c.correlated) cols.uncorrelated += c.size;
-  }
-  return cols;
+  if (chunks.length !== plan.chunks.length) throw new RangeError(`a summary needs every chunk once: got ${chunks.length} of ${plan.chunks.length}`);
+  const g = new ColumnGatherer(plan, alloc);
+  for (const c of chunks) g.add(c);
+  return g.done();
 }
 
 /** A metric's share of the summary: its statistics, and its ranks for the importance of the drivers. */
@@ -476,12 +562,14 @@ export interface MetricPart {
 /** What the drivers' part needs of a metric's. */
 export type MetricRanks = Pick<MetricPart, 'ranks' | 'ss'>;
 
-// scratch of the per-column work, reused from column to column
+// scratch of the per-column work, reused from column to column; each array made when first needed
+// (a worker that only sorts metrics without gaps never makes `values` or `subset`)
 interface Scratch {
-  values: Float64Array;
+  n: number;
+  values: Float64Array | null;
   sorted: Float64Array;
   order: Uint32Array;
-  subset: Float32Array;
+  subset: Float32Array | null;
   /** the ranks of a group's drivers */
   group: Float32Array[];
 }
@@ -494,8 +582,8 @@ export function releaseSummaryScratch(): void {
 }
 
 function scratch(n: number): Scratch {
-  if (scratchOf === null || scratchOf.sorted.length < n) {
-    scratchOf = { values: new Float64Array(n), sorted: new Float64Array(n), order: new Uint32Array(n), subset: new Float32Array(n), group: [] };
+  if (scratchOf === null || scratchOf.n < n) {
+    scratchOf = { n, values: null, sorted: new Float64Array(n), order: new Uint32Array(n), subset: null, group: [] };
   }
   return scratchOf;
 }
@@ -503,14 +591,15 @@ function scratch(n: number): Scratch {
 /** The share of metric column `col` (one of `McColumns.metrics`): one sort gives its percentiles, histogram and ranks. */
 export function summarizeMetric(plan: MonteCarloPlan, col: Float64Array, alloc: BufferAlloc = plainBuffer): MetricPart {
   const n = plan.n;
-  const { values, sorted, order } = scratch(n);
+  const sc = scratch(n);
+  const { sorted, order } = sc;
   let m = 0;
   for (let i = 0; i < n; i++) if (!Number.isNaN(col[i] as number)) m++;
   let x = col;
   let idx: Int32Array | null = null;
   if (m < n) {
     idx = new Int32Array(alloc(4 * m));
-    x = values;
+    x = sc.values ??= new Float64Array(sc.n);
     let k = 0;
     for (let i = 0; i < n; i++) {
       const v = col[i] as number;
@@ -627,7 +716,8 @@ export function summarizeDrivers(
   alloc: BufferAlloc = plainBuffer,
 ): DriverPart[] {
   const n = plan.n;
-  const { sorted, order, subset, group } = scratch(n);
+  const sc = scratch(n);
+  const { sorted, order, group } = sc;
   const parts: DriverPart[] = [];
   // the metrics of a set, each column of ranks once (two metrics may share theirs: `sameMetrics`)
   const metricsOf = (set: number): number[] => sets.of.flatMap((of, k) => (of === set && metrics.findIndex((x) => x.ranks === (metrics[k] as MetricRanks).ranks) === k ? [k] : []));
@@ -649,7 +739,7 @@ export function summarizeDrivers(
       sets.sets.forEach((set, si) => {
         const ks = metricsOf(si);
         if (set.posOf === null || ks.length === 0) return;
-        const x = subset.subarray(0, set.m);
+        const x = (sc.subset ??= new Float32Array(sc.n)).subarray(0, set.m);
         subsetCenteredRanks(sorted, order, n, ties, set.posOf, set.m, x);
         const sxy = new Float64Array(ks.length);
         rankDots(
@@ -708,15 +798,19 @@ export function driverGroups(plan: MonteCarloPlan, count = 1): number[][] {
  * its threads; the numbers do not depend on who computes them).
  */
 export function summarizeMonteCarlo(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples = false): McResult {
+  return summarizeColumns(plan, gatherChunks(plan, chunks), keepSamples);
+}
+
+/** `summarizeMonteCarlo` of a run's columns (`ColumnGatherer`). */
+export function summarizeColumns(plan: MonteCarloPlan, cols: McColumns, keepSamples = false): McResult {
   try {
-    return summarizeParts(plan, chunks, keepSamples);
+    return summarizeParts(plan, cols, keepSamples);
   } finally {
     releaseSummaryScratch();
   }
 }
 
-function summarizeParts(plan: MonteCarloPlan, chunks: readonly ChunkResult[], keepSamples: boolean): McResult {
-  const cols = gatherChunks(plan, chunks);
+function summarizeParts(plan: MonteCarloPlan, cols: McColumns, keepSamples: boolean): McResult {
   const same = sameMetrics(cols);
   const metrics = everyMetricPart(
     same,

@@ -1,20 +1,21 @@
 /**
  * A Monte Carlo worker thread: it builds the run's plan from the scenario and
  * options it was started with (the same plan as the main thread's), then
- * does the tasks it is sent, one at a time: evaluate a chunk (its columns
- * sent back transferred, not copied), or a part of the summary — a metric's
+ * does the tasks it is sent, one at a time: evaluate a chunk (its samples
+ * written straight into the run's columns in shared memory), or a part of the summary — a metric's
  * statistics and ranks, a group of drivers' statistics and rank correlations
  * — over columns in shared memory, answering in shared memory too.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type BufferAlloc,
-  type ChunkResult,
   type DriverPart,
   type ImportanceSets,
   type MetricPart,
   type MetricRanks,
+  type McColumns,
   type MonteCarloOptions,
+  placeChunk,
   prepareMonteCarlo,
   runChunk,
   summarizeDrivers,
@@ -24,14 +25,14 @@ import type { Scenario } from '../model/schema.ts';
 
 /** What the main thread sends: a task, by its index in the current batch. */
 export type WorkerRequest =
-  | { type: 'chunk'; index: number }
+  | { type: 'chunk'; index: number; into: McColumns }
   | { type: 'metric'; index: number; column: Float64Array }
   | { type: 'drivers'; index: number; drivers: number[]; columns: Float64Array[]; metrics: MetricRanks[]; sets: ImportanceSets };
 
 /** What a worker sends back: a task's result, with the index of its request. */
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'chunk'; index: number; result: ChunkResult }
+  | { type: 'chunk'; index: number; size: number; correlated: boolean }
   | { type: 'metric'; index: number; part: MetricPart }
   | { type: 'drivers'; index: number; parts: DriverPart[] }
   | { type: 'failed'; message: string };
@@ -49,9 +50,9 @@ if (!prepared.ok) {
   const plan = prepared.plan;
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'chunk') {
-      const r = runChunk(plan, msg.index);
-      const transfer = [...r.inputs, ...r.metrics, r.irrRoots, r.equityIrrRoots, r.irrAtLeastWacc, r.paybackWithinLife].map((a) => a.buffer as ArrayBuffer);
-      port.postMessage({ type: 'chunk', index: msg.index, result: r } satisfies WorkerReply, transfer);
+      const r = runChunk(plan, msg.index, true);
+      placeChunk(msg.into, r);
+      port.postMessage({ type: 'chunk', index: msg.index, size: r.size, correlated: r.correlated } satisfies WorkerReply);
     } else if (msg.type === 'metric') {
       port.postMessage({ type: 'metric', index: msg.index, part: summarizeMetric(plan, msg.column, sharedBuffer) } satisfies WorkerReply);
     } else if (msg.type === 'drivers') {

@@ -15,18 +15,18 @@ import { AnalysisInputError } from '../analysis/paths.ts';
 import {
   assembleSummary,
   type BufferAlloc,
-  type ChunkResult,
+  ColumnGatherer,
   driverGroups,
-  gatherChunks,
   everyMetricPart,
   importanceSets,
+  type McColumns,
   type McResult,
   type MonteCarloOptions,
   type MonteCarloPlan,
   prepareMonteCarlo,
   runChunk,
   sameMetrics,
-  summarizeMonteCarlo,
+  summarizeColumns,
 } from '../analysis/monte-carlo.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { WorkerReply, WorkerRequest } from './mc-worker.ts';
@@ -102,18 +102,19 @@ export async function runMonteCarloParallel(scenario: Scenario, options: MonteCa
 
 /** In this thread, yielding between chunks so a signal can land. */
 async function runHere(plan: MonteCarloPlan, options: MonteCarloOptions, p: ParallelOptions): Promise<ParallelOutcome> {
-  const results: ChunkResult[] = [];
+  // each chunk goes to its place in the run's columns as it is made: the run holds its samples once
+  const gathered = new ColumnGatherer(plan);
   let done = 0;
   for (let k = 0; k < plan.chunks.length; k++) {
     if (p.signal?.aborted) return { status: 'interrupted', done, total: plan.n };
-    const r = runChunk(plan, k);
-    results.push(r);
+    const r = runChunk(plan, k, true);
+    gathered.add(r);
     done += r.size;
     p.onProgress?.(done, plan.n);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (p.signal?.aborted) return { status: 'interrupted', done, total: plan.n };
-  return { status: 'done', result: summarizeMonteCarlo(plan, results, options.keepSamples === true), workers: 1 };
+  return { status: 'done', result: summarizeColumns(plan, gathered.done(), options.keepSamples === true), workers: 1 };
 }
 
 async function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: MonteCarloOptions, count: number, p: ParallelOptions): Promise<ParallelOutcome> {
@@ -122,18 +123,23 @@ async function runOnWorkers(plan: MonteCarloPlan, scenario: Scenario, options: M
   const workerOptions: MonteCarloOptions = JSON.parse(JSON.stringify({ ...options, keepSamples: false })) as MonteCarloOptions;
   const pool = new WorkerPool(count, { scenario, options: workerOptions }, p.signal);
   let done = 0;
+  // each worker writes its chunks into the run's columns in shared memory: the run holds its samples once
+  const gathered = new ColumnGatherer(plan, sharedBuffer);
   try {
-    const replies = await pool.run(
+    const into = gathered.columns;
+    await pool.run(
       'chunk',
-      plan.chunks.map((_, index) => ({ type: 'chunk', index })),
+      plan.chunks.map((_, index) => ({ type: 'chunk', index, into })),
       (r) => {
-        done += r.result.size;
+        gathered.placed(r.index, r.size, r.correlated);
+        done += r.size;
         p.onProgress?.(done, plan.n);
       },
+      false,
     );
     const result = await summarizeOnWorkers(
       plan,
-      replies.map((r) => r.result),
+      gathered.done(),
       pool,
       options.keepSamples === true,
       p.sharedSamples === true,
@@ -155,8 +161,7 @@ const sharedBuffer: BufferAlloc = (bytes) => new SharedArrayBuffer(bytes);
  * the same order, as `summarizeMonteCarlo`. The columns live in shared
  * memory; every part lands by its index, whichever worker computed it.
  */
-async function summarizeOnWorkers(plan: MonteCarloPlan, chunks: ChunkResult[], pool: WorkerPool, keepSamples: boolean, sharedSamples: boolean): Promise<McResult> {
-  const cols = gatherChunks(plan, chunks, sharedBuffer);
+async function summarizeOnWorkers(plan: MonteCarloPlan, cols: McColumns, pool: WorkerPool, keepSamples: boolean, sharedSamples: boolean): Promise<McResult> {
   const same = sameMetrics(cols);
   const distinct = await pool.run(
     'metric',
@@ -205,6 +210,8 @@ class WorkerPool {
     requests: WorkerRequest[];
     next: number;
     replies: WorkerReply[];
+    /** 1 where request i has its reply */
+    answered: Uint8Array;
     received: number;
     onReply: (r: WorkerReply) => void;
     resolve: (replies: WorkerReply[]) => void;
@@ -233,15 +240,20 @@ class WorkerPool {
     return this.workers.length;
   }
 
-  /** Run every request; the replies in request order (`onReply` as each arrives). */
-  run<T extends WorkerRequest['type']>(type: T, requests: Extract<WorkerRequest, { type: T }>[], onReply?: (r: Reply<T>) => void): Promise<Reply<T>[]> {
+  /**
+   * Run every request; the replies in request order (`onReply` as each
+   * arrives). With `keep` false the replies are handed to `onReply` alone and
+   * the promise gives an empty list (nothing held for the batch's end).
+   */
+  run<T extends WorkerRequest['type']>(type: T, requests: Extract<WorkerRequest, { type: T }>[], onReply?: (r: Reply<T>) => void, keep = true): Promise<Reply<T>[]> {
     return new Promise<Reply<T>[]>((resolve, reject) => {
       if (this.failure !== null) return reject(this.failure);
       if (requests.length === 0) return resolve([]);
       this.batch = {
         requests,
         next: 0,
-        replies: new Array<WorkerReply>(requests.length),
+        replies: keep ? new Array<WorkerReply>(requests.length) : [],
+        answered: new Uint8Array(requests.length),
         received: 0,
         onReply: (r) => {
           if (r.type !== type) throw new Error(`a Monte Carlo worker answered ${r.type} to ${type}`);
@@ -264,8 +276,9 @@ class WorkerPool {
     if (this.closed || this.failure !== null) return;
     if (msg.type === 'failed') return this.fail(new Error(`a Monte Carlo worker could not plan the run: ${msg.message}`));
     const b = this.batch;
-    if (msg.type !== 'ready' && b !== null && b.replies[msg.index] === undefined) {
-      b.replies[msg.index] = msg;
+    if (msg.type !== 'ready' && b !== null && b.answered[msg.index] === 0) {
+      b.answered[msg.index] = 1;
+      if (b.replies.length > 0) b.replies[msg.index] = msg;
       b.received++;
       try {
         b.onReply(msg);
