@@ -136,14 +136,12 @@ function shapeOf(v: unknown): string {
 }
 
 /**
- * Whether two parts of an option draw the same. Functions (formatters) are
- * compared by their text: the report's option builders derive whatever a
- * formatter reads from the same data that sits beside it in the option, so
- * equal data and equal text draw the same labels.
+ * Whether two parts of an option draw the same: equal values, and the very
+ * same functions (a formatter made anew may read other numbers than the last
+ * one, though its text is the same).
  */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a === 'function' || typeof b === 'function') return typeof a === 'function' && typeof b === 'function' && String(a) === String(b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
