@@ -1,5 +1,10 @@
-/** `npm run bench`: every benchmark, its figure and its target. Targets live here, not in unit tests. */
-import { cpus } from 'node:os';
+/**
+ * `npm run bench`: every benchmark, its figure and its target. Targets live
+ * here, not in unit tests. `npm run bench -- api dashboard` runs only the
+ * groups named (engine, portfolio, stack, analysis, report, signals, mc, mc-process,
+ * queue, startup, api, dashboard).
+ */
+import { cpus, loadavg } from 'node:os';
 import { engineBench } from './engine.bench.ts';
 import { portfolioBench } from './portfolio.bench.ts';
 import { stackBench } from './stack.bench.ts';
@@ -10,12 +15,32 @@ import { mcBench } from './mc.bench.ts';
 import { mcProcessBench } from './mc-process.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { startupBench } from './startup.bench.ts';
+import { apiBench } from './api.bench.ts';
+import { dashboardBench } from './dashboard.bench.ts';
 import type { BenchRow } from './measure.ts';
 
-const rows: BenchRow[] = [...engineBench(), ...portfolioBench(), ...stackBench(), ...analysisBench(), ...reportBench(), ...(await signalsBench()), ...(await mcBench()), ...mcProcessBench(), ...(await queueBench()), ...startupBench()];
+const GROUPS: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
+  ['engine', engineBench],
+  ['portfolio', portfolioBench],
+  ['stack', stackBench],
+  ['analysis', analysisBench],
+  ['report', reportBench],
+  ['signals', signalsBench],
+  ['mc', mcBench],
+  ['mc-process', mcProcessBench],
+  ['queue', queueBench],
+  ['startup', startupBench],
+  ['api', apiBench],
+  ['dashboard', dashboardBench],
+];
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !GROUPS.some(([name]) => name === a));
+if (unknown.length > 0) throw new Error(`no bench group ${unknown.join(', ')} (groups: ${GROUPS.map(([name]) => name).join(', ')})`);
+const rows: BenchRow[] = [];
+for (const [name, run] of GROUPS) if (asked.length === 0 || asked.includes(name)) rows.push(...(await run()));
 
 const fmt = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: x < 100 ? 2 : 0 });
-console.log(`inference-payback benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'})\n`);
+console.log(`inference-payback benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end\n`);
 for (const r of rows) {
   const value = r.perSecond !== undefined ? `${fmt(r.perSecond)} ${r.unit}` : `${fmt(r.millis ?? 0)} ${r.unit}`;
   let verdict = '';

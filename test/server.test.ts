@@ -2,7 +2,8 @@
  * The HTTP API through `app.request()` (no socket): every route's success and
  * its errors, the token on writes, the limits, the headers, the dashboard.
  */
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.ts';
@@ -661,6 +662,55 @@ describe('the dashboard', () => {
     expect((await app.request('/assets/missing.js')).status).toBe(404);
     expect((await app.request('/../../etc/passwd')).status).not.toBe(500);
     expect(await (await app.request('/%2e%2e/%2e%2e/etc/passwd')).text()).not.toContain('root:');
+  });
+  it('sends text files compressed when the browser accepts it: the build\'s brotli or gzip twin, else gzip made once; small files and other types as they are', async () => {
+    const web = join(t.dir, 'web-compressed');
+    mkdirSync(join(web, 'assets'), { recursive: true });
+    const js = `export const x = [${Array.from({ length: 2000 }, (_, i) => i).join(',')}];\n`;
+    const css = `body { margin: 0; }\n${'.a { color: red; }\n'.repeat(200)}`;
+    writeFileSync(join(web, 'index.html'), '<!doctype html><script type="module" src="./assets/app.js"></script>');
+    writeFileSync(join(web, 'assets', 'app.js'), js);
+    writeFileSync(join(web, 'assets', 'app.js.br'), brotliCompressSync(js));
+    writeFileSync(join(web, 'assets', 'app.js.gz'), gzipSync(js));
+    writeFileSync(join(web, 'assets', 'app.css'), css);
+    writeFileSync(join(web, 'assets', 'tiny.js'), 'console.log(1)');
+    writeFileSync(join(web, 'assets', 'pic.png'), Buffer.alloc(4096, 1));
+    const { createApp } = await import('../src/server/app.ts');
+    const app = createApp({ catalog: catalog(), clock: () => NOW, requireToken: false, limits: { bodyBytes: 1000, mcSamples: 10, mcMillis: 1000 }, webDir: web });
+    const get = (path: string, enc?: string) => app.request(path, enc === undefined ? {} : { headers: { 'accept-encoding': enc } });
+    const body = async (r: Response): Promise<Buffer> => Buffer.from(await r.arrayBuffer());
+
+    const br = await get('/assets/app.js', 'gzip, deflate, br');
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    expect(br.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(br.headers.get('cache-control')).toContain('immutable');
+    expect(brotliDecompressSync(await body(br)).toString()).toBe(js);
+    // the browser's preference by q-value; q=0 refuses
+    const gz = await get('/assets/app.js', 'br;q=0.5, gzip');
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(await body(gz)).toString()).toBe(js);
+    expect((await get('/assets/app.js', 'br;q=0, gzip;q=0')).headers.get('content-encoding')).toBeNull();
+    const plain = await get('/assets/app.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect((await body(plain)).toString()).toBe(js);
+    // no twin: gzip made here (the same bytes the next time), never brotli made on the spot
+    const made = await get('/assets/app.css', 'br, gzip');
+    expect(made.headers.get('content-encoding')).toBe('gzip');
+    const madeBytes = await body(made);
+    expect(gunzipSync(madeBytes).toString()).toBe(css);
+    expect(await body(await get('/assets/app.css', 'gzip'))).toEqual(madeBytes);
+    expect((await get('/assets/app.css', 'br')).headers.get('content-encoding')).toBeNull();
+    // a twin older than its file is not used
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(web, 'assets', 'app.js'), later, later);
+    const stale = await get('/assets/app.js', 'br');
+    expect(stale.headers.get('content-encoding')).toBeNull();
+    expect((await body(stale)).toString()).toBe(js);
+    // small files and binary types as they are
+    expect((await get('/assets/tiny.js', 'br, gzip')).headers.get('content-encoding')).toBeNull();
+    expect((await get('/assets/pic.png', 'br, gzip')).headers.get('content-encoding')).toBeNull();
+    expect((await get('/explore', 'br, gzip')).headers.get('content-type')).toMatch(/^text\/html/);
   });
   it('without a store, saving answers 503 and reads still work', async () => {
     const { createApp } = await import('../src/server/app.ts');

@@ -186,8 +186,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await slider.focus();
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.textContent('[data-testid="kpi-npv"]')).not.toBe(npv0);
-    const after = await Promise.all(charts.map((c) => chartPixels(page, c)));
-    charts.forEach((c, i) => expect(after[i], `${c} did not change`).not.toBe(before[i]));
+    // a chart out of view is redrawn a moment later (web/src/chart-frame.ts)
+    for (const [i, c] of charts.entries()) await expect.poll(() => chartPixels(page, c), { message: `${c} did not change` }).not.toBe(before[i]);
     // the URL reproduces the view: wait until it holds the slider's last value (the presses may still be landing)
     await expect.poll(async () => (await page.evaluate(() => location.hash)).includes(`utilization=${await page.inputValue('[data-testid="slider-utilization"]')}`)).toBe(true);
     const shown = await page.textContent('[data-testid="slider-value-utilization"]');
@@ -220,7 +220,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await slider.focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.textContent('[data-testid="kpi-min-dscr"]')).not.toBe(ratio(r.summary.minDscr));
-    expect(await chartPixels(page, 'chart-coverage')).not.toBe(wall);
+    await expect.poll(() => chartPixels(page, 'chart-coverage')).not.toBe(wall);
     await page.screenshot({ path: join(OUT, 'web-explore-capital.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -249,9 +249,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
           while (w.__payback.exploreRenders === n0) await new Promise((r) => setTimeout(r, 0));
           sync.push(w.__payback.exploreAt - t0);
           engine.push(w.__payback.engineMs);
-          charts.push(w.__payback.chartsMs);
           await new Promise((r) => requestAnimationFrame(() => r(null)));
           frame.push(performance.now() - t0);
+          charts.push(w.__payback.chartsMs);
         }
         return { sync: sync.slice(4), frame: frame.slice(4), engine: engine.slice(4), charts: charts.slice(4) };
       });
@@ -259,7 +259,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
       expect(errors).toEqual([]);
       await page.close();
     }
-    metrics['sliderToChartsMs'] = { ...out, loadAverage1mAtEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10, target: 50, note: 'engineAndCharts: input event → engine + 4 charts redrawn (synchronous canvas flush); toNextFrame: until the next animation frame; engineOnly: evaluate(); chartsOnly: the 4 echarts setOption calls' };
+    metrics['sliderToChartsMs'] = { ...out, loadAverage1mAtEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10, target: 50, note: 'engineAndCharts: input event → engine and page rendered (the charts follow at the next frame); toNextFrame: until after that frame\'s chart redraws; engineOnly: evaluate(); chartsOnly: the redraws of the charts in view in that frame (those out of view follow when idle); the bench (npm run bench) measures input → painted frame' };
   }, 120_000);
 
   it('Explore: an invalid YAML edit shows the issue at its line', async () => {

@@ -19,9 +19,16 @@ export const NONE = '—';
  */
 export const noValue = (x: number | null | undefined): x is null | undefined => x === null || x === undefined || !Number.isFinite(x);
 
+/** The formatters of `group`, one per number of decimals (making one costs far more than using it: a dashboard frame formats hundreds of numbers). */
+const fixed = new Map<number, Intl.NumberFormat>();
+
 /** A number with thousands separators and fixed decimals: `2,109.4`; non-finite as `—`. */
-export const group = (x: number, digits: number): string =>
-  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : NONE;
+export function group(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return NONE;
+  let f = fixed.get(digits);
+  if (f === undefined) fixed.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f.format(x);
+}
 
 /** Money in millions: `$14.26M` (digits 2) or `+$2,109M` (digits 0, signed). */
 export function millions(x: number | null, digits = 2, signed = false): string {

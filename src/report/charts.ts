@@ -51,6 +51,8 @@ export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helve
 
 const compactUsd = new Intl.NumberFormat('en-US', { notation: 'compact', style: 'currency', currency: 'USD', minimumFractionDigits: 0, maximumFractionDigits: 2 });
 const compactNum = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+const upTo2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const upTo3 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 
 const minus = (s: string): string => s.replace(/^-/, '−');
 
@@ -61,13 +63,13 @@ export function axisMoney(v: number): string {
 
 /** Axis money per unit, with cents where they matter: `$0.25`, `$3`, `$1.2K`. */
 export function axisPrice(v: number): string {
-  return Math.abs(v) >= 1000 ? axisMoney(v) : minus(`${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { maximumFractionDigits: 3 })}`);
+  return Math.abs(v) >= 1000 ? axisMoney(v) : minus(`${v < 0 ? '-' : ''}$${upTo3.format(Math.abs(v))}`);
 }
 
 /** Axis token counts: `15.8T`, quadrillions as `1.2Q`. */
 export function axisTokens(v: number): string {
   const a = Math.abs(v);
-  if (a >= 1e15) return minus(`${v < 0 ? '-' : ''}${(a / 1e15).toLocaleString('en-US', { maximumFractionDigits: 2 })}Q`);
+  if (a >= 1e15) return minus(`${v < 0 ? '-' : ''}${upTo2.format(a / 1e15)}Q`);
   return minus(compactNum.format(v));
 }
 
@@ -511,7 +513,7 @@ export function paybackStackOption(stack: PaybackStack, title = `Payback stack �
   };
 }
 
-const ratioText = (f: number | null): string => (f === null ? '—' : `${f.toLocaleString('en-US', { maximumFractionDigits: 2 })}×`);
+const ratioText = (f: number | null): string => (f === null ? '—' : `${upTo2.format(f)}×`);
 
 /**
  * The internal-inference sweep (MODEL.md §5): clean (cash) and strategic
@@ -615,7 +617,7 @@ export function tornadoOption(
   const base = t.baseMetric ?? 0;
   const metricLabel = opts.metricLabel ?? t.metric;
   const higherIsBetter = metricBetter(t.metric) === 'higher';
-  const fmtValue = opts.formatValue ?? ((_: TornadoRow, x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+  const fmtValue = opts.formatValue ?? ((_: TornadoRow, x: number) => upTo3.format(x));
   // bars start at the base value: a transparent offset from 0 to the bar's start, then the bar (stacked on every sign)
   const start = (m: number | null): number | null => (m === null ? null : Math.min(base, m));
   const length = (m: number | null): number | null => (m === null ? null : Math.abs(m - base));
@@ -652,7 +654,7 @@ export function tornadoOption(
     },
   ];
   const money = isMoneyMetric(t.metric);
-  const axisFmt = money ? axisMoney : (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  const axisFmt = money ? axisMoney : (v: number) => upTo3.format(v);
   // labels wrap at labelWidth; the margin keeps room beyond it (text measured short still fits)
   const labelWidth = Math.min(210, Math.max(...rows.map((r) => textWidth(r.label, 11)), 60));
   return {

@@ -4,12 +4,12 @@
  * it with `app.request()` and no socket. `payback serve` gives it a socket.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { environmentFailure } from '../io/environment.ts';
 import type { Catalog } from '../model/schema.ts';
 import type { ObservationStore } from '../store/types.ts';
+import { limitBody } from './body.ts';
 import { budgetOf, checkScenario, DEFAULT_JOB_BYTES, DEFAULT_SCENARIO_CELLS, refuseScenario } from './budget.ts';
 import { HttpError } from './http.ts';
 import { JobRunner } from './job-runner.ts';
@@ -165,14 +165,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: deps.limits.bodyBytes,
-      onError: () => {
-        throw new HttpError(413, `the body is over the limit of ${deps.limits.bodyBytes} bytes`);
-      },
+    limitBody(deps.limits.bodyBytes, () => {
+      throw new HttpError(413, `the body is over the limit of ${deps.limits.bodyBytes} bytes`);
     }),
   );
   app.use('/api/*', async (c, next) => {
+    // set before the answer is made, so it goes out with it (a header set after would copy the answer); a route may set its own
+    c.header('Cache-Control', 'no-store');
     await next();
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });

@@ -3,12 +3,14 @@
  * placed where it was named), checking targets and driver paths at once, and
  * turning an analysis' rejection of its input into a 400.
  */
+import type { Context } from 'hono';
 import { AnalysisInputError, checkInputPath } from '../analysis/paths.ts';
 import { checkTarget, parseTarget } from '../analysis/targets.ts';
 import type { Issue } from '../model/issues.ts';
 import type { Portfolio } from '../model/portfolio-load.ts';
 import type { Scenario } from '../model/schema.ts';
 import type { ServerContext } from './app.ts';
+import type { JobOptions } from './job-runner.ts';
 import { badRequest, HttpError } from './http.ts';
 import type { LoadedScenario, ScenarioRef } from './scenarios.ts';
 
@@ -81,4 +83,18 @@ export function checkTargetAndDrivers(scenario: Scenario | Portfolio, target: st
 export async function loadAt(ctx: ServerContext, at: string, ref: ScenarioRef): Promise<LoadedScenario> {
   const [l] = await loadAll([{ at, load: () => ctx.library.load(ref) }]);
   return l as LoadedScenario;
+}
+
+/**
+ * The options of a job that may run here (`jobs.compute`): its abort signal is
+ * taken from the request only when a worker job asks for it, since building
+ * the web Request behind it costs more than a quick job.
+ */
+export function quickJob(c: Context, what: string): JobOptions {
+  return {
+    what,
+    get signal() {
+      return c.req.raw.signal;
+    },
+  };
 }

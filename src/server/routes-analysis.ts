@@ -18,7 +18,7 @@ import { COMPARE_METRICS } from '../report/metrics.ts';
 import type { ServerContext } from './app.ts';
 import { budgetOf, checkEstimate, evaluationCost, monteCarloCost, workloadOf } from './budget.ts';
 import { badRequest, HttpError } from './http.ts';
-import { checkTargetAndDrivers, DEFAULT_REFERENCE, loadAll } from './requests.ts';
+import { checkTargetAndDrivers, DEFAULT_REFERENCE, loadAll, quickJob } from './requests.ts';
 import { archetypeBaseCases } from './scenarios.ts';
 import {
   advantagesRequestSchema,
@@ -45,8 +45,17 @@ import {
   tornadoResponseSchema,
 } from './schemas.ts';
 
+const JSON_ANSWER = { 'Content-Type': 'application/json' } as const;
+const utf8 = new TextEncoder();
+
 export function analysisRoutes(ctx: ServerContext): void {
   const { routes, library } = ctx;
+  /**
+   * The answers of /api/run by the library's remembered scenario: the engine is
+   * deterministic, so a built-in (or any text in use) is evaluated and
+   * serialized once while the library keeps it, not on every request.
+   */
+  const runAnswers = new WeakMap<object, Uint8Array<ArrayBuffer>>();
 
   routes.add(
     {
@@ -60,12 +69,17 @@ export function analysisRoutes(ctx: ServerContext): void {
       errors: [404, 422],
     },
     async (c, { body }) => {
-      const l = await library.load(body);
-      const result = await ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the run' });
+      const l = await library.load(body, '', { readOnly: true });
+      // a remembered scenario (frozen, shared) always gives the same answer: made once, sent as bytes
+      const known = Object.isFrozen(l.scenario) ? runAnswers.get(l.scenario) : undefined;
+      if (known !== undefined) return c.body(known, 200, JSON_ANSWER);
+      const result = await ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), quickJob(c, 'the run'));
       // MODEL.md §2: a value that overflows the model's arithmetic is an input error naming the line and the year
       const overflow = nonFiniteIssues(result);
       if (overflow.length > 0) throw new HttpError(422, 'the inputs overflow the model', overflow);
-      return c.json({ ...result, inputWarnings: l.warnings });
+      const bytes = utf8.encode(JSON.stringify({ ...result, inputWarnings: l.warnings }));
+      if (Object.isFrozen(l.scenario)) runAnswers.set(l.scenario, bytes);
+      return c.body(bytes, 200, JSON_ANSWER);
     },
   );
 
@@ -86,7 +100,7 @@ export function analysisRoutes(ctx: ServerContext): void {
         ids.map((id, i) => ({ at: `ids[${i}]`, load: () => library.load({ id }) })),
       );
       const results = await Promise.all(
-        loaded.map((l) => ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), { signal: c.req.raw.signal, what: 'the comparison' })),
+        loaded.map((l) => ctx.jobs.compute('run', { scenario: l.scenario }, costOf(l.scenario, EVALUATIONS.run), quickJob(c, 'the comparison'))),
       );
       return c.json({
         metrics: COMPARE_METRICS.map(({ key, label, unit, better }) => ({ key, label, unit, better })),
@@ -116,7 +130,7 @@ export function analysisRoutes(ctx: ServerContext): void {
     async (c, { body }) => {
       const l = await library.load(body);
       const input = { scenario: l.scenario, ...(body.by !== undefined && { by: body.by }) };
-      return c.json(await ctx.jobs.compute('stack', input, costOf(l.scenario, EVALUATIONS.stack), { signal: c.req.raw.signal, what: 'the payback stack' }));
+      return c.json(await ctx.jobs.compute('stack', input, costOf(l.scenario, EVALUATIONS.stack), quickJob(c, 'the payback stack')));
     },
   );
 
@@ -158,7 +172,7 @@ export function analysisRoutes(ctx: ServerContext): void {
       ]);
       const estimate = Math.max(costOf(op!.scenario, EVALUATIONS.advantages), costOf(reference!.scenario, EVALUATIONS.advantages));
       return c.json(
-        await ctx.jobs.compute('advantages', { scenario: op!.scenario, reference: reference!.scenario }, estimate, { signal: c.req.raw.signal, what: 'the attribution' }),
+        await ctx.jobs.compute('advantages', { scenario: op!.scenario, reference: reference!.scenario }, estimate, quickJob(c, 'the attribution')),
       );
     },
   );

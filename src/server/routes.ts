@@ -5,6 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
+import { bodyText } from './body.ts';
 import { badInput, HttpError, parseOrThrow } from './http.ts';
 
 /** A response of a route, for the OpenAPI document. */
@@ -59,7 +60,7 @@ const CSV_TYPE = /^text\/csv\s*(?:;|$)/i;
 
 /** The body of a request: JSON (a CSRF-safe type only), CSV where allowed, `{}` when empty. */
 async function readBody(c: Context, spec: RouteSpec): Promise<{ json: unknown; csv?: string; text: string }> {
-  const text = await c.req.text();
+  const text = await bodyText(c);
   const type = c.req.header('content-type') ?? '';
   if (text.trim() === '') return { json: {}, text };
   if (spec.csv === true && CSV_TYPE.test(type)) return { json: undefined, csv: text, text };

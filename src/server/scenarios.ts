@@ -103,6 +103,18 @@ function moreNodesThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** Freeze a value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const x of Object.values(v)) stack.push(x);
+  }
+  return value;
+}
+
 /** Where the server keeps and finds scenarios. */
 export class ScenarioLibrary {
   private readonly builtinText = new Map<string, string>();
@@ -115,36 +127,49 @@ export class ScenarioLibrary {
     private readonly opts: LibraryOptions = {},
   ) {}
 
-  /**
-   * Load a scenario text: a large one off this thread, a known one from the
-   * cache (a copy: analyses may not share objects across requests).
-   */
   /** Check a text (`POST /api/validate`): every issue, whether or not this server would evaluate it. */
   async validate(text: string): Promise<ResolveResult> {
     return this.loadText(text, undefined, '', false);
   }
 
-  private async loadText(text: string, file?: string, at = '', check = true): Promise<ResolveResult> {
-    const key = `${file ?? ''}\u0000${text}`;
+  /** Load a scenario text: a large one off this thread, a known one from the cache (`remember`). */
+  private async loadText(text: string, file?: string, at = '', check = true, readOnly = false): Promise<ResolveResult> {
+    const load = async (): Promise<ResolveResult> => {
+      const job = { text, at, check, ...(file !== undefined && { file }) };
+      return this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? this.opts.offload(job) : loadCheckedScenarioText(text, this.catalog, file === undefined ? {} : { file });
+    };
+    return text.length <= CACHED_TEXT_CHARS ? this.remember(`${file ?? ''}\u0000${text}`, readOnly, load) : load();
+  }
+
+  /**
+   * A loaded scenario by its key (its text, or its value as JSON), loaded once
+   * while it is among the last `LOADED_CACHE` asked for. Kept frozen: a caller
+   * that only reads shares it; any other gets its own copy.
+   */
+  private async remember(key: string, readOnly: boolean, load: () => Promise<ResolveResult>): Promise<ResolveResult> {
     const hit = this.loaded.get(key);
     if (hit !== undefined) {
       this.loaded.delete(key);
       this.loaded.set(key, hit);
-      return structuredClone(hit);
+      return readOnly ? hit : structuredClone(hit);
     }
-    const job = { text, at, check, ...(file !== undefined && { file }) };
-    const r = this.opts.offload !== undefined && text.length > INLINE_TEXT_CHARS ? await this.opts.offload(job) : loadCheckedScenarioText(text, this.catalog, file === undefined ? {} : { file });
-    if (text.length <= CACHED_TEXT_CHARS) {
-      this.loaded.set(key, structuredClone(r));
-      if (this.loaded.size > LOADED_CACHE) this.loaded.delete(this.loaded.keys().next().value as string);
-    }
+    const r = await load();
+    this.loaded.set(key, deepFreeze(structuredClone(r)));
+    if (this.loaded.size > LOADED_CACHE) this.loaded.delete(this.loaded.keys().next().value as string);
     return r;
   }
 
-  /** Resolve a parsed value: a large one off this thread. */
-  private async loadValue(value: unknown, at: string): Promise<ResolveResult> {
+  /** Resolve a parsed value: a large one off this thread, a small one once (remembered by its JSON, as a text is). */
+  private async loadValue(value: unknown, at: string, readOnly = false): Promise<ResolveResult> {
     if (this.opts.offload !== undefined && moreNodesThan(value, INLINE_VALUE_NODES)) return this.opts.offload({ value, at, check: true });
-    return resolveCheckedScenario(value, this.catalog);
+    const load = async (): Promise<ResolveResult> => resolveCheckedScenario(value, this.catalog);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      // not JSON (a cycle, a BigInt): resolved without remembering
+    }
+    return json !== undefined && json.length <= CACHED_TEXT_CHARS ? this.remember(`\u0001${json}`, readOnly, load) : load();
   }
 
   /** The name and operator of a text, for the list (remembered: the list reads every saved scenario). */
@@ -234,10 +259,10 @@ export class ScenarioLibrary {
   }
 
   /** A scenario's text and resolution; a stored text that no longer resolves is a 400 with its issues. */
-  async get(id: string, version?: number): Promise<ScenarioDocument> {
+  async get(id: string, version?: number, readOnly = false): Promise<ScenarioDocument> {
     const t = await this.text(id, version);
     const file = t.version === 0 ? `data/scenarios/${id}` : `${id} v${t.version}`;
-    const r = await this.loadText(t.yaml, file);
+    const r = await this.loadText(t.yaml, file, '', true, readOnly);
     if (!r.ok) throw badRequest('invalid scenario', r.issues);
     return { ...t, scenario: r.scenario, warnings: r.warnings };
   }
@@ -257,8 +282,13 @@ export class ScenarioLibrary {
     return { id, version: saved.version, created: before?.version !== saved.version, warnings: r.warnings };
   }
 
-  /** The scenario a request names: by id (and version), by text, or as an object. */
-  async load(ref: ScenarioRef, at = ''): Promise<LoadedScenario> {
+  /**
+   * The scenario a request names: by id (and version), by text, or as an
+   * object. `readOnly`: the caller never changes it, so a remembered scenario
+   * is given as it is (frozen), not copied.
+   */
+  async load(ref: ScenarioRef, at = '', opts: { readOnly?: boolean } = {}): Promise<LoadedScenario> {
+    const readOnly = opts.readOnly === true;
     const given = (['id', 'yaml', 'scenario'] as const).filter((k) => ref[k] !== undefined);
     const prefix = at === '' ? '' : `${at}.`;
     if (given.length !== 1) {
@@ -273,14 +303,14 @@ export class ScenarioLibrary {
     if (ref.version !== undefined && ref.id === undefined) throw badInput(`${prefix}version`, 'version goes with id', 'scenario_ref');
     let loaded: LoadedScenario;
     if (ref.id !== undefined) {
-      const d = await this.get(ref.id, ref.version);
+      const d = await this.get(ref.id, ref.version, readOnly);
       loaded = { scenario: d.scenario, warnings: d.warnings, id: d.id, version: d.version, text: d.yaml };
     } else if (ref.yaml !== undefined) {
-      const r = await this.loadText(ref.yaml, undefined, at);
+      const r = await this.loadText(ref.yaml, undefined, at, true, readOnly);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: ref.yaml };
     } else {
-      const r = await this.loadValue(ref.scenario, at);
+      const r = await this.loadValue(ref.scenario, at, readOnly);
       if (!r.ok) throw badRequest('invalid scenario', r.issues);
       loaded = { scenario: r.scenario, warnings: r.warnings, id: null, version: null, text: null };
     }

@@ -228,11 +228,19 @@ export class SqliteStore implements ObservationStore {
     return save.immediate();
   }
 
+  /** Statements prepared once: the server reads a scenario on every request that names one by id. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private prepared(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (st === undefined) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   async getScenario(id: string, version?: number): Promise<SavedScenario | undefined> {
     const r = (
       version === undefined
-        ? this.db.prepare(`SELECT * FROM scenarios WHERE id = ? ORDER BY version DESC LIMIT 1`).get(id)
-        : this.db.prepare(`SELECT * FROM scenarios WHERE id = ? AND version = ?`).get(id, version)
+        ? this.prepared(`SELECT * FROM scenarios WHERE id = ? ORDER BY version DESC LIMIT 1`).get(id)
+        : this.prepared(`SELECT * FROM scenarios WHERE id = ? AND version = ?`).get(id, version)
     ) as Record<string, unknown> | undefined;
     return r === undefined ? undefined : toSaved(r);
   }

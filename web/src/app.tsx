@@ -1,15 +1,13 @@
-/** The dashboard shell: the page links, the current page, the server's status. */
-import { useEffect } from 'preact/hooks';
-import { library, useLibrary } from './data.ts';
-import { isSliderKey } from './drivers.ts';
-import { Compare } from './pages/Compare.tsx';
-import { Explore } from './pages/Explore.tsx';
-import { Portfolio } from './pages/Portfolio.tsx';
-import { Signals } from './pages/Signals.tsx';
-import { Stack } from './pages/Stack.tsx';
-import { Truth } from './pages/Truth.tsx';
-import { Uncertainty } from './pages/Uncertainty.tsx';
+/**
+ * The dashboard shell: the page links, the current page, the server's status.
+ * It loads none of the model or the charts: it paints at once, and each page
+ * comes in its own chunk (`pages.ts`).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { loadPage, pageComponent, type PageComponent } from './pages.ts';
 import { PAGE_TITLES, PAGES, pageHref, useRoute, type Page } from './route.ts';
+import { useServerOnline } from './server-status.ts';
+import { isSliderKey } from './slider-keys.ts';
 
 /** Which parameters a link to another page keeps: the scenario and the slider values. */
 function carried(params: Record<string, string>, to: Page): Record<string, string> {
@@ -19,16 +17,37 @@ function carried(params: Record<string, string>, to: Page): Record<string, strin
   return out;
 }
 
+/** The page's component: at once when its chunk is loaded, else once it is (undefined meanwhile), or the error of loading it. */
+function usePage(page: Page): { Component: PageComponent | undefined; error: string | undefined } {
+  const [, setTick] = useState(0);
+  const [error, setError] = useState<{ page: Page; message: string } | undefined>(undefined);
+  const Component = pageComponent(page);
+  useEffect(() => {
+    if (Component !== undefined) return;
+    let live = true;
+    loadPage(page).then(
+      () => live && setTick((t) => t + 1),
+      (e: unknown) => live && setError({ page, message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [page, Component === undefined]);
+  return { Component, error: error?.page === page && Component === undefined ? error.message : undefined };
+}
+
 export function App() {
   const route = useRoute();
-  const lib = useLibrary();
+  const online = useServerOnline();
   useEffect(() => {
-    void library.refresh();
+    // the scenario library asks the server what it holds (and whether it answers)
+    void import('./data.ts').then((m) => m.library.refresh());
   }, []);
   useEffect(() => {
     document.title = `${PAGE_TITLES[route.page]} — Inference payback`;
   }, [route.page]);
   const p = route.params;
+  const { Component, error } = usePage(route.page);
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -55,17 +74,21 @@ export function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1} data-testid={`page-${route.page}`}>
-        {route.page === 'compare' && <Compare params={p} />}
-        {route.page === 'explore' && <Explore params={p} />}
-        {route.page === 'truth' && <Truth params={p} />}
-        {route.page === 'uncertainty' && <Uncertainty params={p} />}
-        {route.page === 'stack' && <Stack params={p} />}
-        {route.page === 'portfolio' && <Portfolio params={p} />}
-        {route.page === 'signals' && <Signals params={p} />}
+        {Component !== undefined ? (
+          <Component params={p} />
+        ) : error !== undefined ? (
+          <p class="status error" role="alert">
+            The {PAGE_TITLES[route.page]} page did not load ({error}). Reload to try again.
+          </p>
+        ) : (
+          <p class="status info" role="status" data-testid="page-loading">
+            Loading {PAGE_TITLES[route.page]}…
+          </p>
+        )}
       </main>
       <footer class="foot">
         <span data-testid="api-status">
-          {lib.apiOnline === null ? 'Connecting to the server…' : lib.apiOnline ? 'Server connected: saved scenarios, downloads and signals available.' : 'No server: the built-in scenarios run in this browser; saving, downloads and signals need `payback serve`.'}
+          {online === null ? 'Connecting to the server…' : online ? 'Server connected: saved scenarios, downloads and signals available.' : 'No server: the built-in scenarios run in this browser; saving, downloads and signals need `payback serve`.'}
         </span>
       </footer>
     </>

@@ -8,6 +8,7 @@ import catalogText from '../../data/catalog/accelerators.yaml?raw';
 import { loadScenarioText, parseCatalogText, type ResolveResult } from '../../src/model/load.ts';
 import type { Catalog } from '../../src/model/schema.ts';
 import { getScenario, listScenarios, type ScenarioListItem } from './api.ts';
+import { setServerOnline } from './server-status.ts';
 
 const builtinTexts = import.meta.glob('../../data/scenarios/*.yaml', { query: '?raw', import: 'default', eager: true }) as Record<
   string,
@@ -97,10 +98,12 @@ class Library {
       list = await listScenarios();
     } catch {
       this.apiOnline = false;
+      setServerOnline(false);
       this.emit();
       return;
     }
     this.apiOnline = true;
+    setServerOnline(true);
     const next = BUILTIN_IDS.map((id) => this.get(id) ?? builtinEntry(id));
     for (const item of list) {
       const old = this.get(item.id);

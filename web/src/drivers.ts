@@ -9,6 +9,7 @@ import { defaultDriverPaths, makeDriver, type Driver } from '../../src/analysis/
 import { checkInputPath, PAID_SHARE } from '../../src/analysis/paths.ts';
 import type { Scenario } from '../../src/model/schema.ts';
 import { pct, price } from '../../src/report/format.ts';
+import { isSliderKey, SHORT_KEYS } from './slider-keys.ts';
 
 export interface Slider {
   /** the URL key */
@@ -34,20 +35,7 @@ export interface Slider {
 /** The extra sliders beyond the analyses' default drivers (MODEL.md §5 plus the brief's list). */
 const EXTRA_PATHS = ['fleet.depreciationYears', 'finance.debt.share'];
 
-const SHORT: Record<string, string> = {
-  'demand.utilization': 'utilization',
-  'demand.tokensPerYear': 'tokensPerYear',
-  [PAID_SHARE]: 'paidShare',
-  'fleet.capexPerAccelerator': 'capex',
-  'fleet.rentPerAcceleratorHour': 'rent',
-  'site.power.pricePerMWh': 'power',
-  'fleet.usefulLifeYears': 'life',
-  'fleet.depreciationYears': 'depLife',
-  'serving.softwareGainPerYear': 'softwareGain',
-  'finance.wacc': 'wacc',
-  'finance.debt.share': 'debtShare',
-  'finance.baseRate': 'baseRate',
-};
+const SHORT = SHORT_KEYS;
 /** A tranche's rate or spread (MODEL.md §9): `finance.debt[ddtl-2].spread` → URL key `spread.ddtl-2`. */
 const TRANCHE_PATH = /^finance\.debt\[([^\]]+)\]\.(rate|spread)$/;
 const isDebtRate = (path: string): boolean => path === 'finance.baseRate' || TRANCHE_PATH.test(path);
@@ -124,6 +112,10 @@ function uiRange(path: string, d: Driver): { min: number; max: number; step: num
   return { min, max, step };
 }
 
+const whole = new Intl.NumberFormat('en-US');
+const upTo1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const upTo3 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+
 function formatFor(d: Driver, step: number): (v: number) => string {
   const { kind, unit } = d.info;
   if (d.integer) return (v) => `${v} y`;
@@ -131,10 +123,10 @@ function formatFor(d: Driver, step: number): (v: number) => string {
   if (kind === 'rate' && isDebtRate(d.path)) return (v) => pct(v, 2);
   if (kind === 'rate') return unit === 'per year' && d.path !== 'finance.wacc' ? perYear : (v) => pct(v, 1);
   if (d.path === 'site.power.pricePerMWh') return (v) => `$${Math.round(v)}/MWh`;
-  if (d.path === 'fleet.capexPerAccelerator') return (v) => `$${Math.round(v).toLocaleString('en-US')}`;
-  if (d.path === 'demand.tokensPerYear') return (v) => `${(v / 1e12).toLocaleString('en-US', { maximumFractionDigits: 1 })}T`;
+  if (d.path === 'fleet.capexPerAccelerator') return (v) => `$${whole.format(Math.round(v))}`;
+  if (d.path === 'demand.tokensPerYear') return (v) => `${upTo1.format(v / 1e12)}T`;
   if (kind === 'money') return (v) => price(v, step < 0.01 ? 3 : 2);
-  return (v) => v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return (v) => upTo3.format(v);
 }
 
 /** The scenario-file places a driver path writes to, by index. */
@@ -220,8 +212,7 @@ export function applyOverrides<S extends Scenario>(base: S, sliders: readonly Sl
   return s;
 }
 
-/** Whether a URL key is a slider's (page links keep them). */
-export const isSliderKey = (k: string): boolean => Object.values(SHORT).includes(k) || k.startsWith('price.') || k.startsWith('decline.') || k.startsWith('rate.') || k.startsWith('spread.');
+export { isSliderKey };
 
 function getIn(obj: unknown, path: readonly PropertyKey[]): unknown {
   let o = obj;

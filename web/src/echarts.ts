@@ -5,7 +5,6 @@
  */
 import { BarChart, HeatmapChart, LineChart, ScatterChart, CustomChart } from 'echarts/charts';
 import {
-  AriaComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
@@ -24,7 +23,6 @@ echarts.use([
   ScatterChart,
   HeatmapChart,
   CustomChart,
-  AriaComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,

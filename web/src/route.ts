@@ -81,8 +81,9 @@ if (typeof window !== 'undefined') window.addEventListener('pagehide', flushUrl)
 
 /**
  * Go to a route. `push` makes a history entry (page changes); otherwise the
- * URL is replaced: at once for a single change, and at most every 150 ms
- * (the last value always written) while a slider moves.
+ * URL is replaced: in a task of its own right after a single change (not in
+ * the frame that paints it), and at most every 150 ms (the last value always
+ * written) while a slider moves.
  */
 export function navigate(next: Route, opts: { push?: boolean } = {}): void {
   current = next;
@@ -95,8 +96,7 @@ export function navigate(next: Route, opts: { push?: boolean } = {}): void {
   } else {
     pendingHash = hash;
     const since = performance.now() - lastUrlWrite;
-    if (urlTimer === undefined && since >= URL_THROTTLE_MS) flushUrl();
-    else if (urlTimer === undefined) urlTimer = setTimeout(flushUrl, URL_THROTTLE_MS - since);
+    if (urlTimer === undefined) urlTimer = setTimeout(flushUrl, Math.max(0, URL_THROTTLE_MS - since));
   }
   for (const l of listeners) l(next);
 }

@@ -1,7 +1,7 @@
 /**
  * A live echarts chart for an option from `src/report/charts.ts` (the same
- * charts as the HTML report). Updated synchronously when the option changes,
- * so a slider move repaints in the same task.
+ * charts as the HTML report), redrawn at most once a frame when the option
+ * changes (`chart-frame.ts`).
  */
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { type ChartOption, fitToWidth, textWidth } from '../../../src/report/charts.ts';
@@ -9,9 +9,10 @@ import { registerChart, unregisterChart } from '../chart-inspect.ts';
 import { echarts } from '../echarts.ts';
 import { useNarrow } from '../hooks.ts';
 import { esc } from '../html.ts';
-import { timing } from '../timing.ts';
+import { type ChartJob, forget, nowIfWaiting, request } from '../chart-frame.ts';
 
 type Dict = Record<string, unknown>;
+const upTo3 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
 const first = (v: unknown): Dict | undefined => (Array.isArray(v) ? (isDict(v[0]) ? v[0] : undefined) : isDict(v) ? v : undefined);
 
@@ -29,8 +30,7 @@ export function chartTitle(option: ChartOption): string {
 
 /**
  * The report's static option made live: tooltips (values formatted as the
- * value axis formats them), the aria description, and on a narrow screen
- * smaller titles and margins.
+ * value axis formats them), and on a narrow screen smaller titles and margins.
  */
 export function liveOption(option: ChartOption, narrow: boolean, width = 800): ChartOption {
   const o: Dict = { ...(option as Dict) };
@@ -49,7 +49,7 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
       const x = Array.isArray(v) ? v[v.length - 1] : isDict(v) ? v['value'] : v;
       const n = Array.isArray(x) ? x[x.length - 1] : x;
       if (typeof n !== 'number') return n === null || n === undefined ? '—' : String(n);
-      return typeof fmt === 'function' ? fmt(n) : n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+      return typeof fmt === 'function' ? fmt(n) : upTo3.format(n);
     };
     o['tooltip'] = axisTrigger
       ? {
@@ -68,8 +68,6 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
         }
       : { trigger: 'item', confine: true, ...(typeof fmt === 'function' && { valueFormatter: (v: unknown) => show(v) }) };
   }
-  // a fixed description (the title): generating one from the data on every update costs time
-  o['aria'] = { enabled: true, decal: { show: false }, label: { description: ariaText(option) } };
   const tidyAxis = (a: unknown): unknown =>
     Array.isArray(a) ? a.map(tidyAxis) : isDict(a) ? { ...a, axisLabel: { hideOverlap: a['type'] !== 'category', ...(a['axisLabel'] as Dict | undefined) } } : a;
   o['xAxis'] = tidyAxis(o['xAxis']);
@@ -121,13 +119,52 @@ export function liveOption(option: ChartOption, narrow: boolean, width = 800): C
 
 let firstChartMarked = false;
 
-/** What must match for an update to be merged into the chart: the kinds and counts of its parts. */
-function shapeOf(o: ChartOption): string {
-  const d = o as Dict;
-  const part = (v: unknown): string =>
-    v === undefined ? '-' : (Array.isArray(v) ? v : [v]).map((x) => (isDict(x) ? `${String(x['type'] ?? '')}${x['markLine'] !== undefined ? 'm' : ''}` : '?')).join(',');
-  return ['series', 'xAxis', 'yAxis', 'visualMap', 'legend', 'title', 'grid'].map((k) => part(d[k])).join('|');
+/**
+ * What must match for an update to be merged into the chart: every key of
+ * every object and the length of every list, down to the values' kinds
+ * (lists of data apart: echarts replaces them whole). A merge then leaves
+ * nothing of the last option behind (a key the new option lacks would be
+ * kept by echarts), so it draws what drawing the option afresh would.
+ */
+function shapeOf(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(shapeOf).join(',')}]`;
+  if (isDict(v)) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => (k === 'data' && Array.isArray(v[k]) ? 'data:D' : `${k}:${shapeOf(v[k])}`)).join(',')}}`;
+  }
+  return v === undefined ? 'u' : v === null ? 'z' : (typeof v)[0] as string;
 }
+
+/**
+ * Whether two parts of an option draw the same: equal values, and the very
+ * same functions (a formatter made anew may read other numbers than the last
+ * one, though its text is the same).
+ */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], bb[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!same((a as Dict)[k], (b as Dict)[k])) return false;
+  return true;
+}
+
+/** The parts of `next` that differ from `shown` (the same shape): what a merge must send; empty when nothing changed. */
+function changedParts(shown: ChartOption, next: ChartOption): Dict {
+  const out: Dict = {};
+  for (const [k, v] of Object.entries(next as Dict)) if (!same((shown as Dict)[k], v)) out[k] = v;
+  return out;
+}
+
+/** The share of a chart that must be on screen for it to be redrawn in the frame of a change (more than its title band). */
+const IN_VIEW_SHARE = 0.25;
 
 export interface ChartProps {
   option: ChartOption;
@@ -136,57 +173,97 @@ export interface ChartProps {
   testid?: string;
 }
 
+/**
+ * A live chart. A new option is drawn at the next animation frame when the
+ * chart is in view, else when the page is idle or the chart scrolls into view
+ * (`chart-frame.ts`); only the parts of the option that changed are sent to
+ * echarts, and nothing when none did.
+ */
 export function Chart({ option, height = 380, testid }: ChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
   const width = useRef(800);
-  const shapeRef = useRef('');
+  /** the live option the chart shows (undefined: none yet, or redraw it whole) */
+  const shown = useRef<ChartOption | undefined>(undefined);
+  const shownShape = useRef('');
   const latest = useRef({ option, narrow: false });
   const narrow = useNarrow();
   latest.current = { option, narrow };
+  const visible = useRef(true);
+  const job = useRef<ChartJob | null>(null);
+  if (job.current === null) {
+    job.current = {
+      testid,
+      inView: () => visible.current,
+      drawn: () => shown.current !== undefined,
+      run: () => {
+        const c = chart.current;
+        if (c === null) return;
+        const live = liveOption(latest.current.option, latest.current.narrow, width.current);
+        const shape = shapeOf(live);
+        const prev = shown.current;
+        if (prev === undefined || shape !== shownShape.current) c.setOption(live, { notMerge: true });
+        else {
+          // the same structure (a slider moved): only what changed is merged in, so the rest is not rebuilt
+          const parts = changedParts(prev, live);
+          if (Object.keys(parts).length > 0) c.setOption(parts);
+        }
+        shown.current = live;
+        shownShape.current = shape;
+        if (!firstChartMarked) {
+          firstChartMarked = true;
+          // for the load-time measurement of the browser tests and the bench
+          performance.mark('payback:first-chart');
+        }
+      },
+    };
+  }
   useLayoutEffect(() => {
     const node = el.current;
+    const j = job.current as ChartJob;
     if (node === null) return;
     const c = echarts.init(node, undefined, { renderer: 'canvas' });
     chart.current = c;
     registerChart(node, c);
     width.current = node.clientWidth || 800;
+    const box = node.getBoundingClientRect();
+    const seen = Math.min(box.bottom, innerHeight) - Math.max(box.top, 0);
+    visible.current = box.height === 0 || seen / box.height >= IN_VIEW_SHARE;
+    const io = new IntersectionObserver(
+      (entries) => {
+        const e = entries[entries.length - 1];
+        if (e === undefined) return;
+        visible.current = e.intersectionRatio >= IN_VIEW_SHARE || (e.isIntersecting && e.boundingClientRect.height === 0);
+        if (visible.current) nowIfWaiting(j);
+      },
+      { threshold: [0, IN_VIEW_SHARE, 0.5, 1] },
+    );
+    io.observe(node);
     const ro = new ResizeObserver(() => {
       const w = node.clientWidth;
       if (w !== width.current && w > 0) {
         width.current = w;
         c.resize();
-        c.setOption(liveOption(latest.current.option, latest.current.narrow, w), { notMerge: true });
-        shapeRef.current = '';
+        // the layout depends on the width: drawn whole, at once
+        shown.current = undefined;
+        forget(j);
+        j.run();
       }
     });
     ro.observe(node);
     return () => {
+      io.disconnect();
       ro.disconnect();
+      forget(j);
       unregisterChart(node);
       c.dispose();
       chart.current = null;
     };
   }, []);
   useLayoutEffect(() => {
-    const t0 = performance.now();
-    const live = liveOption(option, narrow, width.current);
-    // The same structure (a slider moved): merge, so the series and components
-    // are updated in place, not rebuilt; another structure: start afresh.
-    const shape = shapeOf(live);
-    const same = shape === shapeRef.current;
-    shapeRef.current = shape;
-    chart.current?.setOption(live, same ? { lazyUpdate: false } : { notMerge: true, lazyUpdate: false });
-    const dt = performance.now() - t0;
-    const tm = timing();
-    tm.chartsMs += dt;
-    if (testid !== undefined) tm.byChart[testid] = dt;
-    if (!firstChartMarked) {
-      firstChartMarked = true;
-      // for the load-time measurement of the browser tests
-      performance.mark('payback:first-chart');
-    }
+    request(job.current as ChartJob);
   }, [option, narrow]);
   const h = narrow ? Math.round(height * 1.05) : height;
-  return <div class="chart" ref={el} style={{ height: `${h}px` }} data-testid={testid} data-title={chartTitle(option)} />;
+  // its accessible description is its title (set here, not by echarts' aria component, which would redo it on every update)
+  return <div class="chart" ref={el} style={{ height: `${h}px` }} role="img" aria-label={ariaText(option)} data-testid={testid} data-title={chartTitle(option)} />;
 }

@@ -4,7 +4,8 @@
  * YAML editor below shows validation issues at their line, saves a new
  * version, and downloads the YAML, the XLSX and the HTML report.
  */
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { VNode } from 'preact';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { evaluate } from '../../../src/model/engine.ts';
 import type { Issue } from '../../../src/model/issues.ts';
 import type { ModelResult } from '../../../src/model/result.ts';
@@ -106,7 +107,6 @@ export function Explore({ params }: { params: Record<string, string> }) {
     const w = timing();
     w.engineMs = t1 - t0;
     w.optionsMs = performance.now() - t1;
-    w.chartsMs = 0;
     return { result: r, charts: c };
   }, [st.scenario]);
   const [busy, setBusy] = useState<string | undefined>(undefined);
@@ -120,9 +120,22 @@ export function Explore({ params }: { params: Record<string, string> }) {
     w.exploreAt = performance.now();
   }, [charts]);
 
-  const onSlider = (key: string, v: number | undefined): void => {
-    const s = st.sliders.find((x) => x.key === key);
+  const slidersRef = useRef(st.sliders);
+  slidersRef.current = st.sliders;
+  const onSlider = useCallback((key: string, v: number | undefined): void => {
+    const s = slidersRef.current.find((x) => x.key === key);
     setParams({ [key]: v === undefined || v === s?.base ? undefined : String(v) });
+  }, []);
+  // Each slider's element kept while its value stays: a move re-renders the slider moved, not the thirty beside it.
+  const sliderEls = useRef({ sliders: st.sliders, els: new Map<string, { value: number; el: VNode }>() });
+  if (sliderEls.current.sliders !== st.sliders) sliderEls.current = { sliders: st.sliders, els: new Map() };
+  const sliderEl = (s: Slider): VNode => {
+    const value = st.values.get(s.key) ?? s.base;
+    const known = sliderEls.current.els.get(s.key);
+    if (known !== undefined && known.value === value) return known.el;
+    const el = <SliderInput key={s.key} s={s} value={value} onChange={onSlider} />;
+    sliderEls.current.els.set(s.key, { value, el });
+    return el;
   };
 
   const editorText = st.draft ?? st.storedText ?? '';
@@ -228,9 +241,7 @@ export function Explore({ params }: { params: Record<string, string> }) {
                 return (
                   <fieldset key={g}>
                     <legend>{g}</legend>
-                    {list.map((s) => (
-                      <SliderInput key={s.key} s={s} value={st.values.get(s.key) ?? s.base} onChange={onSlider} />
-                    ))}
+                    {list.map(sliderEl)}
                   </fieldset>
                 );
               })}
