@@ -247,6 +247,18 @@ describe.skipIf(skipReason !== undefined)('Monte Carlo through a PostgreSQL queu
     }
   }, 120_000);
 
+  it('four connections opening a new queue schema at once all get it (setup one at a time: no deadlock between installs)', async () => {
+    const { openQueue } = await import('../src/queue/pg-queue.ts');
+    const fresh = `${SCHEMA}_together`;
+    try {
+      const opened = await Promise.allSettled([0, 1, 2, 3].map(() => openQueue(url, { schema: fresh, connections: 2 })));
+      for (const o of opened) if (o.status === 'fulfilled') await o.value.close();
+      expect(opened.map((o) => (o.status === 'fulfilled' ? 'ok' : String(o.reason)))).toEqual(['ok', 'ok', 'ok', 'ok']);
+    } finally {
+      await sql(`DROP SCHEMA IF EXISTS "${fresh}" CASCADE`).catch(() => {});
+    }
+  }, 120_000);
+
   it('a bad queue URL: exit 2, one clear line naming --queue, no stack trace (mc and worker)', async () => {
     const refused = await payback(['mc', 'neocloud-base', '-n', '1000', '--queue', 'postgres://postgres@127.0.0.1:1/nothing']);
     expect(refused.code).toBe(2);

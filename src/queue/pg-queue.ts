@@ -94,8 +94,16 @@ export async function openQueue(url: string, opts: { schema?: string; connection
   const schema = `"${schemaName}"`;
   let boss: PgBoss | undefined;
   let onError = opts.onError;
+  // pg-boss's install and createQueue, run by two processes at once (workers started together),
+  // can deadlock each other (40P01): one process at a time sets the queue up, under a session lock
+  // held on a connection of its own (ending it releases the lock, however setup ends)
+  let setup: pg.Client | undefined;
   try {
     await pool.query('SELECT 1');
+    setup = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'payback-queue-setup' });
+    setup.on('error', () => {}); // a failure surfaces in the query that meets it
+    await setup.connect();
+    await setup.query(`SELECT pg_advisory_lock(hashtext(current_database() || ':payback-queue-setup:' || $1))`, [schemaName]);
     const { default: PgBossClass } = await import('pg-boss');
     boss = new PgBossClass({
       db: { executeSql: (text: string, values: unknown[]) => executeSql(pool, text, values) },
@@ -136,7 +144,10 @@ export async function openQueue(url: string, opts: { schema?: string; connection
     } finally {
       c.release();
     }
+    await setup.end();
+    setup = undefined;
   } catch (e) {
+    await setup?.end().catch(() => {});
     await boss?.stop({ graceful: false, close: false, wait: false }).catch(() => {});
     await pool.end().catch(() => {});
     throw openFailure(e, location);
@@ -163,6 +174,9 @@ export async function openQueue(url: string, opts: { schema?: string; connection
   };
 }
 
+/** Deadlocks (40P01) a statement of pg-boss's is retried after: its transaction was rolled back whole, so running it again is safe. */
+const DEADLOCK_RETRIES = 3;
+
 /**
  * pg-boss's queries on a client of the pool. Its maintenance is a script in
  * its own transaction (`BEGIN; …; COMMIT;`): when it fails half-way the
@@ -170,6 +184,17 @@ export async function openQueue(url: string, opts: { schema?: string; connection
  * does not meet an aborted transaction.
  */
 async function executeSql(pool: pg.Pool, text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await executeOnce(pool, text, values);
+    } catch (e) {
+      if (attempt >= DEADLOCK_RETRIES || (e as { code?: unknown }).code !== '40P01') throw e;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * (attempt + 1)));
+    }
+  }
+}
+
+async function executeOnce(pool: pg.Pool, text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
   const c = await pool.connect();
   let broken: Error | undefined;
   const onError = (e: Error): void => {
