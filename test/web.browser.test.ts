@@ -481,7 +481,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await page.waitForFunction((t) => document.querySelector('[data-testid="portfolio-npv"]')?.textContent !== t, money(cli.summary.npv));
-    expect(await chartPixels(page, 'chart-portfolio-gap')).not.toBe(before);
+    // a chart below the fold is redrawn after the drag settles (chart-frame.ts): its pixels change, soon
+    await expect.poll(() => chartPixels(page, 'chart-portfolio-gap'), { message: 'chart-portfolio-gap did not change' }).not.toBe(before);
     expect(page.url()).toContain('wacc=0');
     // a pasted portfolio whose vintage names a scenario that does not exist says so
     await page.fill('[data-testid="portfolio-text"]', 'kind: portfolio\nid: x\nstartYear: 2026\nyears: 12\nfinance: { wacc: 0.08 }\nvintages:\n  - { scenario: nope-base, buildYear: 2026 }\n');
