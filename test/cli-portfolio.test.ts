@@ -174,6 +174,11 @@ describe('payback report with a portfolio', () => {
     expect(section).toMatch(/Payback stack/);
     expect(section).toContain('https://www.sequoiacap.com/article/ais-600b-question/');
     expect(html).toMatch(/<a href="#p1-industry-revenue-gap">Portfolio: AI industry/);
+    // the Verdict opens with the scenario, then the portfolio: its answer, odds and the things that have to be true
+    const verdict = html.slice(html.indexOf('<section class="page" id="verdict">'), html.indexOf('</section>', html.indexOf('<section class="page" id="verdict">')));
+    expect(verdict).toContain('data-subject="neocloud-base" data-kind="scenario"');
+    expect(verdict).toContain('data-subject="industry-revenue-gap" data-kind="portfolio"');
+    expect(verdict).toMatch(/For each scenario and portfolio/);
   }, 120_000);
   it('a portfolio of levered vintages gets the capital stack of its vintages: the maturity wall by vintage, the consolidated lines, the breaches', async () => {
     const out = join(dir, 'report-levered.html');

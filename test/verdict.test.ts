@@ -212,6 +212,27 @@ describe('the Verdict', () => {
     expect(p.subject.kind).toBe('portfolio');
   });
 
+  it('a portfolio: its Verdict from the consolidated result, its breakevens and its Monte Carlo — the same P(npv ≥ 0) as payback mc gives it', async () => {
+    const { readPortfolioFile } = await import('../src/io/portfolio-files.ts');
+    const { evaluatePortfolio } = await import('../src/model/portfolio.ts');
+    const { portfolioVerdict } = await import('../src/report/verdict.ts');
+    const read = readPortfolioFile('industry-revenue-gap');
+    if (!read.ok) throw new Error('industry-revenue-gap does not load');
+    const pf = read.portfolio;
+    const r = evaluatePortfolio(pf);
+    const mc = monteCarlo(withEffectiveUncertainty(pf), { n: 2000, seed: 42 }).summary;
+    const v = portfolioVerdict(r, { breakeven: breakeven(pf), monteCarlo: { summary: mc, from: 'scenario' } });
+    expect(v.subject).toEqual({ kind: 'portfolio', id: 'industry-revenue-gap', name: pf.name ?? pf.id });
+    expect(v.npv).toBe(r.summary.npv);
+    expect(v.earns).toBe((r.summary.npv ?? 0) >= 0);
+    expect(v.probability?.npvAtLeastZero).toBe(mc.probabilities.npvAtLeastZero);
+    expect(v.probabilityText).toMatch(/vintages' scenarios/);
+    expect(v.conditions.length).toBeGreaterThan(0);
+    expect(v.riskText).toMatch(/read it for the vintages' scenarios/);
+    expect(v.figures.find((f) => f.key === 'npv')?.value).toBe(formatMetric('npv', r.summary.npv));
+    expect(JSON.stringify(v)).not.toMatch(/NaN|Infinity/);
+  });
+
   it('likelihood words follow the probability', () => {
     expect([0.95, 0.7, 0.55, 0.4, 0.2, 0.01].map(likelihood)).toEqual(['very likely', 'likely', 'more likely than not', 'less likely than not', 'unlikely', 'very unlikely']);
   });

@@ -1,7 +1,7 @@
 /**
  * The Verdict: the page an investment committee reads first (issue 16). For
- * each subject — a scenario now; a portfolio (MODEL.md §8) builds the same
- * `Verdict` from its own results when it exists — four answers:
+ * each subject — a scenario, or a portfolio (MODEL.md §8) from its consolidated
+ * result — four answers:
  *
  * 1. Does it earn its wacc, and with what probability (npv as it stands, and
  *    P(npv ≥ 0), P(irr ≥ wacc) over its uncertainty at a stated n and seed)?
@@ -19,7 +19,8 @@
 import type { BreakevenReport, BreakevenRow } from '../analysis/breakeven.ts';
 import type { UncertaintyOrigin } from '../analysis/default-uncertainty.ts';
 import type { McSummary } from '../analysis/monte-carlo.ts';
-import type { ModelResult } from '../model/result.ts';
+import type { PortfolioResult } from '../model/portfolio.ts';
+import type { ModelResult, Summary } from '../model/result.ts';
 import type { Calendar, CalendarLine } from '../signals/calendar.ts';
 import type { ReportInput } from './html.ts';
 import { formatChangePct, formatInput, formatInputChange } from './analysis-format.ts';
@@ -140,13 +141,20 @@ export function irrOdds(p: VerdictProbability): string {
 }
 
 /** The probabilities in a sentence: the odds of npv ≥ 0 in words, P(irr ≥ wacc) (and why it says little when most samples have no IRR), the run. */
-function probabilitySentence(p: VerdictProbability): string {
+function probabilitySentence(p: VerdictProbability, kind: VerdictSubject['kind']): string {
   const irr =
     p.irrAtLeastWacc === null
       ? 'no sample has an IRR (its flows never turn negative), so npv is the measure'
       : `${pct(p.irrAtLeastWacc, 1)}${p.noIrr >= 0.5 ? ` (${pct(p.noIrr, 1)} of samples have no IRR: their flows never turn negative, so npv is the measure)` : ''}`;
   const run = `${count(p.n)} samples, seed ${p.seed}, ${p.sampling === 'latin-hypercube' ? 'Latin hypercube' : 'plain Monte Carlo'}`;
-  const from = p.from === 'scenario' ? "the scenario's own uncertainty block" : 'the default uncertainty (the scenario has no uncertainty block)';
+  const from =
+    kind === 'portfolio'
+      ? p.from === 'scenario'
+        ? "the uncertainty of its vintages' scenarios, each drawn once for all vintages unless marked perVintage"
+        : 'the default uncertainty (its scenarios have no uncertainty block)'
+      : p.from === 'scenario'
+        ? "the scenario's own uncertainty block"
+        : 'the default uncertainty (the scenario has no uncertainty block)';
   return `Across its uncertainty, P(npv ≥ 0) = ${pct(p.npvAtLeastZero, 1)}: ${likelihood(p.npvAtLeastZero)}. P(irr ≥ wacc) = ${irr}. From ${from}; ${run}.`;
 }
 
@@ -195,8 +203,7 @@ export function verdictRisk(c: Calendar): VerdictRisk | null {
   return { signal: l.signal, name, label: l.label, driver: l.watch.driver, voi: l.watch.voi, range, line, text };
 }
 
-function strategicText(r: ModelResult): string {
-  const s = r.summary;
+function strategicText(s: Pick<Summary, 'npv' | 'strategicNpv' | 'strategicValuePV'>): string {
   const npv = formatMetric('npv', s.npv);
   const strategic = formatMetric('strategicNpv', s.strategicNpv);
   if (!((s.strategicValuePV ?? 0) > 0)) return `No internal use is valued here: the clean reading (cash only, NPV ${npv}) is the whole answer.`;
@@ -218,14 +225,64 @@ function strategicText(r: ModelResult): string {
  */
 export function scenarioVerdict(input: VerdictInput): Verdict {
   const r = input.result;
-  const s = r.summary;
-  const wacc = r.scenario.finance.wacc;
+  return verdictOf(
+    {
+      subject: { kind: 'scenario', id: r.scenario.id, name: r.scenario.name ?? r.scenario.id },
+      wacc: r.scenario.finance.wacc,
+      summary: r.summary,
+      rented: rentedNoCapex(r),
+      metric: (key) => metricText(key, r),
+    },
+    input,
+  );
+}
+
+/** What a Verdict reads of its subject's result: a scenario's or a portfolio's. */
+interface VerdictView {
+  subject: VerdictSubject;
+  wacc: number;
+  summary: Pick<Summary, 'npv' | 'irr' | 'strategicNpv' | 'strategicValuePV' | 'leaseCommitmentPV'>;
+  /** a fleet rented with no capex to earn back */
+  rented: boolean;
+  /** a summary metric for people (`metricText`) */
+  metric: (key: string) => string;
+}
+
+/**
+ * The Verdict of a portfolio (MODEL.md §8) from its consolidated result, its
+ * breakevens and its Monte Carlo (common shocks across vintages). Signals
+ * rank inputs of one scenario, so a portfolio's biggest risk says where to
+ * read it: in each vintage's template.
+ *
+ * @example
+ * const v = portfolioVerdict(evaluatePortfolio(p), { breakeven: breakeven(p) });
+ */
+export function portfolioVerdict(r: PortfolioResult, input: Omit<VerdictInput, 'result' | 'calendar'>): Verdict {
+  const p = r.portfolio;
+  const templates = [...new Set(r.vintages.map((v) => v.template))];
+  return verdictOf(
+    {
+      subject: { kind: 'portfolio', id: p.id, name: p.name ?? p.id },
+      wacc: p.finance.wacc,
+      summary: r.summary,
+      rented: false,
+      metric: (key) => formatMetric(key, numberOr((r.summary as Record<string, unknown>)[key])),
+    },
+    { ...input, notes: { ...input.notes, signals: input.notes?.signals ?? `the watch list ranks the signals of one scenario; read it for the vintages' scenarios (${templates.join(', ')})` } },
+  );
+}
+
+const numberOr = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+function verdictOf(view: VerdictView, input: Omit<VerdictInput, 'result'>): Verdict {
+  const s = view.summary;
+  const wacc = view.wacc;
   const earns = s.npv === null ? null : s.npv >= 0;
   const answer = earns === null ? `No answer: npv has no value` : earns ? `Earns its ${pct(wacc)} wacc` : `Falls short of its ${pct(wacc)} wacc`;
-  const irr = s.irr === null ? (rentedNoCapex(r) ? 'no IRR (no capex to earn back: the fleet is rented)' : 'no IRR') : `IRR ${formatMetric('irr', s.irr)}`;
-  const headline = rentedNoCapex(r)
+  const irr = s.irr === null ? (view.rented ? 'no IRR (no capex to earn back: the fleet is rented)' : 'no IRR') : `IRR ${formatMetric('irr', s.irr)}`;
+  const headline = view.rented
     ? `As it stands: NPV ${formatMetric('npv', s.npv)} at a ${pct(wacc)} wacc, ${irr}; it owes ${formatMetric('leaseCommitmentPV', s.leaseCommitmentPV)} of commitments (present value) instead.`
-    : `As it stands: NPV ${formatMetric('npv', s.npv)} at a ${pct(wacc)} wacc, ${irr}; payback ${metricText('paybackYears', r)}.`;
+    : `As it stands: NPV ${formatMetric('npv', s.npv)} at a ${pct(wacc)} wacc, ${irr}; payback ${view.metric('paybackYears')}.`;
 
   const mc = input.monteCarlo;
   const probability: VerdictProbability | null =
@@ -240,7 +297,7 @@ export function scenarioVerdict(input: VerdictInput): Verdict {
           irrAtLeastWacc: mc.summary.probabilities.irrAtLeastWacc,
           noIrr: mc.summary.irrShape.irr.none,
         };
-  const probabilityText = probability === null ? `No probability: the Monte Carlo ${input.notes?.monteCarlo ?? 'did not run'}.` : probabilitySentence(probability);
+  const probabilityText = probability === null ? `No probability: the Monte Carlo ${input.notes?.monteCarlo ?? 'did not run'}.` : probabilitySentence(probability, view.subject.kind);
 
   const be = input.breakeven;
   const cs: { mode: 'to-reach' | 'to-hold'; conditions: VerdictCondition[] } = be === undefined ? { mode: earns === false ? 'to-reach' : 'to-hold', conditions: [] } : verdictConditions(be);
@@ -266,14 +323,14 @@ export function scenarioVerdict(input: VerdictInput): Verdict {
   const figures: Verdict['figures'] = (['npv', 'irr', 'paybackYears', 'peakFunding', 'leaseCommitmentPV', 'strategicNpv'] as const).map((key) => ({
     key,
     label: metricLabel(key),
-    value: metricText(key, r),
+    value: view.metric(key),
   }));
   if (probability !== null) {
     figures.splice(2, 0, { key: 'pNpv', label: 'P(npv ≥ 0)', value: pct(probability.npvAtLeastZero, 1) }, { key: 'pIrr', label: 'P(irr ≥ wacc)', value: irrOdds(probability) });
   }
 
   return {
-    subject: { kind: 'scenario', id: r.scenario.id, name: r.scenario.name ?? r.scenario.id },
+    subject: view.subject,
     wacc,
     npv: s.npv,
     irr: s.irr,
@@ -288,7 +345,7 @@ export function scenarioVerdict(input: VerdictInput): Verdict {
     conditionsText,
     risk,
     riskText,
-    strategicText: strategicText(r),
+    strategicText: strategicText(s),
     figures,
   };
 }

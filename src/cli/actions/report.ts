@@ -8,10 +8,11 @@ import { canonicalJson, scenarioHash } from '../../io/scenario-hash.ts';
 import { loadSignalDefinitions } from '../../io/signal-files.ts';
 import { attempt, REPORT_MC_SAMPLES, REPORT_MC_SEED, reportAnalyses, reportMonteCarlo, reportSignals } from '../../report/contents.ts';
 import type { ScenarioAnalyses, ScenarioMeta, SignalsSection } from '../../report/html.ts';
+import type { PortfolioAnalyses } from '../../report/portfolio-html.ts';
 import { evidenceFromStore, noEvidence } from '../../store/evidence.ts';
 import { inputRows } from '../../report/inputs.ts';
 import { compareTable } from '../../report/terminal.ts';
-import { reportVerdicts, verdictLines } from '../../report/verdict.ts';
+import { portfolioVerdict, reportVerdicts, verdictLines } from '../../report/verdict.ts';
 import { VERSION } from '../../version.ts';
 import { DEFAULT_REFERENCE, DEFAULT_REPORT_OUT, type ReportOptions } from '../commands/report.ts';
 import { type CliIO, InputError, json, printWarnings, writeStdout } from '../context.ts';
@@ -107,8 +108,19 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
   const { portfolioSection } = await import('../../report/portfolio-html.ts');
   const { reportPortfolioAnalyses } = await import('../../report/contents.ts');
   const portfolioResults = portfolios.map((l) => evaluatePortfolioOrFail(l.subject));
-  const sections = portfolios.map((l, i) => portfolioSection(portfolioResults[i] as NonNullable<(typeof portfolioResults)[number]>, reportPortfolioAnalyses(l.subject, io, mc === undefined ? undefined : { n: mc, seed }), i + 1, mc !== undefined));
-  const verdicts = reportVerdicts({ results, analyses, mc: mcRuns, ...(signals !== undefined && { signals }) });
+  const portfolioAnalyses = portfolios.map((l) => reportPortfolioAnalyses(l.subject, io, mc === undefined ? undefined : { n: mc, seed }));
+  const sections = portfolios.map((_, i) => portfolioSection(portfolioResults[i] as NonNullable<(typeof portfolioResults)[number]>, portfolioAnalyses[i] as PortfolioAnalyses, i + 1, mc !== undefined));
+  // the Verdict: the scenarios', then the portfolios' (each from its consolidated result, breakevens and Monte Carlo)
+  const verdicts = [
+    ...reportVerdicts({ results, analyses, mc: mcRuns, ...(signals !== undefined && { signals }) }),
+    ...portfolioAnalyses.map((an, i) =>
+      portfolioVerdict(portfolioResults[i] as NonNullable<(typeof portfolioResults)[number]>, {
+        breakeven: an.breakeven,
+        monteCarlo: an.monteCarlo === undefined ? undefined : { summary: an.monteCarlo.summary, from: an.monteCarlo.from },
+        notes: { breakeven: an.notes?.breakeven, monteCarlo: mc === undefined ? 'left out (--no-mc)' : an.notes?.monteCarlo },
+      }),
+    ),
+  ];
   const html = renderReport({
     results,
     analyses,
@@ -140,7 +152,7 @@ export async function reportAction(io: CliIO, files: string[], opts: ReportOptio
         bytes,
         monteCarlo: mc === undefined ? null : { n: mc, seed },
         scenarios: results.map((r, i) => ({ id: r.scenario.id, name: r.scenario.name ?? r.scenario.id, operator: r.scenario.operator, summary: r.summary, verdict: verdicts[i] })),
-        ...(portfolioResults.length > 0 && { portfolios: portfolioResults.map((r) => ({ id: r.portfolio.id, name: r.portfolio.name ?? r.portfolio.id, summary: r.summary })) }),
+        ...(portfolioResults.length > 0 && { portfolios: portfolioResults.map((r, i) => ({ id: r.portfolio.id, name: r.portfolio.name ?? r.portfolio.id, summary: r.summary, verdict: verdicts[results.length + i] })) }),
       }),
     );
     return;
