@@ -103,6 +103,8 @@ export async function openQueue(url: string, opts: { schema?: string; connection
     setup = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'payback-queue-setup' });
     setup.on('error', () => {}); // a failure surfaces in the query that meets it
     await setup.connect();
+    // a setup that hangs elsewhere holds the others a minute at most, then this open fails, named as the queue's
+    await setup.query(`SET lock_timeout = '60s'`);
     await setup.query(`SELECT pg_advisory_lock(hashtext(current_database() || ':payback-queue-setup:' || $1))`, [schemaName]);
     const { default: PgBossClass } = await import('pg-boss');
     boss = new PgBossClass({
