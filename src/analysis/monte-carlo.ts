@@ -784,7 +784,8 @@ export function summarizeDrivers(
       sets.sets.forEach((set, si) => {
         const ks = metricsOf(si);
         if (set.posOf === null || ks.length === 0) return;
-        const x = (sc.subset ??= new Float32Array(sc.n)).subarray(0, set.m);
+        // never in use at once: a metric's compacted values (summarizeMetric) and a driver's ranks among a subset share memory
+        const x = (sc.subset ??= sc.values !== null ? new Float32Array(sc.values.buffer, 0, sc.n) : new Float32Array(sc.n)).subarray(0, set.m);
         subsetCenteredRanks(sorted, order, n, ties, set.posOf, set.m, x);
         const sxy = new Float64Array(ks.length);
         rankDots(

@@ -176,7 +176,7 @@ async function summarizeOnWorkers(plan: MonteCarloPlan, cols: McColumns, pool: W
   );
   const sets = importanceSets(plan, metrics, sharedBuffer);
   const ranks = metrics.map(({ ranks: r, ss }) => ({ ranks: r, ss }));
-  const groups = driverGroups(plan, 2 * pool.size);
+  const groups = driverGroups(plan, plan.drivers.length);
   const drivers = await pool.run(
     'drivers',
     groups.map((js, index) => ({ type: 'drivers', index, drivers: js, columns: js.map((j) => cols.inputs[j] as Float64Array), metrics: ranks, sets })),
