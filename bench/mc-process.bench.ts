@@ -9,7 +9,7 @@
  *   numpy is not on the machine.
  * - All cores at n = 1,000,000: the wall time of `--workers 1` over that of
  *   all cores (target ≥ 1.8), and the peak resident memory of the all-core
- *   run (target ≤ 400 MB).
+ *   run (target ≤ 400 MiB).
  *
  * The compiled CLI is built first (`node scripts/build.mjs --lib`) so that
  * bin/payback.js runs dist/, as an installed package does.
@@ -25,7 +25,7 @@ const PEER = join(ROOT, '..', 'shared', 'bench');
 const N_PEER = 200_000;
 const N_ALL = 1_000_000;
 
-/** Reports the process's peak resident memory (bytes) and its CPU time on stderr as it exits. */
+/** Reports the process's peak resident memory (KiB) and its CPU time on stderr as it exits. */
 const EXIT_HOOK = `data:text/javascript,${encodeURIComponent("process.on('exit', () => { const r = process.resourceUsage(); process.stderr.write('\\nmaxrss-kb=' + r.maxRSS + ' cpu-ms=' + (r.userCPUTime + r.systemCPUTime) / 1000 + '\\n'); });")}`;
 
 function hasNumpy(): boolean {
@@ -72,14 +72,14 @@ export function mcProcessBench(): BenchRow[] {
     name: `mc whole process, hyperscaler-base, n = ${N_ALL.toLocaleString('en-US')}: all ${cores} cores over one thread`,
     perSecond: one.wall / all.wall,
     unit: '× one thread',
-    detail: `wall ${one.wall.toFixed(2)} s on one thread (${one.cpu.toFixed(2)} s CPU, peak RSS ${Math.round(one.rssMB)} MB), ${all.wall.toFixed(2)} s on ${cores} (${all.cpu.toFixed(2)} s CPU over all threads)`,
+    detail: `wall ${one.wall.toFixed(2)} s on one thread (${one.cpu.toFixed(2)} s CPU, peak RSS ${Math.round(one.rssMB)} MiB), ${all.wall.toFixed(2)} s on ${cores} (${all.cpu.toFixed(2)} s CPU over all threads)`,
     target: 1.8,
   });
   rows.push({
     name: `mc whole process, hyperscaler-base, n = ${N_ALL.toLocaleString('en-US')}, all ${cores} cores: peak resident memory`,
     millis: all.rssMB,
-    unit: 'MB',
-    detail: `one thread: ${Math.round(one.rssMB)} MB`,
+    unit: 'MiB',
+    detail: `one thread: ${Math.round(one.rssMB)} MiB`,
     target: 400,
   });
   return rows;
