@@ -32,7 +32,7 @@ function hasNumpy(): boolean {
   return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 }
 
-/** One whole `payback mc` process: wall seconds, peak RSS in MB, CPU seconds. */
+/** One whole `payback mc` process: wall seconds, peak RSS in MiB, CPU seconds. */
 function mcProcess(args: string[]): { wall: number; rssMB: number; cpu: number } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', EXIT_HOOK, join(ROOT, 'bin', 'payback.js'), 'mc', ...args, '--json'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
