@@ -82,7 +82,7 @@ export { grid, contourOf, axisValues, type GridOptions, type GridAxis, type Grid
 export { yearsCsv, segmentsCsv, resultJson } from './report/export.ts';
 export { renderReport, type ReportInput, type ReportMeta, type ScenarioMeta, type ScenarioAnalyses, type MonteCarloSection } from './report/html.ts';
 /** The Verdict that opens the report (a scenario's; a portfolio's has the same shape). */
-export { scenarioVerdict, reportVerdicts, verdictConditions, verdictRisk, verdictLines, likelihood, VERDICT_CONDITIONS, type Verdict as ReportVerdict, type VerdictSubject, type VerdictCondition, type VerdictProbability, type VerdictRisk, type VerdictInput } from './report/verdict.ts';
+export { scenarioVerdict, portfolioVerdict, reportVerdicts, verdictConditions, verdictRisk, verdictLines, likelihood, VERDICT_CONDITIONS, type Verdict as ReportVerdict, type VerdictSubject, type VerdictCondition, type VerdictProbability, type VerdictRisk, type VerdictInput } from './report/verdict.ts';
 /** Numbers for people: the one formatter and every summary field's label and format. */
 export { millions, money, price, pct, yearsFmt, ratio, tokens, count, plural, signedMillions, NONE, TOKEN_SCALE_NOTE } from './model/format.ts';
 export { METRIC_INFO, COMPARE_METRICS, SUMMARY_METRICS, formatMetric, formatMetricDelta, metricText, metricLabel, RENTED_PAYBACK, type Metric, type MetricInfo, type MetricKind } from './report/metrics.ts';
