@@ -31,6 +31,21 @@ export function newBlockOutput(n: number): BlockOutput {
   return { metrics, irrRoots: new Uint8Array(n), equityIrrRoots: new Uint8Array(n), irrAtLeastWacc: new Uint8Array(n), paybackWithinLife: new Uint8Array(n) };
 }
 
+/** A run's metrics and IRR root classes into sample `i` of a block (a scenario's run or a portfolio's). */
+export function putMetrics(out: BlockOutput, i: number, m: Omit<FactoryMetrics, 'cumAtRentTerm'>): void {
+  const M = out.metrics;
+  M.npv[i] = m.npv;
+  M.irr[i] = m.irr;
+  M.equityIrr[i] = m.equityIrr;
+  M.paybackYears[i] = m.paybackYears;
+  M.grossProfitPerMW[i] = m.grossProfitPerMW;
+  M.revenuePerMW[i] = m.revenuePerMW;
+  M.profitableShare[i] = m.profitableShare;
+  M.strategicNpv[i] = m.strategicNpv;
+  out.irrRoots[i] = m.irrClass;
+  out.equityIrrRoots[i] = m.equityIrrClass;
+}
+
 /**
  * The model compiled for the structure of one scenario (its modes, horizon,
  * segments and pricing forms); the numbers come per sample in the slots.
@@ -156,7 +171,6 @@ export class ColumnarModel {
     x.set(this.base);
     const plan = this.plan;
     const m = this.m;
-    const M = out.metrics;
     let read = this.readCache.get(varying);
     if (read === undefined) {
       read = varying.filter((v) => !this.unread.has(v));
@@ -172,16 +186,7 @@ export class ColumnarModel {
         x[s] = (slots[s] as Float64Array)[i] as number;
       }
       runFactory(plan, x, m, null, true);
-      M.npv[i] = m.npv;
-      M.irr[i] = m.irr;
-      M.equityIrr[i] = m.equityIrr;
-      M.paybackYears[i] = m.paybackYears;
-      M.grossProfitPerMW[i] = m.grossProfitPerMW;
-      M.revenuePerMW[i] = m.revenuePerMW;
-      M.profitableShare[i] = m.profitableShare;
-      M.strategicNpv[i] = m.strategicNpv;
-      out.irrRoots[i] = m.irrClass;
-      out.equityIrrRoots[i] = m.equityIrrClass;
+      putMetrics(out, i, m);
       out.irrAtLeastWacc[i] = m.irr >= (wacc[i] as number) ? 1 : 0;
       out.paybackWithinLife[i] = own ? (m.paybackYears <= (life[i] as number) ? 1 : 0) : m.cumAtRentTerm >= 0 ? 1 : 0;
     }

@@ -14,7 +14,7 @@ import type { Portfolio } from '../model/portfolio-load.ts';
 import type { MarketSegmentSlots, PortfolioLayout } from '../model/portfolio-market.ts';
 import { isCashPricing, pricingKind } from '../model/slots.ts';
 import { type SlotTarget, slotTargets } from '../model/slots.ts';
-import { applyPaidShareColumns, type BlockOutput } from './columnar.ts';
+import { applyPaidShareColumns, type BlockOutput, putMetrics } from './columnar.ts';
 import { getInput, inputInfo, PAID_SHARE } from './paths.ts';
 import { portfolioTarget } from './portfolio-paths.ts';
 
@@ -161,7 +161,7 @@ export class PortfolioColumnarModel {
       case 'pricing.discount':
         return one(sl.discount);
       case 'pricing.techPremiumPerYear':
-        return one(sl.premium);
+        return one(sl.techPremium);
       case 'pricing.subscription.arpuPerMonth':
         return one(sl.arpu);
       case 'pricing.subscription.tokensPerUserMonth':
@@ -265,33 +265,21 @@ export class PortfolioColumnarModel {
   evaluate(slots: Float64Array[], n: number, out: BlockOutput, varying: readonly number[] = this.allSlots): void {
     if (n > this.capacity) throw new RangeError(`block of ${n} samples exceeds the model's capacity ${this.capacity}`);
     const c = this.compiled;
-    const V = c.vintages.length;
     c.vintages.forEach((v, k) => v.x.set(this.base.subarray(this.offsets[k] as number, (this.offsets[k] as number) + v.layout.count)));
     c.px.set(this.base.subarray(this.pxOffset));
     const q = varying.length;
     const vec: Float64Array[] = [...c.vintages.map((v) => v.x), c.px];
     const m = this.m;
-    const M = out.metrics;
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < q; k++) {
         const s = varying[k] as number;
         (vec[this.vecOf[s] as number] as Float64Array)[this.localOf[s] as number] = (slots[s] as Float64Array)[i] as number;
       }
       runPortfolio(c, m, true);
-      M.npv[i] = m.npv;
-      M.irr[i] = m.irr;
-      M.equityIrr[i] = m.equityIrr;
-      M.paybackYears[i] = m.paybackYears;
-      M.grossProfitPerMW[i] = m.grossProfitPerMW;
-      M.revenuePerMW[i] = m.revenuePerMW;
-      M.profitableShare[i] = m.profitableShare;
-      M.strategicNpv[i] = m.strategicNpv;
-      out.irrRoots[i] = m.irrClass;
-      out.equityIrrRoots[i] = m.equityIrrClass;
+      putMetrics(out, i, m);
       out.irrAtLeastWacc[i] = m.irr >= m.wacc ? 1 : 0;
       out.paybackWithinLife[i] = m.paybackYears <= m.life ? 1 : 0;
     }
-    void V;
   }
 }
 

@@ -98,7 +98,7 @@ function builtinPath(id: string): string | undefined {
   return undefined;
 }
 
-const isFile = (p: string): boolean => {
+export const isFile = (p: string): boolean => {
   try {
     return statSync(p).isFile();
   } catch {
@@ -107,7 +107,7 @@ const isFile = (p: string): boolean => {
 };
 
 /** A path as issues show it: relative to the working directory when that is shorter. */
-function displayName(path: string): string {
+export function displayName(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel !== '' && rel.length < path.length ? rel : path;
 }
@@ -187,7 +187,8 @@ export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalo
   return loadCheckedScenarioText(text, catalog, { file });
 }
 
-const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MB`;
+/** A size for people, in MB. */
+export const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MB`;
 
 /** A file being written in pieces, invisible under its name until `commit`. */
 export interface AtomicFile {

@@ -7,7 +7,7 @@
  * a portfolio too: `readModelFile` tells them apart.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCheckedPortfolioText } from '../analysis/portfolio-checks.ts';
 import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
 import { MAX_FILE_BYTES } from '../model/bounds.ts';
@@ -15,24 +15,9 @@ import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
 import type { ResolveResult } from '../model/load.ts';
 import type { PortfolioResolveResult, TemplateLoader } from '../model/portfolio-load.ts';
 import type { Catalog } from '../model/schema.ts';
-import { builtinScenarioIds, dataDir, loadCatalog, readScenarioFile, STDIN_NAME, STDIO, stdinText } from './files.ts';
+import { builtinScenarioIds, dataDir, displayName, isFile, loadCatalog, mb, readScenarioFile, STDIN_NAME, STDIO, stdinText } from './files.ts';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
-
-const isFile = (p: string): boolean => {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-};
-
-function displayName(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel !== '' && rel.length < path.length ? rel : path;
-}
-
-const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MB`;
 
 /** The ids of the built-in portfolios (`data/portfolios/<id>.yaml`), sorted. */
 export function builtinPortfolioIds(): string[] {

@@ -1206,73 +1206,82 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
   const yv = rec.yearValues;
   for (let t = 1; t <= T; t++) {
     const b = (t - 1) * YEAR_VALUES;
-    const R = (yv[b + RV.R] as number);
-    const V = (yv[b + RV.V] as number);
-    const Q = (yv[b + RV.Q] as number);
-    const itMW = (yv[b + RV.itMW] as number);
-    const cogs = (yv[b + RV.cogs] as number);
-    const grossProfit = (yv[b + RV.grossProfit] as number);
-    const ebitda = (yv[b + RV.ebitda] as number);
-    const interest = (yv[b + RV.interest] as number);
-    const principal = (yv[b + RV.principal] as number);
-    const outstanding = (yv[b + RV.outstanding] as number);
-    const billed = (yv[b + YX.billed] as number);
-    const service = interest + principal;
-    const k = (yv[b + RV.k] as number);
+    const R = yv[b + RV.R] as number;
+    const V = yv[b + RV.V] as number;
+    const itMW = yv[b + RV.itMW] as number;
+    const ebitda = yv[b + RV.ebitda] as number;
+    const service = (yv[b + RV.interest] as number) + (yv[b + RV.principal] as number);
+    const k = yv[b + RV.k] as number;
     const row = newYearRow(t, plan.startYear + t - 1);
-    row.accelerators = (yv[b + RV.Nt] as number);
+    yearLines(row, yv, b);
     row.generation = k >= 0 ? k : null;
-    row.capacityTokens = (yv[b + RV.C] as number);
-    row.utilization = (yv[b + RV.u] as number);
-    row.tokens = Q;
-    row.billedTokens = billed;
-    row.hiddenReasoningTokens = (yv[b + YX.hidden] as number);
-    row.monetizableTokens = (yv[b + YX.monetizable] as number);
-    row.profitableTokens = (yv[b + YX.profitable] as number);
-    row.strategicTokens = (yv[b + YX.strategic] as number);
+    row.utilization = yv[b + RV.u] as number;
     row.unmetTokens = plan.tokensMode ? (yv[b + RV.unmet] as number) : null;
-    row.revenue = R;
-    row.strategicValue = V;
-    row.power = (yv[b + RV.power] as number);
-    row.lease = (yv[b + RV.lease] as number);
-    row.rent = (yv[b + RV.rent] as number);
-    row.maintenance = (yv[b + RV.maintenance] as number);
-    row.fixedOpex = (yv[b + RV.fixedOpex] as number);
-    row.otherCost = (yv[b + RV.otherCost] as number);
-    row.depreciation = (yv[b + RV.depreciation] as number);
-    row.writeOff = (yv[b + RV.writeOff] as number);
-    row.cogs = cogs;
-    row.grossProfit = grossProfit;
-    row.grossMargin = div(grossProfit, R);
-    row.ebitda = ebitda;
-    row.ebit = (yv[b + RV.ebit] as number);
-    row.tax = (yv[b + RV.tax] as number);
-    row.capex = (yv[b + RV.capex] as number);
-    row.residual = (yv[b + RV.residual] as number);
-    row.terminalValue = (yv[b + RV.terminal] as number);
-    row.commitmentsAfterHorizon = (yv[b + RV.owed] as number);
-    row.fcf = (yv[b + RV.flow] as number);
-    row.cumulativeFcf = (yv[b + RV.cumulative] as number);
-    row.draws = (yv[b + RV.draw] as number);
-    row.debtOutstanding = outstanding;
-    row.interest = interest;
-    row.principal = principal;
-    row.debtRepaidAtHorizon = (yv[b + RV.repaid] as number);
-    row.leveredTax = (yv[b + RV.leveredTax] as number);
-    row.equityCashFlow = (yv[b + RV.equity] as number);
+    row.fcf = yv[b + RV.flow] as number;
+    row.cumulativeFcf = yv[b + RV.cumulative] as number;
+    row.equityCashFlow = yv[b + RV.equity] as number;
     row.dscr = service > 0 ? ebitda / service : null;
-    row.ltv = plan.levered ? div(outstanding, (yv[b + RV.book] as number)) : null;
-    row.commitmentRemaining = (yv[b + YX.committed] as number);
+    row.ltv = plan.levered ? div(yv[b + RV.outstanding] as number, yv[b + RV.book] as number) : null;
     row.revenuePerMW = R / itMW;
-    row.grossProfitPerMW = grossProfit / itMW;
+    row.grossProfitPerMW = (yv[b + RV.grossProfit] as number) / itMW;
     row.ebitdaPerMW = ebitda / itMW;
     row.strategicRevenuePerMW = (R + V) / itMW;
-    row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
-    row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
     if (cap !== null) capitalFields(cap, row, t);
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * The lines of a year row that are its values as recorded (`RV`, `YX` at
+ * offset `b` of `v`) or ratios of them alone: a factory's year (`yearRows`)
+ * and a portfolio's consolidated year (`portfolio.ts`) both start from them,
+ * then set what each derives its own way (utilization, the flows, DSCR, LTV,
+ * the per-MW lines).
+ */
+export function yearLines(row: YearRow, v: Float64Array, b: number): void {
+  const R = v[b + RV.R] as number;
+  const Q = v[b + RV.Q] as number;
+  const cogs = v[b + RV.cogs] as number;
+  const grossProfit = v[b + RV.grossProfit] as number;
+  const billed = v[b + YX.billed] as number;
+  row.accelerators = v[b + RV.Nt] as number;
+  row.capacityTokens = v[b + RV.C] as number;
+  row.tokens = Q;
+  row.billedTokens = billed;
+  row.hiddenReasoningTokens = v[b + YX.hidden] as number;
+  row.monetizableTokens = v[b + YX.monetizable] as number;
+  row.profitableTokens = v[b + YX.profitable] as number;
+  row.strategicTokens = v[b + YX.strategic] as number;
+  row.revenue = R;
+  row.strategicValue = v[b + RV.V] as number;
+  row.power = v[b + RV.power] as number;
+  row.lease = v[b + RV.lease] as number;
+  row.rent = v[b + RV.rent] as number;
+  row.maintenance = v[b + RV.maintenance] as number;
+  row.fixedOpex = v[b + RV.fixedOpex] as number;
+  row.otherCost = v[b + RV.otherCost] as number;
+  row.depreciation = v[b + RV.depreciation] as number;
+  row.writeOff = v[b + RV.writeOff] as number;
+  row.cogs = cogs;
+  row.grossProfit = grossProfit;
+  row.grossMargin = div(grossProfit, R);
+  row.ebitda = v[b + RV.ebitda] as number;
+  row.ebit = v[b + RV.ebit] as number;
+  row.tax = v[b + RV.tax] as number;
+  row.capex = v[b + RV.capex] as number;
+  row.residual = v[b + RV.residual] as number;
+  row.terminalValue = v[b + RV.terminal] as number;
+  row.commitmentsAfterHorizon = v[b + RV.owed] as number;
+  row.draws = v[b + RV.draw] as number;
+  row.debtOutstanding = v[b + RV.outstanding] as number;
+  row.interest = v[b + RV.interest] as number;
+  row.principal = v[b + RV.principal] as number;
+  row.debtRepaidAtHorizon = v[b + RV.repaid] as number;
+  row.leveredTax = v[b + RV.leveredTax] as number;
+  row.commitmentRemaining = v[b + YX.committed] as number;
+  row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
+  row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
 }
 
 const orNull = (x: number): number | null => (x === x ? x : null);

@@ -9,7 +9,7 @@ import { HOURS_PER_YEAR } from './lines.ts';
 import type { Portfolio } from './portfolio-load.ts';
 import type { SharedDemand } from './portfolio-schema.ts';
 import { along, times } from './rebase.ts';
-import { KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type SegmentSlots } from './slots.ts';
+import { KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type SegmentSlots, writePricing } from './slots.ts';
 
 /** Where a market segment's inputs are among the portfolio's slots. */
 export interface MarketSegmentSlots {
@@ -20,7 +20,7 @@ export interface MarketSegmentSlots {
   price: number;
   change: number;
   discount: number;
-  premium: number;
+  techPremium: number;
   arpu: number;
   tokensPerUser: number;
   arpuChange: number;
@@ -51,7 +51,7 @@ export function makePortfolioLayout(Y: number, nSeg: number): PortfolioLayout {
   };
   const l: Omit<PortfolioLayout, 'count'> = { Y, wacc: one(), taxRate: one(), tokensPerYear: one(), maxUtilization: one(), growth: years(), segments: [] };
   for (let j = 0; j < nSeg; j++) {
-    l.segments.push({ share: years(), intensity: one(), hidden: one(), price: one(), change: one(), discount: one(), premium: one(), arpu: one(), tokensPerUser: one(), arpuChange: one(), usageGrowth: one() });
+    l.segments.push({ share: years(), intensity: one(), hidden: one(), price: one(), change: one(), discount: one(), techPremium: one(), arpu: one(), tokensPerUser: one(), arpuChange: one(), usageGrowth: one() });
   }
   return { ...l, count: next };
 }
@@ -82,40 +82,7 @@ function extractMarket(d: SharedDemand, l: PortfolioLayout, out: Float64Array): 
     writeSeries(seg.tokenShare, out, sl.share, l.Y);
     out[sl.intensity] = seg.computeIntensity;
     out[sl.hidden] = seg.hiddenReasoningShare;
-    let price = 0;
-    let change = 0;
-    let discount = 0;
-    let premium = 1;
-    let arpu = 0;
-    let tokensPerUser = 1;
-    let arpuChange = 0;
-    let usageGrowth = 0;
-    const pr = seg.pricing;
-    if ('perMTok' in pr) {
-      price = pr.perMTok;
-      change = pr.changePerYear;
-      discount = pr.discount;
-    } else if ('perAcceleratorHour' in pr) {
-      price = pr.perAcceleratorHour;
-      change = pr.changePerYear;
-      premium = pr.techPremiumPerYear;
-    } else if ('imputedPerMTok' in pr) {
-      price = pr.imputedPerMTok;
-      change = pr.changePerYear;
-    } else if ('subscription' in pr) {
-      arpu = pr.subscription.arpuPerMonth;
-      tokensPerUser = pr.subscription.tokensPerUserMonth;
-      arpuChange = pr.subscription.arpuChangePerYear;
-      usageGrowth = pr.subscription.usageGrowthPerYear;
-    }
-    out[sl.price] = price;
-    out[sl.change] = change;
-    out[sl.discount] = discount;
-    out[sl.premium] = premium;
-    out[sl.arpu] = arpu;
-    out[sl.tokensPerUser] = tokensPerUser;
-    out[sl.arpuChange] = arpuChange;
-    out[sl.usageGrowth] = usageGrowth;
+    writePricing(seg.pricing, sl, out);
   });
 }
 
@@ -158,7 +125,7 @@ export function applyMarket(l: PortfolioLayout, px: Float64Array, vl: Layout, ki
       x[v.share + t - 1] = px[m.share + (i < Y ? i : Y - 1)] as number;
     }
     const change = px[m.change] as number;
-    const premium = px[m.premium] as number;
+    const premium = px[m.techPremium] as number;
     const arpuChange = px[m.arpuChange] as number;
     const usageGrowth = px[m.usageGrowth] as number;
     x[v.intensity] = px[m.intensity] as number;

@@ -12,7 +12,7 @@
  * sweep); `runPortfolio` is the one function both and the Monte Carlo call.
  */
 import { CY, CY_COUNT } from './capital.ts';
-import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, runFactoryFlows, RV, SEGMENT_VALUES, SV, trancheRows, YEAR_VALUES, yearRows, YX } from './factory.ts';
+import { ACC, factoryCapacity, type FactoryMetrics, type FactoryPlan, factoryPlan, newFactoryMetrics, newRecording, type Recording, runFactory, runFactoryFlows, RV, SEGMENT_VALUES, SV, trancheRows, YEAR_VALUES, yearLines, yearRows, YX } from './factory.ts';
 import { irrFast } from './finance.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import { paybackPeriod, powInt } from './lines.ts';
@@ -287,17 +287,7 @@ export function compilePortfolio(p: Portfolio, cached = true): CompiledPortfolio
 // Running
 
 /** What a run of a portfolio gives the Monte Carlo (NaN: no value), and the flags it needs. */
-export interface PortfolioMetrics {
-  npv: number;
-  irr: number;
-  equityIrr: number;
-  paybackYears: number;
-  grossProfitPerMW: number;
-  revenuePerMW: number;
-  profitableShare: number;
-  strategicNpv: number;
-  irrClass: number;
-  equityIrrClass: number;
+export interface PortfolioMetrics extends Omit<FactoryMetrics, 'cumAtRentTerm'> {
   /** the portfolio's wacc in this run */
   wacc: number;
   /** `max over vintages of (buildYear − startYear + its useful life)`: payback within it is "within life" (`PORTFOLIO_LIFE`) */
@@ -981,70 +971,28 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     }
     const R = cal[b + RV.R] as number;
     const V = cal[b + RV.V] as number;
-    const Q = cal[b + RV.Q] as number;
     const C = cal[b + RV.C] as number;
     const U = cal[b + RV.U] as number;
     const mw = rec.installedMW[i] as number;
-    const cogs = cal[b + RV.cogs] as number;
     const gp = cal[b + RV.grossProfit] as number;
     const ebitda = cal[b + RV.ebitda] as number;
-    const interest = cal[b + RV.interest] as number;
-    const principal = cal[b + RV.principal] as number;
-    const outstanding = cal[b + RV.outstanding] as number;
-    const billed = cal[b + YX.billed] as number;
     const row = newYearRow(i, year) as PortfolioYearRow;
+    yearLines(row, cal, b);
     const gen = rec.generation[i] as number;
-    row.accelerators = cal[b + RV.Nt] as number;
     row.generation = gen >= 0 ? gen : null;
-    row.capacityTokens = C;
     row.utilization = C === 0 ? 0 : U / C;
-    row.tokens = Q;
-    row.billedTokens = billed;
-    row.hiddenReasoningTokens = cal[b + YX.hidden] as number;
-    row.monetizableTokens = cal[b + YX.monetizable] as number;
-    row.profitableTokens = cal[b + YX.profitable] as number;
-    row.strategicTokens = cal[b + YX.strategic] as number;
     row.unmetTokens = c.shared ? (c.unmet[i] as number) : rec.tokensModeAny[i] === 1 ? (cal[b + RV.unmet] as number) : null;
-    row.revenue = R;
-    row.strategicValue = V;
-    row.power = cal[b + RV.power] as number;
-    row.lease = cal[b + RV.lease] as number;
-    row.rent = cal[b + RV.rent] as number;
-    row.maintenance = cal[b + RV.maintenance] as number;
-    row.fixedOpex = cal[b + RV.fixedOpex] as number;
-    row.otherCost = cal[b + RV.otherCost] as number;
-    row.depreciation = cal[b + RV.depreciation] as number;
-    row.writeOff = cal[b + RV.writeOff] as number;
-    row.cogs = cogs;
-    row.grossProfit = gp;
-    row.grossMargin = div(gp, R);
-    row.ebitda = ebitda;
-    row.ebit = cal[b + RV.ebit] as number;
-    row.tax = cal[b + RV.tax] as number;
-    row.capex = cal[b + RV.capex] as number;
-    row.residual = cal[b + RV.residual] as number;
-    row.terminalValue = cal[b + RV.terminal] as number;
-    row.commitmentsAfterHorizon = cal[b + RV.owed] as number;
     row.fcf = flow;
     row.cumulativeFcf = cum;
-    row.draws = cal[b + RV.draw] as number;
-    row.debtOutstanding = outstanding;
-    row.interest = interest;
-    row.principal = principal;
-    row.debtRepaidAtHorizon = cal[b + RV.repaid] as number;
-    row.leveredTax = cal[b + RV.leveredTax] as number;
     row.equityCashFlow = c.eq[i] as number;
     const debtService = rec.debt[i * PK_COUNT + PK.service] as number;
     row.dscr = debtService > 0 ? ebitda / debtService : null;
-    row.ltv = rec.totals.anyDebt ? div(outstanding, cal[b + RV.book] as number) : null;
-    row.commitmentRemaining = cal[b + YX.committed] as number;
+    row.ltv = rec.totals.anyDebt ? div(cal[b + RV.outstanding] as number, cal[b + RV.book] as number) : null;
     // a year without a vintage on its site (before the first build, after the last horizon) has no per-MW figures
     row.revenuePerMW = mw === 0 ? null : R / mw;
     row.grossProfitPerMW = mw === 0 ? null : gp / mw;
     row.ebitdaPerMW = mw === 0 ? null : ebitda / mw;
     row.strategicRevenuePerMW = mw === 0 ? null : (R + V) / mw;
-    row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
-    row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
     row.installedMW = mw;
     if (debt !== null) Object.assign(row, debt[i]);
     rows.push(row);

@@ -476,43 +476,50 @@ export function extractInputs(s: Scenario, l: Layout, out: Float64Array): void {
     writeSeries(seg.tokenShare, out, sl.share, T);
     out[sl.intensity] = seg.computeIntensity;
     out[sl.hidden] = seg.hiddenReasoningShare;
-    let price = 0;
-    let change = 0;
-    let discount = 0;
-    let premium = 1;
-    let arpu = 0;
-    let tokensPerUser = 1;
-    let arpuChange = 0;
-    let usageGrowth = 0;
-    const p = seg.pricing;
-    if ('perMTok' in p) {
-      price = p.perMTok;
-      change = p.changePerYear;
-      discount = p.discount;
-    } else if ('perAcceleratorHour' in p) {
-      price = p.perAcceleratorHour;
-      change = p.changePerYear;
-      premium = p.techPremiumPerYear;
-    } else if ('imputedPerMTok' in p) {
-      price = p.imputedPerMTok;
-      change = p.changePerYear;
-    } else if ('subscription' in p) {
-      const q = p.subscription;
-      arpu = q.arpuPerMonth;
-      tokensPerUser = q.tokensPerUserMonth;
-      arpuChange = q.arpuChangePerYear;
-      usageGrowth = q.usageGrowthPerYear;
-    }
-    out[sl.price] = price;
-    out[sl.change] = change;
-    out[sl.discount] = discount;
-    out[sl.techPremium] = premium;
-    out[sl.arpu] = arpu;
-    out[sl.tokensPerUser] = tokensPerUser;
-    out[sl.arpuChange] = arpuChange;
-    out[sl.usageGrowth] = usageGrowth;
+    writePricing(seg.pricing, sl, out);
   }
   if (l.capital !== null) extractCapital(s, l.capital, out);
+}
+
+/** The slots a pricing form fills (a segment's, or a shared market's segment's, MODEL.md §8). */
+export type PricingSlots = Pick<SegmentSlots, 'price' | 'change' | 'discount' | 'techPremium' | 'arpu' | 'tokensPerUser' | 'arpuChange' | 'usageGrowth'>;
+
+/** A segment's pricing into its slots: the form's own numbers, the model's neutral values in the others. */
+export function writePricing(p: Pricing, sl: PricingSlots, out: Float64Array): void {
+  let price = 0;
+  let change = 0;
+  let discount = 0;
+  let premium = 1;
+  let arpu = 0;
+  let tokensPerUser = 1;
+  let arpuChange = 0;
+  let usageGrowth = 0;
+  if ('perMTok' in p) {
+    price = p.perMTok;
+    change = p.changePerYear;
+    discount = p.discount;
+  } else if ('perAcceleratorHour' in p) {
+    price = p.perAcceleratorHour;
+    change = p.changePerYear;
+    premium = p.techPremiumPerYear;
+  } else if ('imputedPerMTok' in p) {
+    price = p.imputedPerMTok;
+    change = p.changePerYear;
+  } else if ('subscription' in p) {
+    const q = p.subscription;
+    arpu = q.arpuPerMonth;
+    tokensPerUser = q.tokensPerUserMonth;
+    arpuChange = q.arpuChangePerYear;
+    usageGrowth = q.usageGrowthPerYear;
+  }
+  out[sl.price] = price;
+  out[sl.change] = change;
+  out[sl.discount] = discount;
+  out[sl.techPremium] = premium;
+  out[sl.arpu] = arpu;
+  out[sl.tokensPerUser] = tokensPerUser;
+  out[sl.arpuChange] = arpuChange;
+  out[sl.usageGrowth] = usageGrowth;
 }
 
 /** The inputs of MODEL.md §9 into their slots (defaults filled: a slot the scenario leaves out holds what the model uses instead). */
