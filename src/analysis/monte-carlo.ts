@@ -31,6 +31,7 @@ import { PortfolioColumnarModel, type PortfolioSlotTarget } from './portfolio-co
 import { isValidSeed, stream } from './rng.ts';
 import {
   centeredRanks,
+  centeredRanksDot,
   type ColumnStats,
   correlationFromSums,
   EXACT_RANK_SUMS,
@@ -774,13 +775,21 @@ export function summarizeDrivers(
     const s = statsOfSorted(sorted, n, sum, sq, 1);
     const keep = plan.correlation !== null && plan.correlation.indexes.includes(j);
     const ranks = keep ? new Float32Array(alloc(4 * n)) : (sc.ranks ??= new Float32Array(sc.n)).subarray(0, n);
-    const ranked = centeredRanks(sorted, order, m, ranks);
-    const ss = squares(ranked, ranks, m, n);
+    const varying = !(plan.drivers[j] as McDriver).sampler.constant;
     const spearman: (number | null)[] = metrics.map(() => null);
-    if (!(plan.drivers[j] as McDriver).sampler.constant) {
+    // a subset of one metric, its sums exact: the driver's ranks among it and their sums from the pass that
+    // ranks it over every sample (when no values tie)
+    const one = varying ? sets.sets.findIndex((set, si) => set.bit !== 0 && set.m <= EXACT_RANK_SUMS && (bySet[si] as number[]).length === 1) : -1;
+    const oneSet = sets.sets[one];
+    const oneK = (bySet[one] ?? [])[0] as number;
+    const dotted = oneSet === undefined ? null : centeredRanksDot(sorted, order, m, ranks, sets.member as Uint8Array, oneSet.bit, oneSet.m, (metrics[oneK] as MetricRanks).ranks);
+    if (dotted !== null) spearman[oneK] = correlationFromSums(dotted.subsetDot, dotted.subsetSs, (metrics[oneK] as MetricRanks).ss);
+    const ranked = dotted ?? centeredRanks(sorted, order, m, ranks);
+    const ss = squares(ranked, ranks, m, n);
+    if (varying) {
       sets.sets.forEach((set, si) => {
         const ks = bySet[si] as number[];
-        if (ks.length === 0) return;
+        if (ks.length === 0 || (dotted !== null && si === one)) return;
         let x = ranks;
         let sxx = ss;
         if (set.bit !== 0) {
@@ -868,6 +877,33 @@ function summarizeParts(plan: MonteCarloPlan, cols: McColumns, keepSamples: bool
   return assembleSummary(plan, cols, metrics, drivers, keepSamples);
 }
 
+/**
+ * In one pass over the samples: how many have npv ≥ 0, irrAtLeastWacc,
+ * paybackWithinLife, no IRR and several, no equity IRR and several.
+ */
+function countFlags(cols: McColumns, npv: Float64Array, n: number): Int32Array {
+  const { irrAtLeastWacc, paybackWithinLife, irrRoots, equityIrrRoots } = cols;
+  let npvOk = 0;
+  let atLeast = 0;
+  let within = 0;
+  let irrNone = 0;
+  let irrSeveral = 0;
+  let eqNone = 0;
+  let eqSeveral = 0;
+  for (let i = 0; i < n; i++) {
+    if ((npv[i] as number) >= 0) npvOk++;
+    if (irrAtLeastWacc[i] === 1) atLeast++;
+    if (paybackWithinLife[i] === 1) within++;
+    const r = irrRoots[i] as number;
+    if (r === IRR_NONE) irrNone++;
+    else if (r === IRR_SEVERAL) irrSeveral++;
+    const q = equityIrrRoots[i] as number;
+    if (q === IRR_NONE) eqNone++;
+    else if (q === IRR_SEVERAL) eqSeveral++;
+  }
+  return Int32Array.of(npvOk, atLeast, within, irrNone, irrSeveral, eqNone, eqSeveral);
+}
+
 /** The summary from its parts: every metric's and every driver's (in plan order). */
 export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricParts: readonly MetricPart[], driverParts: readonly DriverPart[], keepSamples = false): McResult {
   const n = plan.n;
@@ -889,14 +925,7 @@ export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricPar
     importance[m] = list;
   });
 
-  const count = (xs: Uint8Array, v = 1): number => {
-    let c = 0;
-    for (let i = 0; i < n; i++) if (xs[i] === v) c++;
-    return c;
-  };
-  const npv = metric('npv');
-  let npvOk = 0;
-  for (let i = 0; i < n; i++) if ((npv[i] as number) >= 0) npvOk++;
+  const counted = countFlags(cols, metric('npv'), n);
   const irrCount = stats.irr.count;
 
   let correlation: McSummary['correlation'] = null;
@@ -958,13 +987,13 @@ export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricPar
     correlation,
     metrics: stats,
     probabilities: {
-      npvAtLeastZero: npvOk / n,
-      irrAtLeastWacc: irrCount === 0 ? null : count(cols.irrAtLeastWacc) / n,
-      paybackWithinLife: count(cols.paybackWithinLife) / n,
+      npvAtLeastZero: (counted[0] as number) / n,
+      irrAtLeastWacc: irrCount === 0 ? null : (counted[1] as number) / n,
+      paybackWithinLife: (counted[2] as number) / n,
     },
     irrShape: {
-      irr: { none: count(cols.irrRoots, IRR_NONE) / n, several: count(cols.irrRoots, IRR_SEVERAL) / n },
-      equityIrr: { none: count(cols.equityIrrRoots, IRR_NONE) / n, several: count(cols.equityIrrRoots, IRR_SEVERAL) / n },
+      irr: { none: (counted[3] as number) / n, several: (counted[4] as number) / n },
+      equityIrr: { none: (counted[5] as number) / n, several: (counted[6] as number) / n },
     },
     importance,
     definitions: {

@@ -67,6 +67,8 @@ function scratchUint32(pool: Uint32Array[], level: number, size: number): Uint32
 let passSum = 0;
 let passSq = 0;
 let passTies = false;
+let passSubsetSs = 0;
+let passSubsetDot = 0;
 
 /**
  * The passes over a column that sort and rank it, with their memory. A
@@ -88,6 +90,10 @@ interface Passes {
   rank(m: number, out: Float32Array): number;
   /** the ranks among a subset, from sorted/order[0..n): see `subsetCenteredRanks` */
   subsetRank(n: number, ties: boolean, member: Uint8Array, bit: number, m: number, out: Float32Array): number;
+  /** `rank` with a subset's sums when no values tie: see `centeredRanksDot` */
+  rankDotDistinct(n: number, out: Float32Array, member: Uint8Array, bit: number, m: number, y: Float32Array): number;
+  /** sorted/order hold values from elsewhere (not known not to tie) */
+  forget(): void;
 }
 
 let passes: Passes | null = null;
@@ -112,6 +118,9 @@ function makePasses(cap: number): Passes {
   const counts = new Int32Array(2 << MAX_DIGIT_BITS);
   // lo, scale, K (the keys: ⌊(v − lo)·scale⌋ clamped to [0, K)), the mean; a range's min and max
   const key = new Float64Array(4);
+  // whether two values of the last sort were seen to tie (finishKeys); whether sorted holds values known not to
+  let tied = false;
+  let distinct = false;
 
   /** The least and greatest of about RANGE_SAMPLE values of col (into key[0], key[1]); gives how many it saw. */
   function sampleRange(col: Float64Array, n: number): number {
@@ -163,6 +172,7 @@ function makePasses(cap: number): Passes {
       const m = scanRange(col, n);
       if (m === 0) {
         passSq = 0;
+        distinct = true;
         return 0;
       }
       lo = key[0] as number;
@@ -171,16 +181,20 @@ function makePasses(cap: number): Passes {
     const bits = keyBits(n);
     if (!setKeys(lo, hi, bits)) return spanless(col, n);
     const loBits = bits - (bits >> 1);
+    distinct = false;
     const m = countDigits(col, 0, n, loBits, bits >> 1);
     if (m === 0) {
       passSq = 0;
+      distinct = true;
       return 0;
     }
     key[3] = passSum / m;
     // by the low digit, in sample order; then by the high digit, stably
     passSq = scatterLow(col, null, 0, n, loBits);
     scatterHigh(m, loBits, 0);
+    tied = false;
     finishKeys(0, m, 0);
+    distinct = !tied;
     return m;
   }
 
@@ -207,6 +221,7 @@ function makePasses(cap: number): Passes {
   /** All values equal, or a span no double holds: the values in sample order, then (when they differ) the general sort. */
   function spanless(col: Float64Array, n: number): number {
     const m = scanRange(col, n);
+    distinct = m <= 1;
     const spread = (key[1] as number) > (key[0] as number);
     const mean = passSum / m;
     let sq = 0;
@@ -222,8 +237,17 @@ function makePasses(cap: number): Passes {
       idx[k++] = i;
     }
     passSq = sq;
-    if (spread) distribute(tv, ti, 0, m, sorted, order, 0, 1);
+    if (spread) {
+      distribute(tv, ti, 0, m, sorted, order, 0, 1);
+      distinct = !tieWithin(0, m);
+    }
     return m;
+  }
+
+  /** Whether two neighbours of sorted[a..e) are equal. */
+  function tieWithin(a: number, e: number): boolean {
+    for (let k = a + 1; k < e; k++) if (sorted[k] === sorted[k - 1]) return true;
+    return false;
   }
 
   function keyOf(v: number): number {
@@ -329,7 +353,12 @@ function makePasses(cap: number): Passes {
   function finishKeys(a0: number, e0: number, depth: number): void {
     for (let k = a0 + 1; k < e0; k++) {
       const x = sorted[k] as number;
-      if (!((sorted[k - 1] as number) > x)) continue;
+      const before = sorted[k - 1] as number;
+      if (!(before > x)) {
+        // equal neighbours stay neighbours: no value can come between them
+        if (before === x) tied = true;
+        continue;
+      }
       const i = order[k] as number;
       let j = k - 1;
       do {
@@ -339,6 +368,8 @@ function makePasses(cap: number): Passes {
       } while (j >= a0 && (sorted[j] as number) > x);
       sorted[j + 1] = x;
       order[j + 1] = i;
+      // (before a0: another key, another value)
+      if (j >= a0 && sorted[j] === x) tied = true;
       if (k - j > SMALL_BUCKET) k = sortGroup(a0, e0, j + 1, k, depth) - 1;
     }
   }
@@ -377,6 +408,7 @@ function makePasses(cap: number): Passes {
       tv.set(sorted.subarray(a, e));
       ti.set(order.subarray(a, e));
       distribute(tv, ti, 0, s, sorted, order, a, 1);
+      if (tieWithin(a, e)) tied = true;
     }
     key[0] = lo;
     key[1] = scale;
@@ -386,6 +418,23 @@ function makePasses(cap: number): Passes {
   }
 
   function rank(m: number, out: Float32Array): number {
+    return distinct ? rankDistinct(m, out) : rankTied(m, out);
+  }
+
+  /** `rank` of values that do not tie: no need to read them. */
+  function rankDistinct(m: number, out: Float32Array): number {
+    const mean = (m + 1) / 2;
+    let ss = 0;
+    for (let j = 0; j < m; j++) {
+      const c = j + 1 - mean;
+      out[order[j] as number] = c;
+      ss += c * c;
+    }
+    passTies = false;
+    return ss;
+  }
+
+  function rankTied(m: number, out: Float32Array): number {
     const mean = (m + 1) / 2;
     let ties = false;
     let ss = 0;
@@ -410,6 +459,37 @@ function makePasses(cap: number): Passes {
       a = b;
     }
     passTies = ties;
+    return ss;
+  }
+
+  /**
+   * `rank` of n values that do not tie, with, among a subset of m, the sum
+   * of the squares of their ranks (into passSubsetSs) and the sum of their
+   * products with y[i] (into passSubsetDot), summed in the order of the
+   * sort: exact, so the same as in any order, for m ≤ EXACT_RANK_SUMS.
+   * NaN (nothing written) unless the values are known not to tie.
+   */
+  function rankDotDistinct(n: number, out: Float32Array, member: Uint8Array, bit: number, m: number, y: Float32Array): number {
+    if (!distinct) return NaN;
+    const mean = (n + 1) / 2;
+    const subMean = (m + 1) / 2;
+    let ss = 0;
+    let subSs = 0;
+    let dot = 0;
+    let k = 0;
+    for (let j = 0; j < n; j++) {
+      const i = order[j] as number;
+      const c = j + 1 - mean;
+      out[i] = c;
+      ss += c * c;
+      if (((member[i] as number) & bit) === 0) continue;
+      const d = ++k - subMean;
+      subSs += d * d;
+      dot += d * (y[i] as number);
+    }
+    passTies = false;
+    passSubsetSs = subSs;
+    passSubsetDot = dot;
     return ss;
   }
 
@@ -457,7 +537,18 @@ function makePasses(cap: number): Passes {
     return ss;
   }
 
-  return { cap, sorted, order, sort, rank, subsetRank };
+  return {
+    cap,
+    sorted,
+    order,
+    sort,
+    rank,
+    subsetRank,
+    rankDotDistinct,
+    forget: () => {
+      distinct = false;
+    },
+  };
 }
 
 /** A column sorted by `sortColumn`. */
@@ -518,7 +609,10 @@ export function argsort(x: Float64Array, m: number = x.length): Uint32Array {
 /** This thread's passes, holding `sorted`/`order[0..m)` (copied in when they are not the passes' own, as `sortColumn` gives them). */
 function passesHolding(sorted: Float64Array, order: Uint32Array, m: number): Passes {
   const p = passesFor(m);
-  if (sorted.buffer !== p.sorted.buffer || sorted.byteOffset !== 0) p.sorted.set(sorted.subarray(0, m));
+  if (sorted.buffer !== p.sorted.buffer || sorted.byteOffset !== 0) {
+    p.sorted.set(sorted.subarray(0, m));
+    p.forget();
+  }
   if (order.buffer !== p.order.buffer || order.byteOffset !== 0) p.order.set(order.subarray(0, m));
   return p;
 }
@@ -858,6 +952,18 @@ export function centeredRanks(sorted: Float64Array, order: Uint32Array, m: numbe
  */
 export function subsetCenteredRanks(sorted: Float64Array, order: Uint32Array, n: number, ties: boolean, member: Uint8Array, bit: number, m: number, out: Float32Array): number {
   return passesHolding(sorted, order, n).subsetRank(n, ties, member, bit, m, out);
+}
+
+/**
+ * `centeredRanks` of the n values `sorted`/`order` sort (into `out`) and,
+ * from the same pass, over a subset of m ≤ `EXACT_RANK_SUMS` of them (see
+ * `subsetCenteredRanks`), Σ rank² and Σ rank·y[i] of their ranks among it
+ * (exact: the same as in any order) — when its sort (`sortColumn`) saw
+ * no two values tie; null (nothing written) otherwise.
+ */
+export function centeredRanksDot(sorted: Float64Array, order: Uint32Array, n: number, out: Float32Array, member: Uint8Array, bit: number, m: number, y: Float32Array): (Ranked & { subsetSs: number; subsetDot: number }) | null {
+  const ss = passesHolding(sorted, order, n).rankDotDistinct(n, out, member, bit, m, y);
+  return ss === ss ? { ties: false, ss, subsetSs: passSubsetSs, subsetDot: passSubsetDot } : null;
 }
 
 /**
