@@ -31,7 +31,6 @@ import { PortfolioColumnarModel, type PortfolioSlotTarget } from './portfolio-co
 import { isValidSeed, stream } from './rng.ts';
 import {
   centeredRanks,
-  centeredRanksDot,
   type ColumnStats,
   correlationFromSums,
   EXACT_RANK_SUMS,
@@ -43,6 +42,7 @@ import {
   sortColumn,
   statsOfSorted,
   subsetCenteredRanks,
+  subsetRankDot,
 } from './statistics.ts';
 
 /** Samples of a run unless told otherwise. */
@@ -601,8 +601,8 @@ export interface MetricPart {
   stats: ColumnStats;
   /**
    * centered ranks (statistics.ts `centeredRanks`) of the samples where it
-   * has a value, among them, by sample; 0 where it has none, so that a sum
-   * of products over every sample is the sum over those samples, to the bit
+   * has a value, among them, by sample; NaN where it has none (sums of
+   * products over every sample leave those out: `rankDot`)
    */
   ranks: Float32Array;
   /** Σ ranks² */
@@ -633,7 +633,7 @@ function scratch(n: number): Scratch {
   return scratchOf;
 }
 
-/** Σ ranks² of the centered ranks of m values written by sample into `ranks[0..n)` (0 elsewhere): `ranked.ss` when it is exact, else summed in index order. */
+/** Σ ranks² of the centered ranks of m values written by sample into `ranks[0..n)` (NaN elsewhere): `ranked.ss` when it is exact, else summed in index order. */
 function squares(ranked: Ranked, ranks: Float32Array, m: number, n: number): number {
   return m <= EXACT_RANK_SUMS ? ranked.ss : rankDot(ranks, ranks, m, 0, n);
 }
@@ -643,6 +643,7 @@ export function summarizeMetric(plan: MonteCarloPlan, col: Float64Array, alloc: 
   const n = plan.n;
   const { m, sum, sq, sorted, order } = sortColumn(col, n);
   const ranks = new Float32Array(alloc(4 * n));
+  if (m < n) ranks.fill(NaN);
   const ranked = centeredRanks(sorted, order, m, ranks);
   return { stats: statsOfSorted(sorted, n, sum, sq, plan.bins), ranks, ss: squares(ranked, ranks, m, n) };
 }
@@ -685,15 +686,12 @@ export function everyMetricPart(same: readonly number[], distinct: readonly Metr
 /**
  * The sample sets over which the importance of the metrics is taken (where
  * each has a value), each distinct set once: `of[k]` is metric k's set (−1:
- * fewer than 3 samples, no importance), `sets[s]` its size and the bit of
- * `member` that marks its samples (0: the set of every sample);
- * `member[i]`, the bits of the sets sample i is in (null: no set leaves a
- * sample out).
+ * fewer than 3 samples, no importance), `sets[s]` its size and whether it
+ * leaves samples out (those where the ranks of its metrics are NaN).
  */
 export interface ImportanceSets {
   of: number[];
-  sets: { m: number; bit: number }[];
-  member: Uint8Array | null;
+  sets: { m: number; subset: boolean }[];
 }
 
 /** Whether two columns have a value (are not NaN) at the same samples. */
@@ -706,34 +704,33 @@ function sameGaps(a: Float64Array, b: Float64Array, n: number): boolean {
   return true;
 }
 
-export function importanceSets(plan: MonteCarloPlan, cols: McColumns, metrics: readonly MetricPart[], alloc: BufferAlloc = plainBuffer): ImportanceSets {
+export function importanceSets(plan: MonteCarloPlan, cols: McColumns, metrics: readonly MetricPart[]): ImportanceSets {
   const n = plan.n;
   const sets: ImportanceSets['sets'] = [];
   // a column with each set's gaps (null: none)
   const gapsOf: (Float64Array | null)[] = [];
-  let member: Uint8Array | null = null;
-  let subsets = 0;
   const of = metrics.map((p, k) => {
     const m = p.stats.count;
     if (m < 3) return -1;
     const col = m === n ? null : (cols.metrics[k] as Float64Array);
     const at = gapsOf.findIndex((g, s) => (g === null || col === null ? g === col : (sets[s] as { m: number }).m === m && sameGaps(g, col, n)));
     if (at >= 0) return at;
-    let bit = 0;
-    if (col !== null) {
-      // at most one set a metric: 8 bits are enough
-      bit = 1 << subsets++;
-      const marks = (member ??= new Uint8Array(alloc(n)));
-      for (let i = 0; i < n; i++) {
-        const v = col[i] as number;
-        if (v === v) marks[i] = (marks[i] as number) | bit;
-      }
-    }
     gapsOf.push(col);
-    sets.push({ m, bit });
+    sets.push({ m, subset: col !== null });
     return sets.length - 1;
   });
-  return { of, sets, member };
+  return { of, sets };
+}
+
+/** The samples where `ranks` is NaN (n − m of them), ascending. */
+function gapsOf(ranks: Float32Array, n: number, m: number): Int32Array {
+  const out = new Int32Array(n - m);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ranks[i] as number;
+    if (v !== v) out[k++] = i;
+  }
+  return out;
 }
 
 /** A driver's share of the summary: its statistics, and its rank correlation with each metric. */
@@ -769,6 +766,8 @@ export function summarizeDrivers(
   // the metrics of a set, each column of ranks once (two metrics may share theirs: `sameMetrics`)
   const metricsOf = (set: number): number[] => sets.of.flatMap((of, k) => (of === set && metrics.findIndex((x) => x.ranks === (metrics[k] as MetricRanks).ranks) === k ? [k] : []));
   const bySet = sets.sets.map((_, si) => metricsOf(si));
+  // each subset's samples outside it, when needed
+  const outside: Int32Array[] = [];
   const parts = js.map((j, at): DriverPart => {
     const col = cols[at] as Float64Array;
     const { m, sum, sq, sorted, order } = sortColumn(col, n);
@@ -777,28 +776,29 @@ export function summarizeDrivers(
     const ranks = keep ? new Float32Array(alloc(4 * n)) : (sc.ranks ??= new Float32Array(sc.n)).subarray(0, n);
     const varying = !(plan.drivers[j] as McDriver).sampler.constant;
     const spearman: (number | null)[] = metrics.map(() => null);
-    // a subset of one metric, its sums exact: the driver's ranks among it and their sums from the pass that
-    // ranks it over every sample (when no values tie)
-    const one = varying ? sets.sets.findIndex((set, si) => set.bit !== 0 && set.m <= EXACT_RANK_SUMS && (bySet[si] as number[]).length === 1) : -1;
-    const oneSet = sets.sets[one];
-    const oneK = (bySet[one] ?? [])[0] as number;
-    const dotted = oneSet === undefined ? null : centeredRanksDot(sorted, order, m, ranks, sets.member as Uint8Array, oneSet.bit, oneSet.m, (metrics[oneK] as MetricRanks).ranks);
-    if (dotted !== null) spearman[oneK] = correlationFromSums(dotted.subsetDot, dotted.subsetSs, (metrics[oneK] as MetricRanks).ss);
-    const ranked = dotted ?? centeredRanks(sorted, order, m, ranks);
+    const ranked = centeredRanks(sorted, order, m, ranks);
     const ss = squares(ranked, ranks, m, n);
     if (varying) {
       sets.sets.forEach((set, si) => {
         const ks = bySet[si] as number[];
-        if (ks.length === 0 || (dotted !== null && si === one)) return;
+        if (ks.length === 0) return;
         let x = ranks;
         let sxx = ss;
-        if (set.bit !== 0) {
-          // over a subset: the driver's ranks among it (one pass over its sort), by sample; the metrics' ranks
-          // are 0 outside it, so sums over every sample are those over the subset in sample order, to the bit
+        if (set.subset) {
+          const mask = (metrics[ks[0] as number] as MetricRanks).ranks;
+          if (!ranked.ties && set.m <= EXACT_RANK_SUMS && ks.length === 1) {
+            // one metric, sums exact: the driver's ranks among the subset from its ranks, in one pass over the samples
+            const k = ks[0] as number;
+            const { ss: xx, dot } = subsetRankDot(ranks, n, set.m, (outside[si] ??= gapsOf(mask, n, set.m)), mask);
+            spearman[k] = correlationFromSums(dot, xx, (metrics[k] as MetricRanks).ss);
+            return;
+          }
+          // the driver's ranks among the subset (one pass over its sort), by sample, NaN elsewhere (where its
+          // metrics' ranks are NaN), so sums over every sample are those over the subset
           x = (sc.subset ??= new Float32Array(sc.n)).subarray(0, n);
-          // summed in index order (not exact): nothing from outside the subset
-          if (set.m > EXACT_RANK_SUMS) x.fill(0);
-          const xx = subsetCenteredRanks(sorted, order, n, ranked.ties, sets.member as Uint8Array, set.bit, set.m, x);
+          // (summed with itself in index order, not exact: nothing but its own)
+          if (set.m > EXACT_RANK_SUMS) x.fill(NaN);
+          const xx = subsetCenteredRanks(sorted, order, n, ranked.ties, mask, set.m, x);
           sxx = set.m <= EXACT_RANK_SUMS ? xx : rankDot(x, x, set.m, 0, n);
         }
         const sxy = new Float64Array(ks.length);
@@ -809,6 +809,7 @@ export function summarizeDrivers(
           sxy,
           0,
           n,
+          set.subset,
         );
         ks.forEach((k, t) => {
           spearman[k] = correlationFromSums(sxy[t] as number, sxx, (metrics[k] as MetricRanks).ss);

@@ -68,7 +68,6 @@ let passSum = 0;
 let passSq = 0;
 let passTies = false;
 let passSubsetSs = 0;
-let passSubsetDot = 0;
 
 /**
  * The passes over a column that sort and rank it, with their memory. A
@@ -89,9 +88,9 @@ interface Passes {
   /** centered ranks from sorted/order[0..m) into out[order[k]]; gives Σ rank² (and passTies) */
   rank(m: number, out: Float32Array): number;
   /** the ranks among a subset, from sorted/order[0..n): see `subsetCenteredRanks` */
-  subsetRank(n: number, ties: boolean, member: Uint8Array, bit: number, m: number, out: Float32Array): number;
-  /** `rank` with a subset's sums when no values tie: see `centeredRanksDot` */
-  rankDotDistinct(n: number, out: Float32Array, member: Uint8Array, bit: number, m: number, y: Float32Array): number;
+  subsetRank(n: number, ties: boolean, mask: Float32Array, m: number, out: Float32Array): number;
+  /** a subset's sums from ranks that do not tie: see `subsetRankDot` */
+  subsetDot(ranks: Float32Array, n: number, m: number, outside: Int32Array, y: Float32Array): number;
   /** sorted/order hold values from elsewhere (not known not to tie) */
   forget(): void;
 }
@@ -121,6 +120,9 @@ function makePasses(cap: number): Passes {
   // whether two values of the last sort were seen to tie (finishKeys); whether sorted holds values known not to
   let tied = false;
   let distinct = false;
+  // subsetDot's: a bit for each position of the samples outside a subset, the bits set before each word
+  const outsideBits = new Int32Array((cap >> 5) + 1);
+  const bitsBefore = new Int32Array((cap >> 5) + 1);
 
   /** The least and greatest of about RANGE_SAMPLE values of col (into key[0], key[1]); gives how many it saw. */
   function sampleRange(col: Float64Array, n: number): number {
@@ -463,47 +465,73 @@ function makePasses(cap: number): Passes {
   }
 
   /**
-   * `rank` of n values that do not tie, with, among a subset of m, the sum
-   * of the squares of their ranks (into passSubsetSs) and the sum of their
-   * products with y[i] (into passSubsetDot), summed in the order of the
-   * sort: exact, so the same as in any order, for m ≤ EXACT_RANK_SUMS.
-   * NaN (nothing written) unless the values are known not to tie.
+   * Σ rank·y[i] over the m samples where y[i] is not NaN (the subset; the
+   * others, `outside`), their ranks among it those of a column whose values
+   * do not tie, from its centered ranks over all n samples (`ranks`, by
+   * sample); Σ rank² into passSubsetSs. Summed in sample order: for m ≤
+   * EXACT_RANK_SUMS, exact. A sample's rank among the subset is its rank
+   * less the samples outside it below it: counted from a bitmap of the
+   * positions (in the column's order) of the samples outside and how many
+   * come before each 32 of them.
    */
-  function rankDotDistinct(n: number, out: Float32Array, member: Uint8Array, bit: number, m: number, y: Float32Array): number {
-    if (!distinct) return NaN;
-    const mean = (n + 1) / 2;
-    const subMean = (m + 1) / 2;
-    let ss = 0;
-    let subSs = 0;
-    let dot = 0;
-    let k = 0;
-    for (let j = 0; j < n; j++) {
-      const i = order[j] as number;
-      const c = j + 1 - mean;
-      out[i] = c;
-      ss += c * c;
-      if (((member[i] as number) & bit) === 0) continue;
-      const d = ++k - subMean;
-      subSs += d * d;
-      dot += d * (y[i] as number);
+  function subsetDot(ranks: Float32Array, n: number, m: number, outside: Int32Array, y: Float32Array): number {
+    const half = (n - 1) / 2;
+    const words = (n >> 5) + 1;
+    outsideBits.fill(0, 0, words);
+    markOutside(ranks, outside, half);
+    countBits(words);
+    return subsetDotLoop(ranks, n, m, y, half);
+  }
+
+  /** Sets the bits of the positions (in the column's order) of the samples outside. */
+  function markOutside(ranks: Float32Array, outside: Int32Array, half: number): void {
+    for (let t = 0; t < outside.length; t++) {
+      const r = ((ranks[outside[t] as number] as number) + half) | 0;
+      outsideBits[r >> 5] = (outsideBits[r >> 5] as number) | (1 << (r & 31));
     }
-    passTies = false;
-    passSubsetSs = subSs;
-    passSubsetDot = dot;
-    return ss;
   }
 
-  function subsetRank(n: number, ties: boolean, member: Uint8Array, bit: number, m: number, out: Float32Array): number {
-    return ties ? subsetRankTied(n, member, bit, m, out) : subsetRankDistinct(n, member, bit, m, out);
+  /** bitsBefore[w]: the bits set in the words before w. */
+  function countBits(words: number): void {
+    let c = 0;
+    for (let w = 0; w < words; w++) {
+      bitsBefore[w] = c;
+      c += popcount(outsideBits[w] as number);
+    }
   }
 
-  function subsetRankDistinct(n: number, member: Uint8Array, bit: number, m: number, out: Float32Array): number {
+  function subsetDotLoop(ranks: Float32Array, n: number, m: number, y: Float32Array, half: number): number {
+    const off = (m - 1) / 2;
+    let ss = 0;
+    let dot = 0;
+    for (let i = 0; i < n; i++) {
+      const w = y[i] as number;
+      if (w !== w) continue;
+      const r = ((ranks[i] as number) + half) | 0;
+      const word = r >> 5;
+      // the samples outside below it: those of the words before, and of its word, the bits below its own
+      const below = (bitsBefore[word] as number) + popcount((outsideBits[word] as number) & ~(-1 << (r & 31)));
+      // its rank among the subset, 1-based: r + 1 − below; centered
+      const d = r - below - off;
+      ss += d * d;
+      dot += d * w;
+    }
+    passSubsetSs = ss;
+    return dot;
+  }
+
+  function subsetRank(n: number, ties: boolean, mask: Float32Array, m: number, out: Float32Array): number {
+    return ties ? subsetRankTied(n, mask, m, out) : subsetRankDistinct(n, mask, m, out);
+  }
+
+  function subsetRankDistinct(n: number, mask: Float32Array, m: number, out: Float32Array): number {
     const mean = (m + 1) / 2;
     let k = 0;
     let ss = 0;
     for (let j = 0; j < n; j++) {
       const i = order[j] as number;
-      if (((member[i] as number) & bit) === 0) continue;
+      const w = mask[i] as number;
+      if (w !== w) continue;
       const c = ++k - mean;
       out[i] = c;
       ss += c * c;
@@ -512,7 +540,7 @@ function makePasses(cap: number): Passes {
   }
 
   /** A tie group among the members: those of a run of equal values of the column. */
-  function subsetRankTied(n: number, member: Uint8Array, bit: number, m: number, out: Float32Array): number {
+  function subsetRankTied(n: number, mask: Float32Array, m: number, out: Float32Array): number {
     const mean = (m + 1) / 2;
     let k = 0;
     let ss = 0;
@@ -522,12 +550,16 @@ function makePasses(cap: number): Passes {
       let b = a + 1;
       while (b < n && sorted[b] === v) b++;
       let t = 0;
-      for (let j = a; j < b; j++) if (((member[order[j] as number] as number) & bit) !== 0) t++;
+      for (let j = a; j < b; j++) {
+        const w = mask[order[j] as number] as number;
+        if (w === w) t++;
+      }
       if (t > 0) {
         const c = (2 * k + 1 + t) / 2 - mean;
         for (let j = a; j < b; j++) {
           const i = order[j] as number;
-          if (((member[i] as number) & bit) !== 0) out[i] = c;
+          const w = mask[i] as number;
+          if (w === w) out[i] = c;
         }
         ss += t * c * c;
         k += t;
@@ -544,11 +576,18 @@ function makePasses(cap: number): Passes {
     sort,
     rank,
     subsetRank,
-    rankDotDistinct,
+    subsetDot,
     forget: () => {
       distinct = false;
     },
   };
+}
+
+/** The bits set in a 32-bit word. */
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** A column sorted by `sortColumn`. */
@@ -945,25 +984,26 @@ export function centeredRanks(sorted: Float64Array, order: Uint32Array, m: numbe
  * The centered ranks (see `centeredRanks`) of a full column among the
  * samples of a subset only, from the column's sort (`sorted`, `order` over
  * all n samples; `ties`: whether any of its values tie): the subset is the
- * samples i with `member[i] & bit`, `m` of them; writes `out[i]` for each
- * (by sample: the others are left as they are) and gives the sum of the
- * squares of the ranks (exact, see `Ranked.ss`). No sort: one pass over
+ * samples i where `mask[i]` is not NaN, `m` of them; writes `out[i]` for
+ * each (by sample: the others are left as they are) and gives the sum of
+ * the squares of the ranks (exact, see `Ranked.ss`). No sort: one pass over
  * `order`.
  */
-export function subsetCenteredRanks(sorted: Float64Array, order: Uint32Array, n: number, ties: boolean, member: Uint8Array, bit: number, m: number, out: Float32Array): number {
-  return passesHolding(sorted, order, n).subsetRank(n, ties, member, bit, m, out);
+export function subsetCenteredRanks(sorted: Float64Array, order: Uint32Array, n: number, ties: boolean, mask: Float32Array, m: number, out: Float32Array): number {
+  return passesHolding(sorted, order, n).subsetRank(n, ties, mask, m, out);
 }
 
 /**
- * `centeredRanks` of the n values `sorted`/`order` sort (into `out`) and,
- * from the same pass, over a subset of m ≤ `EXACT_RANK_SUMS` of them (see
- * `subsetCenteredRanks`), Σ rank² and Σ rank·y[i] of their ranks among it
- * (exact: the same as in any order) — when its sort (`sortColumn`) saw
- * no two values tie; null (nothing written) otherwise.
+ * Over the m ≤ `EXACT_RANK_SUMS` samples where y[i] is not NaN (the subset;
+ * `outside`: the others, ascending), the ranks among it of a column whose
+ * n values do not tie, from its centered ranks over every sample (`ranks`,
+ * by sample, as `centeredRanks` writes them): Σ rank² and Σ rank·y[i] —
+ * exact, so the bits of `subsetCenteredRanks` and `rankDot` over the subset.
+ * One pass over the samples, in their order.
  */
-export function centeredRanksDot(sorted: Float64Array, order: Uint32Array, n: number, out: Float32Array, member: Uint8Array, bit: number, m: number, y: Float32Array): (Ranked & { subsetSs: number; subsetDot: number }) | null {
-  const ss = passesHolding(sorted, order, n).rankDotDistinct(n, out, member, bit, m, y);
-  return ss === ss ? { ties: false, ss, subsetSs: passSubsetSs, subsetDot: passSubsetDot } : null;
+export function subsetRankDot(ranks: Float32Array, n: number, m: number, outside: Int32Array, y: Float32Array): { ss: number; dot: number } {
+  const dot = passesFor(n).subsetDot(ranks, n, m, outside, y);
+  return { ss: passSubsetSs, dot };
 }
 
 /**
@@ -975,37 +1015,53 @@ export const EXACT_RANK_SUMS = 1 << 18;
 
 /**
  * `start` + Σ a[i]·b[i] over i in [from, to), for centered ranks of m
- * samples: in index order — the bits of a plain running sum — or, when m ≤
- * `EXACT_RANK_SUMS` and every partial sum is exact, in four interleaved sums.
+ * samples, leaving out the terms that are NaN (a sample out of a subset: see
+ * `MetricPart.ranks`): in index order — the bits of a plain running sum over
+ * the terms left — or, when m ≤ `EXACT_RANK_SUMS` and every partial sum is
+ * exact, in four interleaved sums.
  */
 export function rankDot(a: Float32Array, b: Float32Array, m: number, from = 0, to = m, start = 0): number {
-  if (m > EXACT_RANK_SUMS) {
-    let s = start;
-    for (let i = from; i < to; i++) s += (a[i] as number) * (b[i] as number);
-    return s;
-  }
+  if (m > EXACT_RANK_SUMS) return plainDot(a, b, from, to, start);
   let s0 = start;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let i = from;
   for (; i + 3 < to; i += 4) {
-    s0 += (a[i] as number) * (b[i] as number);
-    s1 += (a[i + 1] as number) * (b[i + 1] as number);
-    s2 += (a[i + 2] as number) * (b[i + 2] as number);
-    s3 += (a[i + 3] as number) * (b[i + 3] as number);
+    const p0 = (a[i] as number) * (b[i] as number);
+    const p1 = (a[i + 1] as number) * (b[i + 1] as number);
+    const p2 = (a[i + 2] as number) * (b[i + 2] as number);
+    const p3 = (a[i + 3] as number) * (b[i + 3] as number);
+    if (p0 === p0) s0 += p0;
+    if (p1 === p1) s1 += p1;
+    if (p2 === p2) s2 += p2;
+    if (p3 === p3) s3 += p3;
   }
-  for (; i < to; i++) s0 += (a[i] as number) * (b[i] as number);
+  for (; i < to; i++) {
+    const p = (a[i] as number) * (b[i] as number);
+    if (p === p) s0 += p;
+  }
   return s0 + s1 + (s2 + s3);
+}
+
+/** `rankDot` as a plain running sum in index order. */
+function plainDot(a: Float32Array, b: Float32Array, from: number, to: number, start: number): number {
+  let s = start;
+  for (let i = from; i < to; i++) {
+    const p = (a[i] as number) * (b[i] as number);
+    if (p === p) s += p;
+  }
+  return s;
 }
 
 /**
  * sums[t] += Σ x[i]·ys[t][i] over i in [from, to), for each t — centered
- * ranks of m samples, so the same bits as `rankDot`: each sum a plain running
- * sum in index order (or, when it is exact, one in any order). Up to four run
- * side by side in one pass over x.
+ * ranks of m samples, so the same bits as `rankDot`: each sum a plain
+ * running sum in index order (or, when it is exact, one in any order); with
+ * `gaps`, the terms that are NaN (samples out of a subset) left out. Up to
+ * four run side by side in one pass over x.
  */
-export function rankDots(x: Float32Array, ys: readonly Float32Array[], m: number, sums: Float64Array, from = 0, to = m): void {
+export function rankDots(x: Float32Array, ys: readonly Float32Array[], m: number, sums: Float64Array, from = 0, to = m, gaps = false): void {
   for (let t = 0; t < ys.length; t += 4) {
     const left = ys.length - t;
     const a = ys[t] as Float32Array;
@@ -1017,22 +1073,54 @@ export function rankDots(x: Float32Array, ys: readonly Float32Array[], m: number
     const b = ys[t + 1] as Float32Array;
     const c = left > 2 ? (ys[t + 2] as Float32Array) : a;
     const d = left > 3 ? (ys[t + 3] as Float32Array) : b;
-    let sa = sums[t] as number;
-    let sb = sums[t + 1] as number;
-    let sc = left > 2 ? (sums[t + 2] as number) : 0;
-    let sd = left > 3 ? (sums[t + 3] as number) : 0;
-    for (let i = from; i < to; i++) {
-      const v = x[i] as number;
-      sa += v * (a[i] as number);
-      sb += v * (b[i] as number);
-      sc += v * (c[i] as number);
-      sd += v * (d[i] as number);
-    }
-    sums[t] = sa;
-    sums[t + 1] = sb;
-    if (left > 2) sums[t + 2] = sc;
-    if (left > 3) sums[t + 3] = sd;
+    const sa = sums[t] as number;
+    const sb = sums[t + 1] as number;
+    const sc = left > 2 ? (sums[t + 2] as number) : 0;
+    const sd = left > 3 ? (sums[t + 3] as number) : 0;
+    sums[t] = gaps ? dots4Gaps(x, a, b, c, d, from, to, sa, sb, sc, sd) : dots4(x, a, b, c, d, from, to, sa, sb, sc, sd);
+    sums[t + 1] = dotB;
+    if (left > 2) sums[t + 2] = dotC;
+    if (left > 3) sums[t + 3] = dotD;
   }
+}
+
+// dots4's other sums (module variables: see passSum)
+let dotB = 0;
+let dotC = 0;
+let dotD = 0;
+
+/** Four running sums of x·a, x·b, x·c, x·d over [from, to): gives the first (the others into dotB, dotC, dotD). */
+function dots4(x: Float32Array, a: Float32Array, b: Float32Array, c: Float32Array, d: Float32Array, from: number, to: number, sa: number, sb: number, sc: number, sd: number): number {
+  for (let i = from; i < to; i++) {
+    const v = x[i] as number;
+    sa += v * (a[i] as number);
+    sb += v * (b[i] as number);
+    sc += v * (c[i] as number);
+    sd += v * (d[i] as number);
+  }
+  dotB = sb;
+  dotC = sc;
+  dotD = sd;
+  return sa;
+}
+
+/** `dots4`, the terms that are NaN left out (adding +0 instead: the same sums, none of which is −0). */
+function dots4Gaps(x: Float32Array, a: Float32Array, b: Float32Array, c: Float32Array, d: Float32Array, from: number, to: number, sa: number, sb: number, sc: number, sd: number): number {
+  for (let i = from; i < to; i++) {
+    const v = x[i] as number;
+    const pa = v * (a[i] as number);
+    const pb = v * (b[i] as number);
+    const pc = v * (c[i] as number);
+    const pd = v * (d[i] as number);
+    sa += pa === pa ? pa : 0;
+    sb += pb === pb ? pb : 0;
+    sc += pc === pc ? pc : 0;
+    sd += pd === pd ? pd : 0;
+  }
+  dotB = sb;
+  dotC = sc;
+  dotD = sd;
+  return sa;
 }
 
 /** A correlation from its centered sums: null when either side is constant; clamped to [−1, 1]. */
