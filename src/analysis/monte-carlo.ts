@@ -668,6 +668,11 @@ export function sameMetrics(cols: McColumns): number[] {
   return cols.metrics.map((col, k) => cols.metrics.findIndex((other, a) => a < k && sameColumn(col, other)));
 }
 
+/** A copy of a metric's statistics (its histogram's bins its own). */
+function copyStats(s: ColumnStats): ColumnStats {
+  return { ...s, histogram: { bins: s.histogram.bins.map((b) => ({ ...b })), nullCount: s.histogram.nullCount } };
+}
+
 /**
  * Every metric's part from those of the metrics whose column is not the same
  * as an earlier one's (`same[k] < 0`), in metric order; the others get their
@@ -678,7 +683,7 @@ export function everyMetricPart(same: readonly number[], distinct: readonly Metr
   let t = 0;
   for (const a of same) {
     const p = a >= 0 ? (out[a] as MetricPart) : (distinct[t++] as MetricPart);
-    out.push(a >= 0 ? { ...p, stats: structuredClone(p.stats) } : p);
+    out.push(a >= 0 ? { ...p, stats: copyStats(p.stats) } : p);
   }
   return out;
 }
@@ -883,7 +888,20 @@ function summarizeParts(plan: MonteCarloPlan, cols: McColumns, keepSamples: bool
  * In one pass over the samples: how many have npv ≥ 0, irrAtLeastWacc,
  * paybackWithinLife, no IRR and several, no equity IRR and several.
  */
-function countFlags(cols: McColumns, npv: Float64Array, n: number): Int32Array {
+function countFlags(cols: McColumns, npv: Float64Array, n: number): number[] {
+  const npvOk = countLoop(cols, npv, n);
+  return [npvOk, countedAtLeast, countedWithin, countedIrrNone, countedIrrSeveral, countedEqNone, countedEqSeveral];
+}
+
+// countLoop's other counts: module variables, so that nothing after its loop needs what the JIT has not seen run
+let countedAtLeast = 0;
+let countedWithin = 0;
+let countedIrrNone = 0;
+let countedIrrSeveral = 0;
+let countedEqNone = 0;
+let countedEqSeveral = 0;
+
+function countLoop(cols: McColumns, npv: Float64Array, n: number): number {
   const { irrAtLeastWacc, paybackWithinLife, irrRoots, equityIrrRoots } = cols;
   let npvOk = 0;
   let atLeast = 0;
@@ -903,7 +921,13 @@ function countFlags(cols: McColumns, npv: Float64Array, n: number): Int32Array {
     if (q === IRR_NONE) eqNone++;
     else if (q === IRR_SEVERAL) eqSeveral++;
   }
-  return Int32Array.of(npvOk, atLeast, within, irrNone, irrSeveral, eqNone, eqSeveral);
+  countedAtLeast = atLeast;
+  countedWithin = within;
+  countedIrrNone = irrNone;
+  countedIrrSeveral = irrSeveral;
+  countedEqNone = eqNone;
+  countedEqSeveral = eqSeveral;
+  return npvOk;
 }
 
 /** The summary from its parts: every metric's and every driver's (in plan order). */

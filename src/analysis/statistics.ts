@@ -184,7 +184,9 @@ function makePasses(cap: number): Passes {
     if (!setKeys(lo, hi, bits)) return spanless(col, n);
     const loBits = bits - (bits >> 1);
     distinct = false;
-    const m = countDigits(col, 0, n, loBits, bits >> 1);
+    const m = countDigits(col, 0, n, loBits);
+    startsOf(0, 1 << loBits);
+    startsOf(1 << loBits, (1 << loBits) + (1 << (bits >> 1)));
     if (m === 0) {
       passSq = 0;
       distinct = true;
@@ -260,10 +262,11 @@ function makePasses(cap: number): Passes {
 
   /**
    * Counts the values of src[from..to) (NaN: none) by the low and the high
-   * digit of their key (the low digit's counts first, then the high one's);
-   * gives how many (their sum in index order into passSum).
+   * digit of their key (the low digit's counts first, then the high one's:
+   * `startsOf` makes them starts); gives how many (their sum in index order
+   * into passSum).
    */
-  function countDigits(src: Float64Array, from: number, to: number, loBits: number, hiBits: number): number {
+  function countDigits(src: Float64Array, from: number, to: number, loBits: number): number {
     const lo = key[0] as number;
     const scale = key[1] as number;
     const K = key[2] as number;
@@ -285,20 +288,17 @@ function makePasses(cap: number): Passes {
       counts[b] = (counts[b] as number) + 1;
     }
     passSum = sum;
-    // the counts → where each place starts
-    let c0 = 0;
-    for (let d = 0; d < H; d++) {
-      const c = counts[d] as number;
-      counts[d] = c0;
-      c0 += c;
-    }
-    let c1 = 0;
-    for (let d = H; d < H + (1 << hiBits); d++) {
-      const c = counts[d] as number;
-      counts[d] = c1;
-      c1 += c;
-    }
     return m;
+  }
+
+  /** counts[a..b) → where each place starts (counted from 0). */
+  function startsOf(a: number, b: number): void {
+    let sum = 0;
+    for (let d = a; d < b; d++) {
+      const c = counts[d] as number;
+      counts[d] = sum;
+      sum += c;
+    }
   }
 
   /**
@@ -382,27 +382,22 @@ function makePasses(cap: number): Passes {
    * on their own: keyed again over their own span; gives where they end.
    */
   function sortGroup(a0: number, e0: number, at: number, k: number, depth: number): number {
+    // (no loop of its own: it runs a few times a sort, and need not be compiled with the passes it calls)
     const own = keyOf(sorted[at] as number);
-    let a = at;
-    while (a > a0 && keyOf(sorted[a - 1] as number) === own) a--;
-    let e = k + 1;
-    while (e < e0 && keyOf(sorted[e] as number) === own) e++;
+    const a = keyStart(a0, at, own);
+    const e = keyEnd(k + 1, e0, own);
     const s = e - a;
     const lo = key[0] as number;
     const scale = key[1] as number;
     const K = key[2] as number;
     const sum = passSum;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let q = a; q < e; q++) {
-      const v = sorted[q] as number;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    rangeOf(a, e);
     const bits = keyBits(s);
-    if (depth < MAX_BUCKET_DEPTH && setKeys(min, max, bits)) {
+    if (depth < MAX_BUCKET_DEPTH && setKeys(key[0] as number, key[1] as number, bits)) {
       const loBits = bits - (bits >> 1);
-      countDigits(sorted, a, e, loBits, bits >> 1);
+      countDigits(sorted, a, e, loBits);
+      startsOf(0, 1 << loBits);
+      startsOf(1 << loBits, (1 << loBits) + (1 << (bits >> 1)));
       scatterLow(sorted, order, a, e, loBits);
       scatterHigh(s, loBits, a);
       finishKeys(a, e, depth + 1);
@@ -417,6 +412,33 @@ function makePasses(cap: number): Passes {
     key[2] = K;
     passSum = sum;
     return e;
+  }
+
+  /** The first position of sorted[a0..at] from which on every value has key `own`. */
+  function keyStart(a0: number, at: number, own: number): number {
+    let a = at;
+    while (a > a0 && keyOf(sorted[a - 1] as number) === own) a--;
+    return a;
+  }
+
+  /** The first position of sorted[from..e0) whose value has not key `own` (e0 when none). */
+  function keyEnd(from: number, e0: number, own: number): number {
+    let e = from;
+    while (e < e0 && keyOf(sorted[e] as number) === own) e++;
+    return e;
+  }
+
+  /** The least and greatest of sorted[a..e) into key[0], key[1]. */
+  function rangeOf(a: number, e: number): void {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let q = a; q < e; q++) {
+      const v = sorted[q] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    key[0] = min;
+    key[1] = max;
   }
 
   function rank(m: number, out: Float32Array): number {
@@ -656,7 +678,17 @@ function passesHolding(sorted: Float64Array, order: Uint32Array, m: number): Pas
   return p;
 }
 
-/** Sort `sv[s0..s0+s)` (their indexes `si`, or s0.. when null) into `dv`/`dOrder` from `at` on. */
+/**
+ * Sort `sv[s0..s0+s)` (their indexes `si`, or s0.. when null) into
+ * `dv`/`dOrder` from `at` on, stably: the general sort, for what the keys of
+ * `sortColumn` do not split (values over many orders of magnitude, an
+ * infinity, keys shared too deep). Each value goes to the bucket of its
+ * linear position between the range's own least and greatest, about 2 a
+ * bucket; small buckets are finished by insertion sort, full ones are
+ * bucketed again over their own range, and a range still spread over many
+ * orders of magnitude (or holding an infinity) goes to an LSD radix sort on
+ * the IEEE bits.
+ */
 function distribute(sv: Float64Array, si: Uint32Array | null, s0: number, s: number, dv: Float64Array, dOrder: Uint32Array, at: number, level: number): void {
   const end = s0 + s;
   let lo = Infinity;
