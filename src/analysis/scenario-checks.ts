@@ -7,7 +7,7 @@
  * (MODEL.md §2).
  */
 import type { Issue } from '../model/issues.ts';
-import { type CheckIssue, loadScenarioText, type ResolveResult, resolveScenario, type ResolvedScenario } from '../model/load.ts';
+import { type CheckIssue, loadScenarioText, type ParsedText, type ResolveResult, resolveScenario, type ResolvedScenario } from '../model/load.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import { prepareMonteCarlo } from './monte-carlo.ts';
 
@@ -45,7 +45,7 @@ export function pathSegments(path: string): PropertyKey[] {
 }
 
 /** `loadScenarioText` with the checks of this module: the one way the CLI and the server load a scenario text. */
-export function loadCheckedScenarioText(text: string, catalog: Catalog, opts: { file?: string | undefined } = {}): ResolveResult {
+export function loadCheckedScenarioText(text: string, catalog: Catalog, opts: { file?: string | undefined; parsed?: ParsedText | undefined } = {}): ResolveResult {
   return loadScenarioText(text, catalog, { ...opts, check: checkUncertainty });
 }
 
