@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// The `payback` command. An installed package runs the bundled CLI (dist/bundle/, with a
-// V8 code cache: src/cli/bundle-loader.ts). In a checkout, where src/ sits beside it, the
-// bundle runs only while it is at least as new as every source file (`npm run build`
-// stamps it); otherwise tsx runs the source, so an edit is never hidden behind a stale build.
-import { readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The `payback` command (CommonJS, as bin/package.json says: an ES module here would cost
+// Node's ES module loader and a facade for each built-in it imports, some 5 ms of a start).
+// An installed package runs the bundled CLI, dist/bundle/, through its loader, which keeps
+// a V8 code cache (src/cli/bundle-loader.ts). In a checkout, where src/ sits beside it, the
+// bundle runs only while it is at least as new as every source file (`npm run build` stamps
+// it); otherwise tsx runs the source, so an edit is never hidden behind a stale build.
+'use strict';
+const { readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = join(__dirname, '..', '/');
 
 /**
  * True when the build is as new as the source. The stamp (dist/.built) holds the time the
@@ -32,10 +35,11 @@ function built() {
 }
 
 if (statSync(`${root}src`, { throwIfNoEntry: false }) === undefined || built()) {
-  const { codeCacheDir, runBundle } = await import('../dist/cli/bundle-loader.js');
+  const { codeCacheDir, runBundle } = require('../dist/bundle/loader.cjs');
   runBundle(`${root}dist/bundle/payback.cjs`, codeCacheDir());
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
+  import('tsx/esm/api').then(({ register }) => {
+    register();
+    return import('../src/cli/main.ts');
+  });
 }

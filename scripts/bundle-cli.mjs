@@ -13,6 +13,7 @@
 //   that read a scenario load; each command's own code, and what only some commands use
 //   (the report, the workbook, the server, the stores, the queue), in chunks loaded when
 //   a command asks for them.
+// - loader.cjs: src/cli/bundle-loader.ts, which bin/payback.js requires to run payback.cjs.
 // - mc-worker.js, chunk-thread.js, job-worker.js: the worker threads, one ES module each.
 // - chunks.json: the packages and source files in each chunk (test/cli-startup.test.ts
 //   reads it to tell what a command loaded).
@@ -101,6 +102,10 @@ export async function bundleCli(root) {
     const bad = c.type === 'chunk' ? unsupported(parseAst(c.code, { sourceType: 'script' })) : [];
     if (bad.length > 0) throw new Error(`dist/bundle/${c.fileName} uses ${bad.join(', ')}, which src/cli/bundle-loader.ts does not give a chunk`);
   }
+  // the loader of the chunks, required by bin/payback.js
+  const loader = await rolldown({ ...input, input: { loader: join(root, 'src', 'cli', 'bundle-loader.ts') } });
+  record(await loader.write({ ...output, format: 'cjs', strict: true, entryFileNames: '[name].cjs', codeSplitting: false }));
+  await loader.close();
   for (const [name, entry] of Object.entries(WORKERS)) {
     const w = await rolldown({ ...input, input: { [name]: join(root, entry) } });
     record(await w.write({ ...output, format: 'esm', entryFileNames: '[name].js', codeSplitting: false }));

@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeCacheDir } from '../src/cli/bundle-loader.ts';
 import { ensureBuilt, ROOT } from './build.ts';
@@ -82,9 +81,9 @@ describe('the loader', () => {
   beforeAll(() => ensureBuilt(), 600_000);
   const chunks = join(dir, 'chunks');
   const cache = join(dir, 'chunks-cache');
-  /** Run `chunks/main.cjs` through the compiled loader, as bin/payback.js runs the bundle. */
+  /** Run `chunks/main.cjs` through the bundled loader, as bin/payback.js runs the bundle. */
   const run = (): string =>
-    execFileSync(process.execPath, ['--input-type=module', '-e', `import { runBundle } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'cli', 'bundle-loader.js')).href)}; runBundle(${JSON.stringify(join(chunks, 'main.cjs'))}, ${JSON.stringify(cache)});`], { encoding: 'utf8' });
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(ROOT, 'dist', 'bundle', 'loader.cjs'))}).runBundle(${JSON.stringify(join(chunks, 'main.cjs'))}, ${JSON.stringify(cache)});`], { encoding: 'utf8' });
 
   it('runs an edited chunk as it is now, not as its cache has it (same length, newer time)', () => {
     rmSync(chunks, { recursive: true, force: true });
@@ -100,5 +99,15 @@ describe('the loader', () => {
     writeFileSync(join(chunks, 'b.cjs'), "'use strict'; exports.v = 'two';\n");
     expect(run()).toBe('two function true true\n');
     expect(run()).toBe('two function true true\n');
+  });
+
+  it('drops the caches of chunks that are gone when it writes one', () => {
+    const kept = readdirSync(cache).length;
+    expect(kept).toBe(2);
+    writeFileSync(join(cache, 'ffffffffffffffffffff.bin'), '{"file":"/no/such/chunk.cjs"}\nxx');
+    writeFileSync(join(cache, '00000000000000000000.bin'), 'damaged');
+    writeFileSync(join(chunks, 'main.cjs'), "console.log('three');\n");
+    expect(run()).toBe('three\n');
+    expect(readdirSync(cache).length).toBe(kept);
   });
 });

@@ -130,11 +130,12 @@ export const start = listen;
     const { stdout } = await run('npx', ['--offline', 'payback', 'run', 'hyperscaler-base'], { cwd: pkg.project, env: { ...process.env, npm_config_update_notifier: 'false' } });
     expect(stdout).toContain('Hyperscaler — base case');
     expect(stdout).toContain('$14.26M');
-    const hook = `data:text/javascript,${encodeURIComponent("import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { const r = await n(s, c); process.stderr.write(\"LOADED \" + r.url + \"\\\\n\"); return r; }'));")}`;
-    const traced = await node(['--import', hook, pkg.bin, 'run', 'hyperscaler-base', '--json']);
-    const loaded = traced.stderr.split('\n').filter((l) => l.startsWith('LOADED file:'));
-    // the bundle's loader (bin/payback.js runs dist/bundle/payback.cjs through it)
-    expect(loaded.some((l) => l.includes('/inference-payback/dist/cli/bundle-loader.js'))).toBe(true);
+    // every module it loads, ES (resolved) or CommonJS (required), and the chunks of the bundle its loader ran
+    const record = join(pkg.project, 'loaded.txt');
+    await node(['--import', join(import.meta.dirname, 'fixtures', 'record-modules.mjs'), pkg.bin, 'run', 'hyperscaler-base', '--json'], { PAYBACK_RECORD_MODULES: record, PAYBACK_CODE_CACHE: join(pkg.project, 'code-cache') });
+    const loaded = readFileSync(record, 'utf8').split('\n');
+    expect(loaded.some((l) => l.endsWith('/inference-payback/dist/bundle/loader.cjs'))).toBe(true);
+    expect(loaded.some((l) => l.endsWith('/inference-payback/dist/bundle/payback.cjs'))).toBe(true);
     expect(loaded.filter((l) => /\.ts$/.test(l) || l.includes('/tsx/'))).toEqual([]);
   }, 120_000);
 

@@ -13,11 +13,12 @@
  * written again when the process exits; a cache that cannot be read or
  * written (no home directory, a read-only disk) is left alone. One file per
  * chunk, written whole under a temporary name and renamed, so a reader never
- * sees half of one. `PAYBACK_CODE_CACHE`: the directory, or `off`; by default
+ * sees half of one; the caches of chunks that are gone are dropped then. The
+ * directory: `PAYBACK_CODE_CACHE` (or `off`), else
  * `$XDG_CACHE_HOME/inference-payback/code-cache` (else `~/.cache/…`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -66,6 +67,18 @@ interface Pending {
   header: Omit<CacheHeader, 'sha1'>;
 }
 
+/** The header on the first line of a cache file; undefined when there is none that reads. */
+function headerOf(bytes: Buffer): Partial<CacheHeader> | undefined {
+  const nl = bytes.indexOf(10);
+  if (nl < 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(bytes.subarray(0, nl).toString('utf8'));
+    return typeof header === 'object' && header !== null ? (header as Partial<CacheHeader>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The cache of a chunk, if it was made from this very file by this Node and is whole; undefined otherwise. */
 function readCache(cacheFile: string, expect: Omit<CacheHeader, 'sha1'>): Buffer | undefined {
   let bytes: Buffer;
@@ -74,15 +87,9 @@ function readCache(cacheFile: string, expect: Omit<CacheHeader, 'sha1'>): Buffer
   } catch {
     return undefined;
   }
-  const nl = bytes.indexOf(10);
-  if (nl < 0) return undefined;
-  let header: Partial<CacheHeader>;
-  try {
-    header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as Partial<CacheHeader>;
-  } catch {
-    return undefined;
-  }
-  const data = bytes.subarray(nl + 1);
+  const header = headerOf(bytes);
+  if (header === undefined) return undefined;
+  const data = bytes.subarray(bytes.indexOf(10) + 1);
   const same = header.file === expect.file && header.size === expect.size && header.mtimeMs === expect.mtimeMs && header.node === expect.node && header.arch === expect.arch;
   return same && header.sha1 === sha1(data) ? data : undefined;
 }
@@ -101,6 +108,43 @@ function writeCache(p: Pending): void {
     }
   } catch {
     // no cache this time: the next run compiles again
+  }
+}
+
+/**
+ * Drop the caches of chunks that are gone (an uninstalled package, a removed
+ * temporary install, a checkout's old build) and temporary files a killed
+ * writer left, so the directory does not grow with every install. Run only
+ * after a cache was written, which is rare: it reads the first line of each file.
+ */
+function pruneCaches(cacheDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  const buf = Buffer.alloc(4096);
+  for (const name of names) {
+    const path = join(cacheDir, name);
+    try {
+      if (name.endsWith('.tmp')) {
+        if (statSync(path).mtimeMs < Date.now() - 3_600_000) rmSync(path, { force: true });
+        continue;
+      }
+      if (!/^[0-9a-f]{20}\.bin$/.test(name)) continue;
+      const fd = openSync(path, 'r');
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, 0);
+      } finally {
+        closeSync(fd);
+      }
+      const file = headerOf(buf.subarray(0, n))?.file;
+      if (typeof file !== 'string' || !existsSync(file)) rmSync(path, { force: true });
+    } catch {
+      // unreadable: left alone
+    }
   }
 }
 
@@ -146,6 +190,12 @@ export function runBundle(entry: string, cacheDir: string | undefined): void {
     return module.exports;
   };
   // the cache of what this run compiled, written once it has run (so it holds the functions it used)
-  if (cacheDir !== undefined) process.once('exit', () => pending.forEach(writeCache));
+  if (cacheDir !== undefined) {
+    process.once('exit', () => {
+      if (pending.length === 0) return;
+      pending.forEach(writeCache);
+      pruneCaches(cacheDir);
+    });
+  }
   load(resolve(entry));
 }
