@@ -181,6 +181,82 @@ export function irr(values: ArrayLike<number>, window?: IrrWindow): number | nul
   return pickIrr(irrRoots(values, window));
 }
 
+/**
+ * With exactly one root above 0 the NPV keeps the sign `f0` has at 0 up to the
+ * root and has the other sign (or is 0) from the first grid point past it: the
+ * grid index of that first point, found from a guess (where the last search
+ * found it: flows of one Monte Carlo run are alike) by galloping, then
+ * bisection; `last + 1` when no grid point in the window is past it. Sets
+ * `crossingBefore` to f at the point before and `crossingAt` to f at the point
+ * found. Any guess gives the same index, the one a scan from 0 finds, so the
+ * result never depends on what ran before.
+ */
+function crossingAbove(values: ArrayLike<number>, n: number, f0: number): number {
+  const { grid, zero } = DEFAULT_GRID;
+  const last = grid.length - 1;
+  const pos = f0 > 0;
+  // lo: an index known to be before the crossing (f of f0's sign), hi: one known past it (other sign or 0)
+  let lo = zero;
+  let fLo = f0;
+  let hi = last + 1;
+  let fHi = Number.NaN;
+  const g = crossingGuess <= zero ? zero + 1 : crossingGuess > last ? last : crossingGuess;
+  const fg = scaledNpv(values, n, grid[g] as number);
+  if (fg === 0 || fg > 0 !== pos) {
+    hi = g;
+    fHi = fg;
+    for (let step = 1; hi - lo > 1; step *= 2) {
+      const p = Math.max(hi - step, lo + 1);
+      const fp = scaledNpv(values, n, grid[p] as number);
+      if (fp === 0 || fp > 0 !== pos) {
+        hi = p;
+        fHi = fp;
+      } else {
+        lo = p;
+        fLo = fp;
+        break;
+      }
+    }
+  } else {
+    lo = g;
+    fLo = fg;
+    for (let step = 1; lo < last; step *= 2) {
+      const p = Math.min(lo + step, last);
+      const fp = scaledNpv(values, n, grid[p] as number);
+      if (fp === 0 || fp > 0 !== pos) {
+        hi = p;
+        fHi = fp;
+        break;
+      }
+      lo = p;
+      fLo = fp;
+    }
+  }
+  if (hi > last) {
+    crossingBefore = fLo;
+    crossingAt = Number.NaN;
+    return last + 1;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    const fm = scaledNpv(values, n, grid[mid] as number);
+    if (fm === 0 || fm > 0 !== pos) {
+      hi = mid;
+      fHi = fm;
+    } else {
+      lo = mid;
+      fLo = fm;
+    }
+  }
+  crossingGuess = hi;
+  crossingBefore = fLo;
+  crossingAt = fHi;
+  return hi;
+}
+let crossingGuess = 0;
+let crossingBefore = 0;
+let crossingAt = 0;
+
 // State of the one function irrFast hands to Brent, so no closure is made per call.
 let fastValues: ArrayLike<number> = [];
 let fastN = 0;
@@ -303,24 +379,17 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     searchDown = down;
     let upStart = zero + 1;
     let fUp = f0;
+    // f at grid[upStart] when the search below already has it (NaN: not yet)
+    let fAtStart = Number.NaN;
     if (up === 0) upStart = last + 1;
     else if (up === 1) {
-      upStart = last + 1;
-      for (let j = zero, fj = f0; j < last; ) {
-        const k = Math.min(j + IRR_COARSE_STRIDE, last);
-        const fk = scaledNpv(values, n, grid[k] as number);
-        if (fk === 0 || fk > 0 !== f0 > 0) {
-          upStart = j + 1;
-          fUp = fj;
-          break;
-        }
-        j = k;
-        fj = fk;
-      }
+      upStart = crossingAbove(values, n, f0);
+      fUp = crossingBefore;
+      fAtStart = crossingAt;
     }
     let fPrev = fUp;
     for (let i = upStart; i <= last; i++) {
-      const fi = scaledNpv(values, n, grid[i] as number);
+      const fi = i === upStart && fAtStart === fAtStart ? fAtStart : scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
         if (i < last) {
           foundSide = 1;
