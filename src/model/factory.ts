@@ -154,6 +154,8 @@ export interface FactoryPlan {
    * (`SO`, the order `slots.ts` lays them out in; its token shares at `− T + t − 1`), one index a segment
    */
   readonly segBase: Int32Array;
+  /** each segment's kind code (`META_KIND`) and flags: earns cash (`META_CASH`), reasoning billed (`META_BILLED_ALL`) */
+  readonly segMeta: Int32Array;
   // scratch: by generation, by t = 0..T, by segment
   readonly genCapex: Float64Array;
   readonly genDep: Float64Array;
@@ -171,8 +173,6 @@ export interface FactoryPlan {
   readonly workAbs: Float64Array;
   /** each segment's yearly multipliers carried from year to year (`SG`), `SG_COUNT` a segment */
   readonly segState: Float64Array;
-  /** each segment's kind code (`META_KIND`) and flags: earns cash (`META_CASH`), reasoning billed (`META_BILLED_ALL`) */
-  readonly segMeta: Int32Array;
   readonly segQ: Float64Array;
   readonly segB: Float64Array;
   readonly segR: Float64Array;
@@ -213,7 +213,7 @@ function segmentBases(layout: Layout, T: number): Int32Array {
     const o = sl.intensity;
     const at = [sl.share + T, o + SO.hidden, o + SO.price, o + SO.change, o + SO.discount, o + SO.arpu, o + SO.tokensPerUser, o + SO.arpuChange, o + SO.usageGrowth, o + SO.techPremium];
     const want = [sl.intensity, sl.hidden, sl.price, sl.change, sl.discount, sl.arpu, sl.tokensPerUser, sl.arpuChange, sl.usageGrowth, sl.techPremium];
-    if (at.some((v, i) => v !== want[i])) throw new Error('a segment\'s slots are not laid out as the year loop reads them (factory.ts SO)');
+    if (at.some((v, i) => v !== want[i])) throw new Error("a segment's slots are not laid out as the year loop reads them (factory.ts SO)");
     return o;
   });
 }
@@ -256,6 +256,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     sUsageGrowth: segSlots('usageGrowth'),
     sPremium: segSlots('techPremium'),
     segBase: segmentBases(layout, T),
+    segMeta: Int32Array.from(st.kinds, (k, j) => KIND_CODES[k] | (st.cash[j] ? META_CASH : 0) | (st.reasoningBilled[j] ? META_BILLED_ALL : 0)),
     genCapex: years(),
     genDep: years(),
     depAt: years(),
@@ -270,7 +271,6 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     work: years(),
     workAbs: years(),
     segState: new Float64Array(nSeg * SG_COUNT),
-    segMeta: Int32Array.from(st.kinds, (k, j) => KIND_CODES[k] | (st.cash[j] ? META_CASH : 0) | (st.reasoningBilled[j] ? META_BILLED_ALL : 0)),
     segQ: segs(),
     segB: segs(),
     segR: segs(),
@@ -498,17 +498,29 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
   const sb = plan.segBase;
   const segMeta = plan.segMeta;
   const sg = plan.segState;
-  // the constants of the loops as locals (a module's constant is read from its scope at each use)
-  const { hidden: oHidden, price: oPrice, change: oChange, discount: oDiscount, arpu: oArpu, tokensPerUser: oTokensPerUser, arpuChange: oArpuChange, usageGrowth: oUsageGrowth, techPremium: oTechPremium } = SO;
-  const { g: gAt, gArpu: gArpuAt, gUsage: gUsageAt, premium: premiumAt } = SG;
-  const sgCount = SG_COUNT;
-  const kindPerMTok = KIND_PER_MTOK;
-  const kindSubscription = KIND_SUBSCRIPTION;
-  const kindPerHour = KIND_PER_HOUR;
-  const kindImputed = KIND_IMPUTED;
-  const metaKind = META_KIND;
-  const metaCash = META_CASH;
-  const metaBilledAll = META_BILLED_ALL;
+  // the constants of the loops as literals, each typed as the constant it stands for (so the compiler checks it
+  // is that constant's value): a module's constant would be read from its scope, and checked, at each use
+  const oHidden: typeof SO.hidden = 1;
+  const oPrice: typeof SO.price = 2;
+  const oChange: typeof SO.change = 3;
+  const oDiscount: typeof SO.discount = 4;
+  const oArpu: typeof SO.arpu = 5;
+  const oTokensPerUser: typeof SO.tokensPerUser = 6;
+  const oArpuChange: typeof SO.arpuChange = 7;
+  const oUsageGrowth: typeof SO.usageGrowth = 8;
+  const oTechPremium: typeof SO.techPremium = 9;
+  const gAt: typeof SG.g = 0;
+  const gArpuAt: typeof SG.gArpu = 1;
+  const gUsageAt: typeof SG.gUsage = 2;
+  const premiumAt: typeof SG.premium = 3;
+  const sgCount: typeof SG_COUNT = 4;
+  const kindPerMTok: typeof KIND_PER_MTOK = 0;
+  const kindSubscription: typeof KIND_SUBSCRIPTION = 1;
+  const kindPerHour: typeof KIND_PER_HOUR = 2;
+  const kindImputed: typeof KIND_IMPUTED = 3;
+  const metaKind: typeof META_KIND = 0xff;
+  const metaCash: typeof META_CASH = 0x100;
+  const metaBilledAll: typeof META_BILLED_ALL = 0x200;
   // a segment's lines kept for after the loop over segments: a recorded run's rows, the capital stack's contracts and traceable revenue
   const contracts = cap !== null && cap.contractSegs.length > 0;
   const keepSegments = recd !== null || cap !== null;
