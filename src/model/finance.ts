@@ -187,7 +187,7 @@ export function irr(values: ArrayLike<number>, window?: IrrWindow): number | nul
  * grid index of that first point, found from a guess (where the last search
  * found it: flows of one Monte Carlo run are alike) by galloping, then
  * bisection; `last + 1` when no grid point in the window is past it. Sets
- * `crossingBefore` to f at the point before and `crossingAt` to f at the point
+ * `SEARCH[BEFORE]` to f at the point before and `SEARCH[AT]` to f at the point
  * found. Any guess gives the same index, the one a scan from 0 finds, so the
  * result never depends on what ran before.
  */
@@ -233,8 +233,8 @@ function crossingAbove(values: ArrayLike<number>, n: number, f0: number): number
     }
   }
   if (hi > last) {
-    crossingBefore = fLo;
-    crossingAt = Number.NaN;
+    SEARCH[BEFORE] = fLo;
+    SEARCH[AT] = Number.NaN;
     return last + 1;
   }
   while (hi - lo > 1) {
@@ -249,16 +249,20 @@ function crossingAbove(values: ArrayLike<number>, n: number, f0: number): number
     }
   }
   crossingGuess = hi;
-  crossingBefore = fLo;
-  crossingAt = fHi;
+  SEARCH[BEFORE] = fLo;
+  SEARCH[AT] = fHi;
   return hi;
 }
 let crossingGuess = 0;
-let crossingBefore = 0;
-let crossingAt = 0;
+// What a search hands on, as doubles in place (a module's variable would box each double it is given).
+const SEARCH = new Float64Array(3);
+const BEFORE = 0;
+const AT = 1;
+const F0 = 2;
 
 // State of the one function irrFast hands to Brent, so no closure is made per call.
-let fastValues: ArrayLike<number> = [];
+const NO_VALUES: ArrayLike<number> = new Float64Array(0);
+let fastValues: ArrayLike<number> = NO_VALUES;
 let fastN = 0;
 const fastScaledNpv: RealFn = (r) => scaledNpv(fastValues, fastN, r);
 
@@ -354,7 +358,7 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   fastN = n;
   try {
     const f0 = scaledNpv(values, n, 0);
-    searchF0 = f0;
+    SEARCH[F0] = f0;
     if (f0 === 0) {
       searchUp = -1;
       return 0;
@@ -384,8 +388,8 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     if (up === 0) upStart = last + 1;
     else if (up === 1) {
       upStart = crossingAbove(values, n, f0);
-      fUp = crossingBefore;
-      fAtStart = crossingAt;
+      fUp = SEARCH[BEFORE] as number;
+      fAtStart = SEARCH[AT] as number;
     }
     let fPrev = fUp;
     for (let i = upStart; i <= last; i++) {
@@ -442,7 +446,7 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     }
     return null;
   } finally {
-    fastValues = [];
+    fastValues = NO_VALUES;
     fastN = 0;
   }
 }
@@ -452,7 +456,6 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
 // its IRR was found on (1 above 0, −1 below, 0 none).
 let searchUp = 0;
 let searchDown = 0;
-let searchF0 = 0;
 let foundSide = 0;
 
 /**
@@ -475,7 +478,7 @@ export function irrCountAfterFast(values: ArrayLike<number>, n: number, irr: num
   if (up < 0) return -1;
   const down = searchDown === -2 ? rootsOnOneSide(values, n, false) : searchDown;
   if (down < 0) return -1;
-  const f0 = searchF0;
+  const f0 = SEARCH[F0] as number;
   let count = 0;
   if (foundSide === 1) count++;
   else if (up === 1) {
