@@ -20,10 +20,12 @@ import { prepareMonteCarlo } from './monte-carlo.ts';
  * // [{ path: ['uncertainty', 'finance.wacc'], message: '… min ≤ max …', code: 'invalid_distribution' }]
  */
 export function checkUncertainty(scenario: Scenario): CheckIssue[] {
-  if (scenario.uncertainty === undefined && scenario.correlation === undefined) return [];
-  if (scenario.uncertainty === undefined || Object.keys(scenario.uncertainty).length === 0) {
+  const uncertain = scenario.uncertainty === undefined ? 0 : Object.keys(scenario.uncertainty).length;
+  if (scenario.correlation !== undefined && uncertain === 0) {
     return [{ path: ['correlation'], message: 'a correlation needs an uncertainty: block with the inputs it correlates', code: 'no_uncertainty' }];
   }
+  // no block: the default uncertainty applies; an empty one (`uncertainty: {}`): no input of its own is uncertain
+  if (uncertain === 0) return [];
   const r = prepareMonteCarlo(scenario, { n: 1 });
   if (r.ok) return [];
   return r.issues.map((i) => ({ path: pathSegments(i.path), message: i.message, code: i.code ?? 'invalid_uncertainty' }));

@@ -149,9 +149,20 @@ export interface FactoryPlan {
   readonly sArpuChange: Int32Array;
   readonly sUsageGrowth: Int32Array;
   readonly sPremium: Int32Array;
+  /**
+   * each segment's intensity slot: the year loop reads a segment's inputs at fixed offsets from it
+   * (`SO`, the order `slots.ts` lays them out in; its token shares at `− T + t − 1`), one index a segment
+   */
+  readonly segBase: Int32Array;
+  /** each segment's kind code (`META_KIND`) and flags: earns cash (`META_CASH`), reasoning billed (`META_BILLED_ALL`) */
+  readonly segMeta: Int32Array;
   // scratch: by generation, by t = 0..T, by segment
   readonly genCapex: Float64Array;
   readonly genDep: Float64Array;
+  /** by year t = 1..T: depreciation (the owned facility's, then each generation's in order), write-offs and residual proceeds of the generations sold */
+  readonly depAt: Float64Array;
+  readonly writeOffAt: Float64Array;
+  readonly residualAt: Float64Array;
   readonly capexAt: Float64Array;
   readonly draws: Float64Array;
   readonly principalDue: Float64Array;
@@ -160,10 +171,8 @@ export interface FactoryPlan {
   readonly disc: Float64Array;
   readonly work: Float64Array;
   readonly workAbs: Float64Array;
-  readonly segG: Float64Array;
-  readonly segGArpu: Float64Array;
-  readonly segGUsage: Float64Array;
-  readonly segPremium: Float64Array;
+  /** each segment's yearly multipliers carried from year to year (`SG`), `SG_COUNT` a segment */
+  readonly segState: Float64Array;
   readonly segQ: Float64Array;
   readonly segB: Float64Array;
   readonly segR: Float64Array;
@@ -185,6 +194,28 @@ export interface FactoryPlan {
   pay: Float64Array;
   /** warnings the schedules of a run found (a capped tranche amount), handed to a recorded run's warnings */
   readonly notes: ModelWarning[];
+}
+
+/** A segment's yearly multipliers in `FactoryPlan.segState`: g(changePerYear, t), of arpu and usage, and the hour's premium. */
+const SG = { g: 0, gArpu: 1, gUsage: 2, premium: 3 } as const;
+const SG_COUNT = 4;
+/** `FactoryPlan.segMeta`: the kind code in the low bits, then the flags. */
+const META_KIND = 0xff;
+const META_CASH = 0x100;
+const META_BILLED_ALL = 0x200;
+
+/** A segment's inputs after its intensity slot, in the order `slots.ts` lays them out. */
+const SO = { hidden: 1, price: 2, change: 3, discount: 4, arpu: 5, tokensPerUser: 6, arpuChange: 7, usageGrowth: 8, techPremium: 9 } as const;
+
+/** Each segment's intensity slot, once the layout is checked to put its other inputs at `SO` from it and its T shares just before. */
+function segmentBases(layout: Layout, T: number): Int32Array {
+  return Int32Array.from(layout.segments, (sl) => {
+    const o = sl.intensity;
+    const at = [sl.share + T, o + SO.hidden, o + SO.price, o + SO.change, o + SO.discount, o + SO.arpu, o + SO.tokensPerUser, o + SO.arpuChange, o + SO.usageGrowth, o + SO.techPremium];
+    const want = [sl.intensity, sl.hidden, sl.price, sl.change, sl.discount, sl.arpu, sl.tokensPerUser, sl.arpuChange, sl.usageGrowth, sl.techPremium];
+    if (at.some((v, i) => v !== want[i])) throw new Error("a segment's slots are not laid out as the year loop reads them (factory.ts SO)");
+    return o;
+  });
 }
 
 export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
@@ -224,8 +255,13 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     sArpuChange: segSlots('arpuChange'),
     sUsageGrowth: segSlots('usageGrowth'),
     sPremium: segSlots('techPremium'),
+    segBase: segmentBases(layout, T),
+    segMeta: Int32Array.from(st.kinds, (k, j) => KIND_CODES[k] | (st.cash[j] ? META_CASH : 0) | (st.reasoningBilled[j] ? META_BILLED_ALL : 0)),
     genCapex: years(),
     genDep: years(),
+    depAt: years(),
+    writeOffAt: years(),
+    residualAt: years(),
     capexAt: years(),
     draws: years(),
     principalDue: years(),
@@ -234,10 +270,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     disc: years(),
     work: years(),
     workAbs: years(),
-    segG: segs(),
-    segGArpu: segs(),
-    segGUsage: segs(),
-    segPremium: segs(),
+    segState: new Float64Array(nSeg * SG_COUNT),
     segQ: segs(),
     segB: segs(),
     segR: segs(),
@@ -278,7 +311,7 @@ const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN)
 export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean, served: Float64Array | null = null): void {
   schedules(plan, x);
   const recd = rec === null ? null : beginRecording(plan, x, rec);
-  yearsOf(plan, x, recd, served);
+  yearsOf(plan, x, recd, served, plan.levered || recd !== null);
   if (plan.cap !== null) capitalRun(plan, x, plan.cap, recd);
   summarize(plan, x, m, recd, classify);
 }
@@ -290,7 +323,7 @@ export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics
  */
 export function runFactoryFlows(plan: FactoryPlan, x: Float64Array, served: Float64Array | null = null): void {
   schedules(plan, x);
-  yearsOf(plan, x, null, served);
+  yearsOf(plan, x, null, served, true);
   if (plan.cap !== null) capitalRun(plan, x, plan.cap, null);
 }
 
@@ -379,17 +412,34 @@ function fleetCapacity(plan: FactoryPlan, N: number, L: number, G: number, token
 
 /** §3.1 generation k, bought at b_k = k·L: its capex K_k and yearly depreciation; capex by t and in all. */
 function generations(plan: FactoryPlan, firstCapex: number, capexChange: number, G: number, L: number, D: number, residualFrac: number): void {
-  const { genCapex, genDep, capexAt } = plan;
+  const { T, genCapex, genDep, capexAt, depAt, writeOffAt, residualAt, acc } = plan;
   let total = capexAt[0] as number;
+  const facLife = acc[A.facLife] as number;
+  const facDep = acc[A.facDep] as number;
+  for (let t = 1; t <= T; t++) {
+    depAt[t] = t <= facLife ? facDep : 0;
+    writeOffAt[t] = 0;
+    residualAt[t] = 0;
+  }
   for (let k = 0; k < G; k++) {
     const b = k * L;
     const capex = generationCapex(firstCapex, capexChange, b);
+    const gd = itDepreciationPerYear(capex, residualFrac, D);
     genCapex[k] = capex;
-    genDep[k] = itDepreciationPerYear(capex, residualFrac, D);
+    genDep[k] = gd;
     capexAt[b] = (capexAt[b] as number) + capex;
     total += capex;
+    // in service in years b + 1 … b + L, depreciated over the first D of them; sold at the end of year b + L
+    const last = b + L;
+    for (let t = b + 1; t <= Math.min(b + D, last, T); t++) depAt[t] = (depAt[t] as number) + gd;
+    if (last <= T) {
+      // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L; exactly 0 when D ≤ L
+      // (written this way, not as a difference, so a fully depreciated generation leaves no rounding dust)
+      if (D > L) writeOffAt[last] = (writeOffAt[last] as number) + gd * (D - L);
+      residualAt[last] = (residualAt[last] as number) + residualFrac * capex;
+    }
   }
-  plan.acc[A.totalCapex] = total;
+  acc[A.totalCapex] = total;
 }
 
 /** §3.6 debt: each capex event draws share · capex, repaid straight or bullet. */
@@ -434,10 +484,46 @@ function owedAfterHorizon(T: number, term: number, first: number, change: number
 }
 
 /** The years 1..T: capacity, demand, revenue, costs, the funnel, taxes, debt and the flows; the summary's running sums into `plan.acc`. */
-function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null): void {
-  const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc, cap } = plan;
-  const { genCapex, genDep, capexAt, draws, principalDue, fcf, eq, disc, segG, segGArpu, segGUsage, segPremium, segQ, segB, segR, segV, segAux } = plan;
-  const { sShare, sIntensity, sHidden, sPrice, sDiscount, sArpu, sTokensPerUser, sChange, sArpuChange, sUsageGrowth, sPremium } = plan;
+/** `equityLines`: work out the debt and equity lines (a levered run, a recorded one, a portfolio's flows); else `plan.eq` is left as it was. */
+function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null, equityLines: boolean): void {
+  const { T, layout: l, nSeg, kinds, cash, acc, cap } = plan;
+  // the plan's flags as booleans the compiler knows to be booleans (a bare field would be tested as any value)
+  const own = plan.own === true;
+  const hasDebt = plan.hasDebt === true;
+  const hasPower = plan.hasPower === true;
+  const leaseFacility = plan.leaseFacility === true;
+  const tokensMode = plan.tokensMode === true;
+  const bookValue = plan.bookValue === true;
+  const { genCapex, capexAt, draws, principalDue, fcf, eq, disc, depAt, writeOffAt, residualAt, segQ, segB, segR, segV, segAux, genIn, bought, capacity, strategicAt } = plan;
+  const sb = plan.segBase;
+  const segMeta = plan.segMeta;
+  const sg = plan.segState;
+  // the constants of the loops as literals, each typed as the constant it stands for (so the compiler checks it
+  // is that constant's value): a module's constant would be read from its scope, and checked, at each use
+  const oHidden: typeof SO.hidden = 1;
+  const oPrice: typeof SO.price = 2;
+  const oChange: typeof SO.change = 3;
+  const oDiscount: typeof SO.discount = 4;
+  const oArpu: typeof SO.arpu = 5;
+  const oTokensPerUser: typeof SO.tokensPerUser = 6;
+  const oArpuChange: typeof SO.arpuChange = 7;
+  const oUsageGrowth: typeof SO.usageGrowth = 8;
+  const oTechPremium: typeof SO.techPremium = 9;
+  const gAt: typeof SG.g = 0;
+  const gArpuAt: typeof SG.gArpu = 1;
+  const gUsageAt: typeof SG.gUsage = 2;
+  const premiumAt: typeof SG.premium = 3;
+  const sgCount: typeof SG_COUNT = 4;
+  const kindPerMTok: typeof KIND_PER_MTOK = 0;
+  const kindSubscription: typeof KIND_SUBSCRIPTION = 1;
+  const kindPerHour: typeof KIND_PER_HOUR = 2;
+  const kindImputed: typeof KIND_IMPUTED = 3;
+  const metaKind: typeof META_KIND = 0xff;
+  const metaCash: typeof META_CASH = 0x100;
+  const metaBilledAll: typeof META_BILLED_ALL = 0x200;
+  // a segment's lines kept for after the loop over segments: a recorded run's rows, the capital stack's contracts and traceable revenue
+  const contracts = cap !== null && cap.contractSegs.length > 0;
+  const keepSegments = recd !== null || cap !== null;
   // the inputs
   const itMW = x[l.itMW] as number;
   const pue = x[l.pue] as number;
@@ -496,6 +582,9 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
   let gDemand = 1;
   let discount = 1;
   let factorsFor = -1;
+  const constantShares = plan.constantShares === true;
+  const utilizationSlot = l.utilization;
+  let w = 0;
 
   for (let t = 1; t <= T; t++) {
     if (t > 1) {
@@ -506,21 +595,27 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     }
 
     // §3.1 the fleet in service and its capacity (fleetCapacity)
-    const k = plan.genIn[t] as number;
+    const k = genIn[t] as number;
     const inService = k >= 0;
-    const b = plan.bought[t] as number;
+    const b = bought[t] as number;
     if (b !== factorsFor) {
       // the premium of an hour of the hardware bought at b
       factorsFor = b;
-      for (let j = 0; j < nSeg; j++) segPremium[j] = powInt(x[sPremium[j] as number] as number, b);
+      for (let j = 0; j < nSeg; j++) if (((segMeta[j] as number) & metaKind) === kindPerHour) sg[j * sgCount + premiumAt] = powInt(x[(sb[j] as number) + oTechPremium] as number, b);
     }
     const Nt = inService ? N : 0;
-    const C = plan.capacity[t] as number;
+    const C = capacity[t] as number;
 
     // §3.2 demand
-    let w = 0;
-    const shareAt = plan.constantShares ? 0 : t - 1;
-    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + shareAt] as number) * (x[sIntensity[j] as number] as number);
+    // the mix weight w = Σ share · intensity (with shares the same every year, the first year's sum serves them all)
+    const shareAt = constantShares ? 0 : t - 1;
+    if (t === 1 || !constantShares) {
+      w = 0;
+      for (let j = 0; j < nSeg; j++) {
+        const o = sb[j] as number;
+        w += (x[o - T + shareAt] as number) * (x[o] as number);
+      }
+    }
     let U: number;
     let u: number;
     let unmet = 0;
@@ -535,108 +630,104 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
       const left = Dt - U / w;
       unmet = left > Dt * 1e-12 ? left : 0;
     } else {
-      u = x[l.utilization + t - 1] as number;
+      u = x[utilizationSlot + t - 1] as number;
       U = u * C;
     }
     const Q = U / w;
 
-    // §3.3 revenue and strategic value per segment
-    let R = 0;
-    let V = 0;
-    for (let j = 0; j < nSeg; j++) {
-      const s = x[(sShare[j] as number) + shareAt] as number;
-      const Qi = s * Q;
-      const Bi = billedOf(Qi, x[sHidden[j] as number] as number, billedAll[j] === 1);
-      let Ri = 0;
-      let Vi = 0;
-      let aux = 0;
-      switch (kinds[j]) {
-        // each yearly multiplier g(r, t) is carried forward from the year before where it is used
-        case KIND_PER_MTOK: {
-          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
-          segG[j] = g;
-          Ri = perMTokRevenue(Bi, x[sPrice[j] as number] as number, g, x[sDiscount[j] as number] as number);
-          break;
-        }
-        case KIND_SUBSCRIPTION: {
-          const gUsage = t === 1 ? 1 : (segGUsage[j] as number) * (1 + (x[sUsageGrowth[j] as number] as number));
-          const gArpu = t === 1 ? 1 : (segGArpu[j] as number) * (1 + (x[sArpuChange[j] as number] as number));
-          segGUsage[j] = gUsage;
-          segGArpu[j] = gArpu;
-          aux = subscriptionUsers(Qi, x[sTokensPerUser[j] as number] as number, gUsage);
-          Ri = subscriptionRevenue(aux, x[sArpu[j] as number] as number, gArpu);
-          break;
-        }
-        case KIND_PER_HOUR: {
-          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
-          segG[j] = g;
-          aux = acceleratorHoursSold((s * (x[sIntensity[j] as number] as number)) / w, u, Nt);
-          Ri = perAcceleratorHourRevenue(aux, x[sPrice[j] as number] as number, g, segPremium[j] as number);
-          break;
-        }
-        case KIND_IMPUTED: {
-          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
-          segG[j] = g;
-          Vi = imputedValue(Bi, x[sPrice[j] as number] as number, g);
-          break;
-        }
-        default:
-          break;
-      }
-      segQ[j] = Qi;
-      segB[j] = Bi;
-      segR[j] = Ri;
-      segV[j] = Vi;
-      segAux[j] = aux;
-      R += Ri;
-      V += Vi;
-    }
-    // §9 contracts: a contract segment earns its contract price for its term
-    if (cap !== null && cap.contractSegs.length > 0) R += contractsYear(cap, x, t, kinds, segR, segB, segAux);
-
-    // §3.4 costs
+    // §3.4 costs (none depends on revenue: worked out first, so a segment's funnel is decided in the loop over segments)
     const power = hasPower && inService ? powerCost(energyMWh(itMW, pue, idle, u), powerPrice, gPower) : 0;
     const lease = leaseFacility ? leaseCost(itMW, leasePerKWMonth, gLease) : 0;
     const rent = own ? 0 : rentCost(N, rentPerHour, gRent);
     const maintenance = own && inService ? maintenancePct * (genCapex[k] as number) : 0;
     const fixedOpex = fixedPerMWYear * itMW;
     const otherCost = perTokenCost(otherCostPerMTok, Q);
-    let depreciation = t <= facLife ? facDep : 0;
-    let writeOff = 0;
-    let residual = 0;
-    for (let j = 0; j < G; j++) {
-      const start = 1 + j * L;
-      const last = start + L - 1;
-      const gd = genDep[j] as number;
-      if (t >= start && t <= Math.min(start + D - 1, last)) depreciation += gd;
-      if (last === t && last <= T) {
-        // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L; exactly 0 when D ≤ L
-        // (written this way, not as a difference, so a fully depreciated generation leaves no rounding dust)
-        if (D > L) writeOff += gd * (D - L);
-        residual += residualFrac * (genCapex[j] as number);
-      }
-    }
+    const depreciation = depAt[t] as number;
+    const writeOff = writeOffAt[t] as number;
+    const residual = residualAt[t] as number;
     const cogs = power + lease + rent + maintenance + fixedOpex + otherCost + depreciation;
     const opexCash = cogs - depreciation;
 
-    // §3.5 profit and the funnel
+    // §3.3 revenue and strategic value per segment; §3.5 its tokens profitable or not (after the loop when
+    // contracts change a segment's revenue)
+    let R = 0;
+    let V = 0;
+    let profitable = 0;
+    for (let j = 0; j < nSeg; j++) {
+      const o = sb[j] as number;
+      const meta = segMeta[j] as number;
+      const gs = j * sgCount;
+      const s = x[o - T + shareAt] as number;
+      const Qi = s * Q;
+      const Bi = billedOf(Qi, x[o + oHidden] as number, (meta & metaBilledAll) !== 0);
+      let Ri = 0;
+      let Vi = 0;
+      let aux = 0;
+      switch (meta & metaKind) {
+        // each yearly multiplier g(r, t) is carried forward from the year before where it is used
+        case kindPerMTok: {
+          const g = t === 1 ? 1 : (sg[gs + gAt] as number) * (1 + (x[o + oChange] as number));
+          sg[gs + gAt] = g;
+          Ri = perMTokRevenue(Bi, x[o + oPrice] as number, g, x[o + oDiscount] as number);
+          break;
+        }
+        case kindSubscription: {
+          const gUsage = t === 1 ? 1 : (sg[gs + gUsageAt] as number) * (1 + (x[o + oUsageGrowth] as number));
+          const gArpu = t === 1 ? 1 : (sg[gs + gArpuAt] as number) * (1 + (x[o + oArpuChange] as number));
+          sg[gs + gUsageAt] = gUsage;
+          sg[gs + gArpuAt] = gArpu;
+          aux = subscriptionUsers(Qi, x[o + oTokensPerUser] as number, gUsage);
+          Ri = subscriptionRevenue(aux, x[o + oArpu] as number, gArpu);
+          break;
+        }
+        case kindPerHour: {
+          const g = t === 1 ? 1 : (sg[gs + gAt] as number) * (1 + (x[o + oChange] as number));
+          sg[gs + gAt] = g;
+          aux = acceleratorHoursSold((s * (x[o] as number)) / w, u, Nt);
+          Ri = perAcceleratorHourRevenue(aux, x[o + oPrice] as number, g, sg[gs + premiumAt] as number);
+          break;
+        }
+        case kindImputed: {
+          const g = t === 1 ? 1 : (sg[gs + gAt] as number) * (1 + (x[o + oChange] as number));
+          sg[gs + gAt] = g;
+          Vi = imputedValue(Bi, x[o + oPrice] as number, g);
+          break;
+        }
+        default:
+          break;
+      }
+      if (keepSegments) {
+        segQ[j] = Qi;
+        segB[j] = Bi;
+        segR[j] = Ri;
+        segV[j] = Vi;
+        segAux[j] = aux;
+      } else if ((meta & metaCash) !== 0 && Ri > 0 && isProfitable(Ri, allocatedCost(x[o] as number, cogs, U, Qi), minMargin)) profitable += Qi;
+      R += Ri;
+      V += Vi;
+    }
+    if (keepSegments) {
+      // §9 contracts: a contract segment earns its contract price for its term
+      if (contracts) R += contractsYear(cap, x, t, kinds, segR, segB, segAux);
+      for (let j = 0; j < nSeg; j++) {
+        if (cash[j] !== 1) continue;
+        const Ri = segR[j] as number;
+        if (!(Ri > 0)) continue;
+        const Qi = segQ[j] as number;
+        if (isProfitable(Ri, allocatedCost(x[sb[j] as number] as number, cogs, U, Qi), minMargin)) profitable += Qi;
+      }
+    }
+
+    // §3.5 profit
     const grossProfit = R - cogs;
     const ebitda = R - opexCash;
     const ebit = ebitda - depreciation - writeOff;
-    let profitable = 0;
-    for (let j = 0; j < nSeg; j++) {
-      if (cash[j] !== 1) continue;
-      const Ri = segR[j] as number;
-      if (!(Ri > 0)) continue;
-      const Qi = segQ[j] as number;
-      if (isProfitable(Ri, allocatedCost(x[sIntensity[j] as number] as number, cogs, U, Qi), minMargin)) profitable += Qi;
-    }
 
     // §3.6 cash flows, taxes, financing
     const tax = taxWithCarryForward(ebit, taxRate, taxPool);
     taxPool = lossPoolAfter(ebit, taxPool);
     const capex = capexAt[t] as number;
-    const terminal = t === T && plan.bookValue ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+    const terminal = t === T && bookValue ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
     const owed = t === T ? owedAfter : 0;
     const flow = ebitda - tax - capex + residual + terminal - owed;
     fcf[t] = flow;
@@ -644,18 +735,27 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     if (cumulative < minCumulative) minCumulative = cumulative;
     if (!own && t === Math.min(rentTerm, T)) cumAtRentTerm = cumulative;
 
-    const out0 = outstanding;
-    const interest = hasDebt ? debtRate * out0 : 0;
-    const principal = principalDue[t] as number;
-    const draw = draws[t] as number;
-    let outNext = out0 + draw - principal;
-    if (Math.abs(outNext) < 1e-6 * Math.max(1, draws[0] as number)) outNext = 0;
-    outstanding = outNext;
-    const repaidAtHorizon = t === T ? outNext : 0;
-    const leveredTax = taxWithCarryForward(ebit - interest, taxRate, leveredPool);
-    leveredPool = lossPoolAfter(ebit - interest, leveredPool);
-    const equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon - owed : 0);
-    eq[t] = equity;
+    let interest = 0;
+    let principal = 0;
+    let draw = 0;
+    let outNext = 0;
+    let repaidAtHorizon = 0;
+    let leveredTax = 0;
+    let equity = 0;
+    if (equityLines) {
+      const out0 = outstanding;
+      interest = hasDebt ? debtRate * out0 : 0;
+      principal = principalDue[t] as number;
+      draw = draws[t] as number;
+      outNext = out0 + draw - principal;
+      if (Math.abs(outNext) < 1e-6 * Math.max(1, draws[0] as number)) outNext = 0;
+      outstanding = outNext;
+      repaidAtHorizon = t === T ? outNext : 0;
+      leveredTax = taxWithCarryForward(ebit - interest, taxRate, leveredPool);
+      leveredPool = lossPoolAfter(ebit - interest, leveredPool);
+      equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon - owed : 0);
+      eq[t] = equity;
+    }
     if (cap !== null) {
       // what the capital stack's debt needs of the year (capitalYears)
       cap.ebitda[t] = ebitda;
@@ -675,7 +775,7 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     profitableSum += profitable;
     discount *= 1 + wacc; // (1 + wacc)^t, carried forward
     const vAfterTax = V * (1 - taxRate);
-    plan.strategicAt[t] = vAfterTax;
+    strategicAt[t] = vAfterTax;
     svPV += vAfterTax / discount;
     const d = flow / discount;
     disc[t] = d;
@@ -735,16 +835,18 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
       v[o + RV.minMargin] = minMargin;
       recordYear(plan, x, recd, t);
     }
-    // what the summary needs, handed on (written every year: nothing may follow the loop)
-    acc[A.npv] = npv;
-    acc[A.svPV] = svPV;
-    acc[A.active] = active;
-    acc[A.revSum] = revSum;
-    acc[A.gpSum] = gpSum;
-    acc[A.tokens] = tokensSum;
-    acc[A.profitable] = profitableSum;
-    acc[A.minCumulative] = minCumulative;
-    acc[A.cumAtRentTerm] = cumAtRentTerm;
+    // what the summary needs, handed on (in the loop: nothing may follow it)
+    if (t === T) {
+      acc[A.npv] = npv;
+      acc[A.svPV] = svPV;
+      acc[A.active] = active;
+      acc[A.revSum] = revSum;
+      acc[A.gpSum] = gpSum;
+      acc[A.tokens] = tokensSum;
+      acc[A.profitable] = profitableSum;
+      acc[A.minCumulative] = minCumulative;
+      acc[A.cumAtRentTerm] = cumAtRentTerm;
+    }
   }
 }
 
