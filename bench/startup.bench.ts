@@ -4,11 +4,12 @@
  * `--version`, `validate FILE`, `mc FILE -n 1` (the start-up part of what
  * ../shared/bench/perf_ratio.sh times: the same unlevered scenario as a JSON
  * file and the same nine distributions, one sample) and `run
- * hyperscaler-base`; median wall and CPU time of a fresh process each. The
- * first run of each is not counted: it warms the file cache and writes the
- * code cache (src/cli/bundle-loader.ts), which every later run reads, as a
- * user's second command does. Targets: --help under 150 ms; validate and the
- * start of mc under 100 ms (on a quiet machine: ≤ 50 ms above `node -e 0`).
+ * hyperscaler-base`; median wall and CPU time of a fresh process each, the
+ * commands taking turns. The first round is not counted: it warms the file
+ * cache and writes the code cache (src/cli/bundle-loader.ts), which every
+ * later run reads, as a user's second command does. Targets: --help under
+ * 150 ms; validate and the start of mc under 100 ms (on a quiet machine:
+ * ≤ 50 ms above `node -e 0`).
  *
  * Wall time on a shared machine swings with its load, so each row also
  * gives the process's CPU time and node's own start-up (`node -e 0`).
@@ -18,9 +19,9 @@
  *     run hyperscaler-base 958 → 509 ms wall, 920 → 410 ms CPU
  *   compiled → bundled with a code cache, the catalog and built-ins parsed at
  *   build time, JSON read by JSON.parse, zod jitless, no Intl for whole
- *   numbers (the checkout's bin/payback.js, CPU ms, node -e 0 at ~60):
- *     --version 150 → 90, validate h.json 387 → 105, mc h.json -n 1 386 → 115,
- *     run hyperscaler-base 432 → 190
+ *   numbers (a checkout's bin/payback.js, median of 21, CPU ms; node -e 0 at 66):
+ *     --version 128 → 80, validate h.json 339 → 112, mc h.json -n 1 369 → 137,
+ *     run hyperscaler-base 403 → 186
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -35,20 +36,27 @@ const CPU_HOOK = `data:text/javascript,${encodeURIComponent("process.on('exit', 
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-/** Median wall time and CPU time of `node …args`, a fresh process each time, in ms. */
-function startup(args: string[], cwd: string): { wall: number; cpu: number } {
-  const wall: number[] = [];
-  const cpu: number[] = [];
+/**
+ * Median wall time and CPU time of each `node …args`, a fresh process each time, in ms. The
+ * commands take turns, round after round, so a change in the machine's load falls on all alike.
+ */
+function startup<K extends string>(commands: Record<K, string[]>, cwd: string): Record<K, { wall: number; cpu: number }> {
+  const keys = Object.keys(commands) as K[];
+  const wall = new Map<K, number[]>(keys.map((k) => [k, []]));
+  const cpu = new Map<K, number[]>(keys.map((k) => [k, []]));
   for (let i = 0; i <= RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--import', CPU_HOOK, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PAYBACK_CODE_CACHE: join(cwd, 'code-cache') } });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr.toString()}`);
-    if (i === 0) continue; // the first run warms the file cache and writes the code cache
-    wall.push(ms);
-    cpu.push(Number(/cpu-ms=([\d.]+)/.exec(r.stderr.toString())?.[1]));
+    for (const k of keys) {
+      const args = commands[k];
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, ['--import', CPU_HOOK, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PAYBACK_CODE_CACHE: join(cwd, 'code-cache') } });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr.toString()}`);
+      if (i === 0) continue; // the first round warms the file cache and writes the code cache
+      wall.get(k)?.push(ms);
+      cpu.get(k)?.push(Number(/cpu-ms=([\d.]+)/.exec(r.stderr.toString())?.[1]));
+    }
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return Object.fromEntries(keys.map((k) => [k, { wall: median(wall.get(k) ?? []), cpu: median(cpu.get(k) ?? []) }])) as Record<K, { wall: number; cpu: number }>;
 }
 
 /** The scenario and distributions of perf_ratio.sh (its mc_flags.py): hyperscaler-base unlevered, no uncertainty block, as a JSON file; the nine `--dist` arguments. */
@@ -77,14 +85,17 @@ type Timing = { wall: number; cpu: number };
 /** The start-up figures of an installed package: its commands, and node itself. */
 export function startupOf(pkg: Installed): Record<'help' | 'version' | 'validate' | 'mc' | 'run' | 'bare', Timing> {
   const { file, dists } = perfRatioRun(pkg);
-  return {
-    help: startup([pkg.bin, '--help'], pkg.project),
-    version: startup([pkg.bin, '--version'], pkg.project),
-    validate: startup([pkg.bin, 'validate', file], pkg.project),
-    mc: startup([pkg.bin, 'mc', file, '-n', '1', '--seed', '42', '--workers', '1', '--json', ...dists], pkg.project),
-    run: startup([pkg.bin, 'run', 'hyperscaler-base'], pkg.project),
-    bare: startup(['-e', '0'], pkg.project),
-  };
+  return startup(
+    {
+      help: [pkg.bin, '--help'],
+      version: [pkg.bin, '--version'],
+      validate: [pkg.bin, 'validate', file],
+      mc: [pkg.bin, 'mc', file, '-n', '1', '--seed', '42', '--workers', '1', '--json', ...dists],
+      run: [pkg.bin, 'run', 'hyperscaler-base'],
+      bare: ['-e', '0'],
+    },
+    pkg.project,
+  );
 }
 
 export function startupBench(): BenchRow[] {

@@ -35,7 +35,7 @@ const node = (args: string[], env: Record<string, string> = {}): Promise<{ stdou
 describe('the tarball', () => {
   it('ships the compiled library, its types, the data, the schema and the built dashboard; no tests, sources or scripts', () => {
     const f = new Set(pkg.files);
-    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/cli/bundle-loader.js', 'dist/bundle/payback.cjs', 'dist/bundle/mc-worker.js', 'dist/shipped-data.json', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'schema/portfolio.schema.json', 'data/catalog/accelerators.yaml', 'data/portfolios/industry-revenue-gap.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
+    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/bundle/loader.cjs', 'dist/bundle/payback.cjs', 'dist/bundle/mc-worker.js', 'dist/shipped-data.json', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'schema/portfolio.schema.json', 'data/catalog/accelerators.yaml', 'data/portfolios/industry-revenue-gap.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
       expect(f.has(must), must).toBe(true);
     }
     for (const dir of ['test/', 'src/', 'bench/', 'scripts/', 'docs/', 'node_modules/', '.ci/', 'web/src/']) {
