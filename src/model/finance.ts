@@ -351,7 +351,10 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   searchUp = 0;
   searchDown = 0;
   foundSide = 0;
-  if (!hasBothSigns(values, n)) return null;
+  // the flows' sign changes (none: no IRR), kept for `irrCountAfterFast`
+  const changes = signChanges(values, n);
+  searchChanges = changes;
+  if (changes === 0) return null;
   const { grid, zero } = DEFAULT_GRID;
   const last = grid.length - 1;
   fastValues = values;
@@ -372,7 +375,7 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     // plain scan's, with far fewer NPV evaluations.
     let up: number;
     let down: number;
-    if (signChanges(values, n) === 1) {
+    if (changes === 1) {
       up = Math.sign(f0) === Math.sign(firstNonZero(values, n)) ? 0 : 1;
       down = 1 - up;
     } else {
@@ -453,10 +456,11 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
 
 // What the last `irrFast` learnt, for `irrCountAfterFast`: the root counts on
 // each side of 0 (0, 1; −1 unknown; −2 not asked), the NPV at 0, and the side
-// its IRR was found on (1 above 0, −1 below, 0 none).
+// its IRR was found on (1 above 0, −1 below, 0 none), and the sign changes of its flows.
 let searchUp = 0;
 let searchDown = 0;
 let foundSide = 0;
+let searchChanges = 0;
 
 /**
  * How many IRRs `irrRoots` finds in the default window for the flows of the
@@ -473,7 +477,7 @@ let foundSide = 0;
  */
 export function irrCountAfterFast(values: ArrayLike<number>, n: number, irr: number | null): number {
   if (irr === null) return 0;
-  if (signChanges(values, n) <= 1) return 1;
+  if (searchChanges <= 1) return 1;
   const up = searchUp;
   if (up < 0) return -1;
   const down = searchDown === -2 ? rootsOnOneSide(values, n, false) : searchDown;
