@@ -24,7 +24,7 @@ export function checkUncertainty(scenario: Scenario): CheckIssue[] {
   if (scenario.correlation !== undefined && uncertain === 0) {
     return [{ path: ['correlation'], message: 'a correlation needs an uncertainty: block with the inputs it correlates', code: 'no_uncertainty' }];
   }
-  // no block: the default uncertainty applies; an empty one (`uncertainty: {}`): no input of its own is uncertain
+  // no block, or an empty one: the default uncertainty applies (`effectiveUncertainty`), nothing to check here
   if (uncertain === 0) return [];
   const r = prepareMonteCarlo(scenario, { n: 1 });
   if (r.ok) return [];
