@@ -81,7 +81,7 @@ export function evaluate(scenario: Scenario): ModelResult {
   const c = compiledFor(scenario);
   const plan = c.plan;
   extractInputs(scenario, plan.layout, c.x);
-  const rec = newRecording();
+  const rec = newRecording('rows');
   runFactory(plan, c.x, c.metrics, rec, false);
   const segs = scenario.demand.segments;
   const segments: SegmentResult[] = [];
@@ -116,7 +116,7 @@ export interface SummaryResult {
 export function evaluateSummary(scenario: Scenario): SummaryResult {
   const c = compiledFor(scenario);
   extractInputs(scenario, c.plan.layout, c.x);
-  const rec = newRecording();
+  const rec = newRecording('none');
   runFactory(c.plan, c.x, c.metrics, rec, false);
   const r = { scenario, summary: rec.summary, warnings: rec.warnings };
   fixSummary(r);

@@ -14,6 +14,7 @@
  */
 import { type CapitalPlan, type CapitalSummary, CY, CY_COUNT, capitalPlan, capitalRecord, capitalSchedule, capitalYears, contractsYear, TV, TV_COUNT } from './capital.ts';
 import { irrFast } from './finance.ts';
+import { wholeWithCommas } from './format.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import {
   acceleratorCount,
@@ -44,7 +45,7 @@ import {
   taxWithCarryForward,
   throughputPerAccelerator,
 } from './lines.ts';
-import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type TrancheResult, type YearRow } from './result.ts';
+import { type ModelWarning, newBuildYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type TrancheResult, type YearRow } from './result.ts';
 import { AM_ANNUITY, AM_BULLET, AM_SCULPTED, FUNDS_EVERY, FUNDS_INITIAL, KIND_CODES, KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type Structure } from './slots.ts';
 
 /** The metrics the Monte Carlo reports, in order. */
@@ -59,15 +60,21 @@ export const LIFE_DEFINITIONS = {
 
 /**
  * What a recorded run gives: every line of every year (MODEL.md §4) as
- * numbers, from which `yearRows` and `segmentRows` make the rows of §4, the
- * summary and the warnings. The values live in the plan's buffers, reused by
- * its next run: make the rows first.
+ * numbers, from which `yearRows` makes the year rows of §4, the summary and
+ * the warnings; each segment's lines as numbers (`SEGMENT_VALUES`, what a
+ * portfolio consolidates) or as its rows, made as the run goes
+ * (`newRecording`). The values live in the plan's buffers, reused by its next
+ * run: make the rows first.
  */
 export interface Recording {
   /** year t's values at `(t − 1) · YEAR_VALUES`, in the order of `RV` then `YX` */
   yearValues: Float64Array;
-  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` */
+  /** what the run records of each segment-year: `SEGMENT_VALUES` values, its row, or nothing */
+  readonly segmentsAs: SegmentsAs;
+  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` (`segmentsAs` 'values') */
   segmentValues: Float64Array;
+  /** segment j's rows, t = 1..T (`segmentsAs` 'rows'; the result's own arrays) */
+  segmentRows: SegmentYearRow[][];
   /** the build year's capex and draws, and the debt outstanding then (the draws and any interest during construction) */
   capex0: number;
   draws0: number;
@@ -78,10 +85,17 @@ export interface Recording {
   needsFix: boolean;
 }
 
+/**
+ * What a recorded run keeps of each segment-year: its values (a portfolio
+ * consolidates them), its row of §4 (`evaluate`), or nothing beyond the
+ * year's sums (`evaluateSummary`).
+ */
+export type SegmentsAs = 'values' | 'rows' | 'none';
+
 const NO_VALUES = new Float64Array(0);
 
-export function newRecording(): Recording {
-  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
+export function newRecording(segmentsAs: SegmentsAs = 'values'): Recording {
+  return { yearValues: NO_VALUES, segmentsAs, segmentValues: NO_VALUES, segmentRows: [], capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -969,6 +983,11 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
   rec.yearValues = plan.yearValues;
   rec.segmentValues = plan.segmentValues;
+  if (rec.segmentsAs === 'rows') {
+    const rows: SegmentYearRow[][] = [];
+    for (let j = 0; j < plan.nSeg; j++) rows.push([]);
+    rec.segmentRows = rows;
+  }
   rec.warnings = [];
   rec.needsFix = false;
   const capex0 = plan.capexAt[0] as number;
@@ -978,17 +997,16 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   rec.outstanding0 = draw0;
   for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
-    const parts: string[] = [];
-    if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
-    if (rentTerm > T) parts.push(`the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}`);
+    const lease = leaseTerm > T ? `the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}` : '';
+    const rent = rentTerm > T ? `the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}` : '';
     const past = years - T;
     rec.warnings.push({
       code: 'commitments-after-horizon',
       field: 'commitmentsAfterHorizon',
       t: T,
       message:
-        `${parts.join(' and ')}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
-        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${Math.round(owedAfter).toLocaleString('en-US')} taken from that year's flows; ` +
+        `${lease}${lease !== '' && rent !== '' ? ' and ' : ''}${rent}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
+        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${wholeWithCommas(owedAfter)} taken from that year's flows; ` +
         `set horizon.years: ${years} to model those years`,
     });
   }
@@ -1094,7 +1112,9 @@ const PROFITABLE = 2;
 /**
  * Year t of a recorded run, from its lines (written by the year loop) and the segment scratch, into the
  * recording's values: each segment's funnel (allocated cost, monetizable,
- * profitable), the year's, the sums the summary needs, and the warnings.
+ * profitable) as its values or its row, the year's, the sums the summary
+ * needs, and the warnings. A run that records no segments (`segmentsAs`
+ * 'none') allocates no cost: its years' `YX.profitable` is NaN.
  */
 function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
   const rec = st.rec;
@@ -1102,16 +1122,20 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const yv = rec.yearValues;
   const base = (t - 1) * YEAR_VALUES;
   const year = plan.startYear + t - 1;
-  const { segQ, segB, segR, segV, segAux } = plan;
+  const { segQ, segB, segR, segV, segAux, sIntensity, sHidden, sShare, cash, kinds } = plan;
   const cogs = yv[base + RV.cogs] as number;
   const U = yv[base + RV.U] as number;
   const minMargin = yv[base + RV.minMargin] as number;
   const shareAt = plan.constantShares ? 0 : t - 1;
   const sv = rec.segmentValues;
+  const as = rec.segmentsAs;
+  // without rows or values (`evaluateSummary`), no segment's cost: the year's sums alone, no row to check
+  const costs = as !== 'none';
+  const rows = as === 'rows' ? rec.segmentRows : null;
   let billed = 0;
   let hidden = 0;
   let monetizable = 0;
-  let profitable = 0;
+  let profitable = costs ? 0 : Number.NaN;
   let strategic = 0;
   let check = 0;
   for (let j = 0; j < plan.nSeg; j++) {
@@ -1119,12 +1143,24 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     const Bi = segB[j] as number;
     const Ri = segR[j] as number;
     const Vi = segV[j] as number;
+    const hiddenTokens = Qi * (x[sHidden[j] as number] as number);
+    if (cash[j] === 1) billed += Bi;
+    hidden += hiddenTokens;
+    if (Ri > 0) monetizable += Qi;
+    if (Vi > 0) strategic += Qi;
+    if (!costs) continue;
     const aux = segAux[j] as number;
-    const cost = allocatedCost(x[plan.sIntensity[j] as number] as number, cogs, U, Qi);
+    const cost = allocatedCost(x[sIntensity[j] as number] as number, cogs, U, Qi);
     const prof = isProfitable(Ri, cost, minMargin);
-    const hiddenTokens = Qi * (x[plan.sHidden[j] as number] as number);
+    const share = x[(sShare[j] as number) + shareAt] as number;
+    if (prof) profitable += Qi;
+    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
+    if (rows !== null) {
+      (rows[j] as SegmentYearRow[]).push(segmentRow(t, year, kinds[j] as number, share, Qi, Bi, hiddenTokens, Ri, Vi, cost, aux, prof));
+      continue;
+    }
     const at = (j * T + t - 1) * SEGMENT_VALUES;
-    sv[at + SV.share] = x[(plan.sShare[j] as number) + shareAt] as number;
+    sv[at + SV.share] = share;
     sv[at + SV.tokens] = Qi;
     sv[at + SV.billed] = Bi;
     sv[at + SV.hidden] = hiddenTokens;
@@ -1133,12 +1169,6 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     sv[at + SV.cost] = cost;
     sv[at + SV.aux] = aux;
     sv[at + SV.flags] = (Ri > 0 ? MONETIZABLE : 0) + (prof ? PROFITABLE : 0);
-    if (plan.cash[j] === 1) billed += Bi;
-    hidden += hiddenTokens;
-    if (Ri > 0) monetizable += Qi;
-    if (prof) profitable += Qi;
-    if (Vi > 0) strategic += Qi;
-    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
   }
   const R = yv[base + RV.R] as number;
   const V = yv[base + RV.V] as number;
@@ -1149,7 +1179,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const ebitda = yv[base + RV.ebitda] as number;
   const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
   const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
-  for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
+  if (costs) for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
   yv[base + YX.billed] = billed;
   yv[base + YX.hidden] = hidden;
   yv[base + YX.monetizable] = monetizable;
@@ -1178,6 +1208,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
   // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
   // only a non-finite sum sends the rows through the field-by-field fix
+  if (!costs) return;
   check +=
     billed + hidden + monetizable + profitable + strategic + committed + (dscr ?? 0) + (ltv ?? 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : (cogs / Q) * 1e6) +
     (billed === 0 ? 0 : (R / billed) * 1e6) + (R + V + grossProfit + ebitda) / itMW;
@@ -1348,34 +1379,60 @@ export function trancheRows(plan: FactoryPlan): TrancheResult[] {
   });
 }
 
-/** The rows of segment j (t = 1..T) of a recorded run of this plan's structure. */
+/**
+ * A segment-year row of §4 from its recorded lines: one literal in the order
+ * of `newSegmentYearRow` (one shape for all); cost, gross profit and margin
+ * null where the cost has no value (NaN), the margin where there is no revenue.
+ */
+function segmentRow(t: number, year: number, kind: number, share: number, Qi: number, Bi: number, hidden: number, Ri: number, Vi: number, cost: number, aux: number, prof: boolean): SegmentYearRow {
+  const known = cost === cost;
+  return {
+    t,
+    year,
+    monetizable: Ri > 0,
+    profitable: prof,
+    tokenShare: share,
+    tokens: Qi,
+    billedTokens: Bi,
+    hiddenReasoningTokens: hidden,
+    revenue: Ri,
+    strategicValue: Vi,
+    cost: known ? cost : null,
+    grossProfit: known ? Ri - cost : null,
+    grossMargin: known && Ri !== 0 ? (Ri - cost) / Ri : null,
+    users: kind === KIND_SUBSCRIPTION ? aux : null,
+    acceleratorHours: kind === KIND_PER_HOUR ? aux : null,
+  };
+}
+
+/**
+ * The rows of segment j (t = 1..T) of a recorded run of this plan's
+ * structure: made as the run went (`segmentsAs` 'rows'), else from its values.
+ */
 export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): SegmentYearRow[] {
+  if (rec.segmentsAs === 'rows') return rec.segmentRows[j] as SegmentYearRow[];
   const T = plan.T;
   const sv = rec.segmentValues;
-  const kind = plan.kinds[j];
+  const kind = plan.kinds[j] as number;
   const rows: SegmentYearRow[] = [];
   for (let t = 1; t <= T; t++) {
     const b = (j * T + t - 1) * SEGMENT_VALUES;
-    const Ri = sv[b + SV.revenue] as number;
-    const cost = sv[b + SV.cost] as number;
-    const flags = sv[b + SV.flags] as number;
-    const sr = newSegmentYearRow(t, plan.startYear + t - 1);
-    sr.monetizable = (flags & MONETIZABLE) !== 0;
-    sr.profitable = (flags & PROFITABLE) !== 0;
-    sr.tokenShare = sv[b + SV.share] as number;
-    sr.tokens = sv[b + SV.tokens] as number;
-    sr.billedTokens = sv[b + SV.billed] as number;
-    sr.hiddenReasoningTokens = sv[b + SV.hidden] as number;
-    sr.revenue = Ri;
-    sr.strategicValue = sv[b + SV.value] as number;
-    if (cost === cost) {
-      sr.cost = cost;
-      sr.grossProfit = Ri - cost;
-      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
-    }
-    if (kind === KIND_SUBSCRIPTION) sr.users = sv[b + SV.aux] as number;
-    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = sv[b + SV.aux] as number;
-    rows.push(sr);
+    rows.push(
+      segmentRow(
+        t,
+        plan.startYear + t - 1,
+        kind,
+        sv[b + SV.share] as number,
+        sv[b + SV.tokens] as number,
+        sv[b + SV.billed] as number,
+        sv[b + SV.hidden] as number,
+        sv[b + SV.revenue] as number,
+        sv[b + SV.value] as number,
+        sv[b + SV.cost] as number,
+        sv[b + SV.aux] as number,
+        ((sv[b + SV.flags] as number) & PROFITABLE) !== 0,
+      ),
+    );
   }
   return rows;
 }
