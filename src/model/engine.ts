@@ -88,7 +88,7 @@ export function evaluate(scenario: Scenario): ModelResult {
   const basis = c.st.capital?.basis;
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
-    const seg: SegmentResult = { id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(plan, rec, j) };
+    const seg: SegmentResult = { id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(rec, j) };
     if (basis !== undefined) seg.basis = basis[j]!;
     segments.push(seg);
   }

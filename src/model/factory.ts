@@ -45,7 +45,7 @@ import {
   taxWithCarryForward,
   throughputPerAccelerator,
 } from './lines.ts';
-import { type ModelWarning, newBuildYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type TrancheResult, type YearRow } from './result.ts';
+import { type ModelWarning, newBuildYearRow, newSegmentYearRow, newSummary, newYearRow, type SegmentYearRow, type Summary, type TrancheResult, type YearRow } from './result.ts';
 import { AM_ANNUITY, AM_BULLET, AM_SCULPTED, FUNDS_EVERY, FUNDS_INITIAL, KIND_CODES, KIND_IMPUTED, KIND_PER_HOUR, KIND_PER_MTOK, KIND_SUBSCRIPTION, type Layout, type Structure } from './slots.ts';
 
 /** The metrics the Monte Carlo reports, in order. */
@@ -1156,7 +1156,24 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     if (prof) profitable += Qi;
     check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
     if (rows !== null) {
-      (rows[j] as SegmentYearRow[]).push(segmentRow(t, year, kinds[j] as number, share, Qi, Bi, hiddenTokens, Ri, Vi, cost, aux, prof));
+      const kind = kinds[j] as number;
+      const sr = newSegmentYearRow(t, year);
+      sr.monetizable = Ri > 0;
+      sr.profitable = prof;
+      sr.tokenShare = share;
+      sr.tokens = Qi;
+      sr.billedTokens = Bi;
+      sr.hiddenReasoningTokens = hiddenTokens;
+      sr.revenue = Ri;
+      sr.strategicValue = Vi;
+      if (cost === cost) {
+        sr.cost = cost;
+        sr.grossProfit = Ri - cost;
+        if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+      }
+      if (kind === KIND_SUBSCRIPTION) sr.users = aux;
+      else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
+      (rows[j] as SegmentYearRow[]).push(sr);
       continue;
     }
     const at = (j * T + t - 1) * SEGMENT_VALUES;
@@ -1243,8 +1260,7 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     const ebitda = yv[b + RV.ebitda] as number;
     const service = (yv[b + RV.interest] as number) + (yv[b + RV.principal] as number);
     const k = yv[b + RV.k] as number;
-    const row = newYearRow(t, plan.startYear + t - 1);
-    yearLines(row, yv, b);
+    const row = yearLines(t, plan.startYear + t - 1, yv, b);
     row.generation = k >= 0 ? k : null;
     row.utilization = yv[b + RV.u] as number;
     row.unmetTokens = plan.tokensMode ? (yv[b + RV.unmet] as number) : null;
@@ -1264,13 +1280,16 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
 }
 
 /**
- * The lines of a year row that are its values as recorded (`RV`, `YX` at
- * offset `b` of `v`) or ratios of them alone: a factory's year (`yearRows`)
- * and a portfolio's consolidated year (`portfolio.ts`) both start from them,
- * then set what each derives its own way (utilization, the flows, DSCR, LTV,
- * the per-MW lines).
+ * A year row (`t`, `year`) with the lines that are its values as recorded
+ * (`RV`, `YX` at offset `b` of `v`) or ratios of them alone: a factory's year
+ * (`yearRows`) and a portfolio's consolidated year (`portfolio.ts`) both
+ * start from it, then set what each derives its own way (utilization, the
+ * flows, DSCR, LTV, the per-MW lines). The row is made here and filled here:
+ * V8 then builds it in place, far cheaper than filling a row made elsewhere
+ * (so do the segment rows in `recordYear`).
  */
-export function yearLines(row: YearRow, v: Float64Array, b: number): void {
+export function yearLines(t: number, year: number, v: Float64Array, b: number): YearRow {
+  const row = newYearRow(t, year);
   const R = v[b + RV.R] as number;
   const Q = v[b + RV.Q] as number;
   const cogs = v[b + RV.cogs] as number;
@@ -1313,6 +1332,7 @@ export function yearLines(row: YearRow, v: Float64Array, b: number): void {
   row.commitmentRemaining = v[b + YX.committed] as number;
   row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
   row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+  return row;
 }
 
 const orNull = (x: number): number | null => (x === x ? x : null);
@@ -1380,61 +1400,11 @@ export function trancheRows(plan: FactoryPlan): TrancheResult[] {
 }
 
 /**
- * A segment-year row of §4 from its recorded lines: one literal in the order
- * of `newSegmentYearRow` (one shape for all); cost, gross profit and margin
- * null where the cost has no value (NaN), the margin where there is no revenue.
+ * The rows of segment j (t = 1..T) of a run recorded with `segmentsAs`
+ * 'rows': made as the run went (`recordYear`).
  */
-function segmentRow(t: number, year: number, kind: number, share: number, Qi: number, Bi: number, hidden: number, Ri: number, Vi: number, cost: number, aux: number, prof: boolean): SegmentYearRow {
-  const known = cost === cost;
-  return {
-    t,
-    year,
-    monetizable: Ri > 0,
-    profitable: prof,
-    tokenShare: share,
-    tokens: Qi,
-    billedTokens: Bi,
-    hiddenReasoningTokens: hidden,
-    revenue: Ri,
-    strategicValue: Vi,
-    cost: known ? cost : null,
-    grossProfit: known ? Ri - cost : null,
-    grossMargin: known && Ri !== 0 ? (Ri - cost) / Ri : null,
-    users: kind === KIND_SUBSCRIPTION ? aux : null,
-    acceleratorHours: kind === KIND_PER_HOUR ? aux : null,
-  };
-}
-
-/**
- * The rows of segment j (t = 1..T) of a recorded run of this plan's
- * structure: made as the run went (`segmentsAs` 'rows'), else from its values.
- */
-export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): SegmentYearRow[] {
-  if (rec.segmentsAs === 'rows') return rec.segmentRows[j] as SegmentYearRow[];
-  const T = plan.T;
-  const sv = rec.segmentValues;
-  const kind = plan.kinds[j] as number;
-  const rows: SegmentYearRow[] = [];
-  for (let t = 1; t <= T; t++) {
-    const b = (j * T + t - 1) * SEGMENT_VALUES;
-    rows.push(
-      segmentRow(
-        t,
-        plan.startYear + t - 1,
-        kind,
-        sv[b + SV.share] as number,
-        sv[b + SV.tokens] as number,
-        sv[b + SV.billed] as number,
-        sv[b + SV.hidden] as number,
-        sv[b + SV.revenue] as number,
-        sv[b + SV.value] as number,
-        sv[b + SV.cost] as number,
-        sv[b + SV.aux] as number,
-        ((sv[b + SV.flags] as number) & PROFITABLE) !== 0,
-      ),
-    );
-  }
-  return rows;
+export function segmentRows(rec: Recording, j: number): SegmentYearRow[] {
+  return rec.segmentRows[j] ?? [];
 }
 
 /** Where a run's running sums (`plan.acc`), a recorded year's lines (`Recording.yearValues`, `RV` then `YX`) and a segment-year's (`SV`) lie: what a portfolio consolidates (MODEL.md §8). */
