@@ -1196,7 +1196,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const ebitda = yv[base + RV.ebitda] as number;
   const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
   const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
-  if (costs) for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
+  if (costs) check += sumOf(yv, base, base + RV_COUNT);
   yv[base + YX.billed] = billed;
   yv[base + YX.hidden] = hidden;
   yv[base + YX.monetizable] = monetizable;
@@ -1230,6 +1230,26 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     billed + hidden + monetizable + profitable + strategic + committed + (dscr ?? 0) + (ltv ?? 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : (cogs / Q) * 1e6) +
     (billed === 0 ? 0 : (R / billed) * 1e6) + (R + V + grossProfit + ebitda) / itMW;
   if (!Number.isFinite(check)) rec.needsFix = true;
+}
+
+/**
+ * The sum of `v[from..to)` (a finite check: NaN or ±Infinity anywhere makes
+ * it non-finite), in four running sums, not one chain of dependent additions.
+ */
+function sumOf(v: Float64Array, from: number, to: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    a += v[i] as number;
+    b += v[i + 1] as number;
+    c += v[i + 2] as number;
+    d += v[i + 3] as number;
+  }
+  for (; i < to; i++) a += v[i] as number;
+  return a + b + c + d;
 }
 
 /**
