@@ -194,9 +194,8 @@ export interface FactoryPlan {
   /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
   readonly yearValues: Float64Array;
   readonly segmentValues: Float64Array;
-  /** commitments by year, 0..`MAX_COMMITMENT_YEARS` (a recorded run), reused */
-  committed: Float64Array;
-  pay: Float64Array;
+  /** a recorded run's commitments by year and what they were made from (`beginRecording`), reused */
+  readonly commitments: Commitments;
   /** warnings the schedules of a run found (a capped tranche amount), handed to a recorded run's warnings */
   readonly notes: ModelWarning[];
 }
@@ -264,8 +263,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     strategicAt: years(),
     yearValues: new Float64Array(T * YEAR_VALUES),
     segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
-    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
-    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    commitments: newCommitments(),
     notes: [],
   };
 }
@@ -952,6 +950,43 @@ interface RecordState {
   capital: CapitalSummary | null;
 }
 
+/**
+ * A recorded run's lease and rent commitments by year (past T too), their sum
+ * and present value, and the commitments-after-horizon warning's message:
+ * kept on the plan with the inputs they were made from, so the next recorded
+ * run with the same inputs (an analysis moving another input, the same
+ * scenario again) takes them as they are.
+ */
+interface Commitments {
+  /** made at least once, from these inputs: itMW, lease price, escalation and term, accelerators, rent price, change and term, the discount rate (compared as `Object.is`: a −0 is not a 0) */
+  made: boolean;
+  readonly from: Float64Array;
+  /** the lease and rent of year j, j = 1..years */
+  pay: Float64Array;
+  /** what is still due after year j, j = 0..years */
+  committed: Float64Array;
+  years: number;
+  total: number;
+  pv: number;
+  /** the warning's message for commitments `owed` after the horizon (NaN: not made since the inputs changed) */
+  owed: number;
+  message: string;
+}
+
+function newCommitments(): Commitments {
+  return {
+    made: false,
+    from: new Float64Array(9),
+    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    years: 0,
+    total: 0,
+    pv: 0,
+    owed: Number.NaN,
+    message: '',
+  };
+}
+
 /** The commitments of a recorded run (the lease and rent of every committed year, past T too) and its build row. */
 function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): RecordState {
   const N = plan.acc[A.N] as number;
@@ -961,26 +996,59 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const itMW = x[l.itMW] as number;
   const leaseTerm = plan.leaseFacility ? (x[l.leaseTerm] as number) : 0;
   const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
-  const years = Math.max(leaseTerm, rentTerm);
   const r = plan.acc[A.commitRate] as number;
-  if (plan.pay.length < years + 1) {
-    plan.pay = new Float64Array(years + 1);
-    plan.committed = new Float64Array(years + 1);
+  const c = plan.commitments;
+  const f = c.from;
+  const leasePrice = x[l.leasePerKWMonth] as number;
+  const leaseEscalation = x[l.leaseEscalation] as number;
+  const rentPrice = x[l.rentPerHour] as number;
+  const rentChange = x[l.rentChange] as number;
+  if (
+    !c.made ||
+    !Object.is(f[0], itMW) ||
+    !Object.is(f[1], leasePrice) ||
+    !Object.is(f[2], leaseEscalation) ||
+    !Object.is(f[3], leaseTerm) ||
+    !Object.is(f[4], N) ||
+    !Object.is(f[5], rentPrice) ||
+    !Object.is(f[6], rentChange) ||
+    !Object.is(f[7], rentTerm) ||
+    !Object.is(f[8], r)
+  ) {
+    const years = Math.max(leaseTerm, rentTerm);
+    if (c.pay.length < years + 1) {
+      c.pay = new Float64Array(years + 1);
+      c.committed = new Float64Array(years + 1);
+    }
+    const { pay, committed } = c;
+    let total = 0;
+    let pv = 0;
+    for (let j = 1; j <= years; j++) {
+      let cost = 0;
+      if (j <= leaseTerm) cost += leaseCost(itMW, leasePrice, growth(leaseEscalation, j));
+      if (j <= rentTerm) cost += rentCost(N, rentPrice, growth(rentChange, j));
+      pay[j] = cost;
+      total += cost;
+      pv += cost / powInt(1 + r, j);
+    }
+    committed[years] = 0;
+    for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+    c.years = years;
+    c.total = total;
+    c.pv = pv;
+    c.owed = Number.NaN;
+    c.made = true;
+    f[0] = itMW;
+    f[1] = leasePrice;
+    f[2] = leaseEscalation;
+    f[3] = leaseTerm;
+    f[4] = N;
+    f[5] = rentPrice;
+    f[6] = rentChange;
+    f[7] = rentTerm;
+    f[8] = r;
   }
-  const pay = plan.pay;
-  const committed = plan.committed;
-  let total = 0;
-  let pv = 0;
-  for (let j = 1; j <= years; j++) {
-    let c = 0;
-    if (j <= leaseTerm) c += leaseCost(itMW, x[l.leasePerKWMonth] as number, growth(x[l.leaseEscalation] as number, j));
-    if (j <= rentTerm) c += rentCost(N, x[l.rentPerHour] as number, growth(x[l.rentChange] as number, j));
-    pay[j] = c;
-    total += c;
-    pv += c / powInt(1 + r, j);
-  }
-  committed[years] = 0;
-  for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+  const years = c.years;
   rec.yearValues = plan.yearValues;
   rec.segmentValues = plan.segmentValues;
   if (rec.segmentsAs === 'rows') {
@@ -997,25 +1065,24 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   rec.outstanding0 = draw0;
   for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
-    const lease = leaseTerm > T ? `the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}` : '';
-    const rent = rentTerm > T ? `the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}` : '';
-    const past = years - T;
-    rec.warnings.push({
-      code: 'commitments-after-horizon',
-      field: 'commitmentsAfterHorizon',
-      t: T,
-      message:
+    if (c.owed !== owedAfter) {
+      const lease = leaseTerm > T ? `the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}` : '';
+      const rent = rentTerm > T ? `the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}` : '';
+      const past = years - T;
+      c.message =
         `${lease}${lease !== '' && rent !== '' ? ' and ' : ''}${rent}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
         `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${wholeWithCommas(owedAfter)} taken from that year's flows; ` +
-        `set horizon.years: ${years} to model those years`,
-    });
+        `set horizon.years: ${years} to model those years`;
+      c.owed = owedAfter;
+    }
+    rec.warnings.push({ code: 'commitments-after-horizon', field: 'commitmentsAfterHorizon', t: T, message: c.message });
   }
   return {
     rec,
-    committed,
+    committed: c.committed,
     commitYears: years,
-    leaseCommitment: total,
-    leaseCommitmentPV: pv,
+    leaseCommitment: c.total,
+    leaseCommitmentPV: c.pv,
     ebitdaSum: 0,
     strategicRevSum: 0,
     billedSum: 0,
