@@ -14,6 +14,7 @@
  */
 import { type CapitalPlan, type CapitalSummary, CY, CY_COUNT, capitalPlan, capitalRecord, capitalSchedule, capitalYears, contractsYear, TV, TV_COUNT } from './capital.ts';
 import { irrFast } from './finance.ts';
+import { wholeWithCommas } from './format.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import {
   acceleratorCount,
@@ -59,15 +60,21 @@ export const LIFE_DEFINITIONS = {
 
 /**
  * What a recorded run gives: every line of every year (MODEL.md §4) as
- * numbers, from which `yearRows` and `segmentRows` make the rows of §4, the
- * summary and the warnings. The values live in the plan's buffers, reused by
- * its next run: make the rows first.
+ * numbers, from which `yearRows` makes the year rows of §4, the summary and
+ * the warnings; each segment's lines as numbers (`SEGMENT_VALUES`, what a
+ * portfolio consolidates) or as its rows, made as the run goes
+ * (`newRecording`). The values live in the plan's buffers, reused by its next
+ * run: make the rows first.
  */
 export interface Recording {
   /** year t's values at `(t − 1) · YEAR_VALUES`, in the order of `RV` then `YX` */
   yearValues: Float64Array;
-  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` */
+  /** what the run records of each segment-year: `SEGMENT_VALUES` values, its row, or nothing */
+  readonly segmentsAs: SegmentsAs;
+  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` (`segmentsAs` 'values') */
   segmentValues: Float64Array;
+  /** segment j's rows, t = 1..T (`segmentsAs` 'rows'; the result's own arrays) */
+  segmentRows: SegmentYearRow[][];
   /** the build year's capex and draws, and the debt outstanding then (the draws and any interest during construction) */
   capex0: number;
   draws0: number;
@@ -78,10 +85,17 @@ export interface Recording {
   needsFix: boolean;
 }
 
+/**
+ * What a recorded run keeps of each segment-year: its values (a portfolio
+ * consolidates them), its row of §4 (`evaluate`), or nothing beyond the
+ * year's sums (`evaluateSummary`).
+ */
+export type SegmentsAs = 'values' | 'rows' | 'none';
+
 const NO_VALUES = new Float64Array(0);
 
-export function newRecording(): Recording {
-  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
+export function newRecording(segmentsAs: SegmentsAs = 'values'): Recording {
+  return { yearValues: NO_VALUES, segmentsAs, segmentValues: NO_VALUES, segmentRows: [], capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -189,9 +203,8 @@ export interface FactoryPlan {
   /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
   readonly yearValues: Float64Array;
   readonly segmentValues: Float64Array;
-  /** commitments by year, 0..`MAX_COMMITMENT_YEARS` (a recorded run), reused */
-  committed: Float64Array;
-  pay: Float64Array;
+  /** a recorded run's commitments by year and what they were made from (`beginRecording`), reused */
+  readonly commitments: Commitments;
   /** warnings the schedules of a run found (a capped tranche amount), handed to a recorded run's warnings */
   readonly notes: ModelWarning[];
 }
@@ -283,8 +296,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     strategicAt: years(),
     yearValues: new Float64Array(T * YEAR_VALUES),
     segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
-    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
-    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    commitments: newCommitments(),
     notes: [],
   };
 }
@@ -1040,6 +1052,43 @@ interface RecordState {
   capital: CapitalSummary | null;
 }
 
+/**
+ * A recorded run's lease and rent commitments by year (past T too), their sum
+ * and present value, and the commitments-after-horizon warning's message:
+ * kept on the plan with the inputs they were made from, so the next recorded
+ * run with the same inputs (an analysis moving another input, the same
+ * scenario again) takes them as they are.
+ */
+interface Commitments {
+  /** made at least once, from these inputs: itMW, lease price, escalation and term, accelerators, rent price, change and term, the discount rate (compared as `Object.is`: a −0 is not a 0) */
+  made: boolean;
+  readonly from: Float64Array;
+  /** the lease and rent of year j, j = 1..years */
+  pay: Float64Array;
+  /** what is still due after year j, j = 0..years */
+  committed: Float64Array;
+  years: number;
+  total: number;
+  pv: number;
+  /** the warning's message for commitments `owed` after the horizon (NaN: not made since the inputs changed) */
+  owed: number;
+  message: string;
+}
+
+function newCommitments(): Commitments {
+  return {
+    made: false,
+    from: new Float64Array(9),
+    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    years: 0,
+    total: 0,
+    pv: 0,
+    owed: Number.NaN,
+    message: '',
+  };
+}
+
 /** The commitments of a recorded run (the lease and rent of every committed year, past T too) and its build row. */
 function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): RecordState {
   const N = plan.acc[A.N] as number;
@@ -1049,28 +1098,66 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const itMW = x[l.itMW] as number;
   const leaseTerm = plan.leaseFacility ? (x[l.leaseTerm] as number) : 0;
   const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
-  const years = Math.max(leaseTerm, rentTerm);
   const r = plan.acc[A.commitRate] as number;
-  if (plan.pay.length < years + 1) {
-    plan.pay = new Float64Array(years + 1);
-    plan.committed = new Float64Array(years + 1);
+  const c = plan.commitments;
+  const f = c.from;
+  const leasePrice = x[l.leasePerKWMonth] as number;
+  const leaseEscalation = x[l.leaseEscalation] as number;
+  const rentPrice = x[l.rentPerHour] as number;
+  const rentChange = x[l.rentChange] as number;
+  if (
+    !c.made ||
+    !Object.is(f[0], itMW) ||
+    !Object.is(f[1], leasePrice) ||
+    !Object.is(f[2], leaseEscalation) ||
+    !Object.is(f[3], leaseTerm) ||
+    !Object.is(f[4], N) ||
+    !Object.is(f[5], rentPrice) ||
+    !Object.is(f[6], rentChange) ||
+    !Object.is(f[7], rentTerm) ||
+    !Object.is(f[8], r)
+  ) {
+    const years = Math.max(leaseTerm, rentTerm);
+    if (c.pay.length < years + 1) {
+      c.pay = new Float64Array(years + 1);
+      c.committed = new Float64Array(years + 1);
+    }
+    const { pay, committed } = c;
+    let total = 0;
+    let pv = 0;
+    for (let j = 1; j <= years; j++) {
+      let cost = 0;
+      if (j <= leaseTerm) cost += leaseCost(itMW, leasePrice, growth(leaseEscalation, j));
+      if (j <= rentTerm) cost += rentCost(N, rentPrice, growth(rentChange, j));
+      pay[j] = cost;
+      total += cost;
+      pv += cost / powInt(1 + r, j);
+    }
+    committed[years] = 0;
+    for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+    c.years = years;
+    c.total = total;
+    c.pv = pv;
+    c.owed = Number.NaN;
+    c.made = true;
+    f[0] = itMW;
+    f[1] = leasePrice;
+    f[2] = leaseEscalation;
+    f[3] = leaseTerm;
+    f[4] = N;
+    f[5] = rentPrice;
+    f[6] = rentChange;
+    f[7] = rentTerm;
+    f[8] = r;
   }
-  const pay = plan.pay;
-  const committed = plan.committed;
-  let total = 0;
-  let pv = 0;
-  for (let j = 1; j <= years; j++) {
-    let c = 0;
-    if (j <= leaseTerm) c += leaseCost(itMW, x[l.leasePerKWMonth] as number, growth(x[l.leaseEscalation] as number, j));
-    if (j <= rentTerm) c += rentCost(N, x[l.rentPerHour] as number, growth(x[l.rentChange] as number, j));
-    pay[j] = c;
-    total += c;
-    pv += c / powInt(1 + r, j);
-  }
-  committed[years] = 0;
-  for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+  const years = c.years;
   rec.yearValues = plan.yearValues;
   rec.segmentValues = plan.segmentValues;
+  if (rec.segmentsAs === 'rows') {
+    const rows: SegmentYearRow[][] = [];
+    for (let j = 0; j < plan.nSeg; j++) rows.push([]);
+    rec.segmentRows = rows;
+  }
   rec.warnings = [];
   rec.needsFix = false;
   const capex0 = plan.capexAt[0] as number;
@@ -1080,26 +1167,24 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   rec.outstanding0 = draw0;
   for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
-    const parts: string[] = [];
-    if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
-    if (rentTerm > T) parts.push(`the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}`);
-    const past = years - T;
-    rec.warnings.push({
-      code: 'commitments-after-horizon',
-      field: 'commitmentsAfterHorizon',
-      t: T,
-      message:
-        `${parts.join(' and ')}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
-        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${Math.round(owedAfter).toLocaleString('en-US')} taken from that year's flows; ` +
-        `set horizon.years: ${years} to model those years`,
-    });
+    if (c.owed !== owedAfter) {
+      const lease = leaseTerm > T ? `the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}` : '';
+      const rent = rentTerm > T ? `the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}` : '';
+      const past = years - T;
+      c.message =
+        `${lease}${lease !== '' && rent !== '' ? ' and ' : ''}${rent}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
+        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${wholeWithCommas(owedAfter)} taken from that year's flows; ` +
+        `set horizon.years: ${years} to model those years`;
+      c.owed = owedAfter;
+    }
+    rec.warnings.push({ code: 'commitments-after-horizon', field: 'commitmentsAfterHorizon', t: T, message: c.message });
   }
   return {
     rec,
-    committed,
+    committed: c.committed,
     commitYears: years,
-    leaseCommitment: total,
-    leaseCommitmentPV: pv,
+    leaseCommitment: c.total,
+    leaseCommitmentPV: c.pv,
     ebitdaSum: 0,
     strategicRevSum: 0,
     billedSum: 0,
@@ -1196,7 +1281,9 @@ const PROFITABLE = 2;
 /**
  * Year t of a recorded run, from its lines (written by the year loop) and the segment scratch, into the
  * recording's values: each segment's funnel (allocated cost, monetizable,
- * profitable), the year's, the sums the summary needs, and the warnings.
+ * profitable) as its values or its row, the year's, the sums the summary
+ * needs, and the warnings. A run that records no segments (`segmentsAs`
+ * 'none') allocates no cost: its years' `YX.profitable` is NaN.
  */
 function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
   const rec = st.rec;
@@ -1204,16 +1291,20 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const yv = rec.yearValues;
   const base = (t - 1) * YEAR_VALUES;
   const year = plan.startYear + t - 1;
-  const { segQ, segB, segR, segV, segAux } = plan;
+  const { segQ, segB, segR, segV, segAux, sIntensity, sHidden, sShare, cash, kinds } = plan;
   const cogs = yv[base + RV.cogs] as number;
   const U = yv[base + RV.U] as number;
   const minMargin = yv[base + RV.minMargin] as number;
   const shareAt = plan.constantShares ? 0 : t - 1;
   const sv = rec.segmentValues;
+  const as = rec.segmentsAs;
+  // without rows or values (`evaluateSummary`), no segment's cost: the year's sums alone, no row to check
+  const costs = as !== 'none';
+  const rows = as === 'rows' ? rec.segmentRows : null;
   let billed = 0;
   let hidden = 0;
   let monetizable = 0;
-  let profitable = 0;
+  let profitable = costs ? 0 : Number.NaN;
   let strategic = 0;
   let check = 0;
   for (let j = 0; j < plan.nSeg; j++) {
@@ -1221,12 +1312,41 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     const Bi = segB[j] as number;
     const Ri = segR[j] as number;
     const Vi = segV[j] as number;
+    const hiddenTokens = Qi * (x[sHidden[j] as number] as number);
+    if (cash[j] === 1) billed += Bi;
+    hidden += hiddenTokens;
+    if (Ri > 0) monetizable += Qi;
+    if (Vi > 0) strategic += Qi;
+    if (!costs) continue;
     const aux = segAux[j] as number;
-    const cost = allocatedCost(x[plan.sIntensity[j] as number] as number, cogs, U, Qi);
+    const cost = allocatedCost(x[sIntensity[j] as number] as number, cogs, U, Qi);
     const prof = isProfitable(Ri, cost, minMargin);
-    const hiddenTokens = Qi * (x[plan.sHidden[j] as number] as number);
+    const share = x[(sShare[j] as number) + shareAt] as number;
+    if (prof) profitable += Qi;
+    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
+    if (rows !== null) {
+      const kind = kinds[j] as number;
+      const sr = newSegmentYearRow(t, year);
+      sr.monetizable = Ri > 0;
+      sr.profitable = prof;
+      sr.tokenShare = share;
+      sr.tokens = Qi;
+      sr.billedTokens = Bi;
+      sr.hiddenReasoningTokens = hiddenTokens;
+      sr.revenue = Ri;
+      sr.strategicValue = Vi;
+      if (cost === cost) {
+        sr.cost = cost;
+        sr.grossProfit = Ri - cost;
+        if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+      }
+      if (kind === KIND_SUBSCRIPTION) sr.users = aux;
+      else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
+      (rows[j] as SegmentYearRow[]).push(sr);
+      continue;
+    }
     const at = (j * T + t - 1) * SEGMENT_VALUES;
-    sv[at + SV.share] = x[(plan.sShare[j] as number) + shareAt] as number;
+    sv[at + SV.share] = share;
     sv[at + SV.tokens] = Qi;
     sv[at + SV.billed] = Bi;
     sv[at + SV.hidden] = hiddenTokens;
@@ -1235,12 +1355,6 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     sv[at + SV.cost] = cost;
     sv[at + SV.aux] = aux;
     sv[at + SV.flags] = (Ri > 0 ? MONETIZABLE : 0) + (prof ? PROFITABLE : 0);
-    if (plan.cash[j] === 1) billed += Bi;
-    hidden += hiddenTokens;
-    if (Ri > 0) monetizable += Qi;
-    if (prof) profitable += Qi;
-    if (Vi > 0) strategic += Qi;
-    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
   }
   const R = yv[base + RV.R] as number;
   const V = yv[base + RV.V] as number;
@@ -1251,7 +1365,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const ebitda = yv[base + RV.ebitda] as number;
   const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
   const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
-  for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
+  if (costs) check += sumOf(yv, base, base + RV_COUNT);
   yv[base + YX.billed] = billed;
   yv[base + YX.hidden] = hidden;
   yv[base + YX.monetizable] = monetizable;
@@ -1280,10 +1394,31 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
   // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
   // only a non-finite sum sends the rows through the field-by-field fix
+  if (!costs) return;
   check +=
     billed + hidden + monetizable + profitable + strategic + committed + (dscr ?? 0) + (ltv ?? 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : (cogs / Q) * 1e6) +
     (billed === 0 ? 0 : (R / billed) * 1e6) + (R + V + grossProfit + ebitda) / itMW;
   if (!Number.isFinite(check)) rec.needsFix = true;
+}
+
+/**
+ * The sum of `v[from..to)` (a finite check: NaN or ±Infinity anywhere makes
+ * it non-finite), in four running sums, not one chain of dependent additions.
+ */
+function sumOf(v: Float64Array, from: number, to: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    a += v[i] as number;
+    b += v[i + 1] as number;
+    c += v[i + 2] as number;
+    d += v[i + 3] as number;
+  }
+  for (; i < to; i++) a += v[i] as number;
+  return a + b + c + d;
 }
 
 /**
@@ -1314,8 +1449,7 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     const ebitda = yv[b + RV.ebitda] as number;
     const service = (yv[b + RV.interest] as number) + (yv[b + RV.principal] as number);
     const k = yv[b + RV.k] as number;
-    const row = newYearRow(t, plan.startYear + t - 1);
-    yearLines(row, yv, b);
+    const row = yearLines(t, plan.startYear + t - 1, yv, b);
     row.generation = k >= 0 ? k : null;
     row.utilization = yv[b + RV.u] as number;
     row.unmetTokens = plan.tokensMode ? (yv[b + RV.unmet] as number) : null;
@@ -1335,13 +1469,16 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
 }
 
 /**
- * The lines of a year row that are its values as recorded (`RV`, `YX` at
- * offset `b` of `v`) or ratios of them alone: a factory's year (`yearRows`)
- * and a portfolio's consolidated year (`portfolio.ts`) both start from them,
- * then set what each derives its own way (utilization, the flows, DSCR, LTV,
- * the per-MW lines).
+ * A year row (`t`, `year`) with the lines that are its values as recorded
+ * (`RV`, `YX` at offset `b` of `v`) or ratios of them alone: a factory's year
+ * (`yearRows`) and a portfolio's consolidated year (`portfolio.ts`) both
+ * start from it, then set what each derives its own way (utilization, the
+ * flows, DSCR, LTV, the per-MW lines). The row is made here and filled here:
+ * V8 then builds it in place, far cheaper than filling a row made elsewhere
+ * (so do the segment rows in `recordYear`).
  */
-export function yearLines(row: YearRow, v: Float64Array, b: number): void {
+export function yearLines(t: number, year: number, v: Float64Array, b: number): YearRow {
+  const row = newYearRow(t, year);
   const R = v[b + RV.R] as number;
   const Q = v[b + RV.Q] as number;
   const cogs = v[b + RV.cogs] as number;
@@ -1384,6 +1521,7 @@ export function yearLines(row: YearRow, v: Float64Array, b: number): void {
   row.commitmentRemaining = v[b + YX.committed] as number;
   row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
   row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+  return row;
 }
 
 const orNull = (x: number): number | null => (x === x ? x : null);
@@ -1450,36 +1588,12 @@ export function trancheRows(plan: FactoryPlan): TrancheResult[] {
   });
 }
 
-/** The rows of segment j (t = 1..T) of a recorded run of this plan's structure. */
-export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): SegmentYearRow[] {
-  const T = plan.T;
-  const sv = rec.segmentValues;
-  const kind = plan.kinds[j];
-  const rows: SegmentYearRow[] = [];
-  for (let t = 1; t <= T; t++) {
-    const b = (j * T + t - 1) * SEGMENT_VALUES;
-    const Ri = sv[b + SV.revenue] as number;
-    const cost = sv[b + SV.cost] as number;
-    const flags = sv[b + SV.flags] as number;
-    const sr = newSegmentYearRow(t, plan.startYear + t - 1);
-    sr.monetizable = (flags & MONETIZABLE) !== 0;
-    sr.profitable = (flags & PROFITABLE) !== 0;
-    sr.tokenShare = sv[b + SV.share] as number;
-    sr.tokens = sv[b + SV.tokens] as number;
-    sr.billedTokens = sv[b + SV.billed] as number;
-    sr.hiddenReasoningTokens = sv[b + SV.hidden] as number;
-    sr.revenue = Ri;
-    sr.strategicValue = sv[b + SV.value] as number;
-    if (cost === cost) {
-      sr.cost = cost;
-      sr.grossProfit = Ri - cost;
-      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
-    }
-    if (kind === KIND_SUBSCRIPTION) sr.users = sv[b + SV.aux] as number;
-    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = sv[b + SV.aux] as number;
-    rows.push(sr);
-  }
-  return rows;
+/**
+ * The rows of segment j (t = 1..T) of a run recorded with `segmentsAs`
+ * 'rows': made as the run went (`recordYear`).
+ */
+export function segmentRows(rec: Recording, j: number): SegmentYearRow[] {
+  return rec.segmentRows[j] ?? [];
 }
 
 /** Where a run's running sums (`plan.acc`), a recorded year's lines (`Recording.yearValues`, `RV` then `YX`) and a segment-year's (`SV`) lie: what a portfolio consolidates (MODEL.md §8). */
