@@ -6,13 +6,20 @@
  * worker start-up, evaluation, merge and summary), and the plain engine's
  * evaluations per second beside it. Target (issue 4): ≥ 1,000,000
  * scenario-years per second per core.
+ *
+ * And the summary alone (issue 18): the CPU time of the statistics computed
+ * once every chunk has run — percentiles, histograms, Spearman importance —
+ * at n = 200,000 on one thread, for the scenario and distributions
+ * `../shared/bench/perf_ratio.sh` runs (the built-in without debt and its
+ * own uncertainty block, the distributions of its `mc_flags.py`).
  */
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parse } from 'yaml';
-import type { DistributionSpec } from '../src/analysis/distributions.ts';
-import { monteCarlo, prepareMonteCarlo, runChunk, summarizeMonteCarlo, type ChunkResult, type MonteCarloOptions } from '../src/analysis/monte-carlo.ts';
+import { type DistributionSpec, parseDistArgument } from '../src/analysis/distributions.ts';
+import { ColumnGatherer, monteCarlo, prepareMonteCarlo, runChunk, summarizeColumns, summarizeMonteCarlo, type ChunkResult, type MonteCarloOptions } from '../src/analysis/monte-carlo.ts';
 import { setInput } from '../src/analysis/paths.ts';
 import { builtinsInArchetypeOrder } from '../src/cli/scenarios.ts';
 import { readScenarioFile } from '../src/io/files.ts';
@@ -71,18 +78,93 @@ function oneCore(s: ResolvedScenario, options: MonteCarloOptions): OneCore {
 const median = (sorted: readonly number[]): number => sorted[Math.floor(sorted.length / 2)] as number;
 const range = (sorted: readonly number[]): string => `${Math.round(sorted[0] as number).toLocaleString('en-US')}–${Math.round(sorted[sorted.length - 1] as number).toLocaleString('en-US')}`;
 
+/** Samples of the summary's measure, and warm runs of it after the first. */
+const SUMMARY_N = 200_000;
+const SUMMARY_ROUNDS = 5;
+
 /**
- * `oneCore` in a fresh worker thread (its own JIT state, as in a real run of
- * one scenario; the archetypes measured before it do not pollute it). The
- * main thread waits idle, so the process's CPU time is the worker's.
+ * The scenario and distributions of `../shared/bench/perf_ratio.sh` for a
+ * built-in: the scenario without its debt and its uncertainty block (as
+ * `payback run --json` prints it), and the distributions its `mc_flags.py`
+ * gives (prices lognormal with p5/p95 at e^∓0.2z, utilization, capex, power
+ * price, software gain and wacc).
  */
-function oneCoreIsolated(id: string, options: MonteCarloOptions): Promise<OneCore> {
+function peerRun(id: string): { scenario: ResolvedScenario; distributions: Record<string, DistributionSpec> } {
+  const s = load(id);
+  const json = JSON.parse(JSON.stringify(s)) as Record<string, unknown> & { finance: Record<string, unknown> };
+  delete json.finance.debt;
+  delete json.uncertainty;
+  const dir = mkdtempSync(join(tmpdir(), 'payback-bench-'));
+  let scenario: ResolvedScenario;
+  try {
+    writeFileSync(join(dir, 's.json'), JSON.stringify(json));
+    const r = readScenarioFile(join(dir, 's.json'));
+    if (!r.ok) throw new Error(`${id} without debt does not load`);
+    scenario = r.scenario;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const z = 1.6448536269514722;
+  const lognormal = `lognormal:p5=${Math.exp(-z * 0.2)},p95=${Math.exp(z * 0.2)}`;
+  const args = ['demand.utilization*=uniform:0.8,1.1'];
+  for (const sg of scenario.demand.segments) {
+    const pricing = sg.pricing as Record<string, unknown>;
+    for (const k of ['perMTok', 'imputedPerMTok', 'perAcceleratorHour']) if (k in pricing) args.push(`demand.segments[${sg.id}].pricing.${k}*=${lognormal}`);
+    if ('subscription' in pricing) args.push(`demand.segments[${sg.id}].pricing.subscription.arpuPerMonth*=${lognormal}`);
+  }
+  if (scenario.fleet.mode === 'own') args.push('fleet.capexPerAccelerator*=triangular:0.85,1,1.25');
+  if ((scenario.site as { power?: { pricePerMWh?: unknown } }).power?.pricePerMWh !== undefined) args.push('site.power.pricePerMWh*=uniform:0.8,1.3');
+  args.push(`serving.softwareGainPerYear=normal:${scenario.serving.softwareGainPerYear},0.05`);
+  args.push(`finance.wacc=normal:${scenario.finance.wacc},0.01`);
+  const distributions: Record<string, DistributionSpec> = {};
+  for (const a of args) {
+    const p = parseDistArgument(a);
+    if (!p.ok) throw new Error(p.issue.message);
+    distributions[p.path] = p.spec;
+  }
+  return { scenario, distributions };
+}
+
+interface SummaryTimes {
+  drivers: number;
+  /** CPU ms of the first summary (a cold JIT, as in a CLI process) */
+  first: number;
+  /** CPU ms of the later ones, sorted */
+  warm: number[];
+}
+
+/** CPU time of the summary of an n-sample run (its chunks gathered as a CLI run gathers them): the first, then warm runs. */
+function summaryTimes(id: string): SummaryTimes {
+  const { scenario, distributions } = peerRun(id);
+  const prepared = prepareMonteCarlo(scenario, { n: SUMMARY_N, seed: 42, distributions });
+  if (!prepared.ok) throw new Error(prepared.issues.map((i) => i.message).join('\n'));
+  const plan = prepared.plan;
+  const g = new ColumnGatherer(plan);
+  for (let k = 0; k < plan.chunks.length; k++) g.add(runChunk(plan, k, true));
+  const cols = g.done();
+  const once = (): number => {
+    const t0 = cpuMillis();
+    summarizeColumns(plan, cols);
+    return cpuMillis() - t0;
+  };
+  const first = once();
+  const warm = Array.from({ length: SUMMARY_ROUNDS }, once).sort((a, b) => a - b);
+  return { drivers: plan.drivers.length, first, warm };
+}
+
+/**
+ * `oneCore` (or `summaryTimes`) in a fresh worker thread (its own JIT state,
+ * as in a real run of one scenario; the archetypes measured before it do not
+ * pollute it). The main thread waits idle, so the process's CPU time is the
+ * worker's.
+ */
+function isolated<T>(data: { id: string; options?: MonteCarloOptions; summary?: true }): Promise<T> {
   const tsx = import.meta.resolve('tsx/esm/api');
   const self = import.meta.url;
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); })`;
   return new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: { id, options } });
-    w.once('message', (m: OneCore) => {
+    const w = new Worker(code, { eval: true, workerData: data });
+    w.once('message', (m: T) => {
       resolve(m);
       void w.terminate();
     });
@@ -90,9 +172,11 @@ function oneCoreIsolated(id: string, options: MonteCarloOptions): Promise<OneCor
   });
 }
 
+const oneCoreIsolated = (id: string, options: MonteCarloOptions): Promise<OneCore> => isolated<OneCore>({ id, options });
+
 if (!isMainThread && parentPort !== null && (workerData as { id?: string } | null)?.id !== undefined) {
-  const { id, options } = workerData as { id: string; options: MonteCarloOptions };
-  parentPort.postMessage(oneCore(load(id), options));
+  const { id, options, summary } = workerData as { id: string; options?: MonteCarloOptions; summary?: true };
+  parentPort.postMessage(summary === true ? summaryTimes(id) : oneCore(load(id), options as MonteCarloOptions));
 }
 
 export async function mcBench(): Promise<BenchRow[]> {
@@ -137,6 +221,22 @@ export async function mcBench(): Promise<BenchRow[]> {
       perSecond: n / wall,
       unit: 'samples/s',
       detail: `${Math.round((n / wall) * T).toLocaleString('en-US')} scenario-years/s; ${wall.toFixed(2)} s including worker start-up and the summary; ${Math.round(n / cpu).toLocaleString('en-US')} samples per CPU-second over all threads`,
+    });
+  }
+  return rows;
+}
+
+/** The summary alone at n = 200,000 on one thread, for the two archetypes of perf_ratio.sh (`npm run bench -- mc-summary`). */
+export async function mcSummaryBench(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const id of ['hyperscaler-base', 'neocloud-base']) {
+    const t = await isolated<SummaryTimes>({ id, summary: true });
+    rows.push({
+      name: `mc summary: ${id}, n = ${SUMMARY_N.toLocaleString('en-US')}, one thread (perf_ratio.sh's scenario and its ${t.drivers} distributions): percentiles, histograms, Spearman importance`,
+      millis: t.warm[0] as number,
+      unit: 'ms CPU',
+      detail: `the fastest of ${SUMMARY_ROUNDS} warm runs after the chunks; their median ${median(t.warm).toFixed(0)} ms; the first from cold (as in a CLI process) ${t.first.toFixed(0)} ms`,
+      target: 60,
     });
   }
   return rows;

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, its figure and its target. Targets live
  * here, not in unit tests. `npm run bench -- api dashboard` runs only the
- * groups named (engine, portfolio, stack, analysis, report, signals, mc, mc-process,
+ * groups named (engine, portfolio, stack, analysis, report, signals, mc, mc-summary, mc-process,
  * queue, startup, api, dashboard).
  */
 import { cpus, loadavg } from 'node:os';
@@ -11,7 +11,7 @@ import { stackBench } from './stack.bench.ts';
 import { analysisBench } from './analysis.bench.ts';
 import { reportBench } from './report.bench.ts';
 import { signalsBench } from './signals.bench.ts';
-import { mcBench } from './mc.bench.ts';
+import { mcBench, mcSummaryBench } from './mc.bench.ts';
 import { mcProcessBench } from './mc-process.bench.ts';
 import { queueBench } from './queue.bench.ts';
 import { startupBench } from './startup.bench.ts';
@@ -27,6 +27,7 @@ const GROUPS: [string, () => BenchRow[] | Promise<BenchRow[]>][] = [
   ['report', reportBench],
   ['signals', signalsBench],
   ['mc', mcBench],
+  ['mc-summary', mcSummaryBench],
   ['mc-process', mcProcessBench],
   ['queue', queueBench],
   ['startup', startupBench],

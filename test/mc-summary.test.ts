@@ -125,10 +125,11 @@ describe('ranks', () => {
         const order = new Uint32Array(m);
         sortWithOrder(x, m, sorted, order);
         const c = new Float32Array(m);
-        const ties = centeredRanks(sorted, order, m, c);
+        const { ties, ss } = centeredRanks(sorted, order, m, c);
         const ref = refRanks(x, m);
         expect(Array.from(c, (v) => v + (m + 1) / 2), `${kind}, m = ${m}`).toEqual(Array.from(ref));
         expect(ties, kind).toBe(new Set(x).size < m);
+        expect(ss, kind).toBe(rankDot(c, c, m));
         expect(Array.from(ranks(x, m))).toEqual(Array.from(ref));
       }
     }
@@ -141,19 +142,32 @@ describe('ranks', () => {
       const sorted = new Float64Array(n);
       const order = new Uint32Array(n);
       sortWithOrder(x, n, sorted, order);
-      const ties = centeredRanks(sorted, order, n, new Float32Array(n));
+      const { ties } = centeredRanks(sorted, order, n, new Float32Array(n));
       for (const share of [0.01, 0.5, 0.97]) {
-        const posOf = new Int32Array(n).fill(-1);
+        // the subset: where the mask is not NaN
+        const mask = new Float32Array(n).fill(NaN);
         const members: number[] = [];
-        for (let i = 0; i < n; i++) if (rng.next() < share) posOf[i] = members.push(i) - 1;
+        for (let i = 0; i < n; i++) {
+          if (rng.next() < share) {
+            mask[i] = 0;
+            members.push(i);
+          }
+        }
         const m = members.length;
-        const out = new Float32Array(m);
-        subsetCenteredRanks(sorted, order, n, ties, posOf, m, out);
+        const out = new Float32Array(n).fill(7); // left alone outside the subset
+        const ss = subsetCenteredRanks(sorted, order, n, ties, mask, m, out);
         const ref = refRanks(
           members.map((i) => x[i] as number),
           m,
         );
-        expect(Array.from(out, (v) => v + (m + 1) / 2), `${kind}, ${share}`).toEqual(Array.from(ref));
+        const inSubset = members.map((i) => out[i] as number);
+        expect(
+          inSubset.map((v) => v + (m + 1) / 2),
+          `${kind}, ${share}`,
+        ).toEqual(Array.from(ref));
+        expect(out.filter((_, i) => Number.isNaN(mask[i] as number)).every((v) => v === 7)).toBe(true);
+        const compact = Float32Array.from(inSubset);
+        expect(ss, `${kind}, ${share}`).toBe(rankDot(compact, compact, m));
       }
     }
   });

@@ -32,14 +32,17 @@ import { isValidSeed, stream } from './rng.ts';
 import {
   centeredRanks,
   type ColumnStats,
-  columnStats,
   correlationFromSums,
+  EXACT_RANK_SUMS,
   HISTOGRAM_BINS,
+  type Ranked,
   rankDot,
   rankDots,
   releaseSortScratch,
-  sortWithOrder,
+  sortColumn,
+  statsOfSorted,
   subsetCenteredRanks,
+  subsetRankDot,
 } from './statistics.ts';
 
 /** Samples of a run unless told otherwise. */
@@ -596,9 +599,11 @@ export function gatherChunks(plan: MonteCarloPlan, chunks: readonly ChunkResult[
 /** A metric's share of the summary: its statistics, and its ranks for the importance of the drivers. */
 export interface MetricPart {
   stats: ColumnStats;
-  /** the samples where it has a value, in sample order; null: every sample */
-  idx: Int32Array | null;
-  /** centered ranks (statistics.ts `centeredRanks`) of those samples, by position among them */
+  /**
+   * centered ranks (statistics.ts `centeredRanks`) of the samples where it
+   * has a value, among them, by sample; NaN where it has none (sums of
+   * products over every sample leave those out: `rankDot`)
+   */
   ranks: Float32Array;
   /** Σ ranks² */
   ss: number;
@@ -608,15 +613,12 @@ export interface MetricPart {
 export type MetricRanks = Pick<MetricPart, 'ranks' | 'ss'>;
 
 // scratch of the per-column work, reused from column to column; each array made when first needed
-// (a worker that only sorts metrics without gaps never makes `values` or `subset`)
 interface Scratch {
   n: number;
-  values: Float64Array | null;
-  sorted: Float64Array;
-  order: Uint32Array;
+  /** a driver's ranks over every sample, by sample */
+  ranks: Float32Array | null;
+  /** a driver's ranks among a subset, by sample */
   subset: Float32Array | null;
-  /** the ranks of a group's drivers */
-  group: Float32Array[];
 }
 let scratchOf: Scratch | null = null;
 
@@ -627,36 +629,33 @@ export function releaseSummaryScratch(): void {
 }
 
 function scratch(n: number): Scratch {
-  if (scratchOf === null || scratchOf.n < n) {
-    scratchOf = { n, values: null, sorted: new Float64Array(n), order: new Uint32Array(n), subset: null, group: [] };
-  }
+  if (scratchOf === null || scratchOf.n < n) scratchOf = { n, ranks: null, subset: null };
   return scratchOf;
+}
+
+/** Σ ranks² of the centered ranks of m values written by sample into `ranks[0..n)` (NaN elsewhere): `ranked.ss` when it is exact, else summed in index order. */
+function squares(ranked: Ranked, ranks: Float32Array, m: number, n: number): number {
+  return m <= EXACT_RANK_SUMS ? ranked.ss : rankDot(ranks, ranks, m, 0, n);
 }
 
 /** The share of metric column `col` (one of `McColumns.metrics`): one sort gives its percentiles, histogram and ranks. */
 export function summarizeMetric(plan: MonteCarloPlan, col: Float64Array, alloc: BufferAlloc = plainBuffer): MetricPart {
   const n = plan.n;
-  const sc = scratch(n);
-  const { sorted, order } = sc;
-  let m = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(col[i] as number)) m++;
-  let x = col;
-  let idx: Int32Array | null = null;
-  if (m < n) {
-    idx = new Int32Array(alloc(4 * m));
-    x = sc.values ??= new Float64Array(sc.n);
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const v = col[i] as number;
-      if (Number.isNaN(v)) continue;
-      idx[k] = i;
-      x[k++] = v;
-    }
+  const { m, sum, sq, sorted, order } = sortColumn(col, n);
+  const ranks = new Float32Array(alloc(4 * n));
+  if (m < n) ranks.fill(NaN);
+  const ranked = centeredRanks(sorted, order, m, ranks);
+  return { stats: statsOfSorted(sorted, n, sum, sq, plan.bins), ranks, ss: squares(ranked, ranks, m, n) };
+}
+
+/** Whether two columns hold the same values (`Object.is`) up to the length of the first. */
+function sameColumn(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    if (x === y ? x === 0 && 1 / x !== 1 / y : x === x || y === y) return false;
   }
-  sortWithOrder(x, m, sorted, order);
-  const ranks = new Float32Array(alloc(4 * m));
-  centeredRanks(sorted, order, m, ranks);
-  return { stats: columnStats(col, n, plan.bins, sorted.subarray(0, m)), idx, ranks, ss: rankDot(ranks, ranks, m) };
+  return true;
 }
 
 /**
@@ -666,13 +665,7 @@ export function summarizeMetric(plan: MonteCarloPlan, col: Float64Array, alloc: 
  * summarized once (`everyMetricPart`).
  */
 export function sameMetrics(cols: McColumns): number[] {
-  return cols.metrics.map((col, k) =>
-    cols.metrics.findIndex((other, a) => {
-      if (a >= k) return false;
-      for (let i = 0; i < col.length; i++) if (!Object.is(col[i], other[i])) return false;
-      return true;
-    }),
-  );
+  return cols.metrics.map((col, k) => cols.metrics.findIndex((other, a) => a < k && sameColumn(col, other)));
 }
 
 /**
@@ -693,38 +686,51 @@ export function everyMetricPart(same: readonly number[], distinct: readonly Metr
 /**
  * The sample sets over which the importance of the metrics is taken (where
  * each has a value), each distinct set once: `of[k]` is metric k's set (−1:
- * fewer than 3 samples, no importance), `sets[s]` its size and, when it is
- * not every sample, each sample's position in it (`posOf[i]`, −1: not in it).
+ * fewer than 3 samples, no importance), `sets[s]` its size and whether it
+ * leaves samples out (those where the ranks of its metrics are NaN).
  */
 export interface ImportanceSets {
   of: number[];
-  sets: { m: number; posOf: Int32Array | null }[];
+  sets: { m: number; subset: boolean }[];
 }
 
-export function importanceSets(plan: MonteCarloPlan, metrics: readonly MetricPart[], alloc: BufferAlloc = plainBuffer): ImportanceSets {
+/** Whether two columns have a value (are not NaN) at the same samples. */
+function sameGaps(a: Float64Array, b: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    if ((x === x) !== (y === y)) return false;
+  }
+  return true;
+}
+
+export function importanceSets(plan: MonteCarloPlan, cols: McColumns, metrics: readonly MetricPart[]): ImportanceSets {
   const n = plan.n;
   const sets: ImportanceSets['sets'] = [];
-  const idxOf: (Int32Array | null)[] = [];
-  const same = (a: Int32Array | null, b: Int32Array | null): boolean => {
-    if (a === null || b === null) return a === b;
-    if (a.length !== b.length) return false;
-    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-    return true;
-  };
-  const of = metrics.map((p) => {
-    if (p.ranks.length < 3) return -1;
-    const at = idxOf.findIndex((idx) => same(idx, p.idx));
+  // a column with each set's gaps (null: none)
+  const gapsOf: (Float64Array | null)[] = [];
+  const of = metrics.map((p, k) => {
+    const m = p.stats.count;
+    if (m < 3) return -1;
+    const col = m === n ? null : (cols.metrics[k] as Float64Array);
+    const at = gapsOf.findIndex((g, s) => (g === null || col === null ? g === col : (sets[s] as { m: number }).m === m && sameGaps(g, col, n)));
     if (at >= 0) return at;
-    let posOf: Int32Array | null = null;
-    if (p.idx !== null) {
-      posOf = new Int32Array(alloc(4 * n)).fill(-1);
-      for (let k = 0; k < p.idx.length; k++) posOf[p.idx[k] as number] = k;
-    }
-    idxOf.push(p.idx);
-    sets.push({ m: p.ranks.length, posOf });
+    gapsOf.push(col);
+    sets.push({ m, subset: col !== null });
     return sets.length - 1;
   });
   return { of, sets };
+}
+
+/** The samples where `ranks` is NaN (n − m of them), ascending. */
+function gapsOf(ranks: Float32Array, n: number, m: number): Int32Array {
+  const out = new Int32Array(n - m);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ranks[i] as number;
+    if (v !== v) out[k++] = i;
+  }
+  return out;
 }
 
 /** A driver's share of the summary: its statistics, and its rank correlation with each metric. */
@@ -741,16 +747,11 @@ export interface DriverPart {
   ss: number;
 }
 
-/** Rank correlations over every sample are summed a block of this many samples at a time, so the blocks of the ranks stay in cache. */
-const DOT_BLOCK = 2048;
-
 /**
  * The shares of drivers `js` (their columns `cols`, of `McColumns.inputs`):
  * one sort of each gives its percentiles and its ranks, and from them its
  * Spearman ρ with every metric over the metric's sample set (over a subset:
- * the driver's ranks among it, one pass over its sort). The sums over every
- * sample take the group's drivers and the metrics block by block, so each
- * column of ranks is read once.
+ * the driver's ranks among it, one pass over its sort).
  */
 export function summarizeDrivers(
   plan: MonteCarloPlan,
@@ -762,58 +763,60 @@ export function summarizeDrivers(
 ): DriverPart[] {
   const n = plan.n;
   const sc = scratch(n);
-  const { sorted, order, group } = sc;
-  const parts: DriverPart[] = [];
   // the metrics of a set, each column of ranks once (two metrics may share theirs: `sameMetrics`)
   const metricsOf = (set: number): number[] => sets.of.flatMap((of, k) => (of === set && metrics.findIndex((x) => x.ranks === (metrics[k] as MetricRanks).ranks) === k ? [k] : []));
-  const everySample = sets.sets.findIndex((set) => set.posOf === null);
-  const fullKs = everySample >= 0 ? metricsOf(everySample) : [];
-  const varying: { at: number; ranks: Float32Array }[] = [];
-  js.forEach((j, at) => {
+  const bySet = sets.sets.map((_, si) => metricsOf(si));
+  // each subset's samples outside it, when needed
+  const outside: Int32Array[] = [];
+  const parts = js.map((j, at): DriverPart => {
     const col = cols[at] as Float64Array;
-    sortWithOrder(col, n, sorted, order);
-    const s = columnStats(col, n, 1, sorted.subarray(0, n));
+    const { m, sum, sq, sorted, order } = sortColumn(col, n);
+    const s = statsOfSorted(sorted, n, sum, sq, 1);
     const keep = plan.correlation !== null && plan.correlation.indexes.includes(j);
-    const ranks = keep ? new Float32Array(alloc(4 * n)) : (group[at] ??= new Float32Array(n)).subarray(0, n);
-    const ties = centeredRanks(sorted, order, n, ranks);
-    const ss = rankDot(ranks, ranks, n);
+    const ranks = keep ? new Float32Array(alloc(4 * n)) : (sc.ranks ??= new Float32Array(sc.n)).subarray(0, n);
+    const varying = !(plan.drivers[j] as McDriver).sampler.constant;
     const spearman: (number | null)[] = metrics.map(() => null);
-    if (!(plan.drivers[j] as McDriver).sampler.constant) {
-      if (fullKs.length > 0) varying.push({ at, ranks });
-      // over a subset: the driver's ranks among it (one pass over its sort), then sums in sample order
+    const ranked = centeredRanks(sorted, order, m, ranks);
+    const ss = squares(ranked, ranks, m, n);
+    if (varying) {
       sets.sets.forEach((set, si) => {
-        const ks = metricsOf(si);
-        if (set.posOf === null || ks.length === 0) return;
-        // never in use at once: a metric's compacted values (summarizeMetric) and a driver's ranks among a subset share memory
-        const x = (sc.subset ??= sc.values !== null ? new Float32Array(sc.values.buffer, 0, sc.n) : new Float32Array(sc.n)).subarray(0, set.m);
-        subsetCenteredRanks(sorted, order, n, ties, set.posOf, set.m, x);
+        const ks = bySet[si] as number[];
+        if (ks.length === 0) return;
+        let x = ranks;
+        let sxx = ss;
+        if (set.subset) {
+          const mask = (metrics[ks[0] as number] as MetricRanks).ranks;
+          if (!ranked.ties && set.m <= EXACT_RANK_SUMS && ks.length === 1) {
+            // one metric, sums exact: the driver's ranks among the subset from its ranks, in one pass over the samples
+            const k = ks[0] as number;
+            const { ss: xx, dot } = subsetRankDot(ranks, n, set.m, (outside[si] ??= gapsOf(mask, n, set.m)), mask);
+            spearman[k] = correlationFromSums(dot, xx, (metrics[k] as MetricRanks).ss);
+            return;
+          }
+          // the driver's ranks among the subset (one pass over its sort), by sample, NaN elsewhere (where its
+          // metrics' ranks are NaN), so sums over every sample are those over the subset
+          x = (sc.subset ??= new Float32Array(sc.n)).subarray(0, n);
+          // (summed with itself in index order, not exact: nothing but its own)
+          if (set.m > EXACT_RANK_SUMS) x.fill(NaN);
+          const xx = subsetCenteredRanks(sorted, order, n, ranked.ties, mask, set.m, x);
+          sxx = set.m <= EXACT_RANK_SUMS ? xx : rankDot(x, x, set.m, 0, n);
+        }
         const sxy = new Float64Array(ks.length);
         rankDots(
           x,
           ks.map((k) => (metrics[k] as MetricRanks).ranks),
           set.m,
           sxy,
+          0,
+          n,
+          set.subset,
         );
-        const sxx = rankDot(x, x, set.m);
         ks.forEach((k, t) => {
           spearman[k] = correlationFromSums(sxy[t] as number, sxx, (metrics[k] as MetricRanks).ss);
         });
       });
     }
-    parts.push({ mean: s.mean, sd: s.sd, p5: s.p5, p50: s.p50, p95: s.p95, spearman, ranks: keep ? ranks : null, ss });
-  });
-  // over every sample: each metric against the group's drivers, block by block
-  const xs = varying.map((v) => v.ranks);
-  const sums = fullKs.map(() => new Float64Array(xs.length));
-  for (let a = 0; a < n && xs.length > 0; a += DOT_BLOCK) {
-    const b = Math.min(n, a + DOT_BLOCK);
-    fullKs.forEach((k, t) => rankDots((metrics[k] as MetricRanks).ranks, xs, n, sums[t] as Float64Array, a, b));
-  }
-  fullKs.forEach((k, t) => {
-    varying.forEach((v, d) => {
-      const p = parts[v.at] as DriverPart;
-      p.spearman[k] = correlationFromSums((sums[t] as Float64Array)[d] as number, p.ss, (metrics[k] as MetricRanks).ss);
-    });
+    return { mean: s.mean, sd: s.sd, p5: s.p5, p50: s.p50, p95: s.p95, spearman, ranks: keep ? ranks : null, ss };
   });
   // a metric that shares its ranks with an earlier one has its ρ
   const first = metrics.map((m) => metrics.findIndex((x) => x.ranks === m.ranks));
@@ -862,7 +865,7 @@ function summarizeParts(plan: MonteCarloPlan, cols: McColumns, keepSamples: bool
     same,
     cols.metrics.flatMap((col, k) => (same[k] === -1 ? [summarizeMetric(plan, col)] : [])),
   );
-  const sets = importanceSets(plan, metrics);
+  const sets = importanceSets(plan, cols, metrics);
   const drivers = driverGroups(plan).flatMap((js) =>
     summarizeDrivers(
       plan,
@@ -873,6 +876,33 @@ function summarizeParts(plan: MonteCarloPlan, cols: McColumns, keepSamples: bool
     ),
   );
   return assembleSummary(plan, cols, metrics, drivers, keepSamples);
+}
+
+/**
+ * In one pass over the samples: how many have npv ≥ 0, irrAtLeastWacc,
+ * paybackWithinLife, no IRR and several, no equity IRR and several.
+ */
+function countFlags(cols: McColumns, npv: Float64Array, n: number): Int32Array {
+  const { irrAtLeastWacc, paybackWithinLife, irrRoots, equityIrrRoots } = cols;
+  let npvOk = 0;
+  let atLeast = 0;
+  let within = 0;
+  let irrNone = 0;
+  let irrSeveral = 0;
+  let eqNone = 0;
+  let eqSeveral = 0;
+  for (let i = 0; i < n; i++) {
+    if ((npv[i] as number) >= 0) npvOk++;
+    if (irrAtLeastWacc[i] === 1) atLeast++;
+    if (paybackWithinLife[i] === 1) within++;
+    const r = irrRoots[i] as number;
+    if (r === IRR_NONE) irrNone++;
+    else if (r === IRR_SEVERAL) irrSeveral++;
+    const q = equityIrrRoots[i] as number;
+    if (q === IRR_NONE) eqNone++;
+    else if (q === IRR_SEVERAL) eqSeveral++;
+  }
+  return Int32Array.of(npvOk, atLeast, within, irrNone, irrSeveral, eqNone, eqSeveral);
 }
 
 /** The summary from its parts: every metric's and every driver's (in plan order). */
@@ -896,14 +926,7 @@ export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricPar
     importance[m] = list;
   });
 
-  const count = (xs: Uint8Array, v = 1): number => {
-    let c = 0;
-    for (let i = 0; i < n; i++) if (xs[i] === v) c++;
-    return c;
-  };
-  const npv = metric('npv');
-  let npvOk = 0;
-  for (let i = 0; i < n; i++) if ((npv[i] as number) >= 0) npvOk++;
+  const counted = countFlags(cols, metric('npv'), n);
   const irrCount = stats.irr.count;
 
   let correlation: McSummary['correlation'] = null;
@@ -965,13 +988,13 @@ export function assembleSummary(plan: MonteCarloPlan, cols: McColumns, metricPar
     correlation,
     metrics: stats,
     probabilities: {
-      npvAtLeastZero: npvOk / n,
-      irrAtLeastWacc: irrCount === 0 ? null : count(cols.irrAtLeastWacc) / n,
-      paybackWithinLife: count(cols.paybackWithinLife) / n,
+      npvAtLeastZero: (counted[0] as number) / n,
+      irrAtLeastWacc: irrCount === 0 ? null : (counted[1] as number) / n,
+      paybackWithinLife: (counted[2] as number) / n,
     },
     irrShape: {
-      irr: { none: count(cols.irrRoots, IRR_NONE) / n, several: count(cols.irrRoots, IRR_SEVERAL) / n },
-      equityIrr: { none: count(cols.equityIrrRoots, IRR_NONE) / n, several: count(cols.equityIrrRoots, IRR_SEVERAL) / n },
+      irr: { none: (counted[3] as number) / n, several: (counted[4] as number) / n },
+      equityIrr: { none: (counted[5] as number) / n, several: (counted[6] as number) / n },
     },
     importance,
     definitions: {

@@ -174,7 +174,7 @@ async function summarizeOnWorkers(plan: MonteCarloPlan, cols: McColumns, pool: W
     same,
     distinct.map((r) => r.part),
   );
-  const sets = importanceSets(plan, metrics, sharedBuffer);
+  const sets = importanceSets(plan, cols, metrics);
   const ranks = metrics.map(({ ranks: r, ss }) => ({ ranks: r, ss }));
   const groups = driverGroups(plan, plan.drivers.length);
   const drivers = await pool.run(
