@@ -14,7 +14,7 @@
  */
 import { type CapitalPlan, type CapitalSummary, CY, CY_COUNT, capitalPlan, capitalRecord, capitalSchedule, capitalYears, contractsYear, TV, TV_COUNT } from './capital.ts';
 import { irrFast } from './finance.ts';
-import { wholeWithCommas } from './format.ts';
+import { grouped } from './format.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import {
   acceleratorCount,
@@ -1173,7 +1173,7 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
       const past = years - T;
       c.message =
         `${lease}${lease !== '' && rent !== '' ? ' and ' : ''}${rent}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
-        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${wholeWithCommas(owedAfter)} taken from that year's flows; ` +
+        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${grouped(Math.round(owedAfter))} taken from that year's flows; ` +
         `set horizon.years: ${years} to model those years`;
       c.owed = owedAfter;
     }

@@ -50,26 +50,6 @@ export function group(x: number, digits: number): string {
   return f.format(x);
 }
 
-/**
- * `Math.round(x)` with thousands separators, as `toLocaleString('en-US')`
- * writes it (`1,390,271,055`), without the cost of Intl: what a model's
- * warning writes once per evaluation. Values it cannot write digit for digit
- * (non-finite, −0, 10²¹ and over) go to `toLocaleString`.
- *
- * @example
- * wholeWithCommas(1390271055.4); // '1,390,271,055'
- */
-export function wholeWithCommas(x: number): string {
-  const n = Math.round(x);
-  if (!(Math.abs(n) < 1e21) || Object.is(n, -0)) return n.toLocaleString('en-US');
-  const digits = String(Math.abs(n));
-  let out = '';
-  const head = digits.length % 3;
-  if (head > 0) out = digits.slice(0, head);
-  for (let i = head; i < digits.length; i += 3) out += (out === '' ? '' : ',') + digits.slice(i, i + 3);
-  return n < 0 ? `-${out}` : out;
-}
-
 /** Money in millions: `$14.26M` (digits 2) or `+$2,109M` (digits 0, signed). */
 export function millions(x: number | null, digits = 2, signed = false): string {
   if (noValue(x)) return NONE;
