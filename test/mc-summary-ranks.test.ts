@@ -192,10 +192,42 @@ describe('ranks from sortColumn', () => {
       const keep = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(y[i] as number));
       const xs = Float32Array.from(keep, (i) => x[i] as number);
       const ys = Float32Array.from(keep, (i) => y[i] as number);
-      expect(rankDot(x, y, keep.length, 0, n)).toBe(rankDot(xs, ys, keep.length));
+      expect(rankDot(x, y, keep.length, 0, n, 0, true)).toBe(rankDot(xs, ys, keep.length));
       const sums = new Float64Array(3);
       rankDots(x, [y, y, y], keep.length, sums, 0, n, true);
       expect(Array.from(sums)).toEqual([0, 1, 2].map(() => plainDot(xs, ys)));
     }
+  });
+
+  it('over a subset above the exact limit: the sums from the ranks over every sample are the plain running sums over the subset, to the bit', () => {
+    let state = 11;
+    const u = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const n = EXACT_RANK_SUMS + 30_000;
+    const col = Float64Array.from({ length: n }, () => u() * 3 + u() * 1e-9);
+    const metric = Float64Array.from({ length: n }, () => (u() < 0.03 ? NaN : Math.exp(u())));
+    const members = Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(metric[i] as number));
+    const m = members.length;
+    expect(m).toBeGreaterThan(EXACT_RANK_SUMS);
+    const y = new Float32Array(n).fill(NaN);
+    {
+      const s = sortColumn(metric, n);
+      centeredRanks(s.sorted, s.order, s.m, y);
+    }
+    const { sorted, order } = sortColumn(col, n);
+    const ranks = new Float32Array(n);
+    const ranked = centeredRanks(sorted, order, n, ranks);
+    expect(ranked.ties).toBe(false);
+    const sub = new Float32Array(n);
+    subsetCenteredRanks(sorted, order, n, false, y, m, sub);
+    const xs = Float32Array.from(members, (i) => sub[i] as number);
+    const ys = Float32Array.from(members, (i) => y[i] as number);
+    const outside = Int32Array.from({ length: n }, (_, i) => i).filter((i) => Number.isNaN(y[i] as number));
+    const { ss, dot } = subsetRankDot(ranks, n, m, outside, y);
+    expect(ss).toBe(plainDot(xs, xs));
+    expect(dot).toBe(plainDot(xs, ys));
+    expect(rankDot(xs, ys, m)).toBe(dot);
   });
 });

@@ -635,7 +635,7 @@ function scratch(n: number): Scratch {
 
 /** Σ ranks² of the centered ranks of m values written by sample into `ranks[0..n)` (NaN elsewhere): `ranked.ss` when it is exact, else summed in index order. */
 function squares(ranked: Ranked, ranks: Float32Array, m: number, n: number): number {
-  return m <= EXACT_RANK_SUMS ? ranked.ss : rankDot(ranks, ranks, m, 0, n);
+  return m <= EXACT_RANK_SUMS ? ranked.ss : rankDot(ranks, ranks, m, 0, n, 0, m < n);
 }
 
 /** The share of metric column `col` (one of `McColumns.metrics`): one sort gives its percentiles, histogram and ranks. */
@@ -786,11 +786,12 @@ export function summarizeDrivers(
         let sxx = ss;
         if (set.subset) {
           const mask = (metrics[ks[0] as number] as MetricRanks).ranks;
-          if (!ranked.ties && set.m <= EXACT_RANK_SUMS && ks.length === 1) {
-            // one metric, sums exact: the driver's ranks among the subset from its ranks, in one pass over the samples
-            const k = ks[0] as number;
-            const { ss: xx, dot } = subsetRankDot(ranks, n, set.m, (outside[si] ??= gapsOf(mask, n, set.m)), mask);
-            spearman[k] = correlationFromSums(dot, xx, (metrics[k] as MetricRanks).ss);
+          if (!ranked.ties) {
+            // the driver's ranks among the subset from its ranks over every sample, and their sums, in sample order
+            for (const k of ks) {
+              const { ss: xx, dot } = subsetRankDot(ranks, n, set.m, (outside[si] ??= gapsOf(mask, n, set.m)), (metrics[k] as MetricRanks).ranks);
+              spearman[k] = correlationFromSums(dot, xx, (metrics[k] as MetricRanks).ss);
+            }
             return;
           }
           // the driver's ranks among the subset (one pass over its sort), by sample, NaN elsewhere (where its
@@ -799,7 +800,7 @@ export function summarizeDrivers(
           // (summed with itself in index order, not exact: nothing but its own)
           if (set.m > EXACT_RANK_SUMS) x.fill(NaN);
           const xx = subsetCenteredRanks(sorted, order, n, ranked.ties, mask, set.m, x);
-          sxx = set.m <= EXACT_RANK_SUMS ? xx : rankDot(x, x, set.m, 0, n);
+          sxx = set.m <= EXACT_RANK_SUMS ? xx : rankDot(x, x, set.m, 0, n, 0, true);
         }
         const sxy = new Float64Array(ks.length);
         rankDots(

@@ -468,8 +468,8 @@ function makePasses(cap: number): Passes {
    * Σ rank·y[i] over the m samples where y[i] is not NaN (the subset; the
    * others, `outside`), their ranks among it those of a column whose values
    * do not tie, from its centered ranks over all n samples (`ranks`, by
-   * sample); Σ rank² into passSubsetSs. Summed in sample order: for m ≤
-   * EXACT_RANK_SUMS, exact. A sample's rank among the subset is its rank
+   * sample); Σ rank² into passSubsetSs. Plain running sums in sample order.
+   * A sample's rank among the subset is its rank
    * less the samples outside it below it: counted from a bitmap of the
    * positions (in the column's order) of the samples outside and how many
    * come before each 32 of them.
@@ -994,12 +994,12 @@ export function subsetCenteredRanks(sorted: Float64Array, order: Uint32Array, n:
 }
 
 /**
- * Over the m ≤ `EXACT_RANK_SUMS` samples where y[i] is not NaN (the subset;
- * `outside`: the others, ascending), the ranks among it of a column whose
- * n values do not tie, from its centered ranks over every sample (`ranks`,
- * by sample, as `centeredRanks` writes them): Σ rank² and Σ rank·y[i] —
- * exact, so the bits of `subsetCenteredRanks` and `rankDot` over the subset.
- * One pass over the samples, in their order.
+ * Over the m samples where y[i] is not NaN (the subset; `outside`: the
+ * others, ascending), the ranks among it of a column whose n values do not
+ * tie, from its centered ranks over every sample (`ranks`, by sample, as
+ * `centeredRanks` writes them): Σ rank² and Σ rank·y[i], plain running sums
+ * in sample order — the bits of `subsetCenteredRanks` then `rankDot` over
+ * the subset, for any m. One pass over the samples, in their order.
  */
 export function subsetRankDot(ranks: Float32Array, n: number, m: number, outside: Int32Array, y: Float32Array): { ss: number; dot: number } {
   const dot = passesFor(n).subsetDot(ranks, n, m, outside, y);
@@ -1015,43 +1015,67 @@ export const EXACT_RANK_SUMS = 1 << 18;
 
 /**
  * `start` + Σ a[i]·b[i] over i in [from, to), for centered ranks of m
- * samples, leaving out the terms that are NaN (a sample out of a subset: see
- * `MetricPart.ranks`): in index order — the bits of a plain running sum over
- * the terms left — or, when m ≤ `EXACT_RANK_SUMS` and every partial sum is
- * exact, in four interleaved sums.
+ * samples — with `gaps`, leaving out the terms that are NaN (a sample out of
+ * a subset: see `MetricPart.ranks`): in index order — the bits of a plain
+ * running sum over the terms left — or, when m ≤ `EXACT_RANK_SUMS` and every
+ * partial sum is exact, in four interleaved sums.
  */
-export function rankDot(a: Float32Array, b: Float32Array, m: number, from = 0, to = m, start = 0): number {
-  if (m > EXACT_RANK_SUMS) return plainDot(a, b, from, to, start);
-  let s0 = start;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = from;
-  for (; i + 3 < to; i += 4) {
-    const p0 = (a[i] as number) * (b[i] as number);
-    const p1 = (a[i + 1] as number) * (b[i + 1] as number);
-    const p2 = (a[i + 2] as number) * (b[i + 2] as number);
-    const p3 = (a[i + 3] as number) * (b[i + 3] as number);
-    if (p0 === p0) s0 += p0;
-    if (p1 === p1) s1 += p1;
-    if (p2 === p2) s2 += p2;
-    if (p3 === p3) s3 += p3;
-  }
-  for (; i < to; i++) {
-    const p = (a[i] as number) * (b[i] as number);
-    if (p === p) s0 += p;
-  }
-  return s0 + s1 + (s2 + s3);
+export function rankDot(a: Float32Array, b: Float32Array, m: number, from = 0, to = m, start = 0, gaps = false): number {
+  if (m > EXACT_RANK_SUMS) return gaps ? plainDotGaps(a, b, from, to, start) : plainDot(a, b, from, to, start);
+  return gaps ? exactDotGaps(a, b, from, to, start) : exactDot(a, b, from, to, start);
 }
 
 /** `rankDot` as a plain running sum in index order. */
 function plainDot(a: Float32Array, b: Float32Array, from: number, to: number, start: number): number {
   let s = start;
+  for (let i = from; i < to; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+/** `plainDot`, NaN terms left out (adding +0 instead: the same sum, which is never −0). */
+function plainDotGaps(a: Float32Array, b: Float32Array, from: number, to: number, start: number): number {
+  let s = start;
   for (let i = from; i < to; i++) {
     const p = (a[i] as number) * (b[i] as number);
-    if (p === p) s += p;
+    s += p === p ? p : 0;
   }
   return s;
+}
+
+/** `rankDot` in four interleaved sums (exact). */
+function exactDot(a: Float32Array, b: Float32Array, from: number, to: number, start: number): number {
+  let s0 = start;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const end = from + ((to - from) & ~3);
+  for (let i = from; i < end; i += 4) {
+    s0 += (a[i] as number) * (b[i] as number);
+    s1 += (a[i + 1] as number) * (b[i + 1] as number);
+    s2 += (a[i + 2] as number) * (b[i + 2] as number);
+    s3 += (a[i + 3] as number) * (b[i + 3] as number);
+  }
+  return plainDot(a, b, end, to, s0) + s1 + (s2 + s3);
+}
+
+/** `exactDot`, NaN terms left out. */
+function exactDotGaps(a: Float32Array, b: Float32Array, from: number, to: number, start: number): number {
+  let s0 = start;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const end = from + ((to - from) & ~3);
+  for (let i = from; i < end; i += 4) {
+    const p0 = (a[i] as number) * (b[i] as number);
+    const p1 = (a[i + 1] as number) * (b[i + 1] as number);
+    const p2 = (a[i + 2] as number) * (b[i + 2] as number);
+    const p3 = (a[i + 3] as number) * (b[i + 3] as number);
+    s0 += p0 === p0 ? p0 : 0;
+    s1 += p1 === p1 ? p1 : 0;
+    s2 += p2 === p2 ? p2 : 0;
+    s3 += p3 === p3 ? p3 : 0;
+  }
+  return plainDotGaps(a, b, end, to, s0) + s1 + (s2 + s3);
 }
 
 /**
@@ -1066,7 +1090,7 @@ export function rankDots(x: Float32Array, ys: readonly Float32Array[], m: number
     const left = ys.length - t;
     const a = ys[t] as Float32Array;
     if (left === 1) {
-      sums[t] = rankDot(x, a, m, from, to, sums[t] as number);
+      sums[t] = rankDot(x, a, m, from, to, sums[t] as number, gaps);
       break;
     }
     // fewer than four: repeat some (their sums are dropped)
