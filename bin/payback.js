@@ -1,34 +1,45 @@
 #!/usr/bin/env node
-// The `payback` command. An installed package runs the compiled CLI (dist/). In a
-// checkout, where src/ sits beside it, the compiled CLI runs only while it is at
-// least as new as every source file (`npm run build` stamps it); otherwise tsx runs
-// the source, so an edit is never hidden behind a stale build.
-import { readdirSync, statSync } from 'node:fs';
+// The `payback` command (CommonJS, as bin/package.json says: an ES module here would cost
+// Node's ES module loader and a facade for each built-in it imports, some 5 ms of a start).
+// An installed package runs the bundled CLI, dist/bundle/, through its loader, which keeps
+// a V8 code cache (src/cli/bundle-loader.ts). In a checkout, where src/ sits beside it, the
+// bundle runs only while it is at least as new as every source file (`npm run build` stamps
+// it); otherwise tsx runs the source, so an edit is never hidden behind a stale build.
+'use strict';
+const { readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
-const root = new URL('../', import.meta.url);
-const mtime = (url) => {
+const root = join(__dirname, '..', '/');
+
+/**
+ * True when the build is as new as the source. The stamp (dist/.built) holds the time the
+ * build read the source and the directories and files it read: none may be newer, and
+ * each must still be there. A file added or removed since changes its directory's time,
+ * so listing what was there is enough, without walking src/ at every start.
+ */
+function built() {
+  let stamp;
   try {
-    return statSync(url).mtimeMs;
+    stamp = readFileSync(`${root}dist/.built`, 'utf8').split('\n');
   } catch {
-    return -1;
+    return false;
   }
-};
-
-/** The newest modification time of a file under `dir` (a URL ending in /). */
-function newest(dir) {
-  let t = -1;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const u = new URL(e.isDirectory() ? `${e.name}/` : e.name, dir);
-    t = Math.max(t, e.isDirectory() ? newest(u) : mtime(u));
+  const at = Date.parse(stamp[0] ?? '');
+  if (!Number.isFinite(at) || stamp.length < 3) return false;
+  for (let i = 1; i < stamp.length; i++) {
+    if (stamp[i] === '') continue;
+    const s = statSync(root + stamp[i], { throwIfNoEntry: false });
+    if (s === undefined || s.mtimeMs > at) return false;
   }
-  return t;
+  return true;
 }
 
-const src = new URL('src/', root);
-if (mtime(src) < 0 || mtime(new URL('dist/.built', root)) >= newest(src)) {
-  await import('../dist/cli/main.js');
+if (statSync(`${root}src`, { throwIfNoEntry: false }) === undefined || built()) {
+  const { codeCacheDir, runBundle } = require('../dist/bundle/loader.cjs');
+  runBundle(`${root}dist/bundle/payback.cjs`, codeCacheDir());
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
+  import('tsx/esm/api').then(({ register }) => {
+    register();
+    return import('../src/cli/main.ts');
+  });
 }

@@ -6,10 +6,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtinScenarioIds, dataDir, loadCatalog, readScenarioFile, writeFileAtomic } from '../src/io/files.ts';
 import { didYouMean, formatIssue, formatIssues, formatPath, type Issue } from '../src/model/issues.ts';
+import { portfolioSchema } from '../src/model/portfolio-schema.ts';
+import { scenarioSchema } from '../src/model/schema.ts';
 import {
   loadScenarioText,
   parseCatalogText,
   parseScenarioText,
+  parseYamlText,
   type ResolvedScenario,
   resolveScenario,
   scenarioJsonSchema,
@@ -360,6 +363,103 @@ describe('catalog', () => {
       cat.yaml:3:23 accelerators[1].kWPerAccelerator: expected a number > 0, got -1
       cat.yaml:3:100 accelerators[1].confidense: unknown key "confidense" (did you mean "confidence"?)"
     `);
+  });
+});
+
+describe('a JSON text, read by JSON.parse where that gives what the YAML reader gives', () => {
+  /** A value as text that tells −0 from 0 and keeps the key order. */
+  const exact = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (Object.is(x, -0) ? '-0' : x));
+  /** Every path to a value in `v`, as `locate` takes them. */
+  const paths = (v: unknown, at: PropertyKey[] = []): PropertyKey[][] =>
+    typeof v !== 'object' || v === null ? [at] : [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))];
+  /** The fast reader and the YAML reader agree on the value, the issues and where every path is. */
+  function agree(text: string): void {
+    const fast = parseScenarioText(text, { file: 'f.json' });
+    const slow = parseYamlText(text, { file: 'f.json' });
+    expect(exact(fast.value)).toBe(exact(slow.value));
+    expect(fast.issues).toEqual(slow.issues);
+    for (const p of paths(slow.value).slice(0, 200)) expect(fast.locate(p), String(p)).toEqual(slow.locate(p));
+    expect(fast.locate(['no', 'such', 'path'])).toEqual(slow.locate(['no', 'such', 'path']));
+  }
+
+  it.each(BUILTINS)('%s as JSON, compact, indented and with tabs, reads the same both ways', (id) => {
+    const value = rawBuiltin(id);
+    for (const indent of [undefined, 2, '\t', '    ']) agree(JSON.stringify(value, null, indent));
+  });
+
+  it('texts JSON and YAML might read differently take the YAML reader', () => {
+    const texts = [
+      '{"a": 1, "a": 2}',
+      '{"a": {"b": 1, "b": 1}}',
+      '{"a\\u0062": 1, "ab": 2}',
+      '{"__proto__": {"x": 1}}',
+      '{"big": 12345678901234567890, "bigger": -9007199254740993, "long": 0.20112443398143131, "tiny": 5e-324, "huge": 1e400}',
+      '{"n": -0, "f": 1.5e3, "e": 1E-7, "z": 0.0, "i": -12}',
+      '{\t"a": 1}',
+      '\ufeff{"a": 1}',
+      '{"a": "x\u0085y"}',
+      '{"a": "\\u0085 \\/ \\b \\f \\ud83d\\ude00"}',
+      `{"deep": ${'['.repeat(100)}${']'.repeat(100)}}`,
+      '{"a": 1} # a comment',
+      '{"a": 1,}',
+      '{\n"a": 1\n}',
+      '  \n{"a": [1, {"b": null, "c": true}], "": "", "d": "a: b, c"}\n',
+      '[{"a": 1}]',
+      '{}',
+    ];
+    for (const t of texts) agree(t);
+  });
+
+  it('any JSON object reads the same both ways (property)', () => {
+    const key = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('a', 'b', 'kind', '__proto__', 'constructor', '0', '1'));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('tree'), { maxLength: 4 }), fc.dictionary(key, tie('tree'), { maxKeys: 4 })),
+    }));
+    const doc = fc.record({ value: fc.dictionary(key, tree, { maxKeys: 6 }), indent: fc.constantFrom(undefined, 0, 1, 2, 4), escape: fc.boolean(), duplicate: fc.boolean() });
+    fc.assert(
+      fc.property(doc, ({ value, indent, escape, duplicate }) => {
+        let text = JSON.stringify(value, null, indent);
+        // \uXXXX escapes for everything past ASCII, and a member written twice
+        if (escape) text = text.replace(/[^\x20-\x7e\n]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        if (duplicate) text = text.replace(/^\{/, '{"a": 1, "a": [2],');
+        agree(text);
+      }),
+      { seed: 20261208, numRuns: 400 },
+    );
+  });
+});
+
+describe("zod's compiled fast path and its plain one (the CLI parses jitless, the server compiled)", () => {
+  const texts = [...BUILTINS.map(builtinText), ...['hyperscaler-buildout', 'industry-revenue-gap', 'neocloud-ramp'].map((id) => readFileSync(join(dataDir(), 'portfolios', `${id}.yaml`), 'utf8'))];
+  const bases = texts.map((t) => parseScenarioText(t).value as Record<string, unknown>);
+  /** Every path to a value in `v`. */
+  const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
+    typeof v !== 'object' || v === null ? [at] : [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))];
+  const value = fc.oneof(fc.constantFrom<unknown>(-1, 0, 0.5, 1, 2, 1e9, Number.NaN, Infinity, null, true, '', 'x', [], {}, [1], { a: 1 }, 'own', 'rent'), fc.double(), fc.string({ maxLength: 6 }));
+
+  it('give the same data or the same issues for mutated scenarios and portfolios (property)', () => {
+    const mutation = fc.record({ base: fc.nat({ max: bases.length - 1 }), edits: fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('set', 'delete', 'add'), value }), { minLength: 1, maxLength: 4 }) });
+    fc.assert(
+      fc.property(mutation, ({ base, edits }) => {
+        const raw = structuredClone(bases[base]) as Record<string, unknown>;
+        for (const e of edits) {
+          const all = paths(raw).filter((p) => p.length > 0);
+          const p = all[e.at % all.length] as (string | number)[];
+          const parent = p.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], raw) as Record<string | number, unknown>;
+          const key = p[p.length - 1] as string | number;
+          if (e.op === 'set') parent[key] = e.value;
+          else if (e.op === 'delete') delete parent[key];
+          else if (typeof parent === 'object' && parent !== null && !Array.isArray(parent)) parent['extraKey'] = e.value;
+        }
+        const schema = raw['kind'] === 'portfolio' ? portfolioSchema : scenarioSchema;
+        const compiled = schema.safeParse(structuredClone(raw));
+        const plain = schema.safeParse(structuredClone(raw), { jitless: true });
+        expect(plain.success).toBe(compiled.success);
+        if (compiled.success && plain.success) expect(plain.data).toStrictEqual(compiled.data);
+        else expect(plain.error?.issues).toStrictEqual(compiled.error?.issues);
+      }),
+      { seed: 20261208, numRuns: 300 },
+    );
   });
 });
 

@@ -17,6 +17,7 @@ import {
 } from '../src/analysis/distributions.ts';
 import { monteCarlo, prepareMonteCarlo } from '../src/analysis/monte-carlo.ts';
 import { createRng, stream } from '../src/analysis/rng.ts';
+import { checkUncertainty } from '../src/analysis/scenario-checks.ts';
 import { betaCdf, betaPdf, logBeta, normalCdf, normalPdf, normalQuantile } from '../src/analysis/special-functions.ts';
 import { base, scenario } from './helpers.ts';
 
@@ -340,6 +341,11 @@ describe('checks of an uncertainty entry', () => {
     expect(r.issues.map((i) => i.path)).toEqual(['uncertainty["finance.debt.rate"]', 'uncertainty["demand.utilisation"]', 'uncertainty["horizon.years"]']);
     expect(r.issues[0]?.message).toMatch(/this scenario has no debt/);
     expect(r.issues[1]?.message).toMatch(/did you mean "utilization"/);
+  });
+  it('an empty uncertainty: block is no block (the default uncertainty applies), not a correlation without inputs', () => {
+    const { uncertainty: _u, ...bare } = scenario(base('hyperscaler-base'));
+    expect(checkUncertainty({ ...bare, uncertainty: {} })).toEqual([]);
+    expect(checkUncertainty({ ...bare, uncertainty: {}, correlation: { paths: ['a', 'b'], matrix: [[1, 0.5], [0.5, 1]] } }).map((i) => i.code)).toEqual(['no_uncertainty']);
   });
   it('in a run: no uncertain input at all', () => {
     const { uncertainty: _u, ...bare } = scenario(base('hyperscaler-base'));

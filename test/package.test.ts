@@ -35,7 +35,7 @@ const node = (args: string[], env: Record<string, string> = {}): Promise<{ stdou
 describe('the tarball', () => {
   it('ships the compiled library, its types, the data, the schema and the built dashboard; no tests, sources or scripts', () => {
     const f = new Set(pkg.files);
-    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'schema/portfolio.schema.json', 'data/catalog/accelerators.yaml', 'data/portfolios/industry-revenue-gap.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
+    for (const must of ['package.json', 'README.md', 'LICENSE', 'bin/payback.js', 'dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/server/index.js', 'dist/cli/main.js', 'dist/bundle/loader.cjs', 'dist/bundle/payback.cjs', 'dist/bundle/mc-worker.js', 'dist/shipped-data.json', 'dist/io/mc-worker.js', 'dist/queue/chunk-thread.js', 'dist/server/job-worker.js', 'schema/scenario.schema.json', 'schema/portfolio.schema.json', 'data/catalog/accelerators.yaml', 'data/portfolios/industry-revenue-gap.yaml', 'data/scenarios/neocloud-base.yaml', 'web/dist/index.html']) {
       expect(f.has(must), must).toBe(true);
     }
     for (const dir of ['test/', 'src/', 'bench/', 'scripts/', 'docs/', 'node_modules/', '.ci/', 'web/src/']) {
@@ -126,14 +126,16 @@ export const start = listen;
     }
   }, 120_000);
 
-  it('npx payback run hyperscaler-base runs the compiled CLI (no TypeScript loaded)', async () => {
+  it('npx payback run hyperscaler-base runs the bundled CLI (no TypeScript loaded)', async () => {
     const { stdout } = await run('npx', ['--offline', 'payback', 'run', 'hyperscaler-base'], { cwd: pkg.project, env: { ...process.env, npm_config_update_notifier: 'false' } });
     expect(stdout).toContain('Hyperscaler — base case');
     expect(stdout).toContain('$14.26M');
-    const hook = `data:text/javascript,${encodeURIComponent("import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, n) { const r = await n(s, c); process.stderr.write(\"LOADED \" + r.url + \"\\\\n\"); return r; }'));")}`;
-    const traced = await node(['--import', hook, pkg.bin, 'run', 'hyperscaler-base', '--json']);
-    const loaded = traced.stderr.split('\n').filter((l) => l.startsWith('LOADED file:'));
-    expect(loaded.some((l) => l.includes('/inference-payback/dist/cli/main.js'))).toBe(true);
+    // every module it loads, ES (resolved) or CommonJS (required), and the chunks of the bundle its loader ran
+    const record = join(pkg.project, 'loaded.txt');
+    await node(['--import', join(import.meta.dirname, 'fixtures', 'record-modules.mjs'), pkg.bin, 'run', 'hyperscaler-base', '--json'], { PAYBACK_RECORD_MODULES: record, PAYBACK_CODE_CACHE: join(pkg.project, 'code-cache') });
+    const loaded = readFileSync(record, 'utf8').split('\n');
+    expect(loaded.some((l) => l.endsWith('/inference-payback/dist/bundle/loader.cjs'))).toBe(true);
+    expect(loaded.some((l) => l.endsWith('/inference-payback/dist/bundle/payback.cjs'))).toBe(true);
     expect(loaded.filter((l) => /\.ts$/.test(l) || l.includes('/tsx/'))).toEqual([]);
   }, 120_000);
 

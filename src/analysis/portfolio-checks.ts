@@ -4,7 +4,7 @@
  * into common shocks — with every path an input of the portfolio and every
  * distribution valid, reported with the rest of the file's problems.
  */
-import type { CheckIssue, ResolvedScenario } from '../model/load.ts';
+import type { CheckIssue, ParsedText, ResolvedScenario } from '../model/load.ts';
 import { loadPortfolioText, type Portfolio, type PortfolioCheck, type PortfolioResolveResult, resolvePortfolio, type TemplateLoader } from '../model/portfolio-load.ts';
 import type { PortfolioDistribution } from '../model/portfolio-schema.ts';
 import type { Catalog } from '../model/schema.ts';
@@ -132,7 +132,7 @@ export const checkPortfolio: PortfolioCheck = (p, templates) => {
 };
 
 /** `loadPortfolioText` with the checks of the analyses: the one way the CLI loads a portfolio text. */
-export function loadCheckedPortfolioText(text: string, catalog: Catalog, opts: { file?: string | undefined; loadTemplate?: TemplateLoader | undefined } = {}): PortfolioResolveResult {
+export function loadCheckedPortfolioText(text: string, catalog: Catalog, opts: { file?: string | undefined; loadTemplate?: TemplateLoader | undefined; parsed?: ParsedText | undefined } = {}): PortfolioResolveResult {
   return loadPortfolioText(text, catalog, { ...opts, checkScenario: checkUncertainty, check: checkPortfolio });
 }
 

@@ -7,7 +7,7 @@
  * (MODEL.md §2).
  */
 import type { Issue } from '../model/issues.ts';
-import { type CheckIssue, loadScenarioText, type ResolveResult, resolveScenario, type ResolvedScenario } from '../model/load.ts';
+import { type CheckIssue, loadScenarioText, type ParsedText, type ResolveResult, resolveScenario, type ResolvedScenario } from '../model/load.ts';
 import type { Catalog, Scenario } from '../model/schema.ts';
 import { prepareMonteCarlo } from './monte-carlo.ts';
 
@@ -20,10 +20,12 @@ import { prepareMonteCarlo } from './monte-carlo.ts';
  * // [{ path: ['uncertainty', 'finance.wacc'], message: '… min ≤ max …', code: 'invalid_distribution' }]
  */
 export function checkUncertainty(scenario: Scenario): CheckIssue[] {
-  if (scenario.uncertainty === undefined && scenario.correlation === undefined) return [];
-  if (scenario.uncertainty === undefined || Object.keys(scenario.uncertainty).length === 0) {
+  const uncertain = scenario.uncertainty === undefined ? 0 : Object.keys(scenario.uncertainty).length;
+  if (scenario.correlation !== undefined && uncertain === 0) {
     return [{ path: ['correlation'], message: 'a correlation needs an uncertainty: block with the inputs it correlates', code: 'no_uncertainty' }];
   }
+  // no block, or an empty one: the default uncertainty applies (`effectiveUncertainty`), nothing to check here
+  if (uncertain === 0) return [];
   const r = prepareMonteCarlo(scenario, { n: 1 });
   if (r.ok) return [];
   return r.issues.map((i) => ({ path: pathSegments(i.path), message: i.message, code: i.code ?? 'invalid_uncertainty' }));
@@ -45,7 +47,7 @@ export function pathSegments(path: string): PropertyKey[] {
 }
 
 /** `loadScenarioText` with the checks of this module: the one way the CLI and the server load a scenario text. */
-export function loadCheckedScenarioText(text: string, catalog: Catalog, opts: { file?: string | undefined } = {}): ResolveResult {
+export function loadCheckedScenarioText(text: string, catalog: Catalog, opts: { file?: string | undefined; parsed?: ParsedText | undefined } = {}): ResolveResult {
   return loadScenarioText(text, catalog, { ...opts, check: checkUncertainty });
 }
 

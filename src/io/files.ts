@@ -2,14 +2,14 @@
  * The node side of loading: where the shipped data lives, reading the catalog
  * and scenario files, and writing files so that nothing is left half-written.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMeanSuffix, formatIssues } from '../model/issues.ts';
 import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
 import { MAX_FILE_BYTES } from '../model/bounds.ts';
-import { parseCatalogText, type ResolveResult } from '../model/load.ts';
+import { knownValue, parseCatalogText, type ParsedText, type ResolveResult } from '../model/load.ts';
 import { EnvironmentError, environmentFailure } from './environment.ts';
 import { inArchetypeOrder, OPERATORS } from '../model/operators.ts';
 import type { Catalog } from '../model/schema.ts';
@@ -57,10 +57,55 @@ export function dataDir(): string {
   return fileURLToPath(new URL('../../data/', import.meta.url));
 }
 
+/**
+ * The shipped YAML as the build parsed it (`dist/shipped-data.json`, written by
+ * scripts/shipped-data.mjs): by path under data/, each file's value with the
+ * hash of the text it came from, and the checked catalog. A fresh process
+ * spends tens of ms in the YAML reader and zod the first time; this is a read
+ * and a `JSON.parse`. Used only for a text with the same hash, so an edited
+ * file is parsed as it is now; none beside the source (a checkout running src/).
+ */
+interface ShippedData {
+  texts?: Record<string, { sha1: string; value: unknown }>;
+  catalog?: { sha1: string; catalog: Catalog };
+}
+let shippedData: ShippedData | undefined;
+
+function shipped(): ShippedData {
+  if (shippedData === undefined) {
+    try {
+      const data: unknown = JSON.parse(readFileSync(fileURLToPath(new URL('../shipped-data.json', import.meta.url)), 'utf8'));
+      shippedData = typeof data === 'object' && data !== null ? (data as ShippedData) : {};
+    } catch {
+      shippedData = {};
+    }
+  }
+  return shippedData;
+}
+
+const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+
+/** The key of a file under data/ in the shipped data (`scenarios/neocloud-base.yaml`); undefined elsewhere. */
+function shippedKey(path: string): string | undefined {
+  const rel = relative(dataDir(), resolve(path));
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
+/** A shipped file's text as the build parsed it, when the build parsed this very text (else undefined: parse it). */
+export function shippedParse(path: string, text: string): ParsedText | undefined {
+  const key = shippedKey(path);
+  const entry = key === undefined ? undefined : shipped().texts?.[key];
+  if (entry === undefined || entry.sha1 !== sha1(text)) return undefined;
+  return knownValue(text, structuredClone(entry.value), { file: displayName(path) });
+}
+
 /** The shipped accelerator catalog. Throws only if that file is broken: a bug in the package, not bad input. */
 export function loadCatalog(): Catalog {
   const path = join(dataDir(), 'catalog', 'accelerators.yaml');
-  const r = parseCatalogText(readFileSync(path, 'utf8'), { file: displayName(path) });
+  const text = readFileSync(path, 'utf8');
+  const cached = shipped().catalog;
+  if (cached !== undefined && cached.sha1 === sha1(text)) return structuredClone(cached.catalog);
+  const r = parseCatalogText(text, { file: displayName(path) });
   if (!r.ok) throw new Error(`the shipped accelerator catalog is broken:\n${formatIssues(r.issues)}`);
   return r.catalog;
 }
@@ -184,7 +229,7 @@ export function readScenarioFile(pathOrId: string, catalog: Catalog = loadCatalo
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, issues: [{ path: '', message: `cannot read the file: ${why}`, file, code: 'unreadable' }], warnings: [] };
   }
-  return loadCheckedScenarioText(text, catalog, { file });
+  return loadCheckedScenarioText(text, catalog, { file, parsed: shippedParse(path, text) });
 }
 
 /** A size for people, in MB. */

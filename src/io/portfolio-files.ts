@@ -12,10 +12,10 @@ import { loadCheckedPortfolioText } from '../analysis/portfolio-checks.ts';
 import { loadCheckedScenarioText } from '../analysis/scenario-checks.ts';
 import { MAX_FILE_BYTES } from '../model/bounds.ts';
 import { didYouMeanSuffix, type Issue } from '../model/issues.ts';
-import type { ResolveResult } from '../model/load.ts';
+import type { ParsedText, ResolveResult } from '../model/load.ts';
 import type { PortfolioResolveResult, TemplateLoader } from '../model/portfolio-load.ts';
 import type { Catalog } from '../model/schema.ts';
-import { builtinScenarioIds, dataDir, displayName, isFile, loadCatalog, mb, readScenarioFile, STDIN_NAME, STDIO, stdinText } from './files.ts';
+import { builtinScenarioIds, dataDir, displayName, isFile, loadCatalog, mb, readScenarioFile, shippedParse, STDIN_NAME, STDIO, stdinText } from './files.ts';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -95,6 +95,7 @@ export function readPortfolioFile(pathOrId: string, catalog: Catalog = loadCatal
   let text: string;
   let file: string;
   let baseDir: string;
+  let parsed: ParsedText | undefined;
   if (pathOrId === STDIO) {
     try {
       text = stdinText();
@@ -118,10 +119,11 @@ export function readPortfolioFile(pathOrId: string, catalog: Catalog = loadCatal
     } catch (err) {
       return { ok: false, issues: [{ path: '', message: `cannot read the file: ${err instanceof Error ? err.message : String(err)}`, file, code: 'unreadable' }], warnings: [] };
     }
+    parsed = shippedParse(path, text);
   }
   const budget = { bytes: Buffer.byteLength(text, 'utf8') };
   if (budget.bytes > MAX_FILE_BYTES) return { ok: false, issues: [{ path: '', message: `${file} holds ${mb(budget.bytes)}: a portfolio file may be at most ${mb(MAX_FILE_BYTES)} (MODEL.md §2)`, file, code: 'too_big' }], warnings: [] };
-  return loadCheckedPortfolioText(text, catalog, { file, loadTemplate: fileTemplateLoader(baseDir, catalog, budget) });
+  return loadCheckedPortfolioText(text, catalog, { file, loadTemplate: fileTemplateLoader(baseDir, catalog, budget), parsed });
 }
 
 /** A scenario or a portfolio, read and resolved. */

@@ -81,14 +81,14 @@ export function evaluate(scenario: Scenario): ModelResult {
   const c = compiledFor(scenario);
   const plan = c.plan;
   extractInputs(scenario, plan.layout, c.x);
-  const rec = newRecording();
+  const rec = newRecording('rows');
   runFactory(plan, c.x, c.metrics, rec, false);
   const segs = scenario.demand.segments;
   const segments: SegmentResult[] = [];
   const basis = c.st.capital?.basis;
   for (let j = 0; j < segs.length; j++) {
     const g = segs[j]!;
-    const seg: SegmentResult = { id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(plan, rec, j) };
+    const seg: SegmentResult = { id: g.id, label: g.label ?? g.id, kind: g.kind, pricingKind: c.kinds[j]!, years: segmentRows(rec, j) };
     if (basis !== undefined) seg.basis = basis[j]!;
     segments.push(seg);
   }
@@ -116,7 +116,7 @@ export interface SummaryResult {
 export function evaluateSummary(scenario: Scenario): SummaryResult {
   const c = compiledFor(scenario);
   extractInputs(scenario, c.plan.layout, c.x);
-  const rec = newRecording();
+  const rec = newRecording('none');
   runFactory(c.plan, c.x, c.metrics, rec, false);
   const r = { scenario, summary: rec.summary, warnings: rec.warnings };
   fixSummary(r);

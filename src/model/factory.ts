@@ -14,6 +14,7 @@
  */
 import { type CapitalPlan, type CapitalSummary, CY, CY_COUNT, capitalPlan, capitalRecord, capitalSchedule, capitalYears, contractsYear, TV, TV_COUNT } from './capital.ts';
 import { irrFast } from './finance.ts';
+import { grouped } from './format.ts';
 import { IRR_NONE, irrRootClass } from './irr-class.ts';
 import {
   acceleratorCount,
@@ -59,15 +60,21 @@ export const LIFE_DEFINITIONS = {
 
 /**
  * What a recorded run gives: every line of every year (MODEL.md §4) as
- * numbers, from which `yearRows` and `segmentRows` make the rows of §4, the
- * summary and the warnings. The values live in the plan's buffers, reused by
- * its next run: make the rows first.
+ * numbers, from which `yearRows` makes the year rows of §4, the summary and
+ * the warnings; each segment's lines as numbers (`SEGMENT_VALUES`, what a
+ * portfolio consolidates) or as its rows, made as the run goes
+ * (`newRecording`). The values live in the plan's buffers, reused by its next
+ * run: make the rows first.
  */
 export interface Recording {
   /** year t's values at `(t − 1) · YEAR_VALUES`, in the order of `RV` then `YX` */
   yearValues: Float64Array;
-  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` */
+  /** what the run records of each segment-year: `SEGMENT_VALUES` values, its row, or nothing */
+  readonly segmentsAs: SegmentsAs;
+  /** segment j's values in year t at `(j · T + t − 1) · SEGMENT_VALUES`, in the order of `SV` (`segmentsAs` 'values') */
   segmentValues: Float64Array;
+  /** segment j's rows, t = 1..T (`segmentsAs` 'rows'; the result's own arrays) */
+  segmentRows: SegmentYearRow[][];
   /** the build year's capex and draws, and the debt outstanding then (the draws and any interest during construction) */
   capex0: number;
   draws0: number;
@@ -78,10 +85,17 @@ export interface Recording {
   needsFix: boolean;
 }
 
+/**
+ * What a recorded run keeps of each segment-year: its values (a portfolio
+ * consolidates them), its row of §4 (`evaluate`), or nothing beyond the
+ * year's sums (`evaluateSummary`).
+ */
+export type SegmentsAs = 'values' | 'rows' | 'none';
+
 const NO_VALUES = new Float64Array(0);
 
-export function newRecording(): Recording {
-  return { yearValues: NO_VALUES, segmentValues: NO_VALUES, capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
+export function newRecording(segmentsAs: SegmentsAs = 'values'): Recording {
+  return { yearValues: NO_VALUES, segmentsAs, segmentValues: NO_VALUES, segmentRows: [], capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -149,9 +163,20 @@ export interface FactoryPlan {
   readonly sArpuChange: Int32Array;
   readonly sUsageGrowth: Int32Array;
   readonly sPremium: Int32Array;
+  /**
+   * each segment's intensity slot: the year loop reads a segment's inputs at fixed offsets from it
+   * (`SO`, the order `slots.ts` lays them out in; its token shares at `− T + t − 1`), one index a segment
+   */
+  readonly segBase: Int32Array;
+  /** each segment's kind code (`META_KIND`) and flags: earns cash (`META_CASH`), reasoning billed (`META_BILLED_ALL`) */
+  readonly segMeta: Int32Array;
   // scratch: by generation, by t = 0..T, by segment
   readonly genCapex: Float64Array;
   readonly genDep: Float64Array;
+  /** by year t = 1..T: depreciation (the owned facility's, then each generation's in order), write-offs and residual proceeds of the generations sold */
+  readonly depAt: Float64Array;
+  readonly writeOffAt: Float64Array;
+  readonly residualAt: Float64Array;
   readonly capexAt: Float64Array;
   readonly draws: Float64Array;
   readonly principalDue: Float64Array;
@@ -160,10 +185,8 @@ export interface FactoryPlan {
   readonly disc: Float64Array;
   readonly work: Float64Array;
   readonly workAbs: Float64Array;
-  readonly segG: Float64Array;
-  readonly segGArpu: Float64Array;
-  readonly segGUsage: Float64Array;
-  readonly segPremium: Float64Array;
+  /** each segment's yearly multipliers carried from year to year (`SG`), `SG_COUNT` a segment */
+  readonly segState: Float64Array;
   readonly segQ: Float64Array;
   readonly segB: Float64Array;
   readonly segR: Float64Array;
@@ -180,11 +203,32 @@ export interface FactoryPlan {
   /** a recorded run's values (`Recording.yearValues`, `.segmentValues`), reused: rows are made from them before the next run */
   readonly yearValues: Float64Array;
   readonly segmentValues: Float64Array;
-  /** commitments by year, 0..`MAX_COMMITMENT_YEARS` (a recorded run), reused */
-  committed: Float64Array;
-  pay: Float64Array;
+  /** a recorded run's commitments by year and what they were made from (`beginRecording`), reused */
+  readonly commitments: Commitments;
   /** warnings the schedules of a run found (a capped tranche amount), handed to a recorded run's warnings */
   readonly notes: ModelWarning[];
+}
+
+/** A segment's yearly multipliers in `FactoryPlan.segState`: g(changePerYear, t), of arpu and usage, and the hour's premium. */
+const SG = { g: 0, gArpu: 1, gUsage: 2, premium: 3 } as const;
+const SG_COUNT = 4;
+/** `FactoryPlan.segMeta`: the kind code in the low bits, then the flags. */
+const META_KIND = 0xff;
+const META_CASH = 0x100;
+const META_BILLED_ALL = 0x200;
+
+/** A segment's inputs after its intensity slot, in the order `slots.ts` lays them out. */
+const SO = { hidden: 1, price: 2, change: 3, discount: 4, arpu: 5, tokensPerUser: 6, arpuChange: 7, usageGrowth: 8, techPremium: 9 } as const;
+
+/** Each segment's intensity slot, once the layout is checked to put its other inputs at `SO` from it and its T shares just before. */
+function segmentBases(layout: Layout, T: number): Int32Array {
+  return Int32Array.from(layout.segments, (sl) => {
+    const o = sl.intensity;
+    const at = [sl.share + T, o + SO.hidden, o + SO.price, o + SO.change, o + SO.discount, o + SO.arpu, o + SO.tokensPerUser, o + SO.arpuChange, o + SO.usageGrowth, o + SO.techPremium];
+    const want = [sl.intensity, sl.hidden, sl.price, sl.change, sl.discount, sl.arpu, sl.tokensPerUser, sl.arpuChange, sl.usageGrowth, sl.techPremium];
+    if (at.some((v, i) => v !== want[i])) throw new Error("a segment's slots are not laid out as the year loop reads them (factory.ts SO)");
+    return o;
+  });
 }
 
 export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
@@ -224,8 +268,13 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     sArpuChange: segSlots('arpuChange'),
     sUsageGrowth: segSlots('usageGrowth'),
     sPremium: segSlots('techPremium'),
+    segBase: segmentBases(layout, T),
+    segMeta: Int32Array.from(st.kinds, (k, j) => KIND_CODES[k] | (st.cash[j] ? META_CASH : 0) | (st.reasoningBilled[j] ? META_BILLED_ALL : 0)),
     genCapex: years(),
     genDep: years(),
+    depAt: years(),
+    writeOffAt: years(),
+    residualAt: years(),
     capexAt: years(),
     draws: years(),
     principalDue: years(),
@@ -234,10 +283,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     disc: years(),
     work: years(),
     workAbs: years(),
-    segG: segs(),
-    segGArpu: segs(),
-    segGUsage: segs(),
-    segPremium: segs(),
+    segState: new Float64Array(nSeg * SG_COUNT),
     segQ: segs(),
     segB: segs(),
     segR: segs(),
@@ -250,8 +296,7 @@ export function factoryPlan(st: Structure, layout: Layout): FactoryPlan {
     strategicAt: years(),
     yearValues: new Float64Array(T * YEAR_VALUES),
     segmentValues: new Float64Array(nSeg * T * SEGMENT_VALUES),
-    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
-    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    commitments: newCommitments(),
     notes: [],
   };
 }
@@ -278,7 +323,7 @@ const finiteOrNaN = (x: number): number => (Number.isFinite(x) ? x : Number.NaN)
 export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics, rec: Recording | null, classify: boolean, served: Float64Array | null = null): void {
   schedules(plan, x);
   const recd = rec === null ? null : beginRecording(plan, x, rec);
-  yearsOf(plan, x, recd, served);
+  yearsOf(plan, x, recd, served, plan.levered || recd !== null);
   if (plan.cap !== null) capitalRun(plan, x, plan.cap, recd);
   summarize(plan, x, m, recd, classify);
 }
@@ -290,7 +335,7 @@ export function runFactory(plan: FactoryPlan, x: Float64Array, m: FactoryMetrics
  */
 export function runFactoryFlows(plan: FactoryPlan, x: Float64Array, served: Float64Array | null = null): void {
   schedules(plan, x);
-  yearsOf(plan, x, null, served);
+  yearsOf(plan, x, null, served, true);
   if (plan.cap !== null) capitalRun(plan, x, plan.cap, null);
 }
 
@@ -379,17 +424,34 @@ function fleetCapacity(plan: FactoryPlan, N: number, L: number, G: number, token
 
 /** §3.1 generation k, bought at b_k = k·L: its capex K_k and yearly depreciation; capex by t and in all. */
 function generations(plan: FactoryPlan, firstCapex: number, capexChange: number, G: number, L: number, D: number, residualFrac: number): void {
-  const { genCapex, genDep, capexAt } = plan;
+  const { T, genCapex, genDep, capexAt, depAt, writeOffAt, residualAt, acc } = plan;
   let total = capexAt[0] as number;
+  const facLife = acc[A.facLife] as number;
+  const facDep = acc[A.facDep] as number;
+  for (let t = 1; t <= T; t++) {
+    depAt[t] = t <= facLife ? facDep : 0;
+    writeOffAt[t] = 0;
+    residualAt[t] = 0;
+  }
   for (let k = 0; k < G; k++) {
     const b = k * L;
     const capex = generationCapex(firstCapex, capexChange, b);
+    const gd = itDepreciationPerYear(capex, residualFrac, D);
     genCapex[k] = capex;
-    genDep[k] = itDepreciationPerYear(capex, residualFrac, D);
+    genDep[k] = gd;
     capexAt[b] = (capexAt[b] as number) + capex;
     total += capex;
+    // in service in years b + 1 … b + L, depreciated over the first D of them; sold at the end of year b + L
+    const last = b + L;
+    for (let t = b + 1; t <= Math.min(b + D, last, T); t++) depAt[t] = (depAt[t] as number) + gd;
+    if (last <= T) {
+      // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L; exactly 0 when D ≤ L
+      // (written this way, not as a difference, so a fully depreciated generation leaves no rounding dust)
+      if (D > L) writeOffAt[last] = (writeOffAt[last] as number) + gd * (D - L);
+      residualAt[last] = (residualAt[last] as number) + residualFrac * capex;
+    }
   }
-  plan.acc[A.totalCapex] = total;
+  acc[A.totalCapex] = total;
 }
 
 /** §3.6 debt: each capex event draws share · capex, repaid straight or bullet. */
@@ -434,10 +496,46 @@ function owedAfterHorizon(T: number, term: number, first: number, change: number
 }
 
 /** The years 1..T: capacity, demand, revenue, costs, the funnel, taxes, debt and the flows; the summary's running sums into `plan.acc`. */
-function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null): void {
-  const { T, layout: l, nSeg, own, hasDebt, hasPower, leaseFacility, tokensMode, kinds, cash, billedAll, acc, cap } = plan;
-  const { genCapex, genDep, capexAt, draws, principalDue, fcf, eq, disc, segG, segGArpu, segGUsage, segPremium, segQ, segB, segR, segV, segAux } = plan;
-  const { sShare, sIntensity, sHidden, sPrice, sDiscount, sArpu, sTokensPerUser, sChange, sArpuChange, sUsageGrowth, sPremium } = plan;
+/** `equityLines`: work out the debt and equity lines (a levered run, a recorded one, a portfolio's flows); else `plan.eq` is left as it was. */
+function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, served: Float64Array | null, equityLines: boolean): void {
+  const { T, layout: l, nSeg, kinds, cash, acc, cap } = plan;
+  // the plan's flags as booleans the compiler knows to be booleans (a bare field would be tested as any value)
+  const own = plan.own === true;
+  const hasDebt = plan.hasDebt === true;
+  const hasPower = plan.hasPower === true;
+  const leaseFacility = plan.leaseFacility === true;
+  const tokensMode = plan.tokensMode === true;
+  const bookValue = plan.bookValue === true;
+  const { genCapex, capexAt, draws, principalDue, fcf, eq, disc, depAt, writeOffAt, residualAt, segQ, segB, segR, segV, segAux, genIn, bought, capacity, strategicAt } = plan;
+  const sb = plan.segBase;
+  const segMeta = plan.segMeta;
+  const sg = plan.segState;
+  // the constants of the loops as literals, each typed as the constant it stands for (so the compiler checks it
+  // is that constant's value): a module's constant would be read from its scope, and checked, at each use
+  const oHidden: typeof SO.hidden = 1;
+  const oPrice: typeof SO.price = 2;
+  const oChange: typeof SO.change = 3;
+  const oDiscount: typeof SO.discount = 4;
+  const oArpu: typeof SO.arpu = 5;
+  const oTokensPerUser: typeof SO.tokensPerUser = 6;
+  const oArpuChange: typeof SO.arpuChange = 7;
+  const oUsageGrowth: typeof SO.usageGrowth = 8;
+  const oTechPremium: typeof SO.techPremium = 9;
+  const gAt: typeof SG.g = 0;
+  const gArpuAt: typeof SG.gArpu = 1;
+  const gUsageAt: typeof SG.gUsage = 2;
+  const premiumAt: typeof SG.premium = 3;
+  const sgCount: typeof SG_COUNT = 4;
+  const kindPerMTok: typeof KIND_PER_MTOK = 0;
+  const kindSubscription: typeof KIND_SUBSCRIPTION = 1;
+  const kindPerHour: typeof KIND_PER_HOUR = 2;
+  const kindImputed: typeof KIND_IMPUTED = 3;
+  const metaKind: typeof META_KIND = 0xff;
+  const metaCash: typeof META_CASH = 0x100;
+  const metaBilledAll: typeof META_BILLED_ALL = 0x200;
+  // a segment's lines kept for after the loop over segments: a recorded run's rows, the capital stack's contracts and traceable revenue
+  const contracts = cap !== null && cap.contractSegs.length > 0;
+  const keepSegments = recd !== null || cap !== null;
   // the inputs
   const itMW = x[l.itMW] as number;
   const pue = x[l.pue] as number;
@@ -496,6 +594,9 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
   let gDemand = 1;
   let discount = 1;
   let factorsFor = -1;
+  const constantShares = plan.constantShares === true;
+  const utilizationSlot = l.utilization;
+  let w = 0;
 
   for (let t = 1; t <= T; t++) {
     if (t > 1) {
@@ -506,21 +607,27 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     }
 
     // §3.1 the fleet in service and its capacity (fleetCapacity)
-    const k = plan.genIn[t] as number;
+    const k = genIn[t] as number;
     const inService = k >= 0;
-    const b = plan.bought[t] as number;
+    const b = bought[t] as number;
     if (b !== factorsFor) {
       // the premium of an hour of the hardware bought at b
       factorsFor = b;
-      for (let j = 0; j < nSeg; j++) segPremium[j] = powInt(x[sPremium[j] as number] as number, b);
+      for (let j = 0; j < nSeg; j++) if (((segMeta[j] as number) & metaKind) === kindPerHour) sg[j * sgCount + premiumAt] = powInt(x[(sb[j] as number) + oTechPremium] as number, b);
     }
     const Nt = inService ? N : 0;
-    const C = plan.capacity[t] as number;
+    const C = capacity[t] as number;
 
     // §3.2 demand
-    let w = 0;
-    const shareAt = plan.constantShares ? 0 : t - 1;
-    for (let j = 0; j < nSeg; j++) w += (x[(sShare[j] as number) + shareAt] as number) * (x[sIntensity[j] as number] as number);
+    // the mix weight w = Σ share · intensity (with shares the same every year, the first year's sum serves them all)
+    const shareAt = constantShares ? 0 : t - 1;
+    if (t === 1 || !constantShares) {
+      w = 0;
+      for (let j = 0; j < nSeg; j++) {
+        const o = sb[j] as number;
+        w += (x[o - T + shareAt] as number) * (x[o] as number);
+      }
+    }
     let U: number;
     let u: number;
     let unmet = 0;
@@ -535,108 +642,104 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
       const left = Dt - U / w;
       unmet = left > Dt * 1e-12 ? left : 0;
     } else {
-      u = x[l.utilization + t - 1] as number;
+      u = x[utilizationSlot + t - 1] as number;
       U = u * C;
     }
     const Q = U / w;
 
-    // §3.3 revenue and strategic value per segment
-    let R = 0;
-    let V = 0;
-    for (let j = 0; j < nSeg; j++) {
-      const s = x[(sShare[j] as number) + shareAt] as number;
-      const Qi = s * Q;
-      const Bi = billedOf(Qi, x[sHidden[j] as number] as number, billedAll[j] === 1);
-      let Ri = 0;
-      let Vi = 0;
-      let aux = 0;
-      switch (kinds[j]) {
-        // each yearly multiplier g(r, t) is carried forward from the year before where it is used
-        case KIND_PER_MTOK: {
-          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
-          segG[j] = g;
-          Ri = perMTokRevenue(Bi, x[sPrice[j] as number] as number, g, x[sDiscount[j] as number] as number);
-          break;
-        }
-        case KIND_SUBSCRIPTION: {
-          const gUsage = t === 1 ? 1 : (segGUsage[j] as number) * (1 + (x[sUsageGrowth[j] as number] as number));
-          const gArpu = t === 1 ? 1 : (segGArpu[j] as number) * (1 + (x[sArpuChange[j] as number] as number));
-          segGUsage[j] = gUsage;
-          segGArpu[j] = gArpu;
-          aux = subscriptionUsers(Qi, x[sTokensPerUser[j] as number] as number, gUsage);
-          Ri = subscriptionRevenue(aux, x[sArpu[j] as number] as number, gArpu);
-          break;
-        }
-        case KIND_PER_HOUR: {
-          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
-          segG[j] = g;
-          aux = acceleratorHoursSold((s * (x[sIntensity[j] as number] as number)) / w, u, Nt);
-          Ri = perAcceleratorHourRevenue(aux, x[sPrice[j] as number] as number, g, segPremium[j] as number);
-          break;
-        }
-        case KIND_IMPUTED: {
-          const g = t === 1 ? 1 : (segG[j] as number) * (1 + (x[sChange[j] as number] as number));
-          segG[j] = g;
-          Vi = imputedValue(Bi, x[sPrice[j] as number] as number, g);
-          break;
-        }
-        default:
-          break;
-      }
-      segQ[j] = Qi;
-      segB[j] = Bi;
-      segR[j] = Ri;
-      segV[j] = Vi;
-      segAux[j] = aux;
-      R += Ri;
-      V += Vi;
-    }
-    // §9 contracts: a contract segment earns its contract price for its term
-    if (cap !== null && cap.contractSegs.length > 0) R += contractsYear(cap, x, t, kinds, segR, segB, segAux);
-
-    // §3.4 costs
+    // §3.4 costs (none depends on revenue: worked out first, so a segment's funnel is decided in the loop over segments)
     const power = hasPower && inService ? powerCost(energyMWh(itMW, pue, idle, u), powerPrice, gPower) : 0;
     const lease = leaseFacility ? leaseCost(itMW, leasePerKWMonth, gLease) : 0;
     const rent = own ? 0 : rentCost(N, rentPerHour, gRent);
     const maintenance = own && inService ? maintenancePct * (genCapex[k] as number) : 0;
     const fixedOpex = fixedPerMWYear * itMW;
     const otherCost = perTokenCost(otherCostPerMTok, Q);
-    let depreciation = t <= facLife ? facDep : 0;
-    let writeOff = 0;
-    let residual = 0;
-    for (let j = 0; j < G; j++) {
-      const start = 1 + j * L;
-      const last = start + L - 1;
-      const gd = genDep[j] as number;
-      if (t >= start && t <= Math.min(start + D - 1, last)) depreciation += gd;
-      if (last === t && last <= T) {
-        // NBV − residual·K = K(1 − residual)(1 − L/D) = dep·(D − L) when D > L; exactly 0 when D ≤ L
-        // (written this way, not as a difference, so a fully depreciated generation leaves no rounding dust)
-        if (D > L) writeOff += gd * (D - L);
-        residual += residualFrac * (genCapex[j] as number);
-      }
-    }
+    const depreciation = depAt[t] as number;
+    const writeOff = writeOffAt[t] as number;
+    const residual = residualAt[t] as number;
     const cogs = power + lease + rent + maintenance + fixedOpex + otherCost + depreciation;
     const opexCash = cogs - depreciation;
 
-    // §3.5 profit and the funnel
+    // §3.3 revenue and strategic value per segment; §3.5 its tokens profitable or not (after the loop when
+    // contracts change a segment's revenue)
+    let R = 0;
+    let V = 0;
+    let profitable = 0;
+    for (let j = 0; j < nSeg; j++) {
+      const o = sb[j] as number;
+      const meta = segMeta[j] as number;
+      const gs = j * sgCount;
+      const s = x[o - T + shareAt] as number;
+      const Qi = s * Q;
+      const Bi = billedOf(Qi, x[o + oHidden] as number, (meta & metaBilledAll) !== 0);
+      let Ri = 0;
+      let Vi = 0;
+      let aux = 0;
+      switch (meta & metaKind) {
+        // each yearly multiplier g(r, t) is carried forward from the year before where it is used
+        case kindPerMTok: {
+          const g = t === 1 ? 1 : (sg[gs + gAt] as number) * (1 + (x[o + oChange] as number));
+          sg[gs + gAt] = g;
+          Ri = perMTokRevenue(Bi, x[o + oPrice] as number, g, x[o + oDiscount] as number);
+          break;
+        }
+        case kindSubscription: {
+          const gUsage = t === 1 ? 1 : (sg[gs + gUsageAt] as number) * (1 + (x[o + oUsageGrowth] as number));
+          const gArpu = t === 1 ? 1 : (sg[gs + gArpuAt] as number) * (1 + (x[o + oArpuChange] as number));
+          sg[gs + gUsageAt] = gUsage;
+          sg[gs + gArpuAt] = gArpu;
+          aux = subscriptionUsers(Qi, x[o + oTokensPerUser] as number, gUsage);
+          Ri = subscriptionRevenue(aux, x[o + oArpu] as number, gArpu);
+          break;
+        }
+        case kindPerHour: {
+          const g = t === 1 ? 1 : (sg[gs + gAt] as number) * (1 + (x[o + oChange] as number));
+          sg[gs + gAt] = g;
+          aux = acceleratorHoursSold((s * (x[o] as number)) / w, u, Nt);
+          Ri = perAcceleratorHourRevenue(aux, x[o + oPrice] as number, g, sg[gs + premiumAt] as number);
+          break;
+        }
+        case kindImputed: {
+          const g = t === 1 ? 1 : (sg[gs + gAt] as number) * (1 + (x[o + oChange] as number));
+          sg[gs + gAt] = g;
+          Vi = imputedValue(Bi, x[o + oPrice] as number, g);
+          break;
+        }
+        default:
+          break;
+      }
+      if (keepSegments) {
+        segQ[j] = Qi;
+        segB[j] = Bi;
+        segR[j] = Ri;
+        segV[j] = Vi;
+        segAux[j] = aux;
+      } else if ((meta & metaCash) !== 0 && Ri > 0 && isProfitable(Ri, allocatedCost(x[o] as number, cogs, U, Qi), minMargin)) profitable += Qi;
+      R += Ri;
+      V += Vi;
+    }
+    if (keepSegments) {
+      // §9 contracts: a contract segment earns its contract price for its term
+      if (contracts) R += contractsYear(cap, x, t, kinds, segR, segB, segAux);
+      for (let j = 0; j < nSeg; j++) {
+        if (cash[j] !== 1) continue;
+        const Ri = segR[j] as number;
+        if (!(Ri > 0)) continue;
+        const Qi = segQ[j] as number;
+        if (isProfitable(Ri, allocatedCost(x[sb[j] as number] as number, cogs, U, Qi), minMargin)) profitable += Qi;
+      }
+    }
+
+    // §3.5 profit
     const grossProfit = R - cogs;
     const ebitda = R - opexCash;
     const ebit = ebitda - depreciation - writeOff;
-    let profitable = 0;
-    for (let j = 0; j < nSeg; j++) {
-      if (cash[j] !== 1) continue;
-      const Ri = segR[j] as number;
-      if (!(Ri > 0)) continue;
-      const Qi = segQ[j] as number;
-      if (isProfitable(Ri, allocatedCost(x[sIntensity[j] as number] as number, cogs, U, Qi), minMargin)) profitable += Qi;
-    }
 
     // §3.6 cash flows, taxes, financing
     const tax = taxWithCarryForward(ebit, taxRate, taxPool);
     taxPool = lossPoolAfter(ebit, taxPool);
     const capex = capexAt[t] as number;
-    const terminal = t === T && plan.bookValue ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
+    const terminal = t === T && bookValue ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
     const owed = t === T ? owedAfter : 0;
     const flow = ebitda - tax - capex + residual + terminal - owed;
     fcf[t] = flow;
@@ -644,18 +747,27 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     if (cumulative < minCumulative) minCumulative = cumulative;
     if (!own && t === Math.min(rentTerm, T)) cumAtRentTerm = cumulative;
 
-    const out0 = outstanding;
-    const interest = hasDebt ? debtRate * out0 : 0;
-    const principal = principalDue[t] as number;
-    const draw = draws[t] as number;
-    let outNext = out0 + draw - principal;
-    if (Math.abs(outNext) < 1e-6 * Math.max(1, draws[0] as number)) outNext = 0;
-    outstanding = outNext;
-    const repaidAtHorizon = t === T ? outNext : 0;
-    const leveredTax = taxWithCarryForward(ebit - interest, taxRate, leveredPool);
-    leveredPool = lossPoolAfter(ebit - interest, leveredPool);
-    const equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon - owed : 0);
-    eq[t] = equity;
+    let interest = 0;
+    let principal = 0;
+    let draw = 0;
+    let outNext = 0;
+    let repaidAtHorizon = 0;
+    let leveredTax = 0;
+    let equity = 0;
+    if (equityLines) {
+      const out0 = outstanding;
+      interest = hasDebt ? debtRate * out0 : 0;
+      principal = principalDue[t] as number;
+      draw = draws[t] as number;
+      outNext = out0 + draw - principal;
+      if (Math.abs(outNext) < 1e-6 * Math.max(1, draws[0] as number)) outNext = 0;
+      outstanding = outNext;
+      repaidAtHorizon = t === T ? outNext : 0;
+      leveredTax = taxWithCarryForward(ebit - interest, taxRate, leveredPool);
+      leveredPool = lossPoolAfter(ebit - interest, leveredPool);
+      equity = ebitda - leveredTax - capex + draw - interest - principal + residual + (t === T ? terminal - repaidAtHorizon - owed : 0);
+      eq[t] = equity;
+    }
     if (cap !== null) {
       // what the capital stack's debt needs of the year (capitalYears)
       cap.ebitda[t] = ebitda;
@@ -675,7 +787,7 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     profitableSum += profitable;
     discount *= 1 + wacc; // (1 + wacc)^t, carried forward
     const vAfterTax = V * (1 - taxRate);
-    plan.strategicAt[t] = vAfterTax;
+    strategicAt[t] = vAfterTax;
     svPV += vAfterTax / discount;
     const d = flow / discount;
     disc[t] = d;
@@ -735,16 +847,18 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
       v[o + RV.minMargin] = minMargin;
       recordYear(plan, x, recd, t);
     }
-    // what the summary needs, handed on (written every year: nothing may follow the loop)
-    acc[A.npv] = npv;
-    acc[A.svPV] = svPV;
-    acc[A.active] = active;
-    acc[A.revSum] = revSum;
-    acc[A.gpSum] = gpSum;
-    acc[A.tokens] = tokensSum;
-    acc[A.profitable] = profitableSum;
-    acc[A.minCumulative] = minCumulative;
-    acc[A.cumAtRentTerm] = cumAtRentTerm;
+    // what the summary needs, handed on (in the loop: nothing may follow it)
+    if (t === T) {
+      acc[A.npv] = npv;
+      acc[A.svPV] = svPV;
+      acc[A.active] = active;
+      acc[A.revSum] = revSum;
+      acc[A.gpSum] = gpSum;
+      acc[A.tokens] = tokensSum;
+      acc[A.profitable] = profitableSum;
+      acc[A.minCumulative] = minCumulative;
+      acc[A.cumAtRentTerm] = cumAtRentTerm;
+    }
   }
 }
 
@@ -938,6 +1052,43 @@ interface RecordState {
   capital: CapitalSummary | null;
 }
 
+/**
+ * A recorded run's lease and rent commitments by year (past T too), their sum
+ * and present value, and the commitments-after-horizon warning's message:
+ * kept on the plan with the inputs they were made from, so the next recorded
+ * run with the same inputs (an analysis moving another input, the same
+ * scenario again) takes them as they are.
+ */
+interface Commitments {
+  /** made at least once, from these inputs: itMW, lease price, escalation and term, accelerators, rent price, change and term, the discount rate (compared as `Object.is`: a −0 is not a 0) */
+  made: boolean;
+  readonly from: Float64Array;
+  /** the lease and rent of year j, j = 1..years */
+  pay: Float64Array;
+  /** what is still due after year j, j = 0..years */
+  committed: Float64Array;
+  years: number;
+  total: number;
+  pv: number;
+  /** the warning's message for commitments `owed` after the horizon (NaN: not made since the inputs changed) */
+  owed: number;
+  message: string;
+}
+
+function newCommitments(): Commitments {
+  return {
+    made: false,
+    from: new Float64Array(9),
+    pay: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    committed: new Float64Array(MAX_COMMITMENT_YEARS + 1),
+    years: 0,
+    total: 0,
+    pv: 0,
+    owed: Number.NaN,
+    message: '',
+  };
+}
+
 /** The commitments of a recorded run (the lease and rent of every committed year, past T too) and its build row. */
 function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): RecordState {
   const N = plan.acc[A.N] as number;
@@ -947,28 +1098,66 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   const itMW = x[l.itMW] as number;
   const leaseTerm = plan.leaseFacility ? (x[l.leaseTerm] as number) : 0;
   const rentTerm = plan.own ? 0 : (x[l.rentTerm] as number);
-  const years = Math.max(leaseTerm, rentTerm);
   const r = plan.acc[A.commitRate] as number;
-  if (plan.pay.length < years + 1) {
-    plan.pay = new Float64Array(years + 1);
-    plan.committed = new Float64Array(years + 1);
+  const c = plan.commitments;
+  const f = c.from;
+  const leasePrice = x[l.leasePerKWMonth] as number;
+  const leaseEscalation = x[l.leaseEscalation] as number;
+  const rentPrice = x[l.rentPerHour] as number;
+  const rentChange = x[l.rentChange] as number;
+  if (
+    !c.made ||
+    !Object.is(f[0], itMW) ||
+    !Object.is(f[1], leasePrice) ||
+    !Object.is(f[2], leaseEscalation) ||
+    !Object.is(f[3], leaseTerm) ||
+    !Object.is(f[4], N) ||
+    !Object.is(f[5], rentPrice) ||
+    !Object.is(f[6], rentChange) ||
+    !Object.is(f[7], rentTerm) ||
+    !Object.is(f[8], r)
+  ) {
+    const years = Math.max(leaseTerm, rentTerm);
+    if (c.pay.length < years + 1) {
+      c.pay = new Float64Array(years + 1);
+      c.committed = new Float64Array(years + 1);
+    }
+    const { pay, committed } = c;
+    let total = 0;
+    let pv = 0;
+    for (let j = 1; j <= years; j++) {
+      let cost = 0;
+      if (j <= leaseTerm) cost += leaseCost(itMW, leasePrice, growth(leaseEscalation, j));
+      if (j <= rentTerm) cost += rentCost(N, rentPrice, growth(rentChange, j));
+      pay[j] = cost;
+      total += cost;
+      pv += cost / powInt(1 + r, j);
+    }
+    committed[years] = 0;
+    for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+    c.years = years;
+    c.total = total;
+    c.pv = pv;
+    c.owed = Number.NaN;
+    c.made = true;
+    f[0] = itMW;
+    f[1] = leasePrice;
+    f[2] = leaseEscalation;
+    f[3] = leaseTerm;
+    f[4] = N;
+    f[5] = rentPrice;
+    f[6] = rentChange;
+    f[7] = rentTerm;
+    f[8] = r;
   }
-  const pay = plan.pay;
-  const committed = plan.committed;
-  let total = 0;
-  let pv = 0;
-  for (let j = 1; j <= years; j++) {
-    let c = 0;
-    if (j <= leaseTerm) c += leaseCost(itMW, x[l.leasePerKWMonth] as number, growth(x[l.leaseEscalation] as number, j));
-    if (j <= rentTerm) c += rentCost(N, x[l.rentPerHour] as number, growth(x[l.rentChange] as number, j));
-    pay[j] = c;
-    total += c;
-    pv += c / powInt(1 + r, j);
-  }
-  committed[years] = 0;
-  for (let j = years - 1; j >= 0; j--) committed[j] = (committed[j + 1] as number) + (pay[j + 1] as number);
+  const years = c.years;
   rec.yearValues = plan.yearValues;
   rec.segmentValues = plan.segmentValues;
+  if (rec.segmentsAs === 'rows') {
+    const rows: SegmentYearRow[][] = [];
+    for (let j = 0; j < plan.nSeg; j++) rows.push([]);
+    rec.segmentRows = rows;
+  }
   rec.warnings = [];
   rec.needsFix = false;
   const capex0 = plan.capexAt[0] as number;
@@ -978,26 +1167,24 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   rec.outstanding0 = draw0;
   for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
-    const parts: string[] = [];
-    if (leaseTerm > T) parts.push(`the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}`);
-    if (rentTerm > T) parts.push(`the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}`);
-    const past = years - T;
-    rec.warnings.push({
-      code: 'commitments-after-horizon',
-      field: 'commitmentsAfterHorizon',
-      t: T,
-      message:
-        `${parts.join(' and ')}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
-        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${Math.round(owedAfter).toLocaleString('en-US')} taken from that year's flows; ` +
-        `set horizon.years: ${years} to model those years`,
-    });
+    if (c.owed !== owedAfter) {
+      const lease = leaseTerm > T ? `the facility lease runs ${leaseTerm} years, to ${plan.startYear + leaseTerm - 1}` : '';
+      const rent = rentTerm > T ? `the compute rent runs ${rentTerm} years, to ${plan.startYear + rentTerm - 1}` : '';
+      const past = years - T;
+      c.message =
+        `${lease}${lease !== '' && rent !== '' ? ' and ' : ''}${rent}: the payments of ${plan.startYear + T}–${plan.startYear + years - 1} (${past} year${past === 1 ? '' : 's'} past the horizon) ` +
+        `are owed at ${plan.startYear + T - 1}, discounted at ${(r * 100).toFixed(2)} %: $${grouped(Math.round(owedAfter))} taken from that year's flows; ` +
+        `set horizon.years: ${years} to model those years`;
+      c.owed = owedAfter;
+    }
+    rec.warnings.push({ code: 'commitments-after-horizon', field: 'commitmentsAfterHorizon', t: T, message: c.message });
   }
   return {
     rec,
-    committed,
+    committed: c.committed,
     commitYears: years,
-    leaseCommitment: total,
-    leaseCommitmentPV: pv,
+    leaseCommitment: c.total,
+    leaseCommitmentPV: c.pv,
     ebitdaSum: 0,
     strategicRevSum: 0,
     billedSum: 0,
@@ -1094,7 +1281,9 @@ const PROFITABLE = 2;
 /**
  * Year t of a recorded run, from its lines (written by the year loop) and the segment scratch, into the
  * recording's values: each segment's funnel (allocated cost, monetizable,
- * profitable), the year's, the sums the summary needs, and the warnings.
+ * profitable) as its values or its row, the year's, the sums the summary
+ * needs, and the warnings. A run that records no segments (`segmentsAs`
+ * 'none') allocates no cost: its years' `YX.profitable` is NaN.
  */
 function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
   const rec = st.rec;
@@ -1102,16 +1291,20 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const yv = rec.yearValues;
   const base = (t - 1) * YEAR_VALUES;
   const year = plan.startYear + t - 1;
-  const { segQ, segB, segR, segV, segAux } = plan;
+  const { segQ, segB, segR, segV, segAux, sIntensity, sHidden, sShare, cash, kinds } = plan;
   const cogs = yv[base + RV.cogs] as number;
   const U = yv[base + RV.U] as number;
   const minMargin = yv[base + RV.minMargin] as number;
   const shareAt = plan.constantShares ? 0 : t - 1;
   const sv = rec.segmentValues;
+  const as = rec.segmentsAs;
+  // without rows or values (`evaluateSummary`), no segment's cost: the year's sums alone, no row to check
+  const costs = as !== 'none';
+  const rows = as === 'rows' ? rec.segmentRows : null;
   let billed = 0;
   let hidden = 0;
   let monetizable = 0;
-  let profitable = 0;
+  let profitable = costs ? 0 : Number.NaN;
   let strategic = 0;
   let check = 0;
   for (let j = 0; j < plan.nSeg; j++) {
@@ -1119,12 +1312,41 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     const Bi = segB[j] as number;
     const Ri = segR[j] as number;
     const Vi = segV[j] as number;
+    const hiddenTokens = Qi * (x[sHidden[j] as number] as number);
+    if (cash[j] === 1) billed += Bi;
+    hidden += hiddenTokens;
+    if (Ri > 0) monetizable += Qi;
+    if (Vi > 0) strategic += Qi;
+    if (!costs) continue;
     const aux = segAux[j] as number;
-    const cost = allocatedCost(x[plan.sIntensity[j] as number] as number, cogs, U, Qi);
+    const cost = allocatedCost(x[sIntensity[j] as number] as number, cogs, U, Qi);
     const prof = isProfitable(Ri, cost, minMargin);
-    const hiddenTokens = Qi * (x[plan.sHidden[j] as number] as number);
+    const share = x[(sShare[j] as number) + shareAt] as number;
+    if (prof) profitable += Qi;
+    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
+    if (rows !== null) {
+      const kind = kinds[j] as number;
+      const sr = newSegmentYearRow(t, year);
+      sr.monetizable = Ri > 0;
+      sr.profitable = prof;
+      sr.tokenShare = share;
+      sr.tokens = Qi;
+      sr.billedTokens = Bi;
+      sr.hiddenReasoningTokens = hiddenTokens;
+      sr.revenue = Ri;
+      sr.strategicValue = Vi;
+      if (cost === cost) {
+        sr.cost = cost;
+        sr.grossProfit = Ri - cost;
+        if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+      }
+      if (kind === KIND_SUBSCRIPTION) sr.users = aux;
+      else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
+      (rows[j] as SegmentYearRow[]).push(sr);
+      continue;
+    }
     const at = (j * T + t - 1) * SEGMENT_VALUES;
-    sv[at + SV.share] = x[(plan.sShare[j] as number) + shareAt] as number;
+    sv[at + SV.share] = share;
     sv[at + SV.tokens] = Qi;
     sv[at + SV.billed] = Bi;
     sv[at + SV.hidden] = hiddenTokens;
@@ -1133,12 +1355,6 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     sv[at + SV.cost] = cost;
     sv[at + SV.aux] = aux;
     sv[at + SV.flags] = (Ri > 0 ? MONETIZABLE : 0) + (prof ? PROFITABLE : 0);
-    if (plan.cash[j] === 1) billed += Bi;
-    hidden += hiddenTokens;
-    if (Ri > 0) monetizable += Qi;
-    if (prof) profitable += Qi;
-    if (Vi > 0) strategic += Qi;
-    check += Qi + Bi + Ri + Vi + aux + (cost === cost ? cost + (Ri !== 0 ? (Ri - cost) / Ri : 0) : 0);
   }
   const R = yv[base + RV.R] as number;
   const V = yv[base + RV.V] as number;
@@ -1149,7 +1365,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   const ebitda = yv[base + RV.ebitda] as number;
   const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
   const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
-  for (let q = 0; q < RV_COUNT; q++) check += yv[base + q] as number;
+  if (costs) check += sumOf(yv, base, base + RV_COUNT);
   yv[base + YX.billed] = billed;
   yv[base + YX.hidden] = hidden;
   yv[base + YX.monetizable] = monetizable;
@@ -1178,10 +1394,31 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
   // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
   // only a non-finite sum sends the rows through the field-by-field fix
+  if (!costs) return;
   check +=
     billed + hidden + monetizable + profitable + strategic + committed + (dscr ?? 0) + (ltv ?? 0) + (R === 0 ? 0 : grossProfit / R) + (Q === 0 ? 0 : (cogs / Q) * 1e6) +
     (billed === 0 ? 0 : (R / billed) * 1e6) + (R + V + grossProfit + ebitda) / itMW;
   if (!Number.isFinite(check)) rec.needsFix = true;
+}
+
+/**
+ * The sum of `v[from..to)` (a finite check: NaN or ±Infinity anywhere makes
+ * it non-finite), in four running sums, not one chain of dependent additions.
+ */
+function sumOf(v: Float64Array, from: number, to: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    a += v[i] as number;
+    b += v[i + 1] as number;
+    c += v[i + 2] as number;
+    d += v[i + 3] as number;
+  }
+  for (; i < to; i++) a += v[i] as number;
+  return a + b + c + d;
 }
 
 /**
@@ -1212,8 +1449,7 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     const ebitda = yv[b + RV.ebitda] as number;
     const service = (yv[b + RV.interest] as number) + (yv[b + RV.principal] as number);
     const k = yv[b + RV.k] as number;
-    const row = newYearRow(t, plan.startYear + t - 1);
-    yearLines(row, yv, b);
+    const row = yearLines(t, plan.startYear + t - 1, yv, b);
     row.generation = k >= 0 ? k : null;
     row.utilization = yv[b + RV.u] as number;
     row.unmetTokens = plan.tokensMode ? (yv[b + RV.unmet] as number) : null;
@@ -1233,13 +1469,16 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
 }
 
 /**
- * The lines of a year row that are its values as recorded (`RV`, `YX` at
- * offset `b` of `v`) or ratios of them alone: a factory's year (`yearRows`)
- * and a portfolio's consolidated year (`portfolio.ts`) both start from them,
- * then set what each derives its own way (utilization, the flows, DSCR, LTV,
- * the per-MW lines).
+ * A year row (`t`, `year`) with the lines that are its values as recorded
+ * (`RV`, `YX` at offset `b` of `v`) or ratios of them alone: a factory's year
+ * (`yearRows`) and a portfolio's consolidated year (`portfolio.ts`) both
+ * start from it, then set what each derives its own way (utilization, the
+ * flows, DSCR, LTV, the per-MW lines). The row is made here and filled here:
+ * V8 then builds it in place, far cheaper than filling a row made elsewhere
+ * (so do the segment rows in `recordYear`).
  */
-export function yearLines(row: YearRow, v: Float64Array, b: number): void {
+export function yearLines(t: number, year: number, v: Float64Array, b: number): YearRow {
+  const row = newYearRow(t, year);
   const R = v[b + RV.R] as number;
   const Q = v[b + RV.Q] as number;
   const cogs = v[b + RV.cogs] as number;
@@ -1282,6 +1521,7 @@ export function yearLines(row: YearRow, v: Float64Array, b: number): void {
   row.commitmentRemaining = v[b + YX.committed] as number;
   row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
   row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+  return row;
 }
 
 const orNull = (x: number): number | null => (x === x ? x : null);
@@ -1348,36 +1588,12 @@ export function trancheRows(plan: FactoryPlan): TrancheResult[] {
   });
 }
 
-/** The rows of segment j (t = 1..T) of a recorded run of this plan's structure. */
-export function segmentRows(plan: FactoryPlan, rec: Recording, j: number): SegmentYearRow[] {
-  const T = plan.T;
-  const sv = rec.segmentValues;
-  const kind = plan.kinds[j];
-  const rows: SegmentYearRow[] = [];
-  for (let t = 1; t <= T; t++) {
-    const b = (j * T + t - 1) * SEGMENT_VALUES;
-    const Ri = sv[b + SV.revenue] as number;
-    const cost = sv[b + SV.cost] as number;
-    const flags = sv[b + SV.flags] as number;
-    const sr = newSegmentYearRow(t, plan.startYear + t - 1);
-    sr.monetizable = (flags & MONETIZABLE) !== 0;
-    sr.profitable = (flags & PROFITABLE) !== 0;
-    sr.tokenShare = sv[b + SV.share] as number;
-    sr.tokens = sv[b + SV.tokens] as number;
-    sr.billedTokens = sv[b + SV.billed] as number;
-    sr.hiddenReasoningTokens = sv[b + SV.hidden] as number;
-    sr.revenue = Ri;
-    sr.strategicValue = sv[b + SV.value] as number;
-    if (cost === cost) {
-      sr.cost = cost;
-      sr.grossProfit = Ri - cost;
-      if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
-    }
-    if (kind === KIND_SUBSCRIPTION) sr.users = sv[b + SV.aux] as number;
-    else if (kind === KIND_PER_HOUR) sr.acceleratorHours = sv[b + SV.aux] as number;
-    rows.push(sr);
-  }
-  return rows;
+/**
+ * The rows of segment j (t = 1..T) of a run recorded with `segmentsAs`
+ * 'rows': made as the run went (`recordYear`).
+ */
+export function segmentRows(rec: Recording, j: number): SegmentYearRow[] {
+  return rec.segmentRows[j] ?? [];
 }
 
 /** Where a run's running sums (`plan.acc`), a recorded year's lines (`Recording.yearValues`, `RV` then `YX`) and a segment-year's (`SV`) lie: what a portfolio consolidates (MODEL.md §8). */

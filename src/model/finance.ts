@@ -181,8 +181,88 @@ export function irr(values: ArrayLike<number>, window?: IrrWindow): number | nul
   return pickIrr(irrRoots(values, window));
 }
 
+/**
+ * With exactly one root above 0 the NPV keeps the sign `f0` has at 0 up to the
+ * root and has the other sign (or is 0) from the first grid point past it: the
+ * grid index of that first point, found from a guess (where the last search
+ * found it: flows of one Monte Carlo run are alike) by galloping, then
+ * bisection; `last + 1` when no grid point in the window is past it. Sets
+ * `SEARCH[BEFORE]` to f at the point before and `SEARCH[AT]` to f at the point
+ * found. Any guess gives the same index, the one a scan from 0 finds, so the
+ * result never depends on what ran before.
+ */
+function crossingAbove(values: ArrayLike<number>, n: number, f0: number): number {
+  const { grid, zero } = DEFAULT_GRID;
+  const last = grid.length - 1;
+  const pos = f0 > 0;
+  // lo: an index known to be before the crossing (f of f0's sign), hi: one known past it (other sign or 0)
+  let lo = zero;
+  let fLo = f0;
+  let hi = last + 1;
+  let fHi = Number.NaN;
+  const g = crossingGuess <= zero ? zero + 1 : crossingGuess > last ? last : crossingGuess;
+  const fg = scaledNpv(values, n, grid[g] as number);
+  if (fg === 0 || fg > 0 !== pos) {
+    hi = g;
+    fHi = fg;
+    for (let step = 1; hi - lo > 1; step *= 2) {
+      const p = Math.max(hi - step, lo + 1);
+      const fp = scaledNpv(values, n, grid[p] as number);
+      if (fp === 0 || fp > 0 !== pos) {
+        hi = p;
+        fHi = fp;
+      } else {
+        lo = p;
+        fLo = fp;
+        break;
+      }
+    }
+  } else {
+    lo = g;
+    fLo = fg;
+    for (let step = 1; lo < last; step *= 2) {
+      const p = Math.min(lo + step, last);
+      const fp = scaledNpv(values, n, grid[p] as number);
+      if (fp === 0 || fp > 0 !== pos) {
+        hi = p;
+        fHi = fp;
+        break;
+      }
+      lo = p;
+      fLo = fp;
+    }
+  }
+  if (hi > last) {
+    SEARCH[BEFORE] = fLo;
+    SEARCH[AT] = Number.NaN;
+    return last + 1;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    const fm = scaledNpv(values, n, grid[mid] as number);
+    if (fm === 0 || fm > 0 !== pos) {
+      hi = mid;
+      fHi = fm;
+    } else {
+      lo = mid;
+      fLo = fm;
+    }
+  }
+  crossingGuess = hi;
+  SEARCH[BEFORE] = fLo;
+  SEARCH[AT] = fHi;
+  return hi;
+}
+let crossingGuess = 0;
+// What a search hands on, as doubles in place (a module's variable would box each double it is given).
+const SEARCH = new Float64Array(3);
+const BEFORE = 0;
+const AT = 1;
+const F0 = 2;
+
 // State of the one function irrFast hands to Brent, so no closure is made per call.
-let fastValues: ArrayLike<number> = [];
+const NO_VALUES: ArrayLike<number> = new Float64Array(0);
+let fastValues: ArrayLike<number> = NO_VALUES;
 let fastN = 0;
 const fastScaledNpv: RealFn = (r) => scaledNpv(fastValues, fastN, r);
 
@@ -271,14 +351,17 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
   searchUp = 0;
   searchDown = 0;
   foundSide = 0;
-  if (!hasBothSigns(values, n)) return null;
+  // the flows' sign changes (none: no IRR), kept for `irrCountAfterFast`
+  const changes = signChanges(values, n);
+  searchChanges = changes;
+  if (changes === 0) return null;
   const { grid, zero } = DEFAULT_GRID;
   const last = grid.length - 1;
   fastValues = values;
   fastN = n;
   try {
     const f0 = scaledNpv(values, n, 0);
-    searchF0 = f0;
+    SEARCH[F0] = f0;
     if (f0 === 0) {
       searchUp = -1;
       return 0;
@@ -292,7 +375,7 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     // plain scan's, with far fewer NPV evaluations.
     let up: number;
     let down: number;
-    if (signChanges(values, n) === 1) {
+    if (changes === 1) {
       up = Math.sign(f0) === Math.sign(firstNonZero(values, n)) ? 0 : 1;
       down = 1 - up;
     } else {
@@ -303,24 +386,17 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     searchDown = down;
     let upStart = zero + 1;
     let fUp = f0;
+    // f at grid[upStart] when the search below already has it (NaN: not yet)
+    let fAtStart = Number.NaN;
     if (up === 0) upStart = last + 1;
     else if (up === 1) {
-      upStart = last + 1;
-      for (let j = zero, fj = f0; j < last; ) {
-        const k = Math.min(j + IRR_COARSE_STRIDE, last);
-        const fk = scaledNpv(values, n, grid[k] as number);
-        if (fk === 0 || fk > 0 !== f0 > 0) {
-          upStart = j + 1;
-          fUp = fj;
-          break;
-        }
-        j = k;
-        fj = fk;
-      }
+      upStart = crossingAbove(values, n, f0);
+      fUp = SEARCH[BEFORE] as number;
+      fAtStart = SEARCH[AT] as number;
     }
     let fPrev = fUp;
     for (let i = upStart; i <= last; i++) {
-      const fi = scaledNpv(values, n, grid[i] as number);
+      const fi = i === upStart && fAtStart === fAtStart ? fAtStart : scaledNpv(values, n, grid[i] as number);
       if (fi === 0) {
         if (i < last) {
           foundSide = 1;
@@ -373,18 +449,18 @@ export function irrFast(values: ArrayLike<number>, n: number = values.length): n
     }
     return null;
   } finally {
-    fastValues = [];
+    fastValues = NO_VALUES;
     fastN = 0;
   }
 }
 
 // What the last `irrFast` learnt, for `irrCountAfterFast`: the root counts on
 // each side of 0 (0, 1; −1 unknown; −2 not asked), the NPV at 0, and the side
-// its IRR was found on (1 above 0, −1 below, 0 none).
+// its IRR was found on (1 above 0, −1 below, 0 none), and the sign changes of its flows.
 let searchUp = 0;
 let searchDown = 0;
-let searchF0 = 0;
 let foundSide = 0;
+let searchChanges = 0;
 
 /**
  * How many IRRs `irrRoots` finds in the default window for the flows of the
@@ -401,12 +477,12 @@ let foundSide = 0;
  */
 export function irrCountAfterFast(values: ArrayLike<number>, n: number, irr: number | null): number {
   if (irr === null) return 0;
-  if (signChanges(values, n) <= 1) return 1;
+  if (searchChanges <= 1) return 1;
   const up = searchUp;
   if (up < 0) return -1;
   const down = searchDown === -2 ? rootsOnOneSide(values, n, false) : searchDown;
   if (down < 0) return -1;
-  const f0 = searchF0;
+  const f0 = SEARCH[F0] as number;
   let count = 0;
   if (foundSide === 1) count++;
   else if (up === 1) {

@@ -91,6 +91,86 @@ export const SHARE_SUM_TOLERANCE = 1e-6;
  * locate(['site', 'itMW']) // { line: 2, column: 3 }
  */
 export function parseScenarioText(text: string, opts: { file?: string | undefined } = {}): ParsedText {
+  const value = plainJsonObject(text);
+  return value === undefined ? parseYamlText(text, opts) : knownValue(text, value, opts);
+}
+
+/**
+ * The text parsed to `value` already (JSON read by `JSON.parse`, a shipped file
+ * parsed at build time): the YAML parse, which only places a path in the text,
+ * waits until something is to be placed.
+ */
+export function knownValue(text: string, value: unknown, opts: { file?: string | undefined } = {}): ParsedText {
+  let parsed: ParsedText | undefined;
+  return { value, issues: [], locate: (path) => (parsed ??= parseYamlText(text, opts)).locate(path) };
+}
+
+/**
+ * A text that is a JSON object read by `JSON.parse`, where that gives what the
+ * YAML reader would (and no issue); undefined otherwise, and for anything the
+ * two might read differently: a duplicate key (YAML reports it, JSON keeps the
+ * last), `__proto__`, a tab (YAML forbids it as indentation), characters YAML
+ * does not print, a deep nesting, a text big enough to meet the alias bound
+ * (`MAX_EXPANDED_CHARS`). The YAML reader of a
+ * JSON scenario costs tens of ms in a fresh process; `JSON.parse`, well under
+ * one. test/load.test.ts holds the two readers to the same values.
+ */
+function plainJsonObject(text: string): Record<string, unknown> | undefined {
+  if (text.length > MAX_EXPANDED_CHARS / 16 || !/^[ \n\r]*\{/.test(text) || /[\t\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  // every member of the text is a key of the value: no duplicate was dropped
+  const keys = jsonKeys(value, 0);
+  return keys >= 0 && keys === jsonMembers(text) ? value : undefined;
+}
+
+/** The keys of every object in a parsed JSON value; −1 past 64 levels or for a key `__proto__`. */
+function jsonKeys(v: unknown, depth: number): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  if (depth > 64) return -1;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const k = jsonKeys(x, depth + 1);
+      if (k < 0) return -1;
+      n += k;
+    }
+    return n;
+  }
+  for (const key of Object.keys(v)) {
+    if (key === '__proto__') return -1;
+    const k = jsonKeys((v as Record<string, unknown>)[key], depth + 1);
+    if (k < 0) return -1;
+    n += k + 1;
+  }
+  return n;
+}
+
+/** The members of the objects of a JSON text: its colons outside strings. */
+function jsonMembers(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a) n++;
+    else if (c === 0x22) {
+      // to the closing quote, over escapes
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    }
+  }
+  return n;
+}
+
+/** Parse YAML or JSON text with the YAML reader: the value, every syntax issue, and where each path is (what `parseScenarioText` gives, always the slow way). */
+export function parseYamlText(text: string, opts: { file?: string | undefined } = {}): ParsedText {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number): Position => {
@@ -241,14 +321,15 @@ export function resolveScenario(input: unknown, catalog: Catalog, opts: SourceCo
 /**
  * Parse and resolve a scenario text; issues carry file, line and column. When
  * the text has syntax errors only those are reported (what follows from a
- * broken structure would mislead).
+ * broken structure would mislead). `parsed`: the text already parsed
+ * (`knownValue`: a shipped file the build parsed).
  */
 export function loadScenarioText(
   text: string,
   catalog: Catalog,
-  opts: { file?: string | undefined; check?: ScenarioCheck | undefined } = {},
+  opts: { file?: string | undefined; check?: ScenarioCheck | undefined; parsed?: ParsedText | undefined } = {},
 ): ResolveResult {
-  const { value, issues, locate } = parseScenarioText(text, opts);
+  const { value, issues, locate } = opts.parsed ?? parseScenarioText(text, opts);
   const syntaxErrors = issues.filter((i) => i.severity !== 'warning');
   const syntaxWarnings = issues.filter((i) => i.severity === 'warning');
   if (syntaxErrors.length > 0) return { ok: false, issues: syntaxErrors, warnings: syntaxWarnings };

@@ -13,7 +13,7 @@
  * its store, never a path).
  */
 import { formatPath, type Issue } from './issues.ts';
-import { type CheckIssue, type Locate, parseScenarioText, placeIssues, type ResolvedScenario, resolveScenario, type ScenarioCheck, schemaIssues } from './load.ts';
+import { type CheckIssue, type Locate, type ParsedText, parseScenarioText, placeIssues, type ResolvedScenario, resolveScenario, type ScenarioCheck, schemaIssues } from './load.ts';
 import { MAX_IT_MW } from './bounds.ts';
 import { MAX_VINTAGES, portfolioFinanceSchema, type PortfolioFile, portfolioSchema, type SharedDemand } from './portfolio-schema.ts';
 import { rebaseScenario, scaleTrancheAmounts } from './rebase.ts';
@@ -470,13 +470,15 @@ function splitPath(path: string): { key: string; id?: string }[] | null {
 
 /**
  * Parse and resolve a portfolio text; issues carry file, line and column. When
- * the text has syntax errors only those are reported.
+ * the text has syntax errors only those are reported. `parsed`: the text
+ * already parsed (`knownValue`: a shipped file the build parsed).
  */
-export function loadPortfolioText(text: string, catalog: Catalog, opts: Omit<PortfolioContext, 'locate'> = {}): PortfolioResolveResult {
-  const { value, issues, locate } = parseScenarioText(text, { file: opts.file });
+export function loadPortfolioText(text: string, catalog: Catalog, opts: Omit<PortfolioContext, 'locate'> & { parsed?: ParsedText | undefined } = {}): PortfolioResolveResult {
+  const { parsed, ...context } = opts;
+  const { value, issues, locate } = parsed ?? parseScenarioText(text, { file: opts.file });
   const syntaxErrors = issues.filter((i) => i.severity !== 'warning');
   const syntaxWarnings = issues.filter((i) => i.severity === 'warning');
   if (syntaxErrors.length > 0) return { ok: false, issues: syntaxErrors, warnings: syntaxWarnings };
-  const r = resolvePortfolio(value, catalog, { ...opts, locate });
+  const r = resolvePortfolio(value, catalog, { ...context, locate });
   return { ...r, warnings: [...syntaxWarnings, ...r.warnings] } as PortfolioResolveResult;
 }

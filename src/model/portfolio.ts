@@ -38,7 +38,6 @@ import {
   type ModelWarning,
   newBuildYearRow,
   newSegmentYearRow,
-  newYearRow,
   type PricingKind,
   type SegmentResult,
   type Summary,
@@ -976,8 +975,7 @@ function makeYears(p: Portfolio, c: CompiledPortfolio, rec: PortfolioRecording):
     const mw = rec.installedMW[i] as number;
     const gp = cal[b + RV.grossProfit] as number;
     const ebitda = cal[b + RV.ebitda] as number;
-    const row = newYearRow(i, year) as PortfolioYearRow;
-    yearLines(row, cal, b);
+    const row = yearLines(i, year, cal, b) as PortfolioYearRow;
     const gen = rec.generation[i] as number;
     row.generation = gen >= 0 ? gen : null;
     row.utilization = C === 0 ? 0 : U / C;

@@ -563,7 +563,8 @@ function extractCapital(s: Scenario, c: CapitalSlots, out: Float64Array): void {
 /** A Series into T slots from `at`, the last value carried forward. */
 function writeSeries(v: number | readonly number[], out: Float64Array, at: number, T: number): void {
   if (typeof v === 'number') {
-    out.fill(v, at, at + T);
+    // a loop, not `fill`: for a horizon's few slots the builtin's call costs more than the stores
+    for (let t = 0; t < T; t++) out[at + t] = v;
     return;
   }
   const n = v.length;

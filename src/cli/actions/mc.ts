@@ -4,6 +4,7 @@ import { type DistributionSpec, parseDistArgument } from '../../analysis/distrib
 import { effectiveUncertainty, uncertaintyOriginText, withEffectiveUncertainty } from '../../analysis/default-uncertainty.ts';
 import { AnalysisInputError } from '../../analysis/paths.ts';
 import { runMonteCarloParallel } from '../../io/mc-workers.ts';
+import { grouped } from '../../model/format.ts';
 import type { Issue } from '../../model/issues.ts';
 import { mcSummaryTables } from '../../report/mc-tables.ts';
 import type { McOptions } from '../commands/mc.ts';
@@ -70,7 +71,7 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
       signal: controller.signal,
       onStart: (run: { n: number; workers: number }) => {
         const where = opts.queue !== undefined ? `on the queue${run.workers > 0 ? ` and ${run.workers} workers here` : ''}` : run.workers === 1 ? 'one thread' : `${run.workers} workers`;
-        if (bar === null) io.err(`payback mc: ${run.n.toLocaleString('en-US')} samples, seed ${opts.seed}, ${where}…`);
+        if (bar === null) io.err(`payback mc: ${grouped(run.n)} samples, seed ${opts.seed}, ${where}…`);
         else bar.start(run.n, 0);
       },
       onProgress: (done: number) => bar?.update(done),
@@ -93,19 +94,19 @@ export async function mcAction(io: CliIO, file: string, opts: McOptions): Promis
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (outcome.status === 'interrupted') {
-    io.err(`payback mc: interrupted after ${outcome.done.toLocaleString('en-US')} of ${outcome.total.toLocaleString('en-US')} samples; no result`);
+    io.err(`payback mc: interrupted after ${grouped(outcome.done)} of ${grouped(outcome.total)} samples; no result`);
     // end the way an interrupted program should, so the shell sees 130 (128 + SIGINT)
     process.kill(process.pid, 'SIGINT');
     return;
   }
   const { summary, samples } = outcome.result;
-  io.err(`payback mc: ${summary.n.toLocaleString('en-US')} samples in ${seconds.toFixed(2)} s (${Math.round(summary.n / seconds).toLocaleString('en-US')} samples/s, ${note !== '' ? note : `${outcome.workers} worker${outcome.workers === 1 ? '' : 's'}`})`);
+  io.err(`payback mc: ${grouped(summary.n)} samples in ${seconds.toFixed(2)} s (${grouped(Math.round(summary.n / seconds))} samples/s, ${note !== '' ? note : `${outcome.workers} worker${outcome.workers === 1 ? '' : 's'}`})`);
   if (opts.samples !== undefined && samples !== undefined && samplesExport !== undefined) {
     if (samplesToStdout) {
       for (const block of samplesExport.samplesCsvBlocks(samples, summary)) await writeStdout(io, block);
     } else {
       samplesExport.writeSamples(opts.samples, samples, summary);
-      io.err(`payback mc: wrote ${summary.n.toLocaleString('en-US')} samples to ${opts.samples}`);
+      io.err(`payback mc: wrote ${grouped(summary.n)} samples to ${opts.samples}`);
     }
   }
   if (opts.json) {
