@@ -830,7 +830,7 @@ export function summarizeDrivers(
   return parts;
 }
 
-/** Drivers a group of `summarizeDrivers` holds at most (the ranks of each over every sample stay in memory). */
+/** Drivers a group of `summarizeDrivers` (one call, one task on a worker) takes at most; it holds the ranks of one at a time. */
 export const DRIVER_GROUP = 8;
 
 /** The drivers of a plan in `count` groups of near-equal size, in order (more when a group would pass `DRIVER_GROUP`). */
