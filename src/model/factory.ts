@@ -80,9 +80,10 @@ export interface Recording {
   /** segment j's rows, t = 1..T (`segmentsAs` 'rows'; the result's own arrays) */
   segmentRows: SegmentYearRow[][];
   /**
-   * the year rows t = 1..T, made by the year loop from the year's own values
+   * the year rows t = 0..T, made by the year loop from the year's own values
    * (`segmentsAs` 'rows' and no capital stack, whose debt runs after the
-   * years); empty otherwise: `yearRows` makes them from `yearValues`
+   * years; the result's own array); empty otherwise: `yearRows` makes them
+   * from `yearValues`
    */
   yearRows: YearRow[];
   /** the build year's capex and draws, and the debt outstanding then (the draws and any interest during construction) */
@@ -1125,13 +1126,14 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
     rec.segmentRows = rows;
   }
   rec.warnings = [];
-  rec.yearRows = [];
   rec.needsFix = false;
   const capex0 = plan.capexAt[0] as number;
   const draw0 = plan.draws[0] as number;
   rec.capex0 = capex0;
   rec.draws0 = draw0;
   rec.outstanding0 = draw0;
+  const direct = rec.segmentsAs === 'rows' && plan.cap === null;
+  rec.yearRows = direct ? [buildRow(plan, rec)] : [];
   for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
     if (c.owed !== owedAfter) {
@@ -1148,7 +1150,7 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   }
   return {
     rec,
-    direct: rec.segmentsAs === 'rows' && plan.cap === null,
+    direct,
     U: 0,
     check: 0,
     committed: c.committed,
@@ -1429,23 +1431,10 @@ function sumOf(v: Float64Array, from: number, to: number): number {
  */
 export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
   const T = plan.T;
-  const rows: YearRow[] = [];
-  const y0 = newBuildYearRow(plan.startYear - 1);
-  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
-  y0.capex = rec.capex0;
-  y0.draws = rec.draws0;
-  y0.fcf = 0 - rec.capex0;
-  y0.cumulativeFcf = y0.fcf;
-  y0.equityCashFlow = rec.draws0 - rec.capex0;
-  y0.debtOutstanding = rec.outstanding0;
-  rows.push(y0);
+  // made by the year loop
+  if (rec.yearRows.length === T + 1) return rec.yearRows;
+  const rows: YearRow[] = [buildRow(plan, rec)];
   const cap = plan.cap;
-  if (cap !== null) capitalFields(cap, y0, 0);
-  if (rec.yearRows.length === T) {
-    // made by the year loop
-    for (let t = 0; t < T; t++) rows.push(rec.yearRows[t] as YearRow);
-    return rows;
-  }
   const yv = rec.yearValues;
   for (let t = 1; t <= T; t++) {
     const b = (t - 1) * YEAR_VALUES;
@@ -1472,6 +1461,19 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     rows.push(row);
   }
   return rows;
+}
+
+/** The build row (t = 0) of a recorded run: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them), the debt then. */
+function buildRow(plan: FactoryPlan, rec: Recording): YearRow {
+  const y0 = newBuildYearRow(plan.startYear - 1);
+  y0.capex = rec.capex0;
+  y0.draws = rec.draws0;
+  y0.fcf = 0 - rec.capex0;
+  y0.cumulativeFcf = y0.fcf;
+  y0.equityCashFlow = rec.draws0 - rec.capex0;
+  y0.debtOutstanding = rec.outstanding0;
+  if (plan.cap !== null) capitalFields(plan.cap, y0, 0);
+  return y0;
 }
 
 /**
