@@ -21,6 +21,7 @@ import {
   acceleratorHoursSold,
   allocatedCost,
   billedTokens as billedOf,
+  dscrOf,
   capacityComputeUnits,
   demandedTokens,
   energyMWh,
@@ -31,9 +32,12 @@ import {
   itDepreciationPerYear,
   leaseCost,
   lossPoolAfter,
+  ltvOf,
+  marginOf,
   owedAtHorizon,
   paybackPeriod,
   perAcceleratorHourRevenue,
+  perMTokOf,
   perMTokRevenue,
   perTokenCost,
   powerCost,
@@ -75,6 +79,13 @@ export interface Recording {
   segmentValues: Float64Array;
   /** segment j's rows, t = 1..T (`segmentsAs` 'rows'; the result's own arrays) */
   segmentRows: SegmentYearRow[][];
+  /**
+   * the year rows t = 0..T, made by the year loop from the year's own values
+   * (`segmentsAs` 'rows' and no capital stack, whose debt runs after the
+   * years; the result's own array); empty otherwise: `yearRows` makes them
+   * from `yearValues`
+   */
+  yearRows: YearRow[];
   /** the build year's capex and draws, and the debt outstanding then (the draws and any interest during construction) */
   capex0: number;
   draws0: number;
@@ -95,7 +106,7 @@ export type SegmentsAs = 'values' | 'rows' | 'none';
 const NO_VALUES = new Float64Array(0);
 
 export function newRecording(segmentsAs: SegmentsAs = 'values'): Recording {
-  return { yearValues: NO_VALUES, segmentsAs, segmentValues: NO_VALUES, segmentRows: [], capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
+  return { yearValues: NO_VALUES, segmentsAs, segmentValues: NO_VALUES, segmentRows: [], yearRows: [], capex0: 0, draws0: 0, outstanding0: 0, summary: newSummary(), warnings: [], needsFix: false };
 }
 
 /**
@@ -794,58 +805,112 @@ function yearsOf(plan: FactoryPlan, x: Float64Array, recd: RecordState | null, s
     npv += d;
 
     if (recd !== null) {
-      // year t's lines straight into the recording's values
-      const v = plan.yearValues;
-      const o = (t - 1) * YEAR_VALUES;
-      v[o + RV.k] = own ? (inService ? k : -1) : 0;
-      v[o + RV.Nt] = Nt;
-      v[o + RV.C] = C;
-      v[o + RV.u] = u;
-      v[o + RV.Q] = Q;
-      v[o + RV.U] = U;
-      v[o + RV.unmet] = unmet;
-      v[o + RV.R] = R;
-      v[o + RV.V] = V;
-      v[o + RV.power] = power;
-      v[o + RV.lease] = lease;
-      v[o + RV.rent] = rent;
-      v[o + RV.maintenance] = maintenance;
-      v[o + RV.fixedOpex] = fixedOpex;
-      v[o + RV.otherCost] = otherCost;
-      v[o + RV.depreciation] = depreciation;
-      v[o + RV.writeOff] = writeOff;
-      v[o + RV.cogs] = cogs;
-      v[o + RV.grossProfit] = grossProfit;
-      v[o + RV.ebitda] = ebitda;
-      v[o + RV.ebit] = ebit;
-      v[o + RV.tax] = tax;
-      v[o + RV.capex] = capex;
-      v[o + RV.residual] = residual;
-      v[o + RV.terminal] = terminal;
-      v[o + RV.owed] = owed;
-      v[o + RV.flow] = flow;
-      v[o + RV.cumulative] = cumulative;
-      v[o + RV.draw] = draw;
-      v[o + RV.outstanding] = outNext;
-      v[o + RV.interest] = interest;
-      v[o + RV.principal] = principal;
-      v[o + RV.repaid] = repaidAtHorizon;
-      v[o + RV.leveredTax] = leveredTax;
-      v[o + RV.equity] = equity;
       const book = plan.levered ? bookValueAtEnd(plan, t, G, L, D, facCapex, facDep, facLife) : 0;
-      v[o + RV.book] = book;
-      v[o + RV.itMW] = itMW;
-      if (cap !== null) {
-        cap.book[t] = book;
-        cap.marketValue[t] = cap.st.marketValue ? marketValueAtEnd(plan, t, G, L, facCapex, facDep, facLife, x[cap.slots.decline] as number) : book;
-        cap.revenue[t] = R;
-        cap.value[t] = V;
-        let traceable = 0;
-        for (let j = 0; j < nSeg; j++) if (cap.traceable[j] === 1) traceable += segR[j] as number;
-        cap.traceableRevenue[t] = traceable;
+      if (recd.direct) {
+        // year t's row made here, from the year's own values (a row made and filled in one function is built in place)
+        const row = newYearRow(t, plan.startYear + t - 1);
+        row.accelerators = Nt;
+        row.generation = own ? (inService ? k : null) : 0;
+        row.capacityTokens = C;
+        row.utilization = u;
+        row.tokens = Q;
+        row.unmetTokens = tokensMode ? unmet : null;
+        row.revenue = R;
+        row.strategicValue = V;
+        row.power = power;
+        row.lease = lease;
+        row.rent = rent;
+        row.maintenance = maintenance;
+        row.fixedOpex = fixedOpex;
+        row.otherCost = otherCost;
+        row.depreciation = depreciation;
+        row.writeOff = writeOff;
+        row.cogs = cogs;
+        row.grossProfit = grossProfit;
+        row.grossMargin = marginOf(grossProfit, R);
+        row.ebitda = ebitda;
+        row.ebit = ebit;
+        row.tax = tax;
+        row.capex = capex;
+        row.residual = residual;
+        row.terminalValue = terminal;
+        row.commitmentsAfterHorizon = owed;
+        row.fcf = flow;
+        row.cumulativeFcf = cumulative;
+        row.draws = draw;
+        row.debtOutstanding = outNext;
+        row.interest = interest;
+        row.principal = principal;
+        row.debtRepaidAtHorizon = repaidAtHorizon;
+        row.leveredTax = leveredTax;
+        row.equityCashFlow = equity;
+        row.dscr = dscrOf(ebitda, interest + principal);
+        row.ltv = plan.levered ? ltvOf(outNext, book) : null;
+        row.revenuePerMW = R / itMW;
+        row.grossProfitPerMW = grossProfit / itMW;
+        row.ebitdaPerMW = ebitda / itMW;
+        row.strategicRevenuePerMW = (R + V) / itMW;
+        row.costPerMTok = perMTokOf(cogs, Q);
+        recd.U = U;
+        // the last guard against NaN/Infinity: the year's values, summed (`recordYear` adds the funnel and the ratios)
+        recd.check =
+          Nt + C + u + Q + U + unmet + R + V + (power + lease + rent + maintenance + fixedOpex + otherCost + depreciation + writeOff) +
+          (cogs + grossProfit + ebitda + ebit + tax + capex + residual + terminal + owed) +
+          (flow + cumulative + draw + outNext + interest + principal + repaidAtHorizon + leveredTax + equity + book);
+        recordYear(plan, x, recd, t, row);
+      } else {
+        // year t's lines straight into the recording's values
+        const v = plan.yearValues;
+        const o = (t - 1) * YEAR_VALUES;
+        v[o + RV.k] = own ? (inService ? k : -1) : 0;
+        v[o + RV.Nt] = Nt;
+        v[o + RV.C] = C;
+        v[o + RV.u] = u;
+        v[o + RV.Q] = Q;
+        v[o + RV.U] = U;
+        v[o + RV.unmet] = unmet;
+        v[o + RV.R] = R;
+        v[o + RV.V] = V;
+        v[o + RV.power] = power;
+        v[o + RV.lease] = lease;
+        v[o + RV.rent] = rent;
+        v[o + RV.maintenance] = maintenance;
+        v[o + RV.fixedOpex] = fixedOpex;
+        v[o + RV.otherCost] = otherCost;
+        v[o + RV.depreciation] = depreciation;
+        v[o + RV.writeOff] = writeOff;
+        v[o + RV.cogs] = cogs;
+        v[o + RV.grossProfit] = grossProfit;
+        v[o + RV.ebitda] = ebitda;
+        v[o + RV.ebit] = ebit;
+        v[o + RV.tax] = tax;
+        v[o + RV.capex] = capex;
+        v[o + RV.residual] = residual;
+        v[o + RV.terminal] = terminal;
+        v[o + RV.owed] = owed;
+        v[o + RV.flow] = flow;
+        v[o + RV.cumulative] = cumulative;
+        v[o + RV.draw] = draw;
+        v[o + RV.outstanding] = outNext;
+        v[o + RV.interest] = interest;
+        v[o + RV.principal] = principal;
+        v[o + RV.repaid] = repaidAtHorizon;
+        v[o + RV.leveredTax] = leveredTax;
+        v[o + RV.equity] = equity;
+        v[o + RV.book] = book;
+        v[o + RV.itMW] = itMW;
+        if (cap !== null) {
+          cap.book[t] = book;
+          cap.marketValue[t] = cap.st.marketValue ? marketValueAtEnd(plan, t, G, L, facCapex, facDep, facLife, x[cap.slots.decline] as number) : book;
+          cap.revenue[t] = R;
+          cap.value[t] = V;
+          let traceable = 0;
+          for (let j = 0; j < nSeg; j++) if (cap.traceable[j] === 1) traceable += segR[j] as number;
+          cap.traceableRevenue[t] = traceable;
+        }
+        v[o + RV.minMargin] = minMargin;
+        recordYear(plan, x, recd, t, null);
       }
-      v[o + RV.minMargin] = minMargin;
-      recordYear(plan, x, recd, t);
     }
     // what the summary needs, handed on (in the loop: nothing may follow it)
     if (t === T) {
@@ -1031,6 +1096,10 @@ function marketValueAtEnd(plan: FactoryPlan, t: number, G: number, L: number, fa
 /** What a recorded run carries between its years. */
 interface RecordState {
   rec: Recording;
+  /** the year loop makes the year rows (`Recording.yearRows`), with `U` (the compute served) and `check` (the year's values summed) for `recordYear` */
+  direct: boolean;
+  U: number;
+  check: number;
   /** what of the lease and rent commitments is still due after year j, j = 0..`commitYears` (the plan's buffer) */
   committed: Float64Array;
   commitYears: number;
@@ -1165,6 +1234,8 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   rec.capex0 = capex0;
   rec.draws0 = draw0;
   rec.outstanding0 = draw0;
+  const direct = rec.segmentsAs === 'rows' && plan.cap === null;
+  rec.yearRows = direct ? [buildRow(plan, rec)] : [];
   for (let i = 0; i < plan.notes.length; i++) rec.warnings.push(plan.notes[i] as ModelWarning);
   if (owedAfter > 0) {
     if (c.owed !== owedAfter) {
@@ -1181,6 +1252,9 @@ function beginRecording(plan: FactoryPlan, x: Float64Array, rec: Recording): Rec
   }
   return {
     rec,
+    direct,
+    U: 0,
+    check: 0,
     committed: c.committed,
     commitYears: years,
     leaseCommitment: c.total,
@@ -1285,16 +1359,18 @@ const PROFITABLE = 2;
  * needs, and the warnings. A run that records no segments (`segmentsAs`
  * 'none') allocates no cost: its years' `YX.profitable` is NaN.
  */
-function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number): void {
+function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: number, row: YearRow | null): void {
   const rec = st.rec;
   const T = plan.T;
   const yv = rec.yearValues;
   const base = (t - 1) * YEAR_VALUES;
   const year = plan.startYear + t - 1;
   const { segQ, segB, segR, segV, segAux, sIntensity, sHidden, sShare, cash, kinds } = plan;
-  const cogs = yv[base + RV.cogs] as number;
-  const U = yv[base + RV.U] as number;
-  const minMargin = yv[base + RV.minMargin] as number;
+  const l = plan.layout;
+  // the year's own values: on its row (made by the year loop) or in the recording's values
+  const cogs = row !== null ? (row.cogs as number) : (yv[base + RV.cogs] as number);
+  const U = row !== null ? st.U : (yv[base + RV.U] as number);
+  const minMargin = x[l.minMargin] as number;
   const shareAt = plan.constantShares ? 0 : t - 1;
   const sv = rec.segmentValues;
   const as = rec.segmentsAs;
@@ -1338,7 +1414,7 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
       if (cost === cost) {
         sr.cost = cost;
         sr.grossProfit = Ri - cost;
-        if (Ri !== 0) sr.grossMargin = (Ri - cost) / Ri;
+        sr.grossMargin = marginOf(Ri - cost, Ri);
       }
       if (kind === KIND_SUBSCRIPTION) sr.users = aux;
       else if (kind === KIND_PER_HOUR) sr.acceleratorHours = aux;
@@ -1356,23 +1432,54 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
     sv[at + SV.aux] = aux;
     sv[at + SV.flags] = (Ri > 0 ? MONETIZABLE : 0) + (prof ? PROFITABLE : 0);
   }
-  const R = yv[base + RV.R] as number;
-  const V = yv[base + RV.V] as number;
-  const Q = yv[base + RV.Q] as number;
-  const Nt = yv[base + RV.Nt] as number;
-  const itMW = yv[base + RV.itMW] as number;
-  const grossProfit = yv[base + RV.grossProfit] as number;
-  const ebitda = yv[base + RV.ebitda] as number;
-  const service = (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number);
+  const itMW = x[l.itMW] as number;
   const committed = t <= st.commitYears ? (st.committed[t] as number) : 0;
-  if (costs) check += sumOf(yv, base, base + RV_COUNT);
-  yv[base + YX.billed] = billed;
-  yv[base + YX.hidden] = hidden;
-  yv[base + YX.monetizable] = monetizable;
-  yv[base + YX.profitable] = profitable;
-  yv[base + YX.strategic] = strategic;
-  yv[base + YX.committed] = committed;
-  const unmet = plan.tokensMode ? (yv[base + RV.unmet] as number) : 0;
+  let R: number;
+  let V: number;
+  let Q: number;
+  let Nt: number;
+  let grossProfit: number;
+  let ebitda: number;
+  let unmet: number;
+  let dscr: number | null;
+  let ltv: number | null;
+  if (row !== null) {
+    R = row.revenue as number;
+    V = row.strategicValue as number;
+    Q = row.tokens as number;
+    Nt = row.accelerators as number;
+    grossProfit = row.grossProfit as number;
+    ebitda = row.ebitda as number;
+    unmet = plan.tokensMode ? (row.unmetTokens as number) : 0;
+    dscr = row.dscr;
+    ltv = row.ltv;
+    row.billedTokens = billed;
+    row.hiddenReasoningTokens = hidden;
+    row.monetizableTokens = monetizable;
+    row.profitableTokens = profitable;
+    row.strategicTokens = strategic;
+    row.commitmentRemaining = committed;
+    row.realizedPricePerMTok = perMTokOf(R, billed);
+    rec.yearRows.push(row);
+    check += st.check;
+  } else {
+    R = yv[base + RV.R] as number;
+    V = yv[base + RV.V] as number;
+    Q = yv[base + RV.Q] as number;
+    Nt = yv[base + RV.Nt] as number;
+    grossProfit = yv[base + RV.grossProfit] as number;
+    ebitda = yv[base + RV.ebitda] as number;
+    unmet = plan.tokensMode ? (yv[base + RV.unmet] as number) : 0;
+    dscr = dscrOf(ebitda, (yv[base + RV.interest] as number) + (yv[base + RV.principal] as number));
+    ltv = plan.hasDebt ? ltvOf(yv[base + RV.outstanding] as number, yv[base + RV.book] as number) : null;
+    yv[base + YX.billed] = billed;
+    yv[base + YX.hidden] = hidden;
+    yv[base + YX.monetizable] = monetizable;
+    yv[base + YX.profitable] = profitable;
+    yv[base + YX.strategic] = strategic;
+    yv[base + YX.committed] = committed;
+    if (costs) check += sumOf(yv, base, base + RV_COUNT);
+  }
   if (unmet > 0) {
     rec.warnings.push({ code: 'unmet-demand', message: `year ${year}: ${unmet.toExponential(3)} tokens of demand exceed capacity and are not served`, field: 'unmetTokens', t });
   }
@@ -1388,8 +1495,6 @@ function recordYear(plan: FactoryPlan, x: Float64Array, st: RecordState, t: numb
   st.revenueTotal += R;
   st.gpTotal += grossProfit;
   st.unmetSum += unmet;
-  const dscr = service > 0 ? ebitda / service : null;
-  const ltv = plan.hasDebt ? div(yv[base + RV.outstanding] as number, yv[base + RV.book] as number) : null;
   if (dscr !== null) st.minDscr = st.minDscr === null ? dscr : Math.min(st.minDscr, dscr);
   if (ltv !== null) st.maxLtv = st.maxLtv === null ? ltv : Math.max(st.maxLtv, ltv);
   // the last guard against NaN/Infinity, cheap: one sum of this year's values and ratios;
@@ -1428,18 +1533,10 @@ function sumOf(v: Float64Array, from: number, to: number): number {
  */
 export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
   const T = plan.T;
-  const rows: YearRow[] = [];
-  const y0 = newBuildYearRow(plan.startYear - 1);
-  // year 0 carries only the build: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them)
-  y0.capex = rec.capex0;
-  y0.draws = rec.draws0;
-  y0.fcf = 0 - rec.capex0;
-  y0.cumulativeFcf = y0.fcf;
-  y0.equityCashFlow = rec.draws0 - rec.capex0;
-  y0.debtOutstanding = rec.outstanding0;
-  rows.push(y0);
+  // made by the year loop
+  if (rec.yearRows.length === T + 1) return rec.yearRows;
+  const rows: YearRow[] = [buildRow(plan, rec)];
   const cap = plan.cap;
-  if (cap !== null) capitalFields(cap, y0, 0);
   const yv = rec.yearValues;
   for (let t = 1; t <= T; t++) {
     const b = (t - 1) * YEAR_VALUES;
@@ -1456,8 +1553,8 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     row.fcf = yv[b + RV.flow] as number;
     row.cumulativeFcf = yv[b + RV.cumulative] as number;
     row.equityCashFlow = yv[b + RV.equity] as number;
-    row.dscr = service > 0 ? ebitda / service : null;
-    row.ltv = plan.levered ? div(yv[b + RV.outstanding] as number, yv[b + RV.book] as number) : null;
+    row.dscr = dscrOf(ebitda, service);
+    row.ltv = plan.levered ? ltvOf(yv[b + RV.outstanding] as number, yv[b + RV.book] as number) : null;
     row.revenuePerMW = R / itMW;
     row.grossProfitPerMW = (yv[b + RV.grossProfit] as number) / itMW;
     row.ebitdaPerMW = ebitda / itMW;
@@ -1466,6 +1563,19 @@ export function yearRows(plan: FactoryPlan, rec: Recording): YearRow[] {
     rows.push(row);
   }
   return rows;
+}
+
+/** The build row (t = 0) of a recorded run: capex, its draws, fcf_0 = −capex_0 and eq_0 = draws_0 − capex_0 (as the year loop sets them), the debt then. */
+function buildRow(plan: FactoryPlan, rec: Recording): YearRow {
+  const y0 = newBuildYearRow(plan.startYear - 1);
+  y0.capex = rec.capex0;
+  y0.draws = rec.draws0;
+  y0.fcf = 0 - rec.capex0;
+  y0.cumulativeFcf = y0.fcf;
+  y0.equityCashFlow = rec.draws0 - rec.capex0;
+  y0.debtOutstanding = rec.outstanding0;
+  if (plan.cap !== null) capitalFields(plan.cap, y0, 0);
+  return y0;
 }
 
 /**
@@ -1504,7 +1614,7 @@ export function yearLines(t: number, year: number, v: Float64Array, b: number): 
   row.writeOff = v[b + RV.writeOff] as number;
   row.cogs = cogs;
   row.grossProfit = grossProfit;
-  row.grossMargin = div(grossProfit, R);
+  row.grossMargin = marginOf(grossProfit, R);
   row.ebitda = v[b + RV.ebitda] as number;
   row.ebit = v[b + RV.ebit] as number;
   row.tax = v[b + RV.tax] as number;
@@ -1519,8 +1629,8 @@ export function yearLines(t: number, year: number, v: Float64Array, b: number): 
   row.debtRepaidAtHorizon = v[b + RV.repaid] as number;
   row.leveredTax = v[b + RV.leveredTax] as number;
   row.commitmentRemaining = v[b + YX.committed] as number;
-  row.costPerMTok = Q === 0 ? null : (cogs / Q) * 1e6;
-  row.realizedPricePerMTok = billed === 0 ? null : (R / billed) * 1e6;
+  row.costPerMTok = perMTokOf(cogs, Q);
+  row.realizedPricePerMTok = perMTokOf(R, billed);
   return row;
 }
 

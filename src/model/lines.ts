@@ -120,6 +120,18 @@ export const allocatedCost = (computeIntensity: number, cogs: number, served: nu
 /** §3.5 a segment's tokens are profitable when it earns cash and its margin `(R − cost) / R` meets `minMargin` (a cost without value never does). */
 export const isProfitable = (revenue: number, cost: number, minMargin: number): boolean => revenue > 0 && (revenue - cost) / revenue >= minMargin;
 
+/** §4 a margin `profit / revenue`; null without revenue (the gross margin of a year, a segment's). */
+export const marginOf = (profit: number, revenue: number): number | null => (revenue === 0 ? null : profit / revenue);
+
+/** §4 an amount per million tokens `amount / tokens · 1e6`; null without tokens (cost per MTok, realized price per MTok). */
+export const perMTokOf = (amount: number, tokens: number): number | null => (tokens === 0 ? null : (amount / tokens) * 1e6);
+
+/** §4 DSCR `ebitda / debt service`; null without debt service. */
+export const dscrOf = (ebitda: number, service: number): number | null => (service > 0 ? ebitda / service : null);
+
+/** §4 LTV `debt / value`; null when the value is 0. */
+export const ltvOf = (debt: number, value: number): number | null => (value === 0 ? null : debt / value);
+
 /** §3.6 tax with a loss carry-forward pool `P`: 0 on a loss, else `taxRate · max(0, ebit − P)`. */
 export const taxWithCarryForward = (ebit: number, taxRate: number, pool: number): number =>
   ebit < 0 ? 0 : taxRate * Math.max(0, ebit - pool);
